@@ -1,0 +1,2 @@
+//! The `idenfy` command line tool.
+fn main() {}

@@ -1,0 +1,251 @@
+//! Credentials and configuration (R1).
+
+use std::fmt;
+
+use base64::Engine as _;
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::{HeaderValue, Method, Request};
+
+use crate::error::{Error, Rule, ValidationError};
+use crate::secret::{ApiSecret, AuthToken};
+
+/// iDenfy's API host (R1).
+pub const DEFAULT_BASE_URL: &str = "https://ivs.idenfy.com";
+
+/// The `User-Agent` sent by default: `idenfy-rs/<version>` (R1).
+pub const DEFAULT_USER_AGENT: &str = concat!("idenfy-rs/", env!("CARGO_PKG_VERSION"));
+
+/// The API key and secret, sent as HTTP Basic credentials (R1).
+///
+/// The secret is an [`ApiSecret`], so printing the credentials with `{:?}` never shows it.
+///
+/// ```
+/// use idenfy_proto::Credentials;
+/// let credentials = Credentials::new("key", "secret")?;
+/// assert!(!format!("{credentials:?}").contains("secret\""));
+/// assert!(Credentials::new("key:with:colon", "secret").is_err());
+/// # Ok::<(), idenfy_proto::ValidationError>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    api_key: String,
+    api_secret: ApiSecret,
+    authorization: HeaderValue,
+}
+
+impl Credentials {
+    /// Credentials from an API key and secret. The key must be non-empty and must not contain
+    /// `:` (Basic authentication could not tell key and secret apart); errors name the fields
+    /// `apiKey` and `apiSecret`.
+    pub fn new(
+        api_key: impl Into<String>,
+        api_secret: impl Into<String>,
+    ) -> Result<Self, ValidationError> {
+        let api_key = api_key.into();
+        let api_secret = api_secret.into();
+        if api_key.is_empty() {
+            return Err(ValidationError::new("apiKey", Rule::Required));
+        }
+        if let Some(character) = api_key.chars().find(|c| *c == ':' || c.is_control()) {
+            return Err(ValidationError::new(
+                "apiKey",
+                Rule::ForbiddenCharacter { character },
+            ));
+        }
+        if api_secret.is_empty() {
+            return Err(ValidationError::new("apiSecret", Rule::Required));
+        }
+        let encoded =
+            base64::engine::general_purpose::STANDARD.encode(format!("{api_key}:{api_secret}"));
+        // Base64 is visible ASCII, so this cannot fail; the error is kept for honesty.
+        let mut authorization = HeaderValue::try_from(format!("Basic {encoded}"))
+            .map_err(|_| ValidationError::new("apiSecret", Rule::HeaderValue))?;
+        authorization.set_sensitive(true);
+        Ok(Self {
+            api_key,
+            api_secret: ApiSecret::new(api_secret),
+            authorization,
+        })
+    }
+
+    /// The API key (the user-name half of the credentials).
+    pub fn api_key(&self) -> &str {
+        &self.api_key
+    }
+
+    /// The API secret.
+    pub fn api_secret(&self) -> &ApiSecret {
+        &self.api_secret
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("api_key", &self.api_key)
+            .field("api_secret", &self.api_secret)
+            .finish()
+    }
+}
+
+/// Where and as whom requests are sent: base URL, credentials and `User-Agent` (R1).
+///
+/// ```
+/// use idenfy_proto::{Config, Credentials};
+/// let credentials = Credentials::new("key", "secret")?;
+///
+/// // Plain http is refused unless the host is a loopback address ...
+/// assert!(Config::builder(credentials.clone()).base_url("http://example.com").build().is_err());
+/// let local = Config::builder(credentials.clone()).base_url("http://127.0.0.1:8080/").build()?;
+/// assert_eq!(local.base_url(), "http://127.0.0.1:8080");
+///
+/// // ... or the caller opts in explicitly.
+/// let insecure = Config::builder(credentials)
+///     .base_url("http://idenfy.internal")
+///     .allow_insecure_http(true)
+///     .build()?;
+/// assert_eq!(insecure.base_url(), "http://idenfy.internal");
+/// # Ok::<(), idenfy_proto::ValidationError>(())
+/// ```
+#[derive(Clone)]
+pub struct Config {
+    base_url: String,
+    credentials: Credentials,
+    user_agent: HeaderValue,
+}
+
+impl Config {
+    /// The production configuration: [`DEFAULT_BASE_URL`] and [`DEFAULT_USER_AGENT`].
+    pub fn new(credentials: Credentials) -> Self {
+        Self {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            credentials,
+            user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
+        }
+    }
+
+    /// A builder for a configuration other than the default.
+    pub fn builder(credentials: Credentials) -> ConfigBuilder {
+        ConfigBuilder {
+            credentials,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            allow_insecure_http: false,
+            user_agent_product: None,
+        }
+    }
+
+    /// The base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The credentials.
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// The `User-Agent` header value.
+    pub fn user_agent(&self) -> &str {
+        self.user_agent.to_str().unwrap_or(DEFAULT_USER_AGENT)
+    }
+
+    /// The URL that starts the person's verification in iDenfy's hosted UI (R5):
+    /// `{base}/api/v2/redirect?authToken=<percent-encoded token>`.
+    pub fn redirect_url(&self, auth_token: &AuthToken) -> String {
+        format!(
+            "{}/api/v2/redirect?authToken={}",
+            self.base_url,
+            crate::urls::encode_query_value(auth_token.expose_secret())
+        )
+    }
+
+    /// An authenticated JSON `POST` to `path` (which starts with `/`).
+    pub(crate) fn post_json(&self, path: &str, body: Vec<u8>) -> Result<Request<Vec<u8>>, Error> {
+        let uri = http::Uri::try_from(format!("{}{path}", self.base_url))
+            .map_err(|_| ValidationError::new("baseUrl", Rule::NotAWebUrl))?;
+        let mut request = Request::new(body);
+        *request.method_mut() = Method::POST;
+        *request.uri_mut() = uri;
+        let headers = request.headers_mut();
+        // Marked sensitive, so `http`'s own `Debug` of the request hides it.
+        headers.insert(AUTHORIZATION, self.credentials.authorization.clone());
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        Ok(request)
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("user_agent", &self.user_agent)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Config`]; see [`Config::builder`].
+#[derive(Debug, Clone)]
+pub struct ConfigBuilder {
+    credentials: Credentials,
+    base_url: String,
+    allow_insecure_http: bool,
+    user_agent_product: Option<String>,
+}
+
+impl ConfigBuilder {
+    /// The base URL (default [`DEFAULT_BASE_URL`]). It must be an absolute URL without user
+    /// name, password, query or fragment; a path prefix is kept (for a proxy). Plain `http` is
+    /// accepted only for a loopback host or with [`ConfigBuilder::allow_insecure_http`].
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// Accepts a plain `http` base URL on a non-loopback host. Off by default: credentials
+    /// would cross the network in clear text.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// A product token appended to the `User-Agent`, e.g. `my-service/1.2`, so iDenfy's logs
+    /// can tell your service apart.
+    pub fn user_agent_product(mut self, product: impl Into<String>) -> Self {
+        self.user_agent_product = Some(product.into());
+        self
+    }
+
+    /// Checks everything and builds the configuration. Errors name `baseUrl`, `userAgent` or
+    /// `apiKey`.
+    pub fn build(self) -> Result<Config, ValidationError> {
+        let field = "baseUrl";
+        let url = crate::types::parse_web_url(&self.base_url)
+            .map_err(|rule| ValidationError::new(field, rule))?;
+        if !url.username().is_empty()
+            || url.password().is_some()
+            || url.query().is_some()
+            || url.fragment().is_some()
+        {
+            return Err(ValidationError::new(field, Rule::UrlParts));
+        }
+        if url.scheme() != "https" && !self.allow_insecure_http && !crate::types::is_loopback(&url)
+        {
+            return Err(ValidationError::new(field, Rule::InsecureUrl));
+        }
+        let base_url = url.as_str().trim_end_matches('/').to_owned();
+
+        let user_agent = match &self.user_agent_product {
+            None => HeaderValue::from_static(DEFAULT_USER_AGENT),
+            Some(product) => HeaderValue::try_from(format!("{DEFAULT_USER_AGENT} {product}"))
+                .map_err(|_| ValidationError::new("userAgent", Rule::HeaderValue))?,
+        };
+        Ok(Config {
+            base_url,
+            credentials: self.credentials,
+            user_agent,
+        })
+    }
+}

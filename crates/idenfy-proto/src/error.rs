@@ -1,0 +1,457 @@
+//! The error model (R6): one type per concern, all of them free of secrets.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use http::StatusCode;
+
+use crate::enums::ErrorIdentifier;
+
+/// Any failure of the protocol layer: an invalid value, an error answer of the API, or a
+/// response that could not be decoded.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A value was refused before anything was sent.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+    /// The API answered with an error (a non-2xx status).
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// The API answered with a success status, but the body could not be decoded.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+}
+
+/// A value refused by client-side validation, naming the wire field and the rule it broke.
+///
+/// The offending value itself is never part of the error: it may be personal data (R10).
+///
+/// ```
+/// use idenfy_proto::{Rule, TokenRequest};
+/// let err = TokenRequest::builder("").build().unwrap_err();
+/// assert_eq!(err.field(), "clientId");
+/// assert_eq!(err.rule(), &Rule::Length { min: 1, max: 100, actual: 0 });
+/// assert_eq!(err.to_string(), "clientId: must be 1 to 100 characters long, got 0");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {rule}")]
+pub struct ValidationError {
+    field: Cow<'static, str>,
+    rule: Rule,
+}
+
+impl ValidationError {
+    /// An error for `field` (its wire name, e.g. `sessionLength`) breaking `rule`.
+    pub fn new(field: impl Into<Cow<'static, str>>, rule: Rule) -> Self {
+        Self {
+            field: field.into(),
+            rule,
+        }
+    }
+
+    /// The wire name of the refused field (`clientId`, `sessionLength`, …), or the name of the
+    /// configuration item (`baseUrl`, `apiKey`, …).
+    pub fn field(&self) -> &str {
+        &self.field
+    }
+
+    /// The rule that was broken.
+    pub fn rule(&self) -> &Rule {
+        &self.rule
+    }
+
+    pub(crate) fn with_field(mut self, field: impl Into<Cow<'static, str>>) -> Self {
+        self.field = field.into();
+        self
+    }
+}
+
+/// A validation rule, as reported by [`ValidationError::rule`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rule {
+    /// A field that must be present is missing.
+    Required,
+    /// The length in Unicode scalar values (`chars()`) is outside `min..=max`.
+    Length {
+        /// Smallest accepted length.
+        min: usize,
+        /// Largest accepted length.
+        max: usize,
+        /// The length that was given.
+        actual: usize,
+    },
+    /// A number is outside `min..=max`.
+    Range {
+        /// Smallest accepted value.
+        min: i64,
+        /// Largest accepted value.
+        max: i64,
+        /// The value that was given.
+        actual: i64,
+    },
+    /// A person's name contains a digit or one of the characters iDenfy forbids in names.
+    NameCharacter {
+        /// The first offending character.
+        character: char,
+    },
+    /// A character that is not allowed in this value.
+    ForbiddenCharacter {
+        /// The first offending character.
+        character: char,
+    },
+    /// Not an absolute `http` or `https` URL.
+    NotAWebUrl,
+    /// An `http` URL where `https` is required (plain `http` is accepted only for loopback
+    /// hosts, or with an explicit opt-in where one exists).
+    InsecureUrl,
+    /// A URL with parts that are not allowed here (user name, password, query or fragment).
+    UrlParts,
+    /// Not an officially assigned ISO 3166-1 alpha-2 country code.
+    CountryCode,
+    /// Not a language tag of the form `[a-z]{2}` optionally followed by `-` or `_` and letters.
+    LocaleFormat,
+    /// Not a valid calendar date written `YYYY-MM-DD`.
+    DateFormat,
+    /// Not one of the accepted values.
+    OneOf {
+        /// The accepted values.
+        allowed: &'static [&'static str],
+    },
+    /// An extra field whose key is one of the typed fields of the request; set it through its
+    /// own setter instead.
+    CollidesWithTypedField,
+    /// Not an integer.
+    NotAnInteger,
+    /// Not `true` or `false`.
+    NotABoolean,
+    /// Not a JSON value.
+    NotJson,
+    /// Not `KEY=VALUE`.
+    NotKeyValue,
+    /// Not valid in an HTTP header.
+    HeaderValue,
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::Required => f.write_str("is required"),
+            Rule::Length { min, max, actual } if *min == 0 => {
+                write!(f, "must be at most {max} characters long, got {actual}")
+            }
+            Rule::Length { min, max, actual } => {
+                write!(f, "must be {min} to {max} characters long, got {actual}")
+            }
+            Rule::Range { min, max, actual } => {
+                write!(f, "must be between {min} and {max} inclusive, got {actual}")
+            }
+            Rule::NameCharacter { character } => write!(
+                f,
+                "must not contain digits or any of {}, found {character:?}",
+                crate::types::NAME_FORBIDDEN_CHARS
+            ),
+            Rule::ForbiddenCharacter { character } => {
+                write!(f, "must not contain the character {character:?}")
+            }
+            Rule::NotAWebUrl => f.write_str("must be an absolute http or https URL"),
+            Rule::InsecureUrl => {
+                f.write_str("must use https (plain http is accepted only for loopback hosts)")
+            }
+            Rule::UrlParts => {
+                f.write_str("must not contain a user name, password, query or fragment")
+            }
+            Rule::CountryCode => {
+                f.write_str("must be an officially assigned ISO 3166-1 alpha-2 country code")
+            }
+            Rule::LocaleFormat => f.write_str(
+                "must be a language tag of 2 to 7 characters: two lower-case letters, \
+                 optionally followed by '-' or '_' and letters (e.g. en, lt, pt-BR)",
+            ),
+            Rule::DateFormat => f.write_str("must be a valid calendar date written YYYY-MM-DD"),
+            Rule::OneOf { allowed } => write!(f, "must be one of {}", allowed.join(", ")),
+            Rule::CollidesWithTypedField => f.write_str(
+                "is a typed field of the request and cannot be set as an extra field; \
+                 use its own setter",
+            ),
+            Rule::NotAnInteger => f.write_str("must be an integer"),
+            Rule::NotABoolean => f.write_str("must be true or false"),
+            Rule::NotJson => f.write_str("must be a JSON value"),
+            Rule::NotKeyValue => f.write_str("must be written KEY=VALUE"),
+            Rule::HeaderValue => f.write_str("must be visible ASCII, valid in an HTTP header"),
+        }
+    }
+}
+
+/// The message of an API error: usually a string, sometimes a JSON structure.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ErrorMessage {
+    /// The usual form: a human-readable sentence.
+    Text(String),
+    /// Any other JSON value (some iDenfy APIs send `{field: [messages]}`).
+    Json(serde_json::Value),
+}
+
+impl fmt::Display for ErrorMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorMessage::Text(text) => f.write_str(text),
+            ErrorMessage::Json(value) => write!(f, "{value}"),
+        }
+    }
+}
+
+/// An error answer of the API (R6): any response whose status is not 2xx.
+///
+/// Everything the server said is kept: the HTTP status, the `identifier` (known values as
+/// variants of [`ErrorIdentifier`], anything else verbatim), the `message` (string or JSON),
+/// `documentation`, `severity`, and the raw body when it was not a JSON error object.
+#[derive(Clone, PartialEq)]
+pub struct ApiError(Box<ApiErrorInner>);
+
+#[derive(Debug, Clone, PartialEq)]
+struct ApiErrorInner {
+    status: StatusCode,
+    identifier: Option<ErrorIdentifier>,
+    message: Option<ErrorMessage>,
+    documentation: Option<String>,
+    severity: Option<String>,
+    raw_body: Option<Vec<u8>>,
+}
+
+/// Longest raw body quoted in an [`ApiError`]'s `Display`.
+const DISPLAY_BODY_LIMIT: usize = 200;
+
+impl ApiError {
+    /// Builds the error for a non-2xx response from its status and body.
+    ///
+    /// A JSON object body is read for `identifier`, `message`, `documentation` and `severity`
+    /// (each optional, each tolerant of unexpected types); any other body is kept raw.
+    pub fn from_response(status: StatusCode, body: &[u8]) -> Self {
+        let mut error = ApiErrorInner {
+            status,
+            identifier: None,
+            message: None,
+            documentation: None,
+            severity: None,
+            raw_body: None,
+        };
+        let parsed = serde_json::from_slice::<serde_json::Value>(body).ok();
+        match parsed {
+            Some(serde_json::Value::Object(mut map)) => {
+                error.identifier = map
+                    .remove("identifier")
+                    .and_then(crate::de::value_to_string)
+                    .map(ErrorIdentifier::from);
+                error.message = match map.remove("message") {
+                    None | Some(serde_json::Value::Null) => None,
+                    Some(serde_json::Value::String(text)) => Some(ErrorMessage::Text(text)),
+                    Some(other) => Some(ErrorMessage::Json(other)),
+                };
+                error.documentation = map
+                    .remove("documentation")
+                    .and_then(crate::de::value_to_string);
+                error.severity = map.remove("severity").and_then(crate::de::value_to_string);
+                if error.identifier.is_none() && error.message.is_none() {
+                    error.raw_body = Some(body.to_vec());
+                }
+            }
+            _ if body.is_empty() => {}
+            _ => error.raw_body = Some(body.to_vec()),
+        }
+        Self(Box::new(error))
+    }
+
+    /// The HTTP status of the response.
+    pub fn status(&self) -> StatusCode {
+        self.0.status
+    }
+
+    /// The `identifier` field (`BAD_VALUE`, `UNAUTHORIZED`, `PARTNER_ERROR`, …), if the body
+    /// had one.
+    pub fn identifier(&self) -> Option<&ErrorIdentifier> {
+        self.0.identifier.as_ref()
+    }
+
+    /// The `message` field, if the body had one.
+    pub fn message(&self) -> Option<&ErrorMessage> {
+        self.0.message.as_ref()
+    }
+
+    /// The `documentation` field (a URL or an empty string), if the body had one.
+    pub fn documentation(&self) -> Option<&str> {
+        self.0.documentation.as_deref()
+    }
+
+    /// The `severity` field (`NOT_SEVERE` is the only value seen), if the body had one.
+    pub fn severity(&self) -> Option<&str> {
+        self.0.severity.as_deref()
+    }
+
+    /// The body as received, when it was not a JSON error object (HTML from a proxy, plain
+    /// text, …). `None` for an empty body or a decoded JSON error.
+    pub fn raw_body(&self) -> Option<&[u8]> {
+        self.0.raw_body.as_deref()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "iDenfy answered HTTP {}", self.0.status)?;
+        if let Some(identifier) = &self.0.identifier {
+            write!(f, " {identifier}")?;
+        }
+        if let Some(message) = &self.0.message {
+            write!(f, ": {message}")?;
+        }
+        if let Some(raw) = &self.0.raw_body {
+            let text = String::from_utf8_lossy(raw);
+            let mut quoted: String = text.chars().take(DISPLAY_BODY_LIMIT).collect();
+            if text.chars().count() > DISPLAY_BODY_LIMIT {
+                quoted.push('…');
+            }
+            write!(f, " (body: {quoted:?})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let raw_body = self.0.raw_body.as_deref().map(String::from_utf8_lossy);
+        f.debug_struct("ApiError")
+            .field("status", &self.0.status)
+            .field("identifier", &self.0.identifier)
+            .field("message", &self.0.message)
+            .field("documentation", &self.0.documentation)
+            .field("severity", &self.0.severity)
+            .field("raw_body", &raw_body)
+            .finish()
+    }
+}
+
+/// What kind of decoding failure a [`DecodeError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DecodeErrorKind {
+    /// The body was empty where a document was expected.
+    Empty,
+    /// The body is not JSON.
+    Syntax,
+    /// The body is JSON, but a value has the wrong type or a required field is missing.
+    Data,
+    /// The body is not of the expected media type (e.g. a PDF was expected).
+    MediaType,
+    /// Any other failure to make sense of a response.
+    Other,
+}
+
+/// A success response whose body could not be decoded, with the JSON path of the failure.
+///
+/// String values quoted by the underlying parser are redacted from the message, since they may
+/// be personal data or tokens (R10).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("could not decode the response{}: {message}", path_suffix(.path))]
+pub struct DecodeError {
+    kind: DecodeErrorKind,
+    path: Option<String>,
+    message: String,
+}
+
+fn path_suffix(path: &Option<String>) -> String {
+    match path {
+        Some(path) => format!(" at `{path}`"),
+        None => String::new(),
+    }
+}
+
+impl DecodeError {
+    pub(crate) fn new(kind: DecodeErrorKind, path: Option<String>, message: &str) -> Self {
+        Self {
+            kind,
+            path,
+            message: redact_quoted_strings(message),
+        }
+    }
+
+    /// A failure of kind [`DecodeErrorKind::Other`], for layers above this crate that meet a
+    /// response they cannot read.
+    pub fn other(message: &str) -> Self {
+        Self::new(DecodeErrorKind::Other, None, message)
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> DecodeErrorKind {
+        self.kind
+    }
+
+    /// The JSON path of the value that failed (`status.overall`, `documents[2]`, …), for data
+    /// errors; `.` is the document itself.
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+
+    /// What went wrong, without the offending string values.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// Replaces the contents of every `string "…"` quoted by serde in `message` with `[redacted]`.
+fn redact_quoted_strings(message: &str) -> String {
+    const MARKER: &str = "string \"";
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(start) = rest.find(MARKER) {
+        let open = start + MARKER.len();
+        out.push_str(&rest[..open]);
+        let mut escaped = false;
+        let mut close = None;
+        for (offset, c) in rest[open..].char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => {
+                    close = Some(open + offset);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        out.push_str("[redacted]");
+        match close {
+            Some(close) => rest = &rest[close..],
+            None => {
+                rest = "";
+                out.push('"');
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_quoted_strings() {
+        assert_eq!(
+            redact_quoted_strings(r#"invalid type: string "Jonas \"J\" P", expected u64"#),
+            r#"invalid type: string "[redacted]", expected u64"#
+        );
+        assert_eq!(
+            redact_quoted_strings("missing field `scanRef`"),
+            "missing field `scanRef`"
+        );
+        assert_eq!(
+            redact_quoted_strings(r#"a string "x" and string "y"#),
+            r#"a string "[redacted]" and string "[redacted]""#
+        );
+    }
+}

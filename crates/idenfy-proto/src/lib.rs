@@ -1,0 +1,87 @@
+//! The iDenfy identity-verification API as pure data: build requests, validate them, parse
+//! responses — with no I/O.
+//!
+//! `idenfy-proto` is the sans-IO core of [idenfy-rs]. It knows every rule of the protocol and
+//! nothing about sockets, runtimes or clocks. Every API operation is a value implementing
+//! [`Endpoint`]: [`Endpoint::to_request`] turns it into an [`http::Request<Vec<u8>>`] and
+//! [`Endpoint::parse`] turns the [`http::Response`] into a typed result. Whatever moves the bytes
+//! (the `idenfy` client with one of its adapters, or your own code) only has to carry them.
+//!
+//! # The one contract
+//!
+//! *An invalid request value cannot exist, and no response bytes can make this crate panic.*
+//! Requests are validated when they are built (the builder's `build()` returns a
+//! [`ValidationError`] naming the wire field and the rule), responses are parsed leniently
+//! (unknown fields ignored, unknown enum values kept, `null` accepted for anything optional,
+//! numbers where strings are expected and the reverse) and every failure is a typed error.
+//!
+//! # Example
+//!
+//! ```
+//! use idenfy_proto::{Config, Credentials, Endpoint, TokenRequest};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let config = Config::new(Credentials::new("my-api-key", "my-api-secret")?);
+//! let request = TokenRequest::builder("customer-42")
+//!     .first_name("Birute")
+//!     .last_name("Basanaviciene")
+//!     .locale("lt")
+//!     .build()?;
+//!
+//! let http_request = request.to_request(&config)?;
+//! assert_eq!(http_request.uri(), "https://ivs.idenfy.com/api/v2/token");
+//!
+//! // ... send it with any HTTP client, then parse what came back:
+//! let response = http::Response::builder()
+//!     .status(201)
+//!     .body(&br#"{"authToken":"LEWCd6xHTW2auHrst9MEqZN8tU","scanRef":"9b11acb2-8c27-11e9-9758-309c231b1bac","clientId":"customer-42"}"#[..])?;
+//! let token = request.parse(response)?;
+//! assert_eq!(token.scan_ref.as_str(), "9b11acb2-8c27-11e9-9758-309c231b1bac");
+//! let redirect = config.redirect_url(&token.auth_token);
+//! assert!(redirect.starts_with("https://ivs.idenfy.com/api/v2/redirect?authToken="));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Rules
+//!
+//! The crate implements the normative rules R1–R10 of the project's specification; the item
+//! documentation names the rule it implements. In short: R1 transport ([`Config`]), R2/R3 the
+//! token request ([`TokenRequestBuilder`]), R4 the token response ([`TokenResponse`]), R5 the
+//! hosted-UI URLs ([`Config::redirect_url`], [`iframe_url`]), R6 errors ([`ApiError`]), R7 lenient
+//! parsing, R10 secrets and personal data ([`ApiSecret`], [`AuthToken`], [`Personal`]).
+//!
+//! [idenfy-rs]: https://github.com/idenfy-rs/idenfy-rs
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod config;
+mod country;
+mod de;
+mod endpoint;
+mod enums;
+mod error;
+mod extra;
+mod secret;
+mod token;
+mod types;
+mod urls;
+
+pub use config::{Config, ConfigBuilder, Credentials, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
+pub use endpoint::{Endpoint, RetryClass};
+pub use enums::{DocumentType, DummyStatus, ErrorIdentifier, Sex, TokenType};
+pub use error::{
+    ApiError, DecodeError, DecodeErrorKind, Error, ErrorMessage, Rule, ValidationError,
+};
+pub use extra::ExtraFields;
+pub use secret::{ApiSecret, AuthToken, Personal};
+pub use token::{TokenRequest, TokenRequestBuilder, TokenResponse};
+pub use types::{
+    Address, ClientId, CountryCode, Date, DocumentNumber, ExternalRef, Locale, PersonName,
+    PersonalNumber, ScanRef, WebUrl,
+};
+pub use urls::{IFRAME_BASE_URL, iframe_url};
+
+/// The `http` crate this crate speaks, re-exported so that users need not pin it themselves.
+pub use http;

@@ -1,0 +1,65 @@
+//! The asynchronous client.
+
+use std::fmt;
+
+use idenfy_proto::http::Response;
+use idenfy_proto::{AuthToken, Config, Endpoint, TokenRequest, TokenResponse};
+
+use crate::error::Error;
+use crate::transport::Transport;
+
+/// The iDenfy client: a [`Config`] and a [`Transport`].
+///
+/// Each call builds the request with [`idenfy_proto`], hands it to the transport, and parses
+/// what comes back. The client holds no other state, so it can be shared freely (wrap it in an
+/// `Arc` to share it across tasks).
+pub struct Client<T> {
+    config: Config,
+    transport: T,
+}
+
+impl<T> Client<T> {
+    /// A client sending with `transport` as configured by `config`.
+    pub fn new(config: Config, transport: T) -> Self {
+        Self { config, transport }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The transport.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    /// The URL that starts the person's verification in iDenfy's hosted UI (R5).
+    pub fn redirect_url(&self, auth_token: &AuthToken) -> String {
+        self.config.redirect_url(auth_token)
+    }
+}
+
+impl<T: Transport> Client<T> {
+    /// Sends any [`Endpoint`] and parses its answer.
+    pub async fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
+        let request = endpoint.to_request(&self.config)?;
+        let response = self.transport.send(request).await?;
+        let (parts, body) = response.into_parts();
+        let response = Response::from_parts(parts, body.as_slice());
+        Ok(endpoint.parse(response)?)
+    }
+
+    /// Creates a verification token (`POST /api/v2/token`).
+    pub async fn create_token(&self, request: &TokenRequest) -> Result<TokenResponse, Error> {
+        self.send(request).await
+    }
+}
+
+impl<T> fmt::Debug for Client<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,1 @@
+//! Cross-crate tests of idenfy-rs; the tests live in `tests/`.
