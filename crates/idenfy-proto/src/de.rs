@@ -30,12 +30,21 @@ pub(crate) fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeEr
 pub(crate) fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, DecodeError> {
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
-        DecodeError::new(
-            DecodeErrorKind::Data,
-            Some(path),
-            &err.into_inner().to_string(),
-        )
+        let message = err.into_inner().to_string();
+        // A missing field fails at its parent's path; name the field itself.
+        let path = match missing_field(&message) {
+            Some(field) if path == "." => field.to_owned(),
+            Some(field) => format!("{path}.{field}"),
+            None => path,
+        };
+        DecodeError::new(DecodeErrorKind::Data, Some(path), &message)
     })
+}
+
+/// The field named by serde's "missing field `x`" message.
+fn missing_field(message: &str) -> Option<&str> {
+    let (field, _) = message.strip_prefix("missing field `")?.split_once('`')?;
+    Some(field)
 }
 
 /// The value as a string: strings as they are, numbers and booleans in their JSON spelling,

@@ -691,9 +691,10 @@ pub struct TokenResponse {
     /// The legacy alias of `clientId`.
     #[serde(default, deserialize_with = "de::opt_string")]
     pub person_scan_ref: Option<String>,
-    /// A direct URL of the hosted flow, in newer responses.
-    #[serde(default, deserialize_with = "de::opt_string")]
-    pub redirect_url: Option<String>,
+    /// A direct URL of the hosted flow, in newer responses. It carries the `authToken`, so
+    /// `Debug` redacts it like the token itself (R10).
+    #[serde(default, deserialize_with = "de::opt_personal")]
+    pub redirect_url: Option<Personal<String>>,
     /// The 8-digit code for iDenfy's mobile app, when `generateDigitString` was set.
     #[serde(default, deserialize_with = "de::opt_personal")]
     pub digit_string: Option<Personal<String>>,

@@ -221,6 +221,12 @@ pub(crate) fn parse_web_url(value: &str) -> Result<url::Url, Rule> {
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
         return Err(Rule::NotAWebUrl);
     }
+    // The WHATWG parser repairs `http:host`, `http:/host` and `http:\\host` into
+    // `http://host/`, but the value is sent as written: require the `scheme://` form.
+    let written = value.get(..url.scheme().len() + 3);
+    if !written.is_some_and(|prefix| prefix.eq_ignore_ascii_case(&format!("{}://", url.scheme()))) {
+        return Err(Rule::NotAWebUrl);
+    }
     Ok(url)
 }
 
