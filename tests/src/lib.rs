@@ -1,1 +1,182 @@
-//! Cross-crate tests of idenfy-rs; the tests live in `tests/`.
+//! Cross-crate tests of idenfy-rs; the tests live in `tests/`, their fixtures in `fixtures/`.
+//!
+//! This library holds the test oracles that several test files share. They are written
+//! independently of `idenfy-proto` (our own list of country codes, our own base64 decoder, our own
+//! calendar), so that a test compares the crate against a second opinion rather than against
+//! itself.
+
+/// The 249 officially assigned ISO 3166-1 alpha-2 codes, sorted (R2 `country`,
+/// R3 `nationality`). User-assigned (`XK`), reserved (`UK`, `EU`) and withdrawn codes are absent.
+pub const ISO_3166_ALPHA2: [&str; 249] = [
+    "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ",
+    "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS",
+    "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN",
+    "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE",
+    "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF",
+    "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM",
+    "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM",
+    "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC",
+    "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK",
+    "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA",
+    "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG",
+    "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW",
+    "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS",
+    "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO",
+    "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI",
+    "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW",
+];
+
+/// Whether `code` (upper case) is in [`ISO_3166_ALPHA2`].
+pub fn is_assigned_country(code: &str) -> bool {
+    ISO_3166_ALPHA2.contains(&code)
+}
+
+/// The characters iDenfy refuses in `firstName`/`lastName` besides digits (R2), as the spec
+/// writes them: ``~!@#$%^*()_+={}[]\|:;",<>/?``.
+pub const NAME_FORBIDDEN: &str = "~!@#$%^*()_+={}[]\\|:;\",<>/?";
+
+/// Characters a name may contain: letters of several scripts (most of them several bytes long in
+/// UTF-8), an emoji, and the punctuation iDenfy does not forbid.
+pub const NAME_ALLOWED: &[char] = &[
+    'a', 'Z', 'k', 'Ž', 'ž', 'ą', 'Ą', 'ė', 'ū', 'ł', 'ß', 'é', 'ñ', 'Ø', 'Д', 'ж', 'Ω', '李',
+    '王', 'ท', 'ע', 'ش', '😀', '🦀', ' ', '\'', '-', '.', '&', '`',
+];
+
+/// Multi-byte characters (2, 3 and 4 bytes in UTF-8) for length tests counted in `chars()`.
+pub const MULTIBYTE: &[char] = &['Ž', 'ą', 'é', 'Д', '李', '€', 'ท', '😀', '🦀', '𝄞'];
+
+/// Every typed wire key of the token request (R2 and R3); an extra field may not use one.
+pub const TYPED_WIRE_KEYS: [&str; 28] = [
+    "clientId",
+    "firstName",
+    "lastName",
+    "successUrl",
+    "errorUrl",
+    "unverifiedUrl",
+    "callbackUrl",
+    "locale",
+    "expiryTime",
+    "sessionLength",
+    "country",
+    "documents",
+    "tokenType",
+    "showInstructions",
+    "generateDigitString",
+    "dateOfBirth",
+    "dateOfExpiry",
+    "dateOfIssue",
+    "nationality",
+    "personalNumber",
+    "documentNumber",
+    "sex",
+    "address",
+    "externalRef",
+    "videoCallQuestions",
+    "utilityBill",
+    "questionnaire",
+    "dummyStatus",
+];
+
+/// The number of days of `month` (1 to 12) in `year` of the proleptic Gregorian calendar; 0 for a
+/// month that does not exist.
+pub fn days_in_month(year: u16, month: u8) -> u8 {
+    let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
+    match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => 0,
+    }
+}
+
+/// Decodes standard base64 with padding (RFC 4648 §4); `None` for anything malformed.
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    fn sextet(byte: u8) -> Option<u32> {
+        let value = match byte {
+            b'A'..=b'Z' => byte - b'A',
+            b'a'..=b'z' => byte - b'a' + 26,
+            b'0'..=b'9' => byte - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        Some(u32::from(value))
+    }
+
+    let bytes = text.as_bytes();
+    if !bytes.len().is_multiple_of(4) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
+    for (index, chunk) in bytes.chunks(4).enumerate() {
+        let last = index + 1 == bytes.len() / 4;
+        let padding = chunk.iter().rev().take_while(|b| **b == b'=').count();
+        if padding > 2 || (padding > 0 && !last) {
+            return None;
+        }
+        let mut word = 0u32;
+        for byte in &chunk[..4 - padding] {
+            word = (word << 6) | sextet(*byte)?;
+        }
+        word <<= 6 * padding;
+        let decoded = word.to_be_bytes();
+        out.extend_from_slice(&decoded[1..4 - padding]);
+    }
+    Some(out)
+}
+
+/// Whether `haystack` contains `needle`, ignoring ASCII case (for checks that a secret does not
+/// leak in any spelling).
+pub fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .to_ascii_lowercase()
+        .contains(&needle.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn oracle_country_list_is_sorted_and_unique() {
+        assert!(ISO_3166_ALPHA2.windows(2).all(|pair| pair[0] < pair[1]));
+    }
+
+    #[test]
+    fn oracle_base64_known_answers() {
+        // RFC 4648 §10 test vectors.
+        for (encoded, decoded) in [
+            ("", ""),
+            ("Zg==", "f"),
+            ("Zm8=", "fo"),
+            ("Zm9v", "foo"),
+            ("Zm9vYg==", "foob"),
+            ("Zm9vYmE=", "fooba"),
+            ("Zm9vYmFy", "foobar"),
+        ] {
+            assert_eq!(base64_decode(encoded).unwrap(), decoded.as_bytes());
+        }
+        for bad in ["Zg=", "Z===", "Zg==Zg==", "Zm9v!A==", "Zm9"] {
+            assert_eq!(base64_decode(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn oracle_calendar() {
+        assert_eq!(days_in_month(2024, 2), 29);
+        assert_eq!(days_in_month(1900, 2), 28);
+        assert_eq!(days_in_month(2000, 2), 29);
+        assert_eq!(days_in_month(2023, 4), 30);
+        assert_eq!(days_in_month(2023, 12), 31);
+        assert_eq!(days_in_month(2023, 13), 0);
+    }
+}
+
+/// The README's Rust examples, compiled and run as doctests so the README cannot drift from the
+/// API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

@@ -38,4 +38,6 @@ pub use client::Client;
 pub use error::Error;
 pub use transport::{Transport, TransportError, TransportErrorKind};
 
+/// The protocol layer's own error (what [`Endpoint`] returns); [`enum@Error`] wraps it.
+pub use idenfy_proto::Error as ProtocolError;
 pub use idenfy_proto::*;

@@ -1,0 +1,341 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Secrets and personal data (R6, R10): `Debug` and `Display` of every type that holds them never
+//! show the API secret, the base64 credentials, the `authToken` or personal values, while the
+//! `clientId` and field names stay visible for debugging.
+
+use idenfy::{Client, TransportError, TransportErrorKind};
+use idenfy_proto::http::header::AUTHORIZATION;
+use idenfy_proto::http::{Request, Response};
+use idenfy_proto::{
+    ApiError, ApiSecret, AuthToken, Config, Credentials, Endpoint, Error, Personal, Sex,
+    TokenRequest, TokenResponse,
+};
+use idenfy_tests::{base64_decode, contains_ignore_ascii_case};
+
+const API_KEY: &str = "partner-key-7781";
+const API_SECRET: &str = "Sup3r-S3cret-Valu3!";
+const AUTH_TOKEN: &str = "Zx81mQp4Ty7RbN2cWv6LdK0sHf3JgA9eUo5iPl1E";
+const CLIENT_ID: &str = "crm-88412";
+
+/// Personal values set on the request; none may be printed.
+const FIRST_NAME: &str = "Birutė";
+const LAST_NAME: &str = "Basanavičienė";
+const DATE_OF_BIRTH: &str = "1979-03-14";
+const DATE_OF_EXPIRY: &str = "2032-08-09";
+const DATE_OF_ISSUE: &str = "2022-08-09";
+const PERSONAL_NUMBER: &str = "47903140077";
+const DOCUMENT_NUMBER: &str = "PA8842117";
+const ADDRESS: &str = "Laisvės al. 53, Kaunas";
+
+fn config() -> Config {
+    Config::new(Credentials::new(API_KEY, API_SECRET).unwrap())
+}
+
+/// The base64 `key:secret` exactly as the `Authorization` header carries it.
+fn basic_credentials() -> String {
+    let request = TokenRequest::builder(CLIENT_ID)
+        .build()
+        .unwrap()
+        .to_request(&config())
+        .unwrap();
+    let header = request.headers()[AUTHORIZATION].to_str().unwrap();
+    let encoded = header.strip_prefix("Basic ").unwrap().to_owned();
+    assert_eq!(
+        base64_decode(&encoded).unwrap(),
+        format!("{API_KEY}:{API_SECRET}").as_bytes()
+    );
+    encoded
+}
+
+/// Fails if `text` contains a secret: the API secret, the base64 credentials or the token.
+fn assert_no_secret(what: &str, text: &str) {
+    for secret in [API_SECRET, &basic_credentials(), AUTH_TOKEN] {
+        assert!(
+            !contains_ignore_ascii_case(text, secret),
+            "{what} shows {secret:?}: {text}"
+        );
+    }
+    // Nor the beginning of the token, which would identify it.
+    assert!(!text.contains(&AUTH_TOKEN[..12]), "{what}: {text}");
+}
+
+/// Fails if `text` contains one of the personal values of [`personal_request`].
+fn assert_no_personal(what: &str, text: &str) {
+    for value in [
+        FIRST_NAME,
+        LAST_NAME,
+        DATE_OF_BIRTH,
+        DATE_OF_EXPIRY,
+        DATE_OF_ISSUE,
+        PERSONAL_NUMBER,
+        DOCUMENT_NUMBER,
+        ADDRESS,
+        // Short values are looked for as quoted strings.
+        "\"NZ\"",
+    ] {
+        assert!(!text.contains(value), "{what} shows {value:?}: {text}");
+    }
+    // Upper-cased echoes of the names, as iDenfy returns them.
+    for value in [FIRST_NAME, LAST_NAME] {
+        assert!(
+            !text.contains(&value.to_uppercase()),
+            "{what} shows {value:?}: {text}"
+        );
+    }
+}
+
+fn personal_request() -> TokenRequest {
+    TokenRequest::builder(CLIENT_ID)
+        .first_name(FIRST_NAME)
+        .last_name(LAST_NAME)
+        .date_of_birth(DATE_OF_BIRTH)
+        .date_of_expiry(DATE_OF_EXPIRY)
+        .date_of_issue(DATE_OF_ISSUE)
+        .personal_number(PERSONAL_NUMBER)
+        .document_number(DOCUMENT_NUMBER)
+        .address(ADDRESS)
+        .nationality("nz")
+        .sex(Sex::Female)
+        .country("LT")
+        .build()
+        .unwrap()
+}
+
+fn token_response() -> TokenResponse {
+    let body = serde_json::json!({
+        "message": "Token created successfully",
+        "authToken": AUTH_TOKEN,
+        "scanRef": "c4d8a1f2-9e37-4b60-8d15-7f2e0a9b3c6d",
+        "clientId": CLIENT_ID,
+        "firstName": FIRST_NAME.to_uppercase(),
+        "lastName": LAST_NAME.to_uppercase(),
+        "dateOfBirth": DATE_OF_BIRTH,
+        "dateOfExpiry": DATE_OF_EXPIRY,
+        "dateOfIssue": DATE_OF_ISSUE,
+        "personalNumber": PERSONAL_NUMBER,
+        "documentNumber": DOCUMENT_NUMBER,
+        "address": ADDRESS,
+        "nationality": "NZ",
+        "digitString": "60418273",
+        "redirectUrl": format!("https://ivs.idenfy.com/api/v2/redirect?authToken={AUTH_TOKEN}"),
+        "unknownPersonalField": FIRST_NAME,
+    });
+    let body = serde_json::to_vec(&body).unwrap();
+    let response = Response::builder().status(201).body(&body[..]).unwrap();
+    personal_request().parse(response).unwrap()
+}
+
+#[test]
+fn r10_credentials_config_and_secret_types() {
+    let credentials = Credentials::new(API_KEY, API_SECRET).unwrap();
+    let debug = format!("{credentials:?}");
+    assert_no_secret("Credentials", &debug);
+    assert!(debug.contains(API_KEY), "{debug}");
+    // The secret is still there for the one place that needs it.
+    assert_eq!(credentials.api_secret().expose_secret(), API_SECRET);
+
+    let config = config();
+    let debug = format!("{config:?}");
+    assert_no_secret("Config", &debug);
+    assert!(debug.contains("ivs.idenfy.com"), "{debug}");
+
+    let pretty = format!("{config:#?}");
+    assert_no_secret("Config (pretty)", &pretty);
+
+    let secret = ApiSecret::new(API_SECRET);
+    assert_no_secret("ApiSecret", &format!("{secret:?}"));
+    assert_no_secret("ApiSecret (pretty)", &format!("{secret:#?}"));
+
+    let token = AuthToken::new(AUTH_TOKEN);
+    assert_no_secret("AuthToken", &format!("{token:?}"));
+    assert_eq!(token.expose_secret(), AUTH_TOKEN);
+    let prefix = token.redacted_prefix(4);
+    assert!(prefix.starts_with("Zx81"), "{prefix}");
+    assert_no_secret("AuthToken prefix", &prefix);
+
+    let personal = Personal::new(PERSONAL_NUMBER.to_owned());
+    assert_no_personal("Personal", &format!("{personal:?}"));
+}
+
+#[test]
+fn r10_client_debug() {
+    let transport = |_request: Request<Vec<u8>>| async {
+        Err::<Response<Vec<u8>>, _>(TransportError::new(TransportErrorKind::Other))
+    };
+    let client = Client::new(config(), transport);
+    let debug = format!("{client:?}");
+    assert_no_secret("Client", &debug);
+    assert!(debug.contains(API_KEY), "{debug}");
+}
+
+#[test]
+fn r10_token_request_debug() {
+    let request = personal_request();
+    for debug in [format!("{request:?}"), format!("{request:#?}")] {
+        assert_no_personal("TokenRequest", &debug);
+        assert_no_secret("TokenRequest", &debug);
+        assert!(debug.contains(CLIENT_ID), "{debug}");
+        assert!(debug.contains("first_name"), "{debug}");
+        assert!(debug.contains("personal_number"), "{debug}");
+    }
+    // The builder holds the same values unchecked.
+    let builder = TokenRequest::builder(CLIENT_ID)
+        .first_name(FIRST_NAME)
+        .address(ADDRESS)
+        .personal_number(PERSONAL_NUMBER);
+    let debug = format!("{builder:?}");
+    assert_no_personal("TokenRequestBuilder", &debug);
+    assert!(debug.contains(CLIENT_ID), "{debug}");
+}
+
+#[test]
+fn r10_token_response_debug() {
+    let token = token_response();
+    // The values are there, only hidden from Debug.
+    assert_eq!(token.auth_token.expose_secret(), AUTH_TOKEN);
+    assert_eq!(
+        token.first_name.as_ref().unwrap().expose(),
+        &FIRST_NAME.to_uppercase()
+    );
+    for debug in [format!("{token:?}"), format!("{token:#?}")] {
+        assert_no_secret("TokenResponse", &debug);
+        assert_no_personal("TokenResponse", &debug);
+        assert!(!debug.contains("60418273"), "digit string shown: {debug}");
+        assert!(debug.contains(CLIENT_ID), "{debug}");
+        assert!(debug.contains("auth_token"), "{debug}");
+        assert!(debug.contains("unknownPersonalField"), "{debug}");
+    }
+}
+
+#[test]
+fn r10_http_request_debug() {
+    let request = personal_request().to_request(&config()).unwrap();
+    assert!(request.headers()[AUTHORIZATION].is_sensitive());
+    let debug = format!("{request:?}");
+    assert_no_secret("http::Request", &debug);
+    assert_no_personal("http::Request", &debug);
+    assert!(debug.contains("/api/v2/token"), "{debug}");
+    assert!(
+        contains_ignore_ascii_case(&debug, "authorization"),
+        "{debug}"
+    );
+}
+
+#[test]
+fn r10_validation_error_for_a_bad_name() {
+    for (builder, field) in [
+        (
+            TokenRequest::builder(CLIENT_ID).first_name(format!("{FIRST_NAME}7")),
+            "firstName",
+        ),
+        (
+            TokenRequest::builder(CLIENT_ID).last_name(format!("{LAST_NAME}@")),
+            "lastName",
+        ),
+        (
+            TokenRequest::builder(CLIENT_ID).first_name(FIRST_NAME.repeat(30)),
+            "firstName",
+        ),
+        (
+            TokenRequest::builder(CLIENT_ID).personal_number(PERSONAL_NUMBER.repeat(5)),
+            "personalNumber",
+        ),
+        (
+            TokenRequest::builder(CLIENT_ID).address(ADDRESS.repeat(20)),
+            "address",
+        ),
+        (
+            TokenRequest::builder(CLIENT_ID).date_of_birth(format!("{DATE_OF_BIRTH}x")),
+            "dateOfBirth",
+        ),
+    ] {
+        let err = builder.build().unwrap_err();
+        assert_eq!(err.field(), field);
+        for text in [err.to_string(), format!("{err:?}")] {
+            assert_no_personal("ValidationError", &text);
+            assert!(text.contains(field), "{text}");
+        }
+    }
+}
+
+#[test]
+fn r10_api_error() {
+    let body = br#"{"identifier":"UNAUTHORIZED","message":"Invalid API key or secret.","documentation":"","severity":"NOT_SEVERE"}"#;
+    let err = ApiError::from_response(idenfy_proto::http::StatusCode::UNAUTHORIZED, body);
+    assert!(err.to_string().contains("UNAUTHORIZED"), "{err}");
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert_no_secret("ApiError", &text);
+        assert!(text.contains("401"), "{text}");
+        assert!(text.contains("Invalid API key or secret."), "{text}");
+    }
+}
+
+#[test]
+fn r10_decode_error_does_not_quote_values() {
+    let body = serde_json::json!({
+        "authToken": AUTH_TOKEN,
+        "scanRef": "ref",
+        "sessionLength": FIRST_NAME,
+    });
+    let body = serde_json::to_vec(&body).unwrap();
+    let response = Response::builder().status(201).body(&body[..]).unwrap();
+    let err = match personal_request().parse(response) {
+        Err(Error::Decode(err)) => err,
+        other => panic!("{other:?}"),
+    };
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert_no_secret("DecodeError", &text);
+        assert_no_personal("DecodeError", &text);
+        assert!(text.contains("sessionLength"), "{text}");
+    }
+}
+
+/// Every kind of `idenfy::Error` a client call can return, with a secret-holding config.
+#[test]
+fn r10_core_client_errors() {
+    let api = |_request: Request<Vec<u8>>| async {
+        Ok::<_, TransportError>(
+            Response::builder()
+                .status(401)
+                .body(br#"{"identifier":"UNAUTHORIZED","message":"Bad credentials."}"#.to_vec())
+                .unwrap(),
+        )
+    };
+    let decode = |_request: Request<Vec<u8>>| async {
+        Ok::<_, TransportError>(
+            Response::builder()
+                .status(201)
+                .body(format!(r#"{{"authToken":"{AUTH_TOKEN}"}}"#).into_bytes())
+                .unwrap(),
+        )
+    };
+    let transport = |_request: Request<Vec<u8>>| async {
+        Err::<Response<Vec<u8>>, _>(TransportError::with_source(
+            TransportErrorKind::Io,
+            "connection reset by peer",
+        ))
+    };
+    let request = personal_request();
+    let errors = [
+        pollster::block_on(Client::new(config(), api).create_token(&request)).unwrap_err(),
+        pollster::block_on(Client::new(config(), decode).create_token(&request)).unwrap_err(),
+        pollster::block_on(Client::new(config(), transport).create_token(&request)).unwrap_err(),
+        idenfy::Error::from(
+            TokenRequest::builder(CLIENT_ID)
+                .first_name(format!("{FIRST_NAME}1"))
+                .build()
+                .unwrap_err(),
+        ),
+    ];
+    assert!(matches!(errors[0], idenfy::Error::Api(_)));
+    assert!(matches!(errors[1], idenfy::Error::Decode(_)));
+    assert!(matches!(errors[2], idenfy::Error::Transport(_)));
+    assert!(matches!(errors[3], idenfy::Error::Validation(_)));
+    for err in &errors {
+        for text in [err.to_string(), format!("{err:?}"), format!("{err:#?}")] {
+            assert_no_secret("idenfy::Error", &text);
+            assert_no_personal("idenfy::Error", &text);
+            assert!(!text.contains("Basic "), "{text}");
+        }
+    }
+}
