@@ -1,2 +1,44 @@
-//! The `idenfy` command line tool.
-fn main() {}
+//! The `idenfy` command line tool: a thin face over the `idenfy` library.
+//!
+//! Every flag maps to one library call and every check is the library's; the flags, outputs and
+//! exit codes are a contract (`spec/CLI.md`). The layout:
+//!
+//! - [`cli`]: the command line grammar (clap), global options included;
+//! - [`commands`]: one module per command, each a function from its arguments to an outcome;
+//! - [`context`]: the global options turned into the library's `Config`;
+//! - [`convert`]: turning flag strings into the typed values the library's setters take;
+//! - [`dry_run`]: rendering a built HTTP request for `--dry-run`;
+//! - [`output`]: everything that reaches stdout or stderr, human or `--json`;
+//! - [`error`]: the failures of a command and their exit codes.
+#![forbid(unsafe_code)]
+// A command line tool prints by design; all printing goes through the `output` module.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod cli;
+mod commands;
+mod context;
+mod convert;
+mod dry_run;
+mod error;
+mod output;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+fn main() -> ExitCode {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let cli = match cli::Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(err) => return output::usage_error(&err, cli::wants_json(&args)),
+    };
+    let out = output::Output::new(cli.global.json);
+    match commands::run(cli, &out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            out.error(&err);
+            ExitCode::from(err.exit_code())
+        }
+    }
+}

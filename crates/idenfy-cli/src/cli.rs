@@ -1,0 +1,103 @@
+//! The command line grammar: global options and the command list (`spec/CLI.md`).
+
+use std::ffi::OsString;
+
+use clap::{Args, Parser, Subcommand};
+use idenfy::DEFAULT_BASE_URL;
+
+use crate::commands::redirect_url::RedirectUrlArgs;
+use crate::commands::token::TokenArgs;
+
+/// Drive the iDenfy identity-verification API from the shell.
+///
+/// Exit codes: 0 success; 1 the other side said no (API error, bad signature, unparsable body);
+/// 2 usage or validation error, before anything is sent; 3 transport failure.
+#[derive(Parser)]
+#[command(name = "idenfy", version, propagate_version = true)]
+pub(crate) struct Cli {
+    /// Options every command accepts, before or after the command name.
+    #[command(flatten)]
+    pub(crate) global: GlobalArgs,
+
+    /// The command to run.
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options shared by every command (`global = true`: accepted before or after the command).
+///
+/// Deliberately without `Debug`: it holds the API secret (R10).
+#[derive(Args)]
+pub(crate) struct GlobalArgs {
+    /// The API's base URL. Plain http is refused unless the host is a loopback address or
+    /// --allow-insecure-http is given.
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = "IDENFY_BASE_URL",
+        default_value = DEFAULT_BASE_URL
+    )]
+    pub(crate) base_url: String,
+
+    /// The API key (the user name of the Basic credentials).
+    #[arg(
+        long,
+        global = true,
+        value_name = "KEY",
+        env = "IDENFY_API_KEY",
+        hide_env_values = true
+    )]
+    pub(crate) api_key: Option<String>,
+
+    /// The API secret (the password of the Basic credentials). Never printed.
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECRET",
+        env = "IDENFY_API_SECRET",
+        hide_env_values = true
+    )]
+    pub(crate) api_secret: Option<String>,
+
+    /// How long to wait for the API, in seconds.
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        env = "IDENFY_TIMEOUT",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub(crate) timeout: u64,
+
+    /// Print exactly one JSON document on stdout instead of human-readable output.
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+
+    /// Accept a plain http base URL on a non-loopback host (credentials then cross the network
+    /// in clear text).
+    #[arg(long, global = true)]
+    pub(crate) allow_insecure_http: bool,
+}
+
+/// The commands.
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Create a verification token (POST /api/v2/token); every option is one request field.
+    #[command(after_help = crate::commands::token::AFTER_HELP)]
+    Token(Box<TokenArgs>),
+
+    /// Print the URL that starts the person's verification (the hosted UI's redirect URL, or
+    /// with --iframe the URL to load in an iframe).
+    RedirectUrl(RedirectUrlArgs),
+}
+
+/// Whether `--json` is among the raw arguments (before any `--`), for reporting a usage error
+/// in the requested form when clap could not parse the command line.
+pub(crate) fn wants_json(args: &[OsString]) -> bool {
+    args.iter()
+        .skip(1)
+        .take_while(|arg| *arg != "--")
+        .any(|arg| arg == "--json")
+}

@@ -1,0 +1,87 @@
+//! Everything that reaches stdout or stderr.
+//!
+//! With `--json`, stdout carries exactly one JSON document and nothing else; messages for people
+//! go to stderr in both modes. Write errors (a closed pipe, say) are ignored rather than turned
+//! into a panic, as `println!` would.
+
+use std::io::Write as _;
+use std::process::ExitCode;
+
+use serde_json::{Map, Value, json};
+
+use crate::error::{CliError, EXIT_USAGE};
+
+/// Where a command's results and messages go, in the form the user asked for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Output {
+    json: bool,
+}
+
+impl Output {
+    /// Human-readable output, or one JSON document on stdout when `json` is set.
+    pub(crate) fn new(json: bool) -> Self {
+        Self { json }
+    }
+
+    /// Whether `--json` was given.
+    pub(crate) fn is_json(&self) -> bool {
+        self.json
+    }
+
+    /// Writes `text` and a line break to stdout.
+    pub(crate) fn line(&self, text: &str) {
+        stdout_line(text);
+    }
+
+    /// Writes a JSON document on one line to stdout.
+    pub(crate) fn json_document(&self, document: &Value) {
+        stdout_line(&document.to_string());
+    }
+
+    /// Reports a failed command: `error: <message>` on stderr and, with `--json`, the document
+    /// `{"error": {"kind": …, "field": …, "message": …}}` on stdout.
+    pub(crate) fn error(&self, err: &CliError) {
+        stderr_line(&format!("error: {}", err.human()));
+        if self.json {
+            let mut error = Map::new();
+            error.insert("kind".to_owned(), err.kind().into());
+            if let Some(field) = err.field() {
+                error.insert("field".to_owned(), field.into());
+            }
+            error.insert("message".to_owned(), err.message().into());
+            self.json_document(&json!({ "error": error }));
+        }
+    }
+}
+
+/// Reports a command line clap could not parse (or `--help`/`--version`, which clap models as
+/// errors too) and returns the exit code: 0 for help and version, 2 otherwise. With `--json`
+/// somewhere on the command line, a usage error also prints
+/// `{"error": {"kind": "usage", "message": …}}` on stdout.
+pub(crate) fn usage_error(err: &clap::Error, json: bool) -> ExitCode {
+    // Help and version go to stdout, real errors to stderr; clap knows which.
+    let _ = err.print();
+    let code = err.exit_code();
+    if code == 0 {
+        return ExitCode::SUCCESS;
+    }
+    if json {
+        let rendered = err.to_string();
+        let first = rendered.lines().next().unwrap_or_default();
+        let message = first.strip_prefix("error: ").unwrap_or(first);
+        stdout_line(&json!({ "error": { "kind": "usage", "message": message } }).to_string());
+    }
+    ExitCode::from(u8::try_from(code).unwrap_or(EXIT_USAGE))
+}
+
+/// Writes a line to stdout, ignoring write errors.
+fn stdout_line(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{text}");
+    let _ = stdout.flush();
+}
+
+/// Writes a line to stderr, ignoring write errors.
+fn stderr_line(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
