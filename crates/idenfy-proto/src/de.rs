@@ -87,6 +87,39 @@ pub(crate) fn opt_personal<'de, D: Deserializer<'de>>(
     opt_string(deserializer).map(|value| value.map(crate::Personal::new))
 }
 
+/// An optional enum of string wire values: `null` and the empty string are `None` (the status
+/// endpoint sends `""` for results that do not exist yet); numbers and booleans are read as
+/// their JSON spelling, so they end up as unknown values rather than as errors.
+pub(crate) fn opt_enum<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: From<String>,
+{
+    match Option::<Value>::deserialize(deserializer)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) if text.is_empty() => Ok(None),
+        Some(value @ (Value::Array(_) | Value::Object(_))) => Err(D::Error::custom(format!(
+            "expected a string, found {}",
+            kind(&value)
+        ))),
+        Some(value) => Ok(value_to_string(value).map(T::from)),
+    }
+}
+
+/// An optional JSON value of any shape; `null` is `None`.
+pub(crate) fn opt_value<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Value>, D::Error> {
+    Ok(Option::<Value>::deserialize(deserializer)?.filter(|value| !value.is_null()))
+}
+
+/// An optional JSON value of any shape holding personal data; `null` is `None`.
+pub(crate) fn opt_personal_value<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<crate::Personal<Value>>, D::Error> {
+    opt_value(deserializer).map(|value| value.map(crate::Personal::new))
+}
+
 /// An integer read from a JSON integer, a float (truncated toward zero) or a numeric string.
 pub(crate) fn lenient_i64(value: &Value) -> Option<i64> {
     match value {

@@ -245,3 +245,498 @@ string_enum! {
         Active = "ACTIVE",
     }
 }
+
+string_enum! {
+    /// The overall status of a verification (`status.overall` in webhooks, `status` in
+    /// `/api/v2/status`; reference §7.1).
+    pub enum OverallStatus {
+        /// The verification passed.
+        Approved = "APPROVED",
+        /// The verification failed.
+        Denied = "DENIED",
+        /// The checks passed, but fraud or mismatch tags put the result in question.
+        Suspected = "SUSPECTED",
+        /// A person is reviewing the verification.
+        Reviewing = "REVIEWING",
+        /// The token was not used yet and is still valid.
+        Active = "ACTIVE",
+        /// The token expired unused.
+        Expired = "EXPIRED",
+        /// The token expired and its data was deleted.
+        ExpiredDeleted = "EXPIRED-DELETED",
+        /// The data was deleted.
+        Deleted = "DELETED",
+        /// The verification was archived.
+        Archived = "ARCHIVED",
+        /// The 2018 name of a status before review.
+        NotReviewed = "NOT_REVIEWED",
+    }
+}
+
+impl OverallStatus {
+    /// Whether the status can no longer change by itself: everything but `ACTIVE`,
+    /// `REVIEWING` and the historic `NOT_REVIEWED`. Unknown statuses are not final.
+    pub fn is_final(&self) -> bool {
+        matches!(
+            self,
+            OverallStatus::Approved
+                | OverallStatus::Denied
+                | OverallStatus::Suspected
+                | OverallStatus::Expired
+                | OverallStatus::ExpiredDeleted
+                | OverallStatus::Deleted
+                | OverallStatus::Archived
+        )
+    }
+
+    /// Whether the person passed: only `APPROVED`. (`SUSPECTED` needs the partner's own
+    /// decision; see the tags.)
+    pub fn is_approved(&self) -> bool {
+        matches!(self, OverallStatus::Approved)
+    }
+}
+
+string_enum! {
+    /// The result of the face check (`autoFace`, `manualFace`; reference §7.2).
+    pub enum FaceStatus {
+        /// The face matches the document.
+        FaceMatch = "FACE_MATCH",
+        /// The face does not match the document.
+        FaceMismatch = "FACE_MISMATCH",
+        /// No face was found.
+        NoFaceFound = "NO_FACE_FOUND",
+        /// More than one face was found.
+        TooManyFaces = "TOO_MANY_FACES",
+        /// The face is too blurry.
+        FaceTooBlurry = "FACE_TOO_BLURRY",
+        /// The face photo has glare.
+        FaceGlared = "FACE_GLARED",
+        /// The result is uncertain.
+        FaceUncertain = "FACE_UNCERTAIN",
+        /// The face was not analysed.
+        FaceNotAnalysed = "FACE_NOT_ANALYSED",
+        /// The face was not checked.
+        FaceNotChecked = "FACE_NOT_CHECKED",
+        /// The check failed.
+        FaceError = "FACE_ERROR",
+        /// The automatic check could not decide.
+        AutoUnverifiable = "AUTO_UNVERIFIABLE",
+        /// The face is fake.
+        FakeFace = "FAKE_FACE",
+        /// The face is suspected.
+        FaceSuspected = "FACE_SUSPECTED",
+        /// The face is on a blocklist.
+        FaceBlacklisted = "FACE_BLACKLISTED",
+    }
+}
+
+impl FaceStatus {
+    /// Whether the face check passed (`FACE_MATCH`).
+    pub fn is_match(&self) -> bool {
+        matches!(self, FaceStatus::FaceMatch)
+    }
+}
+
+string_enum! {
+    /// The result of the document check (`autoDocument`, `manualDocument`; reference §7.3).
+    pub enum DocumentStatus {
+        /// The document is valid.
+        DocValidated = "DOC_VALIDATED",
+        /// The document data does not match the request.
+        DocInfoMismatch = "DOC_INFO_MISMATCH",
+        /// No document was found.
+        DocNotFound = "DOC_NOT_FOUND",
+        /// The document is not fully visible.
+        DocNotFullyVisible = "DOC_NOT_FULLY_VISIBLE",
+        /// The document is not supported.
+        DocNotSupported = "DOC_NOT_SUPPORTED",
+        /// No face was found on the document.
+        DocFaceNotFound = "DOC_FACE_NOT_FOUND",
+        /// The document is too blurry.
+        DocTooBlurry = "DOC_TOO_BLURRY",
+        /// The document has glare.
+        DocGlared = "DOC_GLARED",
+        /// The face on the document has glare.
+        DocFaceGlared = "DOC_FACE_GLARED",
+        /// The MRZ was not found.
+        MrzNotFound = "MRZ_NOT_FOUND",
+        /// The MRZ could not be read.
+        MrzOcrReadingError = "MRZ_OCR_READING_ERROR",
+        /// The MRZ is invalid.
+        MrzInvalid = "MRZ_INVALID",
+        /// The barcode was not found.
+        BarcodeNotFound = "BARCODE_NOT_FOUND",
+        /// The document has expired.
+        DocExpired = "DOC_EXPIRED",
+        /// The country is not supported.
+        CountryNotSupported = "COUNTRY_NOT_SUPPORTED",
+        /// The country does not match the selected one.
+        CountryMismatch = "COUNTRY_MISMATCH",
+        /// The document type does not match the selected one.
+        DocTypeMismatch = "DOC_TYPE_MISMATCH",
+        /// The document subtype does not match.
+        DocSubtypeMismatch = "DOC_SUBTYPE_MISMATCH",
+        /// The wrong side of the document was shown.
+        DocSideMismatch = "DOC_SIDE_MISMATCH",
+        /// The document is damaged.
+        DocDamaged = "DOC_DAMAGED",
+        /// The document is fake.
+        DocFake = "DOC_FAKE",
+        /// The personal code is invalid.
+        DocPersonalCodeInvalid = "DOC_PERSONAL_CODE_INVALID",
+        /// The document is not allowed.
+        DocNotAllowed = "DOC_NOT_ALLOWED",
+        /// The first name could not be read.
+        DocNameError = "DOC_NAME_ERROR",
+        /// The last name could not be read.
+        DocSurnameError = "DOC_SURNAME_ERROR",
+        /// The expiry date could not be read.
+        DocExpiryError = "DOC_EXPIRY_ERROR",
+        /// The date of birth could not be read.
+        DocDobError = "DOC_DOB_ERROR",
+        /// The personal number could not be read.
+        DocPersonalNumberError = "DOC_PERSONAL_NUMBER_ERROR",
+        /// The document number could not be read.
+        DocNumberError = "DOC_NUMBER_ERROR",
+        /// The date of issue could not be read.
+        DocDateOfIssueError = "DOC_DATE_OF_ISSUE_ERROR",
+        /// The sex could not be read.
+        DocSexError = "DOC_SEX_ERROR",
+        /// The nationality could not be read.
+        DocNationalityError = "DOC_NATIONALITY_ERROR",
+        /// The document was not analysed.
+        DocNotAnalysed = "DOC_NOT_ANALYSED",
+        /// The check failed.
+        DocError = "DOC_ERROR",
+        /// The automatic check could not decide.
+        AutoUnverifiable = "AUTO_UNVERIFIABLE",
+        /// A spoofed document was detected.
+        DocSpoofDetected = "DOC_SPOOF_DETECTED",
+        /// The eID check failed.
+        EidFailed = "EID_FAILED",
+        /// NFC could not start.
+        NfcInitFailed = "NFC_INIT_FAILED",
+        /// The NFC check failed.
+        NfcFailed = "NFC_FAILED",
+        /// The NFC check timed out.
+        NfcTimeout = "NFC_TIMEOUT",
+    }
+}
+
+impl DocumentStatus {
+    /// Whether the document check passed (`DOC_VALIDATED`).
+    pub fn is_valid(&self) -> bool {
+        matches!(self, DocumentStatus::DocValidated)
+    }
+}
+
+string_enum! {
+    /// A legacy suspicion reason (`status.suspicionReasons`, 2019–2021; reference §7.4).
+    pub enum SuspicionReason {
+        /// The face is suspected.
+        FaceSuspected = "FACE_SUSPECTED",
+        /// The document was photographed from a screen.
+        DocMobilePhoto = "DOC_MOBILE_PHOTO",
+        /// Browser developer tools were opened.
+        DevToolsOpened = "DEV_TOOLS_OPENED",
+        /// The document is a printed copy.
+        DocPrintSpoofed = "DOC_PRINT_SPOOFED",
+        /// The photo is fake.
+        FakePhoto = "FAKE_PHOTO",
+        /// The AML check raised a suspicion.
+        AmlSuspection = "AML_SUSPECTION",
+        /// The AML check failed.
+        AmlFailed = "AML_FAILED",
+        /// The LID check raised a suspicion.
+        LidSuspection = "LID_SUSPECTION",
+        /// The LID check failed.
+        LidFailed = "LID_FAILED",
+        /// The automatic check could not decide.
+        AutoUnverifiable = "AUTO_UNVERIFIABLE",
+    }
+}
+
+string_enum! {
+    /// A fraud tag (`status.fraudTags`; reference §7.5).
+    pub enum FraudTag {
+        /// The face is on a blocklist.
+        FaceInBlacklist = "FACE_IN_BLACKLIST",
+        /// The document's face is on a blocklist.
+        DocFaceInBlacklist = "DOC_FACE_IN_BLACKLIST",
+        /// The data is blocklisted.
+        DataBlacklisted = "DATA_BLACKLISTED",
+        /// The data is on a blocklist.
+        DataInBlacklist = "DATA_IN_BLACKLIST",
+        /// The face was seen in another verification.
+        DuplicateFace = "DUPLICATE_FACE",
+        /// The document's face was seen in another verification.
+        DuplicateDocFace = "DUPLICATE_DOC_FACE",
+        /// The personal data was seen in another verification.
+        DuplicatePersonalData = "DUPLICATE_PERSONAL_DATA",
+        /// A virtual camera was used.
+        VirtualCamera = "VIRTUAL_CAMERA",
+        /// The address could not be verified.
+        AddressUnverified = "ADDRESS_UNVERIFIED",
+        /// The portrait was substituted.
+        PortraitSubstitution = "PORTRAIT_SUBSTITUTION",
+        /// The face is suspected.
+        FaceSuspected = "FACE_SUSPECTED",
+        /// The face is blocklisted.
+        FaceBlacklisted = "FACE_BLACKLISTED",
+        /// The document's face is blocklisted.
+        DocFaceBlacklisted = "DOC_FACE_BLACKLISTED",
+        /// The document was photographed from a screen.
+        DocMobilePhoto = "DOC_MOBILE_PHOTO",
+        /// Browser developer tools were opened.
+        DevToolsOpened = "DEV_TOOLS_OPENED",
+        /// The document is a printed copy.
+        DocPrintSpoofed = "DOC_PRINT_SPOOFED",
+        /// The photo is fake.
+        FakePhoto = "FAKE_PHOTO",
+        /// The AML check raised a suspicion.
+        AmlSuspection = "AML_SUSPECTION",
+        /// The AML check failed.
+        AmlFailed = "AML_FAILED",
+        /// The LID check raised a suspicion.
+        LidSuspection = "LID_SUSPECTION",
+        /// The LID check failed.
+        LidFailed = "LID_FAILED",
+        /// The sanctions check raised a suspicion.
+        SanctionsSuspection = "SANCTIONS_SUSPECTION",
+        /// The sanctions check failed.
+        SanctionsFailed = "SANCTIONS_FAILED",
+        /// The criminal check raised a suspicion.
+        CriminalSuspected = "CRIMINAL_SUSPECTED",
+        /// The criminal check failed.
+        CriminalCheckFailed = "CRIMINAL_CHECK_FAILED",
+        /// The registry-centre check failed.
+        RcFailed = "RC_FAILED",
+        /// The driver's-licence check failed.
+        DlFailed = "DL_FAILED",
+        /// The automatic check could not decide.
+        AutoUnverifiable = "AUTO_UNVERIFIABLE",
+    }
+}
+
+string_enum! {
+    /// A mismatch between the request and the document (`status.mismatchTags`; reference §7.6).
+    pub enum MismatchTag {
+        /// The person is under the age limit.
+        UnderAge = "UNDER_AGE",
+        /// The age could not be determined.
+        UnknownAge = "UNKNOWN_AGE",
+        /// The first name differs.
+        Name = "NAME",
+        /// The last name differs.
+        Surname = "SURNAME",
+        /// The document number differs.
+        DocumentNumber = "DOCUMENT_NUMBER",
+        /// The personal code differs.
+        PersonalCode = "PERSONAL_CODE",
+        /// The expiry date differs.
+        ExpiryDate = "EXPIRY_DATE",
+        /// The date of birth differs.
+        DateOfBirth = "DATE_OF_BIRTH",
+        /// The date of issue differs.
+        DateOfIssue = "DATE_OF_ISSUE",
+        /// The full name differs.
+        FullName = "FULL_NAME",
+        /// The nationality differs.
+        Nationality = "NATIONALITY",
+        /// The sex differs.
+        Sex = "SEX",
+        /// The document information differs.
+        DocInfoMismatch = "DOC_INFO_MISMATCH",
+        /// The person is over the age limit.
+        OverAge = "OVER_AGE",
+        /// The utility-bill address differs.
+        UtilityAddress = "UTILITY_ADDRESS",
+        /// The utility-bill name differs.
+        UtilityName = "UTILITY_NAME",
+        /// The utility bill has expired.
+        ExpiredUtilityBill = "EXPIRED_UTILITY_BILL",
+        /// An additional step is invalid.
+        InvalidAdditionalStep = "INVALID_ADDITIONAL_STEP",
+        /// An additional step was not found.
+        AdditionalStepNotFound = "ADDITIONAL_STEP_NOT_FOUND",
+        /// An additional step's information differs.
+        AdditionalStepInformationMismatch = "ADDITIONAL_STEP_INFORMATION_MISMATCH",
+        /// An additional step's information has expired.
+        ExpiredAdditionalStepInformation = "EXPIRED_ADDITIONAL_STEP_INFORMATION",
+        /// The registry centre's information differs.
+        RegistryCenterInfoMismatch = "REGISTRY_CENTER_INFO_MISMATCH",
+        /// The driver's-licence information differs.
+        DriverLicenseInfoMismatch = "DRIVER_LICENSE_INFO_MISMATCH",
+        /// The proof-of-address document type is not supported.
+        NotSupportedPoaDocumentType = "NOT_SUPPORTED_POA_DOCUMENT_TYPE",
+        /// The proof-of-address document country is not supported.
+        NotSupportedPoaDocumentCountry = "NOT_SUPPORTED_POA_DOCUMENT_COUNTRY",
+        /// The proof-of-address countries differ.
+        PoaCountriesMismatch = "POA_COUNTRIES_MISMATCH",
+        /// The proof of address is a screenshot.
+        PoaScreenshotDetected = "POA_SCREENSHOT_DETECTED",
+    }
+}
+
+string_enum! {
+    /// The device the person used (`platform`; reference §7.8).
+    pub enum Platform {
+        /// A computer.
+        Pc = "PC",
+        /// A mobile browser.
+        Mobile = "MOBILE",
+        /// A tablet.
+        Tablet = "TABLET",
+        /// iDenfy's mobile app.
+        MobileApp = "MOBILE_APP",
+        /// iDenfy's mobile SDK.
+        MobileSdk = "MOBILE_SDK",
+        /// Anything else.
+        Other = "OTHER",
+    }
+}
+
+string_enum! {
+    /// The estimated age group (`ageEstimate`; reference §7.10).
+    pub enum AgeGroup {
+        /// Under 8.
+        Under8 = "UNDER_8",
+        /// Under 13.
+        Under13 = "UNDER_13",
+        /// Over 8.
+        Over8 = "OVER_8",
+        /// Over 13.
+        Over13 = "OVER_13",
+        /// Over 16.
+        Over16 = "OVER_16",
+        /// Over 18.
+        Over18 = "OVER_18",
+        /// Over 21.
+        Over21 = "OVER_21",
+        /// Over 22.
+        Over22 = "OVER_22",
+        /// Over 25.
+        Over25 = "OVER_25",
+        /// Over 30.
+        Over30 = "OVER_30",
+    }
+}
+
+string_enum! {
+    /// A risk level (`clientIpProxyRiskLevel`, `riskAssessment.riskLevel`; reference §7.11).
+    pub enum RiskLevel {
+        /// Very low.
+        VeryLow = "VERY_LOW",
+        /// Low.
+        Low = "LOW",
+        /// Medium.
+        Medium = "MEDIUM",
+        /// High.
+        High = "HIGH",
+        /// Very high.
+        VeryHigh = "VERY_HIGH",
+        /// Not checked.
+        NotChecked = "NOT_CHECKED",
+    }
+}
+
+string_enum! {
+    /// The sex read from the document (`docSex`; reference §7.12).
+    pub enum DocumentSex {
+        /// Male.
+        Male = "MALE",
+        /// Female.
+        Female = "FEMALE",
+        /// Not stated on the document.
+        Undefined = "UNDEFINED",
+    }
+}
+
+string_enum! {
+    /// The overall status of a fraud or AML service (`status.overallStatus` of AML, LID and
+    /// criminal-check results; reference §7.13).
+    pub enum ServiceStatus {
+        /// The service raised a suspicion.
+        Suspected = "SUSPECTED",
+        /// The service raised no suspicion.
+        NotSuspected = "NOT_SUSPECTED",
+    }
+}
+
+string_enum! {
+    /// The reason of an AML hit (`suspicion`; reference §7.13).
+    pub enum AmlSuspicion {
+        /// On a sanctions list.
+        Sanction = "SANCTION",
+        /// On an Interpol list.
+        Interpol = "INTERPOL",
+        /// A politically exposed person.
+        Peps = "PEPS",
+        /// Adverse media.
+        AdverseMedia = "ADVERSE_MEDIA",
+        /// Another reason.
+        Other = "OTHER",
+    }
+}
+
+string_enum! {
+    /// The aggregate result of additional steps (`status.additionalSteps`; reference §7.7).
+    pub enum AdditionalStepsStatus {
+        /// All steps are valid.
+        Valid = "VALID",
+        /// A step is invalid.
+        Invalid = "INVALID",
+        /// A step was not found.
+        NotFound = "NOT_FOUND",
+    }
+}
+
+string_enum! {
+    /// The value of the `Idenfy-Event-Type` webhook header (reference §5.2).
+    pub enum EventType {
+        /// Legacy event sent for every outcome.
+        Identification = "IDENTIFICATION",
+        /// The automatic checks finished.
+        IdentificationAutoFinished = "IDENTIFICATION_AUTO_FINISHED",
+        /// The manual review finished.
+        IdentificationManualFinished = "IDENTIFICATION_MANUAL_FINISHED",
+        /// The person supplied requested information again.
+        IdentificationResubmitted = "IDENTIFICATION_RESUBMITTED",
+        /// The verification was cancelled.
+        IdentificationCancelled = "IDENTIFICATION_CANCELLED",
+        /// The token or session expired before completion.
+        IdentificationExpired = "IDENTIFICATION_EXPIRED",
+        /// A verified document is about to expire or has expired.
+        DocumentExpiration = "DOCUMENT_EXPIRATION",
+        /// A video call finished.
+        VideoCallFinished = "VIDEO_CALL_FINISHED",
+    }
+}
+
+string_enum! {
+    /// How close a verified document is to its expiry (`expirationThreshold`; reference §5.8).
+    pub enum ExpirationThreshold {
+        /// Expires within 30 days.
+        Within30Days = "DOCUMENT_EXPIRES_WITHIN_30_DAYS",
+        /// Expires within 7 days.
+        Within7Days = "DOCUMENT_EXPIRES_WITHIN_7_DAYS",
+        /// Expires within a day.
+        Within1Day = "DOCUMENT_EXPIRES_WITHIN_1_DAY",
+        /// Has expired.
+        Expired = "DOCUMENT_EXPIRED",
+    }
+}
+
+string_enum! {
+    /// The group of a fraud or AML service result (`serviceGroupType`; reference §5.7).
+    pub enum ServiceGroupType {
+        /// Anti-money-laundering.
+        Aml = "AML",
+        /// Lost and invalid documents.
+        Lid = "LID",
+        /// Company check.
+        Company = "COMPANY",
+        /// Criminal-record check.
+        CriminalCheck = "CRIMINAL_CHECK",
+    }
+}

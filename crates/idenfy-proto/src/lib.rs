@@ -63,6 +63,7 @@ mod endpoint;
 mod enums;
 mod error;
 mod extra;
+mod model;
 mod secret;
 mod token;
 mod types;
@@ -70,11 +71,17 @@ mod urls;
 
 pub use config::{Config, ConfigBuilder, Credentials, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use endpoint::{Endpoint, RetryClass};
-pub use enums::{DocumentType, DummyStatus, ErrorIdentifier, Sex, TokenType};
+pub use enums::{
+    AdditionalStepsStatus, AgeGroup, AmlSuspicion, DocumentSex, DocumentStatus, DocumentType,
+    DummyStatus, ErrorIdentifier, EventType, ExpirationThreshold, FaceStatus, FraudTag,
+    MismatchTag, OverallStatus, Platform, RiskLevel, ServiceGroupType, ServiceStatus, Sex,
+    SuspicionReason, TokenType,
+};
 pub use error::{
     ApiError, DecodeError, DecodeErrorKind, Error, ErrorMessage, Rule, ValidationError,
 };
 pub use extra::ExtraFields;
+pub use model::{IdentificationData, VerificationStatus};
 pub use secret::{ApiSecret, AuthToken, Personal};
 pub use token::{TokenRequest, TokenRequestBuilder, TokenResponse};
 pub use types::{
