@@ -11,8 +11,8 @@ use crate::error::{ApiError, Error};
 pub enum RetryClass {
     /// Reading only: safe to retry on 429, 5xx gateway errors and connection failures.
     ReadOnly,
-    /// Costs credits or changes state with no idempotency key (token creation): may be retried
-    /// only when the connection was never established.
+    /// Costs credits or changes state with no idempotency key (token creation, deletion): may
+    /// be retried only when the connection was never established.
     NotIdempotent,
 }
 

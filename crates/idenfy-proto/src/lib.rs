@@ -64,6 +64,7 @@ mod enums;
 mod error;
 mod extra;
 mod model;
+mod retrieval;
 mod secret;
 mod token;
 mod types;
@@ -82,6 +83,10 @@ pub use error::{
 };
 pub use extra::ExtraFields;
 pub use model::{IdentificationData, VerificationStatus};
+pub use retrieval::{
+    DataRequest, DataResponse, DeleteRequest, FileUrls, FilesRequest, Pdf, PdfRequest,
+    StatusRequest, StatusResponse,
+};
 pub use secret::{ApiSecret, AuthToken, Personal};
 pub use token::{TokenRequest, TokenRequestBuilder, TokenResponse};
 pub use types::{

@@ -201,12 +201,14 @@ pub struct IdentificationData {
     /// `manualAddressMatch`: Whether the reviewer's address matched.
     #[serde(default, deserialize_with = "de::opt_bool")]
     pub manual_address_match: Option<bool>,
-    /// `registryCenterCheck`: Registry-centre check result.
-    #[serde(default, deserialize_with = "de::opt_value")]
-    pub registry_center_check: Option<Value>,
-    /// `addressVerification`: Address verification result.
-    #[serde(default, deserialize_with = "de::opt_value")]
-    pub address_verification: Option<Value>,
+    /// `registryCenterCheck`: Registry-centre check result (holds names and personal codes, so
+    /// `Debug` redacts it).
+    #[serde(default, deserialize_with = "de::opt_personal_value")]
+    pub registry_center_check: Option<Personal<Value>>,
+    /// `addressVerification`: Address verification result (holds the address, so `Debug`
+    /// redacts it).
+    #[serde(default, deserialize_with = "de::opt_personal_value")]
+    pub address_verification: Option<Personal<Value>>,
     /// Fields this version does not model.
     #[serde(flatten)]
     pub extra: ExtraFields,

@@ -1,0 +1,704 @@
+//! The endpoints that take a `scanRef` (R5): `POST /api/v2/status`, `/data`, `/files`,
+//! `/delete` and `/generate-pdf`.
+//!
+//! Each request is a value holding one validated [`ScanRef`] (1 to 40 characters); its body is
+//! exactly `{"scanRef":"…"}`. Answers are read leniently (R7): unknown fields are kept, unknown
+//! enum values are kept, `null` and `""` are accepted where a value is optional, duplicate keys
+//! are accepted (the last one wins). A non-2xx answer is an [`ApiError`](crate::ApiError) (R6).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use base64::Engine as _;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use http::header::CONTENT_TYPE;
+use http::{Request, Response};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+
+use crate::config::Config;
+use crate::de;
+use crate::endpoint::{Endpoint, RetryClass, success_body};
+use crate::enums::{
+    DocumentStatus, FaceStatus, FraudTag, MismatchTag, OverallStatus, SuspicionReason,
+};
+use crate::error::{DecodeError, DecodeErrorKind, Error, Rule, ValidationError};
+use crate::extra::ExtraFields;
+use crate::model::{IdentificationData, VerificationStatus};
+use crate::secret::Personal;
+use crate::types::ScanRef;
+
+/// The JSON body shared by every endpoint of this module.
+#[derive(Serialize)]
+struct ScanRefBody<'a> {
+    #[serde(rename = "scanRef")]
+    scan_ref: &'a str,
+}
+
+/// `{"scanRef":"…"}`.
+fn scan_ref_body(scan_ref: &ScanRef) -> Result<Vec<u8>, Error> {
+    // A struct of one string always serializes; the error is mapped rather than unwrapped.
+    serde_json::to_vec(&ScanRefBody {
+        scan_ref: scan_ref.as_str(),
+    })
+    .map_err(|_| Error::Validation(ValidationError::new("body", Rule::NotJson)))
+}
+
+/// Declares a request type holding one validated `scanRef`, and its [`Endpoint`] impl.
+macro_rules! scan_ref_request {
+    (
+        $(#[$meta:meta])*
+        $name:ident {
+            path: $path:literal,
+            name: $label:literal,
+            retry: $retry:expr,
+            output: $output:ty,
+            parse: $parse:path $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct $name {
+            scan_ref: ScanRef,
+        }
+
+        impl $name {
+            #[doc = concat!("The path of the endpoint: `", $path, "`.")]
+            pub const PATH: &'static str = $path;
+
+            /// A request for the verification `scan_ref`, which must be 1 to 40 characters
+            /// long (R5); the error names the field `scanRef`.
+            pub fn new(scan_ref: impl AsRef<str>) -> Result<Self, ValidationError> {
+                Ok(Self {
+                    scan_ref: ScanRef::new(scan_ref.as_ref())?,
+                })
+            }
+
+            /// The `scanRef` the request is about.
+            pub fn scan_ref(&self) -> &ScanRef {
+                &self.scan_ref
+            }
+
+            /// The JSON body as sent: `{"scanRef":"…"}`.
+            pub fn to_json(&self) -> Result<Vec<u8>, Error> {
+                scan_ref_body(&self.scan_ref)
+            }
+        }
+
+        impl Endpoint for $name {
+            type Output = $output;
+
+            fn name(&self) -> &'static str {
+                $label
+            }
+
+            fn retry_class(&self) -> RetryClass {
+                $retry
+            }
+
+            fn to_request(&self, config: &Config) -> Result<Request<Vec<u8>>, Error> {
+                config.post_json($path, self.to_json()?)
+            }
+
+            fn parse(&self, response: Response<&[u8]>) -> Result<$output, Error> {
+                $parse(response)
+            }
+        }
+    };
+}
+
+scan_ref_request! {
+    /// Asks for the status of a verification (`POST /api/v2/status`, R5); answers with a
+    /// [`StatusResponse`].
+    ///
+    /// Read-only, so it may be retried (R9). iDenfy discourages polling it: prefer webhooks.
+    ///
+    /// ```
+    /// use idenfy_proto::{Config, Credentials, Endpoint, OverallStatus, StatusRequest};
+    /// let config = Config::new(Credentials::new("key", "secret")?);
+    /// let request = StatusRequest::new("9b11acb2-8c27-11e9-9758-309c231b1bac")?;
+    /// let http_request = request.to_request(&config)?;
+    /// assert_eq!(http_request.uri(), "https://ivs.idenfy.com/api/v2/status");
+    /// assert_eq!(
+    ///     http_request.body().as_slice(),
+    ///     br#"{"scanRef":"9b11acb2-8c27-11e9-9758-309c231b1bac"}"#
+    /// );
+    ///
+    /// let body = br#"{"status":"APPROVED","autoFace":"FACE_MATCH","manualFace":""}"#;
+    /// let response = http::Response::builder().status(200).body(&body[..])?;
+    /// let status = request.parse(response)?;
+    /// assert_eq!(status.status, Some(OverallStatus::Approved));
+    /// assert_eq!(status.manual_face, None);
+    /// assert!(status.is_final());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    StatusRequest {
+        path: "/api/v2/status",
+        name: "status",
+        retry: RetryClass::ReadOnly,
+        output: StatusResponse,
+        parse: parse_status,
+    }
+}
+
+scan_ref_request! {
+    /// Asks for the data read from the document (`POST /api/v2/data`, R5); answers with a
+    /// [`DataResponse`].
+    ///
+    /// Read-only, so it may be retried (R9).
+    DataRequest {
+        path: "/api/v2/data",
+        name: "data",
+        retry: RetryClass::ReadOnly,
+        output: DataResponse,
+        parse: parse_data,
+    }
+}
+
+scan_ref_request! {
+    /// Asks for the URLs of the verification's photos and videos (`POST /api/v2/files`, R5);
+    /// answers with [`FileUrls`].
+    ///
+    /// Read-only, so it may be retried (R9). The URLs are pre-signed and expire after about
+    /// an hour: download what you need promptly.
+    FilesRequest {
+        path: "/api/v2/files",
+        name: "files",
+        retry: RetryClass::ReadOnly,
+        output: FileUrls,
+        parse: parse_files,
+    }
+}
+
+scan_ref_request! {
+    /// Deletes a verification's data — photos, read data, names (`POST /api/v2/delete`, R5).
+    ///
+    /// Success is `200` with an empty body; any other 2xx is success too, whatever its body.
+    /// iDenfy deletes only verifications whose token has expired; otherwise it answers an
+    /// error such as `PARTNER_ERROR` "Token has not expired yet.", which is an
+    /// [`Error::Api`].
+    ///
+    /// The retry class is [`RetryClass::NotIdempotent`]: R9 names only `status`, `data`,
+    /// `files` and `generate-pdf` as retryable. Deleting is idempotent in effect, but a repeat
+    /// after a first attempt that did reach the server would meet an already deleted
+    /// verification and may answer an error, turning a success into a failure; so a delete is
+    /// retried only when the connection was never established.
+    ///
+    /// ```
+    /// use idenfy_proto::{Config, Credentials, Endpoint, DeleteRequest, ErrorIdentifier, Error};
+    /// let request = DeleteRequest::new("9b11acb2-8c27-11e9-9758-309c231b1bac")?;
+    /// let ok = http::Response::builder().status(200).body(&b""[..])?;
+    /// assert!(request.parse(ok).is_ok());
+    ///
+    /// let body = br#"{"message":"Token has not expired yet.","identifier":"PARTNER_ERROR"}"#;
+    /// let refused = http::Response::builder().status(400).body(&body[..])?;
+    /// match request.parse(refused) {
+    ///     Err(Error::Api(error)) => {
+    ///         assert_eq!(error.identifier(), Some(&ErrorIdentifier::PartnerError));
+    ///     }
+    ///     other => panic!("expected an API error, got {other:?}"),
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    DeleteRequest {
+        path: "/api/v2/delete",
+        name: "delete",
+        retry: RetryClass::NotIdempotent,
+        output: (),
+        parse: parse_delete,
+    }
+}
+
+scan_ref_request! {
+    /// Asks for the PDF report of a verification (`POST /api/v2/generate-pdf`, R5, no
+    /// trailing slash); answers with a [`Pdf`].
+    ///
+    /// Read-only, so it may be retried (R9).
+    ///
+    /// What is accepted as a PDF:
+    ///
+    /// * a body that starts with `%PDF-`, after an optional UTF-8 byte-order mark and ASCII
+    ///   whitespace (PDF readers tolerate such a prefix; the bytes are returned unchanged);
+    /// * base64 text of such a document, bare or as a JSON string, since the older
+    ///   documentation calls the body "bytes64 format" (the decoded bytes are returned).
+    ///
+    /// The body decides, not the `Content-Type` header. Anything else is a [`DecodeError`] of
+    /// kind [`DecodeErrorKind::MediaType`], whose message names the `Content-Type` and the
+    /// length but never quotes the body; an empty body is a [`DecodeError`] of kind
+    /// [`DecodeErrorKind::Empty`].
+    PdfRequest {
+        path: "/api/v2/generate-pdf",
+        name: "pdf",
+        retry: RetryClass::ReadOnly,
+        output: Pdf,
+        parse: parse_pdf,
+    }
+}
+
+/// The answer of `POST /api/v2/status` (reference §3.2).
+///
+/// Read leniently (R7): every field is optional; `""` in a status field means "no result yet"
+/// and reads as `None` (the manual results stay empty until a person reviewed the
+/// verification); unknown enum values are kept; `clientId` may be a number. The 2018
+/// documentation first called the overall status `overall`: that key is read when `status` is
+/// absent or `null`. A webhook-shaped body whose `status` is an object (`{"overall": …,
+/// "autoFace": …}`) is read too, its fields lifted to the top level.
+///
+/// Serializes with iDenfy's field names.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct StatusResponse {
+    /// `status`: the overall status of the verification.
+    #[serde(default, deserialize_with = "de::opt_enum")]
+    pub status: Option<OverallStatus>,
+    /// `autoDocument`: the automatic document result.
+    #[serde(default, deserialize_with = "de::opt_enum")]
+    pub auto_document: Option<DocumentStatus>,
+    /// `autoFace`: the automatic face result.
+    #[serde(default, deserialize_with = "de::opt_enum")]
+    pub auto_face: Option<FaceStatus>,
+    /// `manualDocument`: the reviewed document result; `None` until reviewed.
+    #[serde(default, deserialize_with = "de::opt_enum")]
+    pub manual_document: Option<DocumentStatus>,
+    /// `manualFace`: the reviewed face result; `None` until reviewed.
+    #[serde(default, deserialize_with = "de::opt_enum")]
+    pub manual_face: Option<FaceStatus>,
+    /// `fraudTags`.
+    #[serde(default, deserialize_with = "de::opt_list")]
+    pub fraud_tags: Option<Vec<FraudTag>>,
+    /// `mismatchTags`.
+    #[serde(default, deserialize_with = "de::opt_list")]
+    pub mismatch_tags: Option<Vec<MismatchTag>>,
+    /// `suspicionReasons`: the legacy (2019–2021) reasons, should an old account still send
+    /// them.
+    #[serde(default, deserialize_with = "de::opt_list")]
+    pub suspicion_reasons: Option<Vec<SuspicionReason>>,
+    /// `scanRef`: the verification.
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub scan_ref: Option<String>,
+    /// `clientId`: the partner's identifier of the person, as a string even when sent as a
+    /// number.
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub client_id: Option<String>,
+    /// Every other field of the answer, as received.
+    #[serde(flatten)]
+    pub extra: ExtraFields,
+}
+
+impl StatusResponse {
+    /// Whether the status can no longer change by itself (see [`OverallStatus::is_final`]);
+    /// `false` when the status is missing or unknown.
+    pub fn is_final(&self) -> bool {
+        self.status.as_ref().is_some_and(OverallStatus::is_final)
+    }
+
+    /// Whether the verification is approved (`APPROVED` only).
+    pub fn is_approved(&self) -> bool {
+        self.status.as_ref().is_some_and(OverallStatus::is_approved)
+    }
+
+    /// Whether a person has reviewed the verification: a manual result is present.
+    pub fn is_manually_reviewed(&self) -> bool {
+        self.manual_face.is_some() || self.manual_document.is_some()
+    }
+
+    /// The face result that counts: the manual one when present, else the automatic one.
+    pub fn face(&self) -> Option<&FaceStatus> {
+        self.manual_face.as_ref().or(self.auto_face.as_ref())
+    }
+
+    /// The document result that counts: the manual one when present, else the automatic one.
+    pub fn document(&self) -> Option<&DocumentStatus> {
+        self.manual_document
+            .as_ref()
+            .or(self.auto_document.as_ref())
+    }
+
+    /// The same result in the shape of a webhook's `status` object, so that code handling
+    /// webhooks can handle a polled status too. `status` becomes `overall`; `scanRef` and
+    /// `clientId` have no place there and are left out; the extra fields are kept.
+    pub fn to_verification_status(&self) -> VerificationStatus {
+        VerificationStatus {
+            overall: self.status.clone(),
+            suspicion_reasons: self.suspicion_reasons.clone(),
+            fraud_tags: self.fraud_tags.clone(),
+            mismatch_tags: self.mismatch_tags.clone(),
+            auto_face: self.auto_face.clone(),
+            manual_face: self.manual_face.clone(),
+            auto_document: self.auto_document.clone(),
+            manual_document: self.manual_document.clone(),
+            additional_steps: None,
+            extra: self.extra.clone(),
+        }
+    }
+}
+
+/// The answer of `POST /api/v2/data` (reference §3.3): the webhook's `data` object plus
+/// `scanRef` and `clientId` at the top level.
+///
+/// Read leniently (R7), as [`IdentificationData`]: any field may be `null`, dates stay strings
+/// (placeholders such as `YYYY-MM-DD` occur), unknown fields land in `data.extra`. A body that
+/// nests the data in a `data` object, as webhooks do, is read too (fields at the top level win).
+/// Personal data is redacted in `Debug` (R10). Serializes flat, with iDenfy's field names.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DataResponse {
+    /// `scanRef`: the verification.
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub scan_ref: Option<String>,
+    /// `clientId`: the partner's identifier of the person, as a string even when sent as a
+    /// number (the 2021 documentation types it as an integer).
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub client_id: Option<String>,
+    /// Everything read from the document.
+    #[serde(flatten)]
+    pub data: IdentificationData,
+}
+
+/// The answer of `POST /api/v2/files`: step name (`FRONT`, `BACK`, `FACE`, `FRONT_VIDEO`, …,
+/// or an additional step such as `UTILITY_BILL`) → URL, or `None` where iDenfy sent `null`.
+///
+/// The response shape is not documented (reference §3.4); it is read as the webhook's
+/// `fileUrls` map, and a body of the form `{"fileUrls": {…}, …}` is unwrapped. Unknown keys are
+/// kept; a value that is not a string is kept in its JSON spelling. The URLs are pre-signed and
+/// expire after about an hour.
+///
+/// File URLs are personal data: `Debug` shows the keys and whether each has a URL, never the
+/// URL (R10).
+///
+/// ```
+/// use idenfy_proto::FileUrls;
+/// let files: FileUrls = serde_json::from_str(
+///     r#"{"FRONT":"https://files.example/f.jpg","BACK":null,"SELFIE_3D":"https://files.example/s"}"#,
+/// )?;
+/// assert_eq!(files.front(), Some("https://files.example/f.jpg"));
+/// assert_eq!(files.back(), None);
+/// assert!(files.contains_key("BACK"));
+/// assert_eq!(files.get("SELFIE_3D"), Some("https://files.example/s"));
+/// assert!(!format!("{files:?}").contains("files.example"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct FileUrls(BTreeMap<String, Option<Personal<String>>>);
+
+impl FileUrls {
+    /// The URL of `step`; `None` when the step is absent or its value was `null`.
+    pub fn get(&self, step: &str) -> Option<&str> {
+        self.0
+            .get(step)
+            .and_then(|url| url.as_ref())
+            .map(|url| url.as_str())
+    }
+
+    /// Whether the answer named `step`, with a URL or with `null`.
+    pub fn contains_key(&self, step: &str) -> bool {
+        self.0.contains_key(step)
+    }
+
+    /// Every step and its URL (`None` for `null`), in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
+        self.0
+            .iter()
+            .map(|(step, url)| (step.as_str(), url.as_ref().map(|url| url.expose().as_str())))
+    }
+
+    /// The number of steps named, `null` ones included.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no step was named.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The map itself.
+    pub fn into_inner(self) -> BTreeMap<String, Option<Personal<String>>> {
+        self.0
+    }
+
+    /// `FRONT`: the front of the document.
+    pub fn front(&self) -> Option<&str> {
+        self.get("FRONT")
+    }
+
+    /// `BACK`: the back of the document.
+    pub fn back(&self) -> Option<&str> {
+        self.get("BACK")
+    }
+
+    /// `FACE`: the selfie.
+    pub fn face(&self) -> Option<&str> {
+        self.get("FACE")
+    }
+
+    /// `FRONT_VIDEO`: the video of the document's front.
+    pub fn front_video(&self) -> Option<&str> {
+        self.get("FRONT_VIDEO")
+    }
+
+    /// `BACK_VIDEO`: the video of the document's back.
+    pub fn back_video(&self) -> Option<&str> {
+        self.get("BACK_VIDEO")
+    }
+
+    /// `FACE_VIDEO`: the video of the face.
+    pub fn face_video(&self) -> Option<&str> {
+        self.get("FACE_VIDEO")
+    }
+}
+
+impl<'de> Deserialize<'de> for FileUrls {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = BTreeMap::<String, Value>::deserialize(deserializer)?;
+        Ok(Self(
+            map.into_iter()
+                .map(|(step, url)| (step, de::value_to_string(url).map(Personal::new)))
+                .collect(),
+        ))
+    }
+}
+
+/// A PDF report, as returned by `POST /api/v2/generate-pdf` (see [`PdfRequest`] for what is
+/// accepted).
+///
+/// The report holds personal data, so `Debug` shows only its length (R10).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Pdf(Vec<u8>);
+
+impl Pdf {
+    /// The document's bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The document's bytes, owned.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.0
+    }
+}
+
+impl AsRef<[u8]> for Pdf {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Pdf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Pdf({} bytes)", self.0.len())
+    }
+}
+
+/// The magic bytes a PDF document starts with.
+const PDF_MAGIC: &[u8] = b"%PDF-";
+/// The base64 spelling of the first bytes of [`PDF_MAGIC`] (`%PDF` is `JVBERg`, `%PDF-` is
+/// `JVBERi0`); the decoded bytes are checked in full.
+const PDF_MAGIC_BASE64: &[u8] = b"JVBERi";
+/// The UTF-8 byte-order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+/// Longest `Content-Type` value quoted in an error message.
+const CONTENT_TYPE_LIMIT: usize = 100;
+
+/// The wrapper key of a possible `/files` answer shape.
+const FILE_URLS_KEY: &str = "fileUrls";
+/// The key the overall status has in `/status` answers.
+const STATUS_KEY: &str = "status";
+/// The key the 2018 documentation used for it (and webhooks use inside `status`).
+const LEGACY_STATUS_KEY: &str = "overall";
+/// The key of the data object in webhooks.
+const DATA_KEY: &str = "data";
+
+fn parse_status(response: Response<&[u8]>) -> Result<StatusResponse, Error> {
+    let body = success_body(&response)?;
+    let value: Value = de::from_slice(body)?;
+    Ok(de::from_value(normalize_status(value))?)
+}
+
+/// Lifts a webhook-shaped `status` object to the top level, then reads `overall` as `status`
+/// when `status` is absent or `null`.
+fn normalize_status(value: Value) -> Value {
+    let Value::Object(mut map) = value else {
+        return value;
+    };
+    if matches!(map.get(STATUS_KEY), Some(Value::Object(_)))
+        && let Some(Value::Object(inner)) = map.remove(STATUS_KEY)
+    {
+        lift(&mut map, inner);
+    }
+    if map.get(STATUS_KEY).is_none_or(Value::is_null)
+        && let Some(overall) = map.remove(LEGACY_STATUS_KEY)
+    {
+        map.insert(STATUS_KEY.to_owned(), overall);
+    }
+    Value::Object(map)
+}
+
+/// Inserts the fields of `inner` into `map`, keeping the fields `map` already has.
+fn lift(map: &mut Map<String, Value>, inner: Map<String, Value>) {
+    for (key, value) in inner {
+        map.entry(key).or_insert(value);
+    }
+}
+
+fn parse_data(response: Response<&[u8]>) -> Result<DataResponse, Error> {
+    let body = success_body(&response)?;
+    let value: Value = de::from_slice(body)?;
+    let value = match value {
+        Value::Object(mut map) => {
+            if matches!(map.get(DATA_KEY), Some(Value::Object(_)))
+                && let Some(Value::Object(inner)) = map.remove(DATA_KEY)
+            {
+                lift(&mut map, inner);
+            }
+            Value::Object(map)
+        }
+        other => other,
+    };
+    Ok(de::from_value(value)?)
+}
+
+fn parse_files(response: Response<&[u8]>) -> Result<FileUrls, Error> {
+    let body = success_body(&response)?;
+    let value: Value = de::from_slice(body)?;
+    let value = match value {
+        Value::Object(mut map) => match map.remove(FILE_URLS_KEY) {
+            Some(Value::Null) => Value::Object(Map::new()),
+            Some(inner) => inner,
+            None => Value::Object(map),
+        },
+        other => other,
+    };
+    Ok(de::from_value(value)?)
+}
+
+fn parse_delete(response: Response<&[u8]>) -> Result<(), Error> {
+    // Any 2xx is success; the documented answer has no body, and any body is ignored.
+    success_body(&response)?;
+    Ok(())
+}
+
+fn parse_pdf(response: Response<&[u8]>) -> Result<Pdf, Error> {
+    let body = success_body(&response)?;
+    let start = skip_preamble(body);
+    if start.is_empty() {
+        return Err(DecodeError::new(
+            DecodeErrorKind::Empty,
+            None,
+            "the body is empty; expected a PDF document (starting with %PDF-)",
+        )
+        .into());
+    }
+    if start.starts_with(PDF_MAGIC) {
+        return Ok(Pdf(body.to_vec()));
+    }
+    if let Some(decoded) = decode_base64_pdf(start) {
+        return Ok(Pdf(decoded));
+    }
+    Err(not_a_pdf(&response).into())
+}
+
+/// `body` after an optional UTF-8 byte-order mark and ASCII whitespace.
+fn skip_preamble(body: &[u8]) -> &[u8] {
+    body.strip_prefix(BOM).unwrap_or(body).trim_ascii_start()
+}
+
+/// The PDF encoded in `text` as base64, bare or as a JSON string; `None` if it is not one.
+fn decode_base64_pdf(text: &[u8]) -> Option<Vec<u8>> {
+    let text = text.trim_ascii_end();
+    let unquoted;
+    let text = if text.starts_with(b"\"") {
+        unquoted = serde_json::from_slice::<String>(text).ok()?;
+        unquoted.as_bytes()
+    } else {
+        text
+    };
+    let text = text.trim_ascii();
+    if !text.starts_with(PDF_MAGIC_BASE64) {
+        return None;
+    }
+    // MIME-style base64 breaks lines; padding may be missing.
+    let compact: Vec<u8> = text
+        .iter()
+        .copied()
+        .filter(|byte| !byte.is_ascii_whitespace())
+        .collect();
+    let engine = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    );
+    let decoded = engine.decode(compact).ok()?;
+    decoded.starts_with(PDF_MAGIC).then_some(decoded)
+}
+
+/// The error for a 2xx answer that is not a PDF: names the `Content-Type` and the length, and
+/// guesses the kind of body, but never quotes it.
+fn not_a_pdf(response: &Response<&[u8]>) -> DecodeError {
+    let body = *response.body();
+    let content_type = match response.headers().get(CONTENT_TYPE).map(|v| v.to_str()) {
+        None => "no Content-Type".to_owned(),
+        Some(Ok(value)) => {
+            let mut quoted: String = value.chars().take(CONTENT_TYPE_LIMIT).collect();
+            if value.chars().count() > CONTENT_TYPE_LIMIT {
+                quoted.push('…');
+            }
+            format!("Content-Type `{quoted}`")
+        }
+        Some(Err(_)) => "a Content-Type that is not visible ASCII".to_owned(),
+    };
+    let guess = match skip_preamble(body).first() {
+        Some(b'{' | b'[') => " (the body looks like JSON)",
+        Some(b'<') => " (the body looks like HTML or XML)",
+        _ => "",
+    };
+    DecodeError::new(
+        DecodeErrorKind::MediaType,
+        None,
+        &format!(
+            "expected a PDF document (starting with %PDF-), got {} bytes with {content_type}{guess}",
+            body.len()
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_magic_prefix_is_the_encoding_of_the_pdf_magic() {
+        let engine = base64::engine::general_purpose::STANDARD;
+        assert!(
+            engine
+                .encode(b"%PDF-1.7")
+                .as_bytes()
+                .starts_with(PDF_MAGIC_BASE64)
+        );
+    }
+
+    #[test]
+    fn preamble_is_a_bom_then_whitespace() {
+        assert_eq!(skip_preamble(b"\xEF\xBB\xBF \r\n%PDF-"), b"%PDF-");
+        assert_eq!(skip_preamble(b" \xEF\xBB\xBF%PDF-"), b"\xEF\xBB\xBF%PDF-");
+        assert_eq!(skip_preamble(b""), b"");
+    }
+
+    #[test]
+    fn base64_pdf_bare_quoted_and_wrapped() {
+        let engine = base64::engine::general_purpose::STANDARD;
+        let encoded = engine.encode(b"%PDF-1.4\n%%EOF\n");
+        assert_eq!(
+            decode_base64_pdf(encoded.as_bytes()).as_deref(),
+            Some(&b"%PDF-1.4\n%%EOF\n"[..])
+        );
+        let quoted = format!("\"{}\"", encoded.replace('/', "\\/"));
+        assert!(decode_base64_pdf(quoted.as_bytes()).is_some());
+        let wrapped = format!("{}\r\n{}", &encoded[..8], &encoded[8..]);
+        assert!(decode_base64_pdf(wrapped.as_bytes()).is_some());
+        assert_eq!(decode_base64_pdf(b"JVBERi0%%%"), None);
+        assert_eq!(decode_base64_pdf(b"<html>"), None);
+    }
+}
