@@ -355,7 +355,7 @@ pub enum DecodeErrorKind {
 /// String values quoted by the underlying parser are redacted from the message, since they may
 /// be personal data or tokens (R10).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("could not decode the response{}: {message}", path_suffix(.path))]
+#[error("could not decode the body{}: {message}", path_suffix(.path))]
 pub struct DecodeError {
     kind: DecodeErrorKind,
     path: Option<String>,

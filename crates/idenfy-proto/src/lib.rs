@@ -69,6 +69,7 @@ mod secret;
 mod token;
 mod types;
 mod urls;
+pub mod webhook;
 
 pub use config::{Config, ConfigBuilder, Credentials, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use endpoint::{Endpoint, RetryClass};

@@ -1,0 +1,245 @@
+//! A parsed webhook delivery and its de-duplication key (R8).
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+
+use super::payload::{DocumentExpiration, IdentificationResult, VideoCallResult};
+use crate::enums::EventType;
+
+/// The event name used in a [`DedupKey`] for a delivery whose body is an identification
+/// result and that came without an `Idenfy-Event-Type` header.
+const INFERRED_IDENTIFICATION: &str = "IDENTIFICATION";
+/// The event name for an unrecognised delivery without a header.
+const INFERRED_UNKNOWN: &str = "UNKNOWN";
+
+/// A webhook delivery, parsed (R8).
+///
+/// The variant is chosen by the `Idenfy-Event-Type` header when it names a known event, and
+/// inferred from the body otherwise. `Serialize` writes the payload itself with iDenfy's field
+/// names (no wrapper around it), so the output reads like what iDenfy sent.
+///
+/// `Debug` redacts personal data and the video-call `authToken` (R10); for an
+/// [`WebhookEvent::Unknown`] event it shows the body's top-level keys only.
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub enum WebhookEvent {
+    /// A verification result: `IDENTIFICATION`, `IDENTIFICATION_AUTO_FINISHED`,
+    /// `IDENTIFICATION_MANUAL_FINISHED`, `IDENTIFICATION_RESUBMITTED`,
+    /// `IDENTIFICATION_CANCELLED`, `IDENTIFICATION_EXPIRED`, or a body with a `status` object (or
+    /// `scanRef` and a `data` object) and no known header.
+    Identification {
+        /// The `Idenfy-Event-Type` header, if there was one.
+        event_type: Option<EventType>,
+        /// The result.
+        result: Box<IdentificationResult>,
+    },
+    /// `DOCUMENT_EXPIRATION`, or a body with `expirationThreshold` and no known header.
+    DocumentExpiration {
+        /// The `Idenfy-Event-Type` header, if there was one.
+        event_type: Option<EventType>,
+        /// The notice.
+        expiration: DocumentExpiration,
+    },
+    /// `VIDEO_CALL_FINISHED`, or a body with `videoCallAnswers` and no known header.
+    VideoCall {
+        /// The `Idenfy-Event-Type` header, if there was one.
+        event_type: Option<EventType>,
+        /// The outcome of the call.
+        call: VideoCallResult,
+    },
+    /// Any other JSON: an event this version does not model (AML monitoring, KYB, …), kept
+    /// whole.
+    Unknown {
+        /// The `Idenfy-Event-Type` header, if there was one.
+        event_type: Option<EventType>,
+        /// The body as JSON (duplicate keys resolved, the last one winning).
+        body: Value,
+    },
+}
+
+impl WebhookEvent {
+    /// The `Idenfy-Event-Type` header the delivery came with, if any.
+    pub fn event_type(&self) -> Option<&EventType> {
+        match self {
+            WebhookEvent::Identification { event_type, .. }
+            | WebhookEvent::DocumentExpiration { event_type, .. }
+            | WebhookEvent::VideoCall { event_type, .. }
+            | WebhookEvent::Unknown { event_type, .. } => event_type.as_ref(),
+        }
+    }
+
+    /// The `scanRef` of the verification the event is about (for an unknown event: a top-level
+    /// string `scanRef`, if there is one).
+    pub fn scan_ref(&self) -> Option<&str> {
+        match self {
+            WebhookEvent::Identification { result, .. } => result.scan_ref.as_deref(),
+            WebhookEvent::DocumentExpiration { expiration, .. } => expiration.scan_ref.as_deref(),
+            WebhookEvent::VideoCall { call, .. } => call.scan_ref.as_deref(),
+            WebhookEvent::Unknown { body, .. } => body.get("scanRef").and_then(Value::as_str),
+        }
+    }
+
+    /// The partner's `clientId` (for an unknown event: a top-level string `clientId`, if there
+    /// is one).
+    pub fn client_id(&self) -> Option<&str> {
+        match self {
+            WebhookEvent::Identification { result, .. } => result.client_id.as_deref(),
+            WebhookEvent::DocumentExpiration { expiration, .. } => expiration.client_id.as_deref(),
+            WebhookEvent::VideoCall { call, .. } => call.client_id.as_deref(),
+            WebhookEvent::Unknown { body, .. } => body.get("clientId").and_then(Value::as_str),
+        }
+    }
+
+    /// Whether this is a result a partner may act on (R8).
+    ///
+    /// An identification result is final when `final` is `true`, or, for legacy payloads without
+    /// `final`, when a person has reviewed it ([`IdentificationResult::is_final`]). A
+    /// document-expiration notice and a video-call outcome are final by nature; an unknown event
+    /// is never reported final.
+    pub fn is_final(&self) -> bool {
+        match self {
+            WebhookEvent::Identification { result, .. } => result.is_final(),
+            WebhookEvent::DocumentExpiration { .. } | WebhookEvent::VideoCall { .. } => true,
+            WebhookEvent::Unknown { .. } => false,
+        }
+    }
+
+    /// The event's name: the `Idenfy-Event-Type` header it came with, or, without one, the name
+    /// inferred from the kind of body: `IDENTIFICATION`, `DOCUMENT_EXPIRATION`,
+    /// `VIDEO_CALL_FINISHED` or `UNKNOWN`. See [`is_inferred`](Self::is_inferred).
+    pub fn event_name(&self) -> &str {
+        match (self.event_type(), self) {
+            (Some(event_type), _) => event_type.as_str(),
+            (None, WebhookEvent::Identification { .. }) => INFERRED_IDENTIFICATION,
+            (None, WebhookEvent::DocumentExpiration { .. }) => {
+                EventType::DocumentExpiration.as_str()
+            }
+            (None, WebhookEvent::VideoCall { .. }) => EventType::VideoCallFinished.as_str(),
+            (None, WebhookEvent::Unknown { .. }) => INFERRED_UNKNOWN,
+        }
+    }
+
+    /// Whether the event's name was inferred from the body, the delivery having no (known)
+    /// `Idenfy-Event-Type` header.
+    pub fn is_inferred(&self) -> bool {
+        self.event_type().is_none()
+    }
+
+    /// The key to recognise a repeated delivery by (R8: iDenfy may deliver the same event more
+    /// than once): `scanRef`, the event and the [`is_final`](Self::is_final) flag. `None` when
+    /// the event has no `scanRef`.
+    ///
+    /// The event is the `Idenfy-Event-Type` header, or, without one, `IDENTIFICATION`,
+    /// `DOCUMENT_EXPIRATION`, `VIDEO_CALL_FINISHED` or `UNKNOWN` by the kind of body. For a
+    /// document-expiration notice the threshold is appended (`DOCUMENT_EXPIRATION/DOCUMENT_EXPIRED`),
+    /// since one document brings one notice per threshold.
+    ///
+    /// ```
+    /// use idenfy_proto::webhook;
+    /// let body = br#"{"scanRef":"7c0e1f9a","final":true,"status":{"overall":"APPROVED"}}"#;
+    /// let event = webhook::parse(body, Some("IDENTIFICATION_MANUAL_FINISHED"))?;
+    /// let key = event.dedup_key().unwrap();
+    /// assert_eq!(key.to_string(), "7c0e1f9a:IDENTIFICATION_MANUAL_FINISHED:true");
+    /// # Ok::<(), idenfy_proto::DecodeError>(())
+    /// ```
+    pub fn dedup_key(&self) -> Option<DedupKey> {
+        let scan_ref = self.scan_ref()?;
+        let mut event = self.event_name().to_owned();
+        if let WebhookEvent::DocumentExpiration { expiration, .. } = self
+            && let Some(threshold) = &expiration.expiration_threshold
+        {
+            event.push('/');
+            event.push_str(threshold.as_str());
+        }
+        Some(DedupKey::new(scan_ref, event, self.is_final()))
+    }
+}
+
+impl fmt::Debug for WebhookEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WebhookEvent::Identification { event_type, result } => f
+                .debug_struct("Identification")
+                .field("event_type", event_type)
+                .field("result", result)
+                .finish(),
+            WebhookEvent::DocumentExpiration {
+                event_type,
+                expiration,
+            } => f
+                .debug_struct("DocumentExpiration")
+                .field("event_type", event_type)
+                .field("expiration", expiration)
+                .finish(),
+            WebhookEvent::VideoCall { event_type, call } => f
+                .debug_struct("VideoCall")
+                .field("event_type", event_type)
+                .field("call", call)
+                .finish(),
+            WebhookEvent::Unknown { event_type, body } => f
+                .debug_struct("Unknown")
+                .field("event_type", event_type)
+                .field("body", &KeysOnly(body))
+                .finish(),
+        }
+    }
+}
+
+/// `Debug` of a JSON value that shows the keys of an object and nothing else (R10).
+struct KeysOnly<'a>(&'a Value);
+
+impl fmt::Debug for KeysOnly<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Value::Object(map) => f.debug_set().entries(map.keys()).finish(),
+            Value::Array(items) => write!(f, "[{} redacted items]", items.len()),
+            Value::Null => f.write_str("null"),
+            _ => f.write_str("[redacted]"),
+        }
+    }
+}
+
+impl Serialize for WebhookEvent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            WebhookEvent::Identification { result, .. } => result.serialize(serializer),
+            WebhookEvent::DocumentExpiration { expiration, .. } => expiration.serialize(serializer),
+            WebhookEvent::VideoCall { call, .. } => call.serialize(serializer),
+            WebhookEvent::Unknown { body, .. } => body.serialize(serializer),
+        }
+    }
+}
+
+/// What identifies one webhook delivery, for recognising repeats (R8): `scanRef`, event and
+/// the final flag. `Display` writes `{scanRef}:{event}:{final}`, e.g.
+/// `7c0e1f9a:IDENTIFICATION_AUTO_FINISHED:false`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub struct DedupKey {
+    /// The `scanRef`.
+    pub scan_ref: String,
+    /// The event: the `Idenfy-Event-Type` header or the name inferred from the body (see
+    /// [`WebhookEvent::dedup_key`]).
+    pub event: String,
+    /// Whether the delivery was final ([`WebhookEvent::is_final`]).
+    pub final_flag: bool,
+}
+
+impl DedupKey {
+    /// A key from its parts, e.g. to rebuild one that was stored.
+    pub fn new(scan_ref: impl Into<String>, event: impl Into<String>, final_flag: bool) -> Self {
+        Self {
+            scan_ref: scan_ref.into(),
+            event: event.into(),
+            final_flag,
+        }
+    }
+}
+
+impl fmt::Display for DedupKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.scan_ref, self.event, self.final_flag)
+    }
+}
