@@ -5,8 +5,11 @@ use std::ffi::OsString;
 use clap::{Args, Parser, Subcommand};
 use idenfy::DEFAULT_BASE_URL;
 
+use crate::commands::endpoint::AFTER_HELP as API_AFTER_HELP;
 use crate::commands::redirect_url::RedirectUrlArgs;
+use crate::commands::scan_ref::{PdfArgs, ScanRefArgs};
 use crate::commands::token::TokenArgs;
+use crate::commands::webhook::WebhookArgs;
 
 /// Drive the iDenfy identity-verification API from the shell.
 ///
@@ -85,12 +88,36 @@ pub(crate) struct GlobalArgs {
 #[derive(Subcommand)]
 pub(crate) enum Command {
     /// Create a verification token (POST /api/v2/token); every option is one request field.
-    #[command(after_help = crate::commands::token::AFTER_HELP)]
+    #[command(after_help = API_AFTER_HELP)]
     Token(Box<TokenArgs>),
+
+    /// Ask for the status of a verification (POST /api/v2/status).
+    #[command(after_help = API_AFTER_HELP)]
+    Status(ScanRefArgs),
+
+    /// Ask for the data read from the document (POST /api/v2/data).
+    #[command(after_help = API_AFTER_HELP)]
+    Data(ScanRefArgs),
+
+    /// Ask for the URLs of the verification's photos and videos (POST /api/v2/files).
+    #[command(after_help = API_AFTER_HELP)]
+    Files(ScanRefArgs),
+
+    /// Delete a verification's data (POST /api/v2/delete).
+    #[command(after_help = API_AFTER_HELP)]
+    Delete(ScanRefArgs),
+
+    /// Write the PDF report of a verification to a file (POST /api/v2/generate-pdf).
+    #[command(after_help = API_AFTER_HELP)]
+    Pdf(PdfArgs),
 
     /// Print the URL that starts the person's verification (the hosted UI's redirect URL, or
     /// with --iframe the URL to load in an iframe).
     RedirectUrl(RedirectUrlArgs),
+
+    /// Sign, verify or parse a webhook body (Idenfy-Signature: HMAC-SHA256 of the raw body).
+    #[command(after_help = crate::commands::webhook::AFTER_HELP)]
+    Webhook(WebhookArgs),
 }
 
 /// Whether `--json` is among the raw arguments (before any `--`), for reporting a usage error

@@ -7,14 +7,22 @@
 //! | 2 | usage or validation error, before anything is sent |
 //! | 3 | transport failure |
 //!
-//! Codes 1 and 3 arrive with the commands that send requests; they slot in here as variants.
+//! Code 3 and API errors arrive with the commands that send requests; they slot in here as
+//! variants.
 
-use idenfy::ValidationError;
+use std::path::Path;
+
+use idenfy::webhook::SignatureError;
+use idenfy::{DecodeError, ValidationError};
+
+/// Exit code of a refusal by the other side: a signature that does not verify, a body that
+/// cannot be parsed.
+pub(crate) const EXIT_REFUSED: u8 = 1;
 
 /// Exit code of a usage or validation error: nothing was sent.
 pub(crate) const EXIT_USAGE: u8 = 2;
 
-/// A command's failure. No variant ever holds the API secret (R10).
+/// A command's failure. No variant ever holds the API secret or a webhook key (R10).
 #[derive(Debug)]
 pub(crate) enum CliError {
     /// A value the library refused: names the wire field and the rule (exit 2).
@@ -26,13 +34,55 @@ pub(crate) enum CliError {
     /// never reports one today, but a new kind is shown rather than lost (exit 2: nothing was
     /// sent).
     Request(String),
+    /// A webhook signature that does not verify: wrong, malformed, empty (exit 1). The library's
+    /// message never contains a key or the expected signature.
+    Signature(SignatureError),
+    /// A webhook body that cannot be parsed (exit 1). The library's message never quotes the
+    /// body's string values.
+    Decode(DecodeError),
+    /// A file (or stdin) that cannot be read, or a file that could not be written (exit 2: the
+    /// command could not start).
+    Io {
+        /// `read` or `write`.
+        action: &'static str,
+        /// The path as given on the command line, or `stdin`.
+        path: String,
+        /// Why it failed.
+        source: std::io::Error,
+    },
 }
 
 impl CliError {
+    /// An unreadable input at `path`; `None` or `-` is stdin.
+    pub(crate) fn read(path: Option<&Path>, source: std::io::Error) -> Self {
+        let path = match path {
+            Some(path) if path != Path::new("-") => path.display().to_string(),
+            _ => "stdin".to_owned(),
+        };
+        CliError::Io {
+            action: "read",
+            path,
+            source,
+        }
+    }
+
+    /// A file at `path` that cannot be written.
+    pub(crate) fn write(path: &Path, source: std::io::Error) -> Self {
+        CliError::Io {
+            action: "write",
+            path: path.display().to_string(),
+            source,
+        }
+    }
+
     /// The process exit code for this failure.
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
-            CliError::Validation(_) | CliError::Unsupported(_) | CliError::Request(_) => EXIT_USAGE,
+            CliError::Signature(_) | CliError::Decode(_) => EXIT_REFUSED,
+            CliError::Validation(_)
+            | CliError::Unsupported(_)
+            | CliError::Request(_)
+            | CliError::Io { .. } => EXIT_USAGE,
         }
     }
 
@@ -42,14 +92,22 @@ impl CliError {
             CliError::Validation(_) => "validation",
             CliError::Unsupported(_) => "unsupported",
             CliError::Request(_) => "request",
+            CliError::Signature(_) => "signature",
+            CliError::Decode(_) => "decode",
+            CliError::Io { .. } => "io",
         }
     }
 
-    /// The wire field the failure is about, if any.
+    /// The wire field the failure is about, if any: the refused field, or the JSON path of the
+    /// value a body failed to decode at.
     pub(crate) fn field(&self) -> Option<&str> {
         match self {
             CliError::Validation(err) => Some(err.field()),
-            CliError::Unsupported(_) | CliError::Request(_) => None,
+            CliError::Decode(err) => err.path(),
+            CliError::Unsupported(_)
+            | CliError::Request(_)
+            | CliError::Signature(_)
+            | CliError::Io { .. } => None,
         }
     }
 
@@ -59,21 +117,56 @@ impl CliError {
             CliError::Validation(err) => err.rule().to_string(),
             CliError::Unsupported(message) => (*message).to_owned(),
             CliError::Request(message) => message.clone(),
+            CliError::Signature(err) => err.to_string(),
+            CliError::Decode(err) => decode_message(err),
+            CliError::Io {
+                action,
+                path,
+                source,
+            } => format!("cannot {action} {path}: {source}"),
         }
     }
 
-    /// The whole human-readable message: `field: rule` for a validation error.
+    /// The whole human-readable message: `field: rule` for a validation error, `signature:
+    /// reason` for a signature that does not verify, `decode: reason` for a body that cannot be
+    /// parsed.
     pub(crate) fn human(&self) -> String {
         match self {
             CliError::Validation(err) => err.to_string(),
-            CliError::Unsupported(message) => (*message).to_owned(),
-            CliError::Request(message) => message.clone(),
+            CliError::Signature(_) | CliError::Decode(_) => {
+                format!("{}: {}", self.kind(), self.message())
+            }
+            CliError::Unsupported(_) | CliError::Request(_) | CliError::Io { .. } => self.message(),
         }
+    }
+}
+
+/// A decoding failure in words fit for a webhook body. The library's `Display` speaks of "the
+/// response", which a webhook body is not; its parts are reworded here.
+fn decode_message(err: &DecodeError) -> String {
+    match err.path() {
+        Some(path) => format!(
+            "the body could not be parsed at `{path}`: {}",
+            err.message()
+        ),
+        None => format!("the body could not be parsed: {}", err.message()),
     }
 }
 
 impl From<ValidationError> for CliError {
     fn from(err: ValidationError) -> Self {
         CliError::Validation(err)
+    }
+}
+
+impl From<SignatureError> for CliError {
+    fn from(err: SignatureError) -> Self {
+        CliError::Signature(err)
+    }
+}
+
+impl From<DecodeError> for CliError {
+    fn from(err: DecodeError) -> Self {
+        CliError::Decode(err)
     }
 }

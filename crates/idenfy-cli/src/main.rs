@@ -4,7 +4,8 @@
 //! exit codes are a contract (`spec/CLI.md`). The layout:
 //!
 //! - [`cli`]: the command line grammar (clap), global options included;
-//! - [`commands`]: one module per command, each a function from its arguments to an outcome;
+//! - [`commands`]: one module per command (the `scanRef` commands share one), each a function
+//!   from its arguments to an outcome;
 //! - [`context`]: the global options turned into the library's `Config`;
 //! - [`convert`]: turning flag strings into the typed values the library's setters take;
 //! - [`dry_run`]: rendering a built HTTP request for `--dry-run`;

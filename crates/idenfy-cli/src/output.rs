@@ -33,6 +33,22 @@ impl Output {
         stdout_line(text);
     }
 
+    /// Writes `key value` lines to stdout, the values aligned in one column one space after the
+    /// longest key.
+    pub(crate) fn rows(&self, rows: &[(&str, String)]) {
+        let width = rows
+            .iter()
+            .map(|(key, _)| key.chars().count())
+            .max()
+            .unwrap_or_default();
+        let text = rows
+            .iter()
+            .map(|(key, value)| format!("{key:<width$} {value}"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        stdout_line(&text);
+    }
+
     /// Writes a JSON document on one line to stdout.
     pub(crate) fn json_document(&self, document: &Value) {
         stdout_line(&document.to_string());

@@ -5,28 +5,14 @@
 
 use clap::Args;
 use idenfy::{
-    DocumentType, DummyStatus, Endpoint as _, Sex, TokenRequest, TokenRequestBuilder, TokenType,
-    ValidationError,
+    DocumentType, DummyStatus, Sex, TokenRequest, TokenRequestBuilder, TokenType, ValidationError,
 };
 
 use crate::cli::GlobalArgs;
-use crate::context::{self, CredentialSource};
+use crate::commands::endpoint;
 use crate::convert;
-use crate::dry_run;
 use crate::error::CliError;
 use crate::output::Output;
-
-/// The note at the end of `idenfy token --help`.
-pub(crate) const AFTER_HELP: &str = "\
-Sending the request to iDenfy needs an HTTP adapter, which this build of idenfy does not include \
-yet: without --dry-run the command validates the request and exits with code 2. Use --dry-run to \
-build, validate and print the request exactly as it would be sent (no credentials or network \
-needed).";
-
-/// Why `token` without `--dry-run` stops.
-const SENDING_UNSUPPORTED: &str = "sending requests needs an HTTP adapter, which this build of \
-idenfy does not include yet; nothing was sent (use --dry-run to see the request that would be \
-sent)";
 
 /// Arguments of `token`, one per request field. No `Debug`: they are personal data (R10).
 #[derive(Args)]
@@ -159,18 +145,7 @@ pub(crate) struct TokenArgs {
 pub(crate) fn run(global: &GlobalArgs, args: TokenArgs, out: &Output) -> Result<(), CliError> {
     let dry_run = args.dry_run;
     let request = builder(args)?.build()?;
-    if dry_run {
-        let config = context::config(global, CredentialSource::GivenOrPlaceholders)?;
-        let http_request = request
-            .to_request(&config)
-            .map_err(|err| protocol_error(err.into()))?;
-        dry_run::print(out, &http_request);
-        Ok(())
-    } else {
-        // The configuration is still checked, so that a bad --base-url is reported as such.
-        context::config(global, CredentialSource::GivenOrPlaceholders)?;
-        Err(CliError::Unsupported(SENDING_UNSUPPORTED))
-    }
+    endpoint::run(global, &request, dry_run, out)
 }
 
 /// The builder with every given option set, converting flag strings to the setters' types.
@@ -262,14 +237,4 @@ fn builder(args: TokenArgs) -> Result<TokenRequestBuilder, ValidationError> {
         builder = builder.extra_field(key, value);
     }
     Ok(builder)
-}
-
-/// Maps a failure of `to_request` (through the client's error, since `idenfy` does not re-export
-/// the protocol's own `Error` under a name of its own). Building a request only ever fails
-/// validation (naming the field, e.g. `baseUrl`); any other kind is kept as a message.
-fn protocol_error(err: idenfy::Error) -> CliError {
-    match err {
-        idenfy::Error::Validation(err) => CliError::Validation(err),
-        other => CliError::Request(other.to_string()),
-    }
 }
