@@ -162,7 +162,7 @@ fn r10_client_debug() {
     let transport = |_request: Request<Vec<u8>>| async {
         Err::<Response<Vec<u8>>, _>(TransportError::new(TransportErrorKind::Other))
     };
-    let client = Client::new(config(), transport);
+    let client = Client::with_transport(config(), transport);
     let debug = format!("{client:?}");
     assert_no_secret("Client", &debug);
     assert!(debug.contains(API_KEY), "{debug}");
@@ -317,9 +317,12 @@ fn r10_core_client_errors() {
     };
     let request = personal_request();
     let errors = [
-        pollster::block_on(Client::new(config(), api).create_token(&request)).unwrap_err(),
-        pollster::block_on(Client::new(config(), decode).create_token(&request)).unwrap_err(),
-        pollster::block_on(Client::new(config(), transport).create_token(&request)).unwrap_err(),
+        pollster::block_on(Client::with_transport(config(), api).create_token(&request))
+            .unwrap_err(),
+        pollster::block_on(Client::with_transport(config(), decode).create_token(&request))
+            .unwrap_err(),
+        pollster::block_on(Client::with_transport(config(), transport).create_token(&request))
+            .unwrap_err(),
         idenfy::Error::from(
             TokenRequest::builder(CLIENT_ID)
                 .first_name(format!("{FIRST_NAME}1"))

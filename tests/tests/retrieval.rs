@@ -1119,7 +1119,7 @@ fn fake_idenfy(seen: Arc<Mutex<Vec<(String, Value)>>>) -> impl Fn(Request<Vec<u8
 #[test]
 fn r5_client_methods_send_to_the_right_path_and_parse() {
     let seen = Arc::new(Mutex::new(Vec::new()));
-    let client = Client::new(config(), fake_idenfy(Arc::clone(&seen)));
+    let client = Client::with_transport(config(), fake_idenfy(Arc::clone(&seen)));
 
     let status = pollster::block_on(client.status(SCAN_REF)).unwrap();
     assert_eq!(status.status, Some(OverallStatus::Suspected));
@@ -1158,7 +1158,7 @@ fn r5_client_invalid_scan_ref_never_calls_the_transport() {
             idenfy::TransportErrorKind::Connect,
         )))
     };
-    let client = Client::new(config(), transport);
+    let client = Client::with_transport(config(), transport);
     let too_long = "x".repeat(41);
     for scan_ref in ["", too_long.as_str()] {
         let errors = [
@@ -1193,7 +1193,7 @@ fn r6_client_errors_keep_their_kind() {
                 .unwrap(),
         ))
     };
-    let client = Client::new(config(), transport);
+    let client = Client::with_transport(config(), transport);
     match pollster::block_on(client.delete(SCAN_REF)) {
         Err(idenfy::Error::Api(err)) => {
             assert_eq!(err.identifier(), Some(&ErrorIdentifier::PartnerError));

@@ -2,14 +2,13 @@
 
 use std::fmt;
 
-use idenfy_proto::http::Response;
-use idenfy_proto::{
-    AuthToken, Config, DataRequest, DataResponse, DeleteRequest, Endpoint, FileUrls, FilesRequest,
-    Pdf, PdfRequest, StatusRequest, StatusResponse, TokenRequest, TokenResponse,
-};
+use idenfy_proto::{AuthToken, Config, Credentials, Endpoint};
 
+use crate::call::{Call, Step, finish};
 use crate::error::Error;
-use crate::transport::Transport;
+use crate::policy::CallOptions;
+use crate::timer::{Elapsed, with_timeout};
+use crate::transport::{DefaultTransport, Transport};
 
 /// The iDenfy client: a [`Config`] and a [`Transport`].
 ///
@@ -19,12 +18,30 @@ use crate::transport::Transport;
 pub struct Client<T> {
     config: Config,
     transport: T,
+    options: CallOptions,
 }
 
 impl<T> Client<T> {
-    /// A client sending with `transport` as configured by `config`.
-    pub fn new(config: Config, transport: T) -> Self {
-        Self { config, transport }
+    /// A client sending with `transport` as configured by `config`, with the default
+    /// [`CallOptions`] (30 s per call, two retries of read-only calls).
+    pub fn with_transport(config: Config, transport: T) -> Self {
+        Self {
+            config,
+            transport,
+            options: CallOptions::default(),
+        }
+    }
+
+    /// The same client with other call options.
+    #[must_use]
+    pub fn with_options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The call options.
+    pub fn options(&self) -> &CallOptions {
+        &self.options
     }
 
     /// The configuration.
@@ -44,65 +61,53 @@ impl<T> Client<T> {
 }
 
 impl<T: Transport> Client<T> {
-    /// Sends any [`Endpoint`] and parses its answer.
+    /// Sends any [`Endpoint`] and parses its answer, retrying as the [`CallOptions`] allow
+    /// (R9) and within their total timeout.
     pub async fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
+        #[cfg(feature = "tracing")]
+        {
+            use tracing::Instrument as _;
+            let span = tracing::debug_span!("idenfy", endpoint = endpoint.name());
+            self.send_inner(endpoint).instrument(span).await
+        }
+        #[cfg(not(feature = "tracing"))]
+        {
+            self.send_inner(endpoint).await
+        }
+    }
+
+    async fn send_inner<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
         let request = endpoint.to_request(&self.config)?;
-        let response = self.transport.send(request).await?;
-        let (parts, body) = response.into_parts();
-        let response = Response::from_parts(parts, body.as_slice());
-        Ok(endpoint.parse(response)?)
+        let mut call = Call::new(&self.options, endpoint);
+        loop {
+            let Some(attempt) = call.next_request(&request) else {
+                return Err(call.timed_out());
+            };
+            let sleep = self.transport.sleep(call.remaining());
+            let result = match with_timeout(self.transport.send(attempt), sleep).await {
+                Ok(result) => result,
+                Err(Elapsed) => return Err(call.timed_out()),
+            };
+            match call.after(result) {
+                Step::Retry(wait) => self.transport.sleep(wait).await,
+                Step::Done(result) => return finish(endpoint, result),
+            }
+        }
     }
 
-    /// Creates a verification token (`POST /api/v2/token`).
-    pub async fn create_token(&self, request: &TokenRequest) -> Result<TokenResponse, Error> {
-        self.send(request).await
+    endpoint_methods!(async, .await);
+}
+
+impl<T: Transport + DefaultTransport> Client<T> {
+    /// A client for iDenfy's production API ([`Config::new`]) with the transport's default
+    /// setup, e.g. `idenfy_hyper::Client::new(credentials)`.
+    pub fn new(credentials: Credentials) -> Result<Self, Error> {
+        Self::with_config(Config::new(credentials))
     }
 
-    /// Reads the status of the verification `scan_ref` (`POST /api/v2/status`, R5).
-    ///
-    /// `scan_ref` must be 1 to 40 characters long; otherwise the call fails with
-    /// [`Error::Validation`] and nothing is sent. iDenfy discourages polling this endpoint:
-    /// prefer webhooks.
-    pub async fn status(&self, scan_ref: impl AsRef<str>) -> Result<StatusResponse, Error> {
-        self.send(&StatusRequest::new(scan_ref)?).await
-    }
-
-    /// Reads the data read from the document of the verification `scan_ref`
-    /// (`POST /api/v2/data`, R5).
-    ///
-    /// `scan_ref` must be 1 to 40 characters long; otherwise the call fails with
-    /// [`Error::Validation`] and nothing is sent.
-    pub async fn data(&self, scan_ref: impl AsRef<str>) -> Result<DataResponse, Error> {
-        self.send(&DataRequest::new(scan_ref)?).await
-    }
-
-    /// Reads the URLs of the photos and videos of the verification `scan_ref`
-    /// (`POST /api/v2/files`, R5). The URLs expire after about an hour.
-    ///
-    /// `scan_ref` must be 1 to 40 characters long; otherwise the call fails with
-    /// [`Error::Validation`] and nothing is sent.
-    pub async fn files(&self, scan_ref: impl AsRef<str>) -> Result<FileUrls, Error> {
-        self.send(&FilesRequest::new(scan_ref)?).await
-    }
-
-    /// Deletes the data of the verification `scan_ref` (`POST /api/v2/delete`, R5).
-    ///
-    /// iDenfy refuses while the verification's token has not expired (an [`Error::Api`] with
-    /// the identifier `PARTNER_ERROR`). `scan_ref` must be 1 to 40 characters long; otherwise
-    /// the call fails with [`Error::Validation`] and nothing is sent.
-    pub async fn delete(&self, scan_ref: impl AsRef<str>) -> Result<(), Error> {
-        self.send(&DeleteRequest::new(scan_ref)?).await
-    }
-
-    /// Downloads the PDF report of the verification `scan_ref`
-    /// (`POST /api/v2/generate-pdf`, R5).
-    ///
-    /// A success answer that is not a PDF is an [`Error::Decode`] of kind
-    /// [`DecodeErrorKind::MediaType`](idenfy_proto::DecodeErrorKind::MediaType). `scan_ref`
-    /// must be 1 to 40 characters long; otherwise the call fails with [`Error::Validation`] and
-    /// nothing is sent.
-    pub async fn pdf(&self, scan_ref: impl AsRef<str>) -> Result<Pdf, Error> {
-        self.send(&PdfRequest::new(scan_ref)?).await
+    /// A client for `config` with the transport's default setup.
+    pub fn with_config(config: Config) -> Result<Self, Error> {
+        Ok(Self::with_transport(config, T::default_transport()?))
     }
 }
 
@@ -110,6 +115,7 @@ impl<T> fmt::Debug for Client<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("config", &self.config)
+            .field("options", &self.options)
             .finish_non_exhaustive()
     }
 }

@@ -19,7 +19,7 @@
 //!             .unwrap(),
 //!     )
 //! };
-//! let client = Client::new(Config::new(Credentials::new("key", "secret")?), transport);
+//! let client = Client::with_transport(Config::new(Credentials::new("key", "secret")?), transport);
 //!
 //! let request = TokenRequest::builder("customer-42").build()?;
 //! let token = pollster::block_on(client.create_token(&request))?;
@@ -30,13 +30,37 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+/// Emits a `tracing` event at debug level when the `tracing` feature is on; nothing otherwise.
+/// Events carry names, numbers and statuses only: never a secret, a header value or a body.
+macro_rules! trace {
+    ($($arg:tt)*) => {{
+        #[cfg(feature = "tracing")]
+        {
+            tracing::debug!($($arg)*);
+        }
+    }};
+}
+
+#[macro_use]
+mod methods;
+
+mod blocking;
+mod call;
 mod client;
 mod error;
+mod policy;
+mod timer;
 mod transport;
 
+pub use blocking::BlockingClient;
 pub use client::Client;
 pub use error::Error;
-pub use transport::{Transport, TransportError, TransportErrorKind};
+pub use policy::{CallOptions, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, RetryPolicy};
+pub use timer::ThreadSleep;
+pub use transport::{
+    AttemptLimits, BlockingTransport, DefaultTransport, Transport, TransportError,
+    TransportErrorKind,
+};
 
 /// The protocol layer's own error (what [`Endpoint`] returns); [`enum@Error`] wraps it.
 pub use idenfy_proto::Error as ProtocolError;

@@ -3,8 +3,11 @@
 use std::error::Error as StdError;
 use std::fmt;
 use std::future::Future;
+use std::time::Duration;
 
 use idenfy_proto::http::{Request, Response};
+
+use crate::timer::ThreadSleep;
 
 /// Moves one request to the server and its response back; the only I/O the client needs.
 ///
@@ -13,12 +16,96 @@ use idenfy_proto::http::{Request, Response};
 ///
 /// Closures `Fn(Request<Vec<u8>>) -> impl Future<Output = Result<Response<Vec<u8>>, TransportError>>`
 /// are transports, which makes a closure the simplest test server.
+///
+/// Each request carries [`AttemptLimits`] in its extensions: a transport should stop waiting
+/// after its `timeout` and stop reading a body longer than its `max_response_bytes` (returning
+/// [`TransportErrorKind::BodyTooLarge`]). The client enforces both as well, but only the
+/// transport can stop the work early.
 pub trait Transport {
     /// Sends `request` and returns the complete response.
     fn send(
         &self,
         request: Request<Vec<u8>>,
     ) -> impl Future<Output = Result<Response<Vec<u8>>, TransportError>> + Send;
+
+    /// Waits `duration`: used for the pauses between retries and for the call timeout.
+    ///
+    /// The default, [`ThreadSleep`], works under any executor; adapters for a runtime return
+    /// that runtime's timer.
+    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send {
+        ThreadSleep::new(duration)
+    }
+}
+
+/// The same as [`Transport`], for synchronous code: one blocking call per request.
+///
+/// Closures `Fn(Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError>` are blocking
+/// transports. A blocking transport must honour the [`AttemptLimits`] in the request's
+/// extensions, since a blocked thread cannot be interrupted from outside.
+pub trait BlockingTransport {
+    /// Sends `request` and returns the complete response.
+    fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError>;
+}
+
+impl<F> BlockingTransport for F
+where
+    F: Fn(Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError>,
+{
+    fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
+        self(request)
+    }
+}
+
+/// A transport that can set itself up with sensible defaults (connection pool, TLS with the
+/// usual root certificates, connect timeout). Implemented by the adapters; it is what makes
+/// `Client::new(credentials)` work.
+pub trait DefaultTransport: Sized {
+    /// The transport with its default setup.
+    fn default_transport() -> Result<Self, TransportError>;
+}
+
+/// The limits of one attempt, put into every request's extensions by the client.
+///
+/// ```
+/// # use idenfy::{AttemptLimits, http::Request};
+/// # fn transport(request: Request<Vec<u8>>) {
+/// let limits = request.extensions().get::<AttemptLimits>().copied().unwrap_or_default();
+/// let _ = (limits.timeout(), limits.max_response_bytes());
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttemptLimits {
+    timeout: Duration,
+    max_response_bytes: usize,
+}
+
+impl AttemptLimits {
+    pub(crate) fn new(timeout: Duration, max_response_bytes: usize) -> Self {
+        Self {
+            timeout,
+            max_response_bytes,
+        }
+    }
+
+    /// How long this attempt may take at most: what is left of the call's total timeout.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// The largest response body to accept.
+    pub fn max_response_bytes(&self) -> usize {
+        self.max_response_bytes
+    }
+}
+
+impl Default for AttemptLimits {
+    /// The client's defaults: 30 s and 32 MiB.
+    fn default() -> Self {
+        Self::new(
+            crate::policy::DEFAULT_TIMEOUT,
+            crate::policy::DEFAULT_MAX_RESPONSE_BYTES,
+        )
+    }
 }
 
 impl<F, Fut> Transport for F
@@ -97,6 +184,11 @@ impl TransportError {
     /// Whether the request certainly never reached the server.
     pub fn is_connect(&self) -> bool {
         self.kind == TransportErrorKind::Connect
+    }
+
+    /// Whether the call ran out of time.
+    pub fn is_timeout(&self) -> bool {
+        self.kind == TransportErrorKind::Timeout
     }
 }
 

@@ -1,0 +1,165 @@
+//! One call — attempts, retries, the total timeout and the body cap — as a state machine shared
+//! by [`Client`](crate::Client) and [`BlockingClient`](crate::BlockingClient). The clients only
+//! send, sleep and loop; every decision is made here, once.
+
+// Without the `tracing` feature the log events compile to nothing, leaving their inputs unused.
+#![cfg_attr(not(feature = "tracing"), allow(unused_variables, dead_code))]
+
+use std::time::{Duration, Instant};
+
+use idenfy_proto::http::{Request, Response};
+use idenfy_proto::{Endpoint, RetryClass};
+
+use crate::error::Error;
+use crate::policy::{CallOptions, Decision, Outcome};
+use crate::transport::{AttemptLimits, TransportError, TransportErrorKind};
+
+/// What the client does next.
+pub(crate) enum Step {
+    /// Pause this long, then send again.
+    Retry(Duration),
+    /// The call is over with this result of its last attempt.
+    Done(Result<Response<Vec<u8>>, TransportError>),
+}
+
+/// The state of one call.
+pub(crate) struct Call<'a> {
+    options: &'a CallOptions,
+    class: RetryClass,
+    name: &'static str,
+    started: Instant,
+    deadline: Instant,
+    attempt: u32,
+}
+
+impl<'a> Call<'a> {
+    pub(crate) fn new<E: Endpoint>(options: &'a CallOptions, endpoint: &E) -> Self {
+        let started = Instant::now();
+        Self {
+            options,
+            class: endpoint.retry_class(),
+            name: endpoint.name(),
+            started,
+            deadline: started
+                .checked_add(options.get_timeout())
+                .unwrap_or(started + Duration::from_secs(86_400 * 365)),
+            attempt: 0,
+        }
+    }
+
+    /// The time left before the call's deadline.
+    pub(crate) fn remaining(&self) -> Duration {
+        self.deadline.saturating_duration_since(Instant::now())
+    }
+
+    /// A copy of `request` for the next attempt, carrying its [`AttemptLimits`]; `None` when no
+    /// time is left.
+    pub(crate) fn next_request(&self, request: &Request<Vec<u8>>) -> Option<Request<Vec<u8>>> {
+        let remaining = self.remaining();
+        if remaining.is_zero() {
+            return None;
+        }
+        let mut copy = Request::new(request.body().clone());
+        *copy.method_mut() = request.method().clone();
+        *copy.uri_mut() = request.uri().clone();
+        *copy.version_mut() = request.version();
+        *copy.headers_mut() = request.headers().clone();
+        copy.extensions_mut().insert(AttemptLimits::new(
+            remaining,
+            self.options.get_max_response_bytes(),
+        ));
+        trace!(
+            endpoint = self.name,
+            attempt = self.attempt + 1,
+            remaining_ms = millis(remaining),
+            "sending"
+        );
+        Some(copy)
+    }
+
+    /// Weighs the result of the attempt just made.
+    pub(crate) fn after(&mut self, result: Result<Response<Vec<u8>>, TransportError>) -> Step {
+        let result = result.and_then(|response| {
+            if response.body().len() > self.options.get_max_response_bytes() {
+                Err(TransportError::new(TransportErrorKind::BodyTooLarge))
+            } else {
+                Ok(response)
+            }
+        });
+        let outcome = match &result {
+            Ok(response) => Outcome::Status(response.status(), response.headers()),
+            Err(error) => Outcome::of_error(error),
+        };
+        let elapsed_ms = millis(self.started.elapsed());
+        match &result {
+            Ok(response) => trace!(
+                endpoint = self.name,
+                attempt = self.attempt + 1,
+                status = response.status().as_u16(),
+                elapsed_ms,
+                "answered"
+            ),
+            Err(error) => trace!(
+                endpoint = self.name,
+                attempt = self.attempt + 1,
+                error = %error.kind(),
+                elapsed_ms,
+                "failed"
+            ),
+        }
+        let decision =
+            self.options
+                .get_retry()
+                .decide(self.class, self.attempt, outcome, self.remaining());
+        match decision {
+            Decision::Retry(wait) => {
+                trace!(
+                    endpoint = self.name,
+                    attempt = self.attempt + 1,
+                    wait_ms = millis(wait),
+                    "retrying"
+                );
+                self.attempt += 1;
+                Step::Retry(wait)
+            }
+            Decision::Stop(reason) => {
+                if result.is_err() || outcome_is_retryable_status(&outcome) {
+                    trace!(
+                        endpoint = self.name,
+                        reason = reason.as_str(),
+                        "not retrying"
+                    );
+                }
+                Step::Done(result)
+            }
+        }
+    }
+
+    /// The error of a call whose time ran out.
+    pub(crate) fn timed_out(&self) -> Error {
+        trace!(
+            endpoint = self.name,
+            elapsed_ms = millis(self.started.elapsed()),
+            "timed out"
+        );
+        Error::Transport(TransportError::new(TransportErrorKind::Timeout))
+    }
+}
+
+fn outcome_is_retryable_status(outcome: &Outcome<'_>) -> bool {
+    matches!(outcome, Outcome::Status(status, _) if crate::policy::is_retryable_status(*status))
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Parses the final response of a call with its endpoint.
+pub(crate) fn finish<E: Endpoint>(
+    endpoint: &E,
+    result: Result<Response<Vec<u8>>, TransportError>,
+) -> Result<E::Output, Error> {
+    let response = result?;
+    let (parts, body) = response.into_parts();
+    Ok(endpoint.parse(Response::from_parts(parts, body.as_slice()))?)
+}

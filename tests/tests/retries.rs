@@ -1,0 +1,180 @@
+//! The core client's retry policy, timeout and body cap (R9), with closure transports.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use idenfy::http::{Request, Response};
+use idenfy::{
+    AttemptLimits, BlockingClient, CallOptions, Client, Config, Credentials, RetryPolicy,
+    TokenRequest, TransportError, TransportErrorKind,
+};
+
+const SCAN_REF: &str = "5d2c8f1e-0b7a-4c3d-9e6f-1a2b3c4d5e6f";
+
+fn config() -> Config {
+    Config::new(Credentials::new("key", "secret").unwrap())
+}
+
+fn response(status: u16, retry_after: Option<&str>, body: &str) -> Response<Vec<u8>> {
+    let mut builder = Response::builder().status(status);
+    if let Some(value) = retry_after {
+        builder = builder.header("retry-after", value);
+    }
+    builder.body(body.as_bytes().to_vec()).unwrap()
+}
+
+fn status_body() -> &'static str {
+    r#"{"status":"APPROVED","scanRef":"5d2c8f1e-0b7a-4c3d-9e6f-1a2b3c4d5e6f"}"#
+}
+
+type Answer = std::future::Ready<Result<Response<Vec<u8>>, TransportError>>;
+
+/// A transport answering 503 (with `Retry-After: 0`) `failures` times, then `ok`.
+fn flaky(
+    failures: usize,
+    ok: &'static str,
+    calls: Arc<AtomicUsize>,
+) -> impl Fn(Request<Vec<u8>>) -> Answer {
+    move |_request| {
+        let n = calls.fetch_add(1, Ordering::SeqCst);
+        std::future::ready(Ok(if n < failures {
+            response(503, Some("0"), r#"{"identifier":"INTERNAL_ERROR"}"#)
+        } else {
+            response(200, None, ok)
+        }))
+    }
+}
+
+#[test]
+fn r9_status_is_retried_after_two_503s_with_retry_after_zero() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let client = Client::with_transport(config(), flaky(2, status_body(), Arc::clone(&calls)));
+    let status = pollster::block_on(client.status(SCAN_REF)).unwrap();
+    assert!(status.is_approved());
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+}
+
+#[test]
+fn r9_token_creation_is_sent_once_on_503() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let client = Client::with_transport(config(), flaky(5, "{}", Arc::clone(&calls)));
+    let request = TokenRequest::builder("customer-1").build().unwrap();
+    let err = pollster::block_on(client.create_token(&request)).unwrap_err();
+    assert_eq!(err.as_api().unwrap().status(), 503);
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn r9_retries_stop_when_exhausted_and_can_be_switched_off() {
+    for (policy, expected_calls) in [
+        (RetryPolicy::default(), 3),
+        (RetryPolicy::default().max_retries(4), 5),
+        (RetryPolicy::none(), 1),
+    ] {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let client = Client::with_transport(config(), flaky(usize::MAX, "{}", Arc::clone(&calls)))
+            .with_options(CallOptions::default().retry(policy));
+        let err = pollster::block_on(client.data(SCAN_REF)).unwrap_err();
+        assert_eq!(err.as_api().unwrap().status(), 503);
+        assert_eq!(calls.load(Ordering::SeqCst), expected_calls);
+    }
+}
+
+#[test]
+fn r9_a_transport_that_never_answers_times_out() {
+    let transport = |_request: Request<Vec<u8>>| {
+        std::future::pending::<Result<Response<Vec<u8>>, TransportError>>()
+    };
+    let client = Client::with_transport(config(), transport)
+        .with_options(CallOptions::default().timeout(Duration::from_millis(200)));
+    let started = Instant::now();
+    let err = pollster::block_on(client.status(SCAN_REF)).unwrap_err();
+    let elapsed = started.elapsed();
+    match err {
+        idenfy::Error::Transport(error) => assert!(error.is_timeout(), "{error}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(elapsed >= Duration::from_millis(200), "{elapsed:?}");
+}
+
+#[test]
+fn each_attempt_carries_its_limits() {
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = Arc::clone(&seen);
+    let transport = move |request: Request<Vec<u8>>| {
+        record
+            .lock()
+            .unwrap()
+            .push(request.extensions().get::<AttemptLimits>().copied());
+        std::future::ready(Ok::<_, TransportError>(response(200, None, status_body())))
+    };
+    let options = CallOptions::default()
+        .timeout(Duration::from_secs(9))
+        .max_response_bytes(4096);
+    let client = Client::with_transport(config(), transport).with_options(options);
+    pollster::block_on(client.status(SCAN_REF)).unwrap();
+    let limits = seen.lock().unwrap()[0].expect("limits attached");
+    assert_eq!(limits.max_response_bytes(), 4096);
+    assert!(limits.timeout() <= Duration::from_secs(9));
+    assert!(limits.timeout() > Duration::from_secs(8));
+}
+
+#[test]
+fn an_oversized_body_is_refused_even_if_the_transport_delivers_it() {
+    let transport = |_request: Request<Vec<u8>>| {
+        std::future::ready(Ok::<_, TransportError>(response(
+            200,
+            None,
+            &"x".repeat(2048),
+        )))
+    };
+    let client = Client::with_transport(config(), transport).with_options(
+        CallOptions::default()
+            .max_response_bytes(1024)
+            .retry(RetryPolicy::none()),
+    );
+    match pollster::block_on(client.pdf(SCAN_REF)).unwrap_err() {
+        idenfy::Error::Transport(error) => {
+            assert_eq!(error.kind(), TransportErrorKind::BodyTooLarge)
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn r9_the_blocking_client_follows_the_same_policy() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let transport = move |_request: Request<Vec<u8>>| -> Result<Response<Vec<u8>>, TransportError> {
+        let n = counter.fetch_add(1, Ordering::SeqCst);
+        Ok(if n < 2 {
+            response(503, Some("0"), "")
+        } else {
+            response(200, None, status_body())
+        })
+    };
+    let client = BlockingClient::with_transport(config(), transport);
+    assert!(client.status(SCAN_REF).unwrap().is_approved());
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let transport = move |_request: Request<Vec<u8>>| -> Result<Response<Vec<u8>>, TransportError> {
+        counter.fetch_add(1, Ordering::SeqCst);
+        Ok(response(503, Some("0"), ""))
+    };
+    let client = BlockingClient::with_transport(config(), transport);
+    let request = TokenRequest::builder("customer-1").build().unwrap();
+    assert_eq!(
+        client
+            .create_token(&request)
+            .unwrap_err()
+            .as_api()
+            .unwrap()
+            .status(),
+        503
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
