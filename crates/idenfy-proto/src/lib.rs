@@ -48,8 +48,27 @@
 //! The crate implements the normative rules R1–R10 of the project's specification; the item
 //! documentation names the rule it implements. In short: R1 transport ([`Config`]), R2/R3 the
 //! token request ([`TokenRequestBuilder`]), R4 the token response ([`TokenResponse`]), R5 the
-//! hosted-UI URLs ([`Config::redirect_url`], [`iframe_url`]), R6 errors ([`ApiError`]), R7 lenient
-//! parsing, R10 secrets and personal data ([`ApiSecret`], [`AuthToken`], [`Personal`]).
+//! other endpoints ([`StatusRequest`], [`DataRequest`], [`FilesRequest`], [`DeleteRequest`],
+//! [`PdfRequest`]) and the hosted-UI URLs ([`Config::redirect_url`], [`iframe_url`]), R6 errors
+//! ([`ApiError`]), R7 lenient parsing, R8 webhooks ([`webhook`]: signatures and events), R9 which
+//! calls may be retried ([`RetryClass`]; the policy itself is the client's), R10 secrets and
+//! personal data ([`ApiSecret`], [`AuthToken`], [`Personal`]).
+//!
+//! # Webhooks
+//!
+//! ```
+//! use idenfy_proto::webhook::{self, WebhookKey};
+//!
+//! let key = WebhookKey::from("signing-key-from-the-dashboard");
+//! let body = br#"{"scanRef":"7c0e1f9a","clientId":42,"final":true,"status":{"overall":"APPROVED"}}"#;
+//! let signature = webhook::sign(&key, body); // what iDenfy sends in Idenfy-Signature
+//!
+//! // In the handler: verify the raw bytes first; only then is there an event.
+//! let event = webhook::verify_and_parse(body, Some(&signature), None, &[key])?;
+//! assert!(event.is_final());
+//! assert_eq!(event.client_id(), Some("42"));
+//! # Ok::<(), idenfy_proto::webhook::WebhookError>(())
+//! ```
 //!
 //! [idenfy-rs]: https://github.com/idenfy-rs/idenfy-rs
 #![forbid(unsafe_code)]
