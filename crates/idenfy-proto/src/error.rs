@@ -132,6 +132,11 @@ pub enum Rule {
     NotKeyValue,
     /// Not valid in an HTTP header.
     HeaderValue,
+    /// A JSON value of the wrong type (a number where a string is expected, …).
+    WrongType {
+        /// What was expected: `a string`, `an integer`, `a boolean`, `a list of strings`.
+        expected: &'static str,
+    },
 }
 
 impl fmt::Display for Rule {
@@ -180,6 +185,7 @@ impl fmt::Display for Rule {
             Rule::NotJson => f.write_str("must be a JSON value"),
             Rule::NotKeyValue => f.write_str("must be written KEY=VALUE"),
             Rule::HeaderValue => f.write_str("must be visible ASCII, valid in an HTTP header"),
+            Rule::WrongType { expected } => write!(f, "must be {expected}"),
         }
     }
 }
@@ -331,6 +337,48 @@ impl fmt::Debug for ApiError {
             .field("severity", &self.0.severity)
             .field("raw_body", &raw_body)
             .finish()
+    }
+}
+
+/// An error body as iDenfy writes it (R6): `{"identifier": …, "message": …}` plus the optional
+/// `documentation` and `severity`. The emulator answers with these, so that its error bodies are
+/// exactly what [`ApiError::from_response`] reads.
+///
+/// ```
+/// use idenfy_proto::{ApiError, ErrorBody, ErrorIdentifier, http::StatusCode};
+/// let body = ErrorBody::new(ErrorIdentifier::BadValue, "Field 'country' must be valid.").to_vec();
+/// let error = ApiError::from_response(StatusCode::BAD_REQUEST, &body);
+/// assert_eq!(error.identifier(), Some(&ErrorIdentifier::BadValue));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ErrorBody {
+    /// `identifier`.
+    pub identifier: ErrorIdentifier,
+    /// `message`.
+    pub message: String,
+    /// `documentation`, omitted when `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub documentation: Option<String>,
+    /// `severity`, omitted when `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<String>,
+}
+
+impl ErrorBody {
+    /// A body with an identifier and a message.
+    pub fn new(identifier: ErrorIdentifier, message: impl Into<String>) -> Self {
+        Self {
+            identifier,
+            message: message.into(),
+            documentation: None,
+            severity: None,
+        }
+    }
+
+    /// The JSON bytes.
+    pub fn to_vec(&self) -> Vec<u8> {
+        // A struct of strings always serializes.
+        serde_json::to_vec(self).unwrap_or_default()
     }
 }
 

@@ -86,6 +86,7 @@ mod model;
 mod retrieval;
 mod secret;
 mod token;
+mod token_json;
 mod types;
 mod urls;
 pub mod webhook;
@@ -99,7 +100,7 @@ pub use enums::{
     SuspicionReason, TokenType,
 };
 pub use error::{
-    ApiError, DecodeError, DecodeErrorKind, Error, ErrorMessage, Rule, ValidationError,
+    ApiError, DecodeError, DecodeErrorKind, Error, ErrorBody, ErrorMessage, Rule, ValidationError,
 };
 pub use extra::ExtraFields;
 pub use model::{IdentificationData, VerificationStatus};

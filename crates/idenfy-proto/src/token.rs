@@ -270,6 +270,33 @@ impl TokenRequest {
         &self.extra
     }
 
+    /// Reads a token request as a server receives it — the JSON object of a `POST
+    /// /api/v2/token` body — and checks it with exactly the rules of [`TokenRequestBuilder`]
+    /// (P3: one source of truth; the emulator uses this).
+    ///
+    /// Each typed field must have its JSON type (`expiryTime` an integer, `showInstructions` a
+    /// boolean, …; `null` counts as absent, `clientId` may be a number as iDenfy's own examples
+    /// show); every other key becomes an extra field. Errors name the wire field: a missing or
+    /// null `clientId` is [`Rule::Required`], a value of the wrong type is
+    /// [`Rule::WrongType`], and the rest are the builder's rules.
+    ///
+    /// ```
+    /// use idenfy_proto::{Rule, TokenRequest};
+    /// let body = serde_json::json!({"clientId": "c-1", "expiryTime": 600, "theme": "dark"});
+    /// let request = TokenRequest::from_json(&body)?;
+    /// assert_eq!(request.expiry_time(), Some(600));
+    /// assert_eq!(request.extra_fields()["theme"], "dark");
+    ///
+    /// let bad = serde_json::json!({"clientId": "c-1", "sessionLength": 30});
+    /// assert_eq!(TokenRequest::from_json(&bad).unwrap_err().field(), "sessionLength");
+    /// let missing = serde_json::json!({"firstName": "Ona"});
+    /// assert_eq!(TokenRequest::from_json(&missing).unwrap_err().rule(), &Rule::Required);
+    /// # Ok::<(), idenfy_proto::ValidationError>(())
+    /// ```
+    pub fn from_json(body: &Value) -> Result<TokenRequest, ValidationError> {
+        crate::token_json::from_json(body)
+    }
+
     /// The JSON body as sent.
     pub fn to_json(&self) -> Result<Vec<u8>, Error> {
         // Every key is a string and every value serializes, so this does not fail; the error
