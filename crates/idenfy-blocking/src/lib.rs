@@ -1,0 +1,185 @@
+//! The blocking iDenfy client over [ureq] 3: [`idenfy`] for synchronous code, with no async
+//! runtime anywhere in its dependencies.
+//!
+//! Everything of the core is re-exported here, and [`Client`] is the core's
+//! [`BlockingClient`] with [`UreqTransport`] filled in, so one import is enough:
+//!
+//! ```no_run
+//! use idenfy_blocking::{Client, Credentials, TokenRequest};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::new(Credentials::new("api-key", "api-secret")?)?;
+//! let token = client.create_token(&TokenRequest::builder("customer-42").build()?)?;
+//! println!("send the person to {}", client.redirect_url(&token.auth_token));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The transport only moves bytes: retries, the call's total timeout and the interpretation of
+//! statuses live in the core. Per attempt it honours the [`AttemptLimits`] the core puts into
+//! each request: the time left becomes ureq's global timeout, and the body is read up to the
+//! size limit and no further. Every request is configured to return error statuses as
+//! responses (`http_status_as_error(false)`), so iDenfy's error bodies reach the parser, and
+//! to follow no redirects.
+//!
+//! # TLS
+//!
+//! rustls with the **aws-lc-rs** crypto provider passed explicitly to ureq (never a process
+//! default, which rustls cannot choose when two providers are compiled in) and the **Mozilla
+//! root certificates** of `webpki-roots`, compiled in, so it behaves the same on every machine
+//! and in minimal containers. Plain `http` works too; the core allows it only for loopback
+//! hosts (the emulator, tests) unless told otherwise.
+//!
+//! [ureq]: https://docs.rs/ureq/3
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+use std::fmt;
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ureq::tls::{RootCerts, TlsConfig, TlsProvider};
+use ureq::{Agent, Timeout};
+
+use idenfy::http::{Request, Response};
+
+pub use idenfy::*;
+
+/// The blocking iDenfy client over ureq: `idenfy_blocking::Client::new(credentials)?`.
+pub type Client = idenfy::BlockingClient<UreqTransport>;
+
+/// How long establishing a connection (DNS, TCP and TLS) may take by default.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A [`BlockingTransport`] over a [`ureq::Agent`] (a connection pool).
+///
+/// Cloning is cheap and shares the pool.
+#[derive(Clone)]
+pub struct UreqTransport {
+    agent: Agent,
+}
+
+impl UreqTransport {
+    /// The default transport: rustls (aws-lc-rs, Mozilla roots), a 10 s connect timeout.
+    pub fn new() -> Result<Self, TransportError> {
+        Ok(Self::with_connect_timeout(DEFAULT_CONNECT_TIMEOUT))
+    }
+
+    /// The default transport with another connect timeout.
+    pub fn with_connect_timeout(timeout: Duration) -> Self {
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let tls = TlsConfig::builder()
+            .provider(TlsProvider::Rustls)
+            .root_certs(RootCerts::WebPki)
+            .unversioned_rustls_crypto_provider(provider)
+            .build();
+        let agent = Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_connect(Some(timeout))
+            .tls_config(tls)
+            .build()
+            .new_agent();
+        Self { agent }
+    }
+
+    /// A transport over a ureq agent of your own (a proxy, other certificates, other pool
+    /// settings).
+    ///
+    /// Whatever the agent's settings, each request is sent with `http_status_as_error(false)`
+    /// (so error bodies reach the parser), no redirects followed, and the attempt's timeout.
+    /// If the agent uses rustls, give it a crypto provider
+    /// (`TlsConfig::builder().unversioned_rustls_crypto_provider(...)`): this crate enables no
+    /// ureq default provider.
+    pub fn from_agent(agent: Agent) -> Self {
+        Self { agent }
+    }
+
+    /// The underlying ureq agent.
+    pub fn agent(&self) -> &Agent {
+        &self.agent
+    }
+}
+
+impl DefaultTransport for UreqTransport {
+    fn default_transport() -> Result<Self, TransportError> {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for UreqTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UreqTransport").finish_non_exhaustive()
+    }
+}
+
+impl BlockingTransport for UreqTransport {
+    fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
+        let limits = request
+            .extensions()
+            .get::<AttemptLimits>()
+            .copied()
+            .unwrap_or_default();
+        let request = self
+            .agent
+            .configure_request(request)
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_global(Some(limits.timeout()))
+            .build();
+        let response = self.agent.run(request).map_err(map_error)?;
+        let (parts, mut body) = response.into_parts();
+        let bytes = body
+            .with_config()
+            .limit(u64::try_from(limits.max_response_bytes()).unwrap_or(u64::MAX))
+            .read_to_vec()
+            .map_err(map_error)?;
+        Ok(Response::from_parts(parts, bytes))
+    }
+}
+
+/// Maps ureq's errors onto the core's kinds: `Connect` only when the request certainly did not
+/// reach the server.
+fn map_error(error: ureq::Error) -> TransportError {
+    use TransportErrorKind as Kind;
+    let kind = match &error {
+        ureq::Error::HostNotFound
+        | ureq::Error::ConnectionFailed
+        | ureq::Error::ConnectProxyFailed(_)
+        | ureq::Error::Tls(_)
+        | ureq::Error::Rustls(_)
+        | ureq::Error::Timeout(Timeout::Resolve | Timeout::Connect) => Kind::Connect,
+        ureq::Error::Timeout(_) => Kind::Timeout,
+        ureq::Error::BodyExceedsLimit(_) => Kind::BodyTooLarge,
+        ureq::Error::Io(error) => match error.kind() {
+            io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::NetworkUnreachable
+            | io::ErrorKind::HostUnreachable
+            | io::ErrorKind::AddrNotAvailable => Kind::Connect,
+            io::ErrorKind::TimedOut => Kind::Timeout,
+            // ureq reports a failed TLS handshake as an I/O error around rustls' error; only
+            // the errors a handshake alone can raise prove that nothing was sent.
+            _ => match error
+                .get_ref()
+                .and_then(|e| e.downcast_ref::<rustls::Error>())
+            {
+                Some(
+                    rustls::Error::InvalidCertificate(_)
+                    | rustls::Error::NoCertificatesPresented
+                    | rustls::Error::PeerIncompatible(_)
+                    | rustls::Error::UnsupportedNameType,
+                ) => Kind::Connect,
+                _ => Kind::Io,
+            },
+        },
+        ureq::Error::Http(_)
+        | ureq::Error::BadUri(_)
+        | ureq::Error::InvalidProxyUrl
+        | ureq::Error::RequireHttpsOnly(_)
+        | ureq::Error::TlsRequired
+        | ureq::Error::Pem(_) => Kind::Other,
+        _ => Kind::Io,
+    };
+    TransportError::with_source(kind, error)
+}

@@ -1,0 +1,168 @@
+//! The iDenfy client over [isahc] 2: [`idenfy`] with an async transport driven by curl on
+//! isahc's own background thread, so it works under any executor (Tokio, async-std, smol, or
+//! a plain `block_on`).
+//!
+//! Everything of the core is re-exported here, and [`Client`] is the core client with
+//! [`IsahcTransport`] filled in, so one import is enough:
+//!
+//! ```no_run
+//! use idenfy_isahc::{Client, Credentials, TokenRequest};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::new(Credentials::new("api-key", "api-secret")?)?;
+//! let request = TokenRequest::builder("customer-42").build()?;
+//! let token = pollster::block_on(client.create_token(&request))?;
+//! println!("send the person to {}", client.redirect_url(&token.auth_token));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The transport only moves bytes: retries, the call's total timeout and the interpretation of
+//! statuses live in the core. Per attempt it honours the [`AttemptLimits`] the core puts into
+//! each request: the time left becomes curl's timeout for the whole exchange, and the body is
+//! read up to the size limit and no further.
+//!
+//! TLS is isahc's default: curl built with rustls (through rustls-ffi) and the platform's
+//! certificate store (rustls-platform-verifier); HTTP/2 is negotiated by ALPN. rustls-ffi uses
+//! rustls' process-wide crypto provider and, when none is set, installs aws-lc-rs as that
+//! default on the first TLS connection. The other adapters of this project pass their provider
+//! explicitly, so they are unaffected by it either way.
+//!
+//! The pauses between retries use the core's [`ThreadSleep`]: isahc's dependencies include no
+//! timer usable without a runtime, and adding one would tie this crate to an executor.
+//!
+//! [isahc]: https://docs.rs/isahc/2
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+use std::fmt;
+use std::time::Duration;
+
+use futures_lite::AsyncReadExt as _;
+use isahc::config::Configurable as _;
+use isahc::error::ErrorKind;
+use isahc::{AsyncBody, HttpClient};
+
+use idenfy::http::{Request, Response, header};
+
+pub use idenfy::*;
+
+/// The iDenfy client over isahc: `idenfy_isahc::Client::new(credentials)?`.
+pub type Client = idenfy::Client<IsahcTransport>;
+
+/// How long establishing a connection (TCP and TLS) may take by default.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A [`Transport`] over an [`isahc::HttpClient`] (a connection pool with one curl agent thread).
+///
+/// Cloning is cheap and shares the client.
+#[derive(Clone)]
+pub struct IsahcTransport {
+    client: HttpClient,
+}
+
+impl IsahcTransport {
+    /// The default transport: isahc's defaults (rustls, HTTP/2, no redirects followed) with a
+    /// 10 s connect timeout.
+    pub fn new() -> Result<Self, TransportError> {
+        Self::with_connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+    }
+
+    /// The default transport with another connect timeout.
+    pub fn with_connect_timeout(timeout: Duration) -> Result<Self, TransportError> {
+        let client = HttpClient::builder()
+            .connect_timeout(timeout)
+            .build()
+            .map_err(map_error)?;
+        Ok(Self::from_client(client))
+    }
+
+    /// A transport over an isahc client of your own (a proxy, other certificates). It should
+    /// not follow redirects: a redirect is an answer for the core to report.
+    pub fn from_client(client: HttpClient) -> Self {
+        Self { client }
+    }
+
+    /// The underlying isahc client.
+    pub fn client(&self) -> &HttpClient {
+        &self.client
+    }
+}
+
+impl DefaultTransport for IsahcTransport {
+    fn default_transport() -> Result<Self, TransportError> {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for IsahcTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IsahcTransport").finish_non_exhaustive()
+    }
+}
+
+impl Transport for IsahcTransport {
+    async fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
+        let limits = request
+            .extensions()
+            .get::<AttemptLimits>()
+            .copied()
+            .unwrap_or_default();
+        let (parts, body) = request.into_parts();
+        let mut builder = Request::builder()
+            .method(parts.method)
+            .uri(parts.uri)
+            .version(parts.version)
+            .timeout(limits.timeout());
+        if let Some(headers) = builder.headers_mut() {
+            *headers = parts.headers;
+        }
+        let request = builder
+            .body(AsyncBody::from(body))
+            .map_err(|error| TransportError::with_source(TransportErrorKind::Other, error))?;
+
+        let response = self.client.send_async(request).await.map_err(map_error)?;
+        let (parts, body) = response.into_parts();
+        let max = limits.max_response_bytes();
+        let announced = parts
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+        let limit = u64::try_from(max).unwrap_or(u64::MAX);
+        if announced.is_some_and(|length| length > limit) {
+            return Err(TransportError::new(TransportErrorKind::BodyTooLarge));
+        }
+        let capacity = announced.map_or(0, |length| usize::try_from(length).unwrap_or(max));
+        let mut bytes = Vec::with_capacity(capacity);
+        // One byte more than allowed tells an overlong body from one of exactly `max` bytes.
+        body.take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .await
+            .map_err(|error| map_error(isahc::Error::from(error)))?;
+        if bytes.len() > max {
+            return Err(TransportError::new(TransportErrorKind::BodyTooLarge));
+        }
+        Ok(Response::from_parts(parts, bytes))
+    }
+}
+
+/// Maps isahc's error kinds onto the core's: `Connect` only when the request certainly did not
+/// reach the server.
+fn map_error(error: isahc::Error) -> TransportError {
+    let kind = match error.kind() {
+        ErrorKind::ConnectionFailed
+        | ErrorKind::NameResolution
+        | ErrorKind::BadServerCertificate
+        | ErrorKind::BadClientCertificate => TransportErrorKind::Connect,
+        ErrorKind::Timeout => TransportErrorKind::Timeout,
+        ErrorKind::ClientInitialization
+        | ErrorKind::InvalidTlsConfiguration
+        | ErrorKind::TlsEngine
+        | ErrorKind::InvalidRequest
+        | ErrorKind::InvalidCredentials
+        | ErrorKind::RequestBodyNotRewindable
+        | ErrorKind::TooManyRedirects => TransportErrorKind::Other,
+        _ => TransportErrorKind::Io,
+    };
+    TransportError::with_source(kind, error)
+}
