@@ -18,6 +18,9 @@ pub(crate) enum CredentialSource {
     GivenOrPlaceholders,
     /// Always placeholders: the command never authenticates (`redirect-url`).
     Placeholders,
+    /// The given key and secret; a missing one is an error naming `apiKey` or `apiSecret`
+    /// (sending a request).
+    Required,
 }
 
 /// Builds the [`Config`] from the global options; the library checks the base URL (errors name
@@ -30,7 +33,13 @@ pub(crate) fn config(global: &GlobalArgs, source: CredentialSource) -> Result<Co
         _ => None,
     };
     let (key, secret) = match (source, given) {
-        (CredentialSource::GivenOrPlaceholders, Some(given)) => given,
+        (CredentialSource::GivenOrPlaceholders | CredentialSource::Required, Some(given)) => given,
+        (CredentialSource::Required, None) => {
+            let missing_key = global.api_key.as_deref().is_none_or(str::is_empty);
+            return Err(crate::commands::endpoint::missing_credential(
+                if missing_key { "apiKey" } else { "apiSecret" },
+            ));
+        }
         _ => (PLACEHOLDER_API_KEY, PLACEHOLDER_API_SECRET),
     };
     let credentials = Credentials::new(key, secret)?;

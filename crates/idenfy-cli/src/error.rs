@@ -7,13 +7,11 @@
 //! | 2 | usage or validation error, before anything is sent |
 //! | 3 | transport failure |
 //!
-//! Code 3 and API errors arrive with the commands that send requests; they slot in here as
-//! variants.
 
 use std::path::Path;
 
 use idenfy::webhook::SignatureError;
-use idenfy::{DecodeError, ValidationError};
+use idenfy::{ApiError, DecodeError, TransportError, ValidationError};
 
 /// Exit code of a refusal by the other side: a signature that does not verify, a body that
 /// cannot be parsed.
@@ -22,14 +20,14 @@ pub(crate) const EXIT_REFUSED: u8 = 1;
 /// Exit code of a usage or validation error: nothing was sent.
 pub(crate) const EXIT_USAGE: u8 = 2;
 
+/// Exit code of a transport failure: connection refused, TLS failure, timeout.
+pub(crate) const EXIT_TRANSPORT: u8 = 3;
+
 /// A command's failure. No variant ever holds the API secret or a webhook key (R10).
 #[derive(Debug)]
 pub(crate) enum CliError {
     /// A value the library refused: names the wire field and the rule (exit 2).
     Validation(ValidationError),
-    /// The command cannot do what was asked in this build, e.g. send a request without an HTTP
-    /// adapter (exit 2: nothing was sent).
-    Unsupported(&'static str),
     /// The request could not be built for a reason other than a refused value; the library
     /// never reports one today, but a new kind is shown rather than lost (exit 2: nothing was
     /// sent).
@@ -40,6 +38,12 @@ pub(crate) enum CliError {
     /// A webhook body that cannot be parsed (exit 1). The library's message never quotes the
     /// body's string values.
     Decode(DecodeError),
+    /// iDenfy answered with an error (exit 1).
+    Api(ApiError),
+    /// The request or its answer could not be carried (exit 3).
+    Transport(TransportError),
+    /// The async runtime could not start (exit 3: nothing was sent).
+    Runtime(String),
     /// A file (or stdin) that cannot be read, or a file that could not be written (exit 2: the
     /// command could not start).
     Io {
@@ -78,11 +82,9 @@ impl CliError {
     /// The process exit code for this failure.
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
-            CliError::Signature(_) | CliError::Decode(_) => EXIT_REFUSED,
-            CliError::Validation(_)
-            | CliError::Unsupported(_)
-            | CliError::Request(_)
-            | CliError::Io { .. } => EXIT_USAGE,
+            CliError::Signature(_) | CliError::Decode(_) | CliError::Api(_) => EXIT_REFUSED,
+            CliError::Transport(_) | CliError::Runtime(_) => EXIT_TRANSPORT,
+            CliError::Validation(_) | CliError::Request(_) | CliError::Io { .. } => EXIT_USAGE,
         }
     }
 
@@ -90,10 +92,11 @@ impl CliError {
     pub(crate) fn kind(&self) -> &'static str {
         match self {
             CliError::Validation(_) => "validation",
-            CliError::Unsupported(_) => "unsupported",
             CliError::Request(_) => "request",
             CliError::Signature(_) => "signature",
             CliError::Decode(_) => "decode",
+            CliError::Api(_) => "api",
+            CliError::Transport(_) | CliError::Runtime(_) => "transport",
             CliError::Io { .. } => "io",
         }
     }
@@ -104,9 +107,11 @@ impl CliError {
         match self {
             CliError::Validation(err) => Some(err.field()),
             CliError::Decode(err) => err.path(),
-            CliError::Unsupported(_)
-            | CliError::Request(_)
+            CliError::Request(_)
             | CliError::Signature(_)
+            | CliError::Api(_)
+            | CliError::Transport(_)
+            | CliError::Runtime(_)
             | CliError::Io { .. } => None,
         }
     }
@@ -115,10 +120,12 @@ impl CliError {
     pub(crate) fn message(&self) -> String {
         match self {
             CliError::Validation(err) => err.rule().to_string(),
-            CliError::Unsupported(message) => (*message).to_owned(),
             CliError::Request(message) => message.clone(),
             CliError::Signature(err) => err.to_string(),
             CliError::Decode(err) => decode_message(err),
+            CliError::Api(err) => err.to_string(),
+            CliError::Transport(err) => err.to_string(),
+            CliError::Runtime(message) => format!("cannot start the async runtime: {message}"),
             CliError::Io {
                 action,
                 path,
@@ -133,10 +140,14 @@ impl CliError {
     pub(crate) fn human(&self) -> String {
         match self {
             CliError::Validation(err) => err.to_string(),
-            CliError::Signature(_) | CliError::Decode(_) => {
+            CliError::Signature(_)
+            | CliError::Decode(_)
+            | CliError::Api(_)
+            | CliError::Transport(_)
+            | CliError::Runtime(_) => {
                 format!("{}: {}", self.kind(), self.message())
             }
-            CliError::Unsupported(_) | CliError::Request(_) | CliError::Io { .. } => self.message(),
+            CliError::Request(_) | CliError::Io { .. } => self.message(),
         }
     }
 }
@@ -150,6 +161,19 @@ fn decode_message(err: &DecodeError) -> String {
             err.message()
         ),
         None => format!("the body could not be parsed: {}", err.message()),
+    }
+}
+
+impl From<idenfy::Error> for CliError {
+    fn from(err: idenfy::Error) -> Self {
+        match err {
+            idenfy::Error::Validation(err) => CliError::Validation(err),
+            idenfy::Error::Api(err) => CliError::Api(err),
+            idenfy::Error::Decode(err) => CliError::Decode(err),
+            idenfy::Error::Transport(err) => CliError::Transport(err),
+            // `idenfy::Error` is non-exhaustive: a kind added later is still reported.
+            other => CliError::Request(other.to_string()),
+        }
     }
 }
 

@@ -2,6 +2,8 @@
 //! the R2/R3 boundaries driven through `idenfy token … --dry-run`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::net::TcpListener;
 use std::process::Command;
 
@@ -535,12 +537,14 @@ fn r3_extra_fields() {
 // --- sending ----------------------------------------------------------------------------------
 
 #[test]
-fn token_without_dry_run_sends_nothing() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base_url = format!("http://{}", listener.local_addr().unwrap());
+fn token_is_sent_and_answered() {
+    let server = support::Canned::serve(vec![support::Canned::json(
+        201,
+        r#"{"message":"Token created successfully","authToken":"AbCdEfGhIjKlMnOpQrStUvWxYz","scanRef":"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9","clientId":"X"}"#,
+    )]);
     let run = idenfy(&[
         "--base-url",
-        &base_url,
+        &server.base_url,
         "--api-key",
         "key",
         "--api-secret",
@@ -549,34 +553,182 @@ fn token_without_dry_run_sends_nothing() {
         "--client-id",
         "X",
     ]);
-    assert_eq!(run.code, 2);
-    assert!(run.stdout.is_empty(), "{}", run.stdout);
-    assert!(run.stderr.contains("HTTP adapter"), "{}", run.stderr);
-    assert!(run.stderr.contains("--dry-run"), "{}", run.stderr);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("authToken   AbCdEfGhIjKlMnOpQrStUvWxYz"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("scanRef     0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9")
+    );
+    assert!(run.stdout.contains(&format!(
+        "redirectUrl {}/api/v2/redirect?authToken=AbCdEfGhIjKlMnOpQrStUvWxYz",
+        server.base_url
+    )));
     run.assert_no_secret();
-    listener.set_nonblocking(true).unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].line, "POST /api/v2/token HTTP/1.1");
     assert_eq!(
-        listener.accept().map(|_| ()).unwrap_err().kind(),
-        std::io::ErrorKind::WouldBlock,
-        "a connection was made"
+        serde_json::from_slice::<serde_json::Value>(&requests[0].body).unwrap(),
+        json!({"clientId": "X"})
+    );
+    assert!(
+        requests[0]
+            .header("authorization")
+            .unwrap()
+            .starts_with("Basic ")
+    );
+}
+
+#[test]
+fn token_json_output_and_api_errors() {
+    let server = support::Canned::serve(vec![
+        support::Canned::json(
+            201,
+            r#"{"authToken":"AbCdEfGhIjKlMnOpQrStUvWxYz","scanRef":"0f1e2d3c","clientId":7}"#,
+        ),
+        support::Canned::json(
+            400,
+            r#"{"identifier":"BAD_VALUE","message":"Field 'country' must be a valid ISO 3166-1 alpha-2 code."}"#,
+        ),
+    ]);
+    let args = |json: bool| {
+        let mut args = vec![
+            "--base-url",
+            server.base_url.as_str(),
+            "--api-key",
+            "key",
+            "--api-secret",
+            SECRET,
+        ];
+        if json {
+            args.push("--json");
+        }
+        args.extend(["token", "--client-id", "X"]);
+        args
+    };
+    let run = idenfy(&args(true));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let document = run.json();
+    assert_eq!(document["clientId"], "7");
+    assert_eq!(document["scanRef"], "0f1e2d3c");
+    assert_eq!(
+        document["redirectUrl"],
+        format!(
+            "{}/api/v2/redirect?authToken=AbCdEfGhIjKlMnOpQrStUvWxYz",
+            server.base_url
+        )
     );
 
-    let run = idenfy(&["--json", "token", "--client-id", "X"]);
-    assert_eq!(run.code, 2);
-    assert_eq!(run.json()["error"]["kind"], "unsupported");
+    let run = idenfy(&args(true));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.json()["error"]["kind"], "api");
+    assert!(run.stderr.contains("BAD_VALUE"), "{}", run.stderr);
+    run.assert_no_secret();
+}
 
-    // Validation still comes first.
-    let run = idenfy(&["token", "--client-id", ""]);
+#[test]
+fn sending_needs_credentials_and_validation_comes_first() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    let run = idenfy(&["--base-url", &base_url, "token", "--client-id", "X"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.starts_with("error: apiKey: is required"),
+        "{}",
+        run.stderr
+    );
+    let run = idenfy(&[
+        "--base-url",
+        &base_url,
+        "--api-key",
+        "k",
+        "token",
+        "--client-id",
+        "X",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.starts_with("error: apiSecret: is required"),
+        "{}",
+        run.stderr
+    );
+    let run = idenfy(&[
+        "--base-url",
+        &base_url,
+        "--api-key",
+        "k",
+        "--api-secret",
+        SECRET,
+        "token",
+        "--client-id",
+        "",
+    ]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.starts_with("error: clientId: "),
         "{}",
         run.stderr
     );
+    listener.set_nonblocking(true).unwrap();
+    assert_eq!(
+        listener.accept().map(|_| ()).unwrap_err().kind(),
+        std::io::ErrorKind::WouldBlock,
+        "a connection was made"
+    );
+}
 
-    let help = idenfy(&["token", "--help"]);
-    assert_eq!(help.code, 0);
-    assert!(help.stdout.contains("HTTP adapter"));
+#[test]
+fn an_unreachable_base_url_exits_3_within_the_timeout() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let started = std::time::Instant::now();
+    let run = idenfy(&[
+        "--base-url",
+        &base_url,
+        "--api-key",
+        "k",
+        "--api-secret",
+        SECRET,
+        "--timeout",
+        "2",
+        "--json",
+        "status",
+        "0f1e2d3c",
+    ]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert_eq!(run.json()["error"]["kind"], "transport");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+
+    // A server that accepts and never answers: the --timeout ends it.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base_url = format!("http://{}", silent.local_addr().unwrap());
+    let started = std::time::Instant::now();
+    let run = idenfy(&[
+        "--base-url",
+        &base_url,
+        "--api-key",
+        "k",
+        "--api-secret",
+        SECRET,
+        "--timeout",
+        "1",
+        "status",
+        "0f1e2d3c",
+    ]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(run.stderr.contains("timed out"), "{}", run.stderr);
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= std::time::Duration::from_secs(1) && elapsed < std::time::Duration::from_secs(8),
+        "{elapsed:?}"
+    );
+    drop(silent);
 }
 
 // --- redirect-url -----------------------------------------------------------------------------

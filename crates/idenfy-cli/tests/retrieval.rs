@@ -5,7 +5,6 @@
 
 mod support;
 
-use std::net::TcpListener;
 
 use serde_json::json;
 use support::{idenfy, scratch_dir};
@@ -150,48 +149,120 @@ fn scan_ref_is_required() {
 }
 
 #[test]
-fn without_dry_run_nothing_is_sent_as_with_token() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base_url = format!("http://{}", listener.local_addr().unwrap());
-    let token = idenfy(&["--base-url", &base_url, "token", "--client-id", "X"]);
-    assert_eq!(token.code, 2);
-    assert!(token.stderr.contains("HTTP adapter"), "{}", token.stderr);
-    for (command, _, extra) in COMMANDS {
-        let mut args = vec![
-            "--base-url",
-            &base_url,
-            "--api-key",
-            "key",
-            "--api-secret",
-            SECRET,
-            command,
-            SCAN_REF,
-        ];
-        args.extend_from_slice(extra);
-        let run = idenfy(&args);
-        assert_eq!(run.code, 2, "{command}");
-        assert!(run.stdout.is_empty(), "{}", run.stdout);
-        assert_eq!(
-            run.stderr, token.stderr,
-            "{command}: the message token prints"
-        );
-        run.assert_hidden(SECRET);
+fn each_command_sends_and_presents_the_answer() {
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
+    let server = support::Canned::serve(vec![
+        support::Canned::json(
+            200,
+            r#"{"status":"APPROVED","autoFace":"FACE_MATCH","autoDocument":"DOC_VALIDATED","manualFace":"","manualDocument":"","fraudTags":[],"mismatchTags":["NAME"],"scanRef":"0f1e2d3c","clientId":"c-1"}"#,
+        ),
+        support::Canned::json(
+            200,
+            r#"{"docFirstName":"ONA","docLastName":"JONAITE","scanRef":"0f1e2d3c","clientId":"c-1"}"#,
+        ),
+        support::Canned::json(
+            200,
+            r#"{"FRONT":"http://files.example/front.png","BACK":null}"#,
+        ),
+        support::Canned::new(200, vec![], Vec::new()),
+        support::Canned::new(200, vec![("Content-Type", "application/pdf")], pdf.clone()),
+    ]);
+    let base = |command: &str| {
+        vec![
+            "--base-url".to_owned(),
+            server.base_url.clone(),
+            "--api-key".to_owned(),
+            "key".to_owned(),
+            "--api-secret".to_owned(),
+            SECRET.to_owned(),
+            command.to_owned(),
+            "0f1e2d3c".to_owned(),
+        ]
+    };
+    let run_args = |args: Vec<String>| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        idenfy(&args)
+    };
+    let run = run_args(base("status"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("status       APPROVED"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("face         FACE_MATCH (auto)"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("mismatchTags NAME"), "{}", run.stdout);
 
-        args.insert(0, "--json");
-        let run = idenfy(&args);
-        assert_eq!(run.code, 2);
-        assert_eq!(run.json()["error"]["kind"], "unsupported");
+    let run = run_args(base("data"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("docFirstName ONA"), "{}", run.stdout);
 
-        let help = idenfy(&[command, "--help"]);
-        assert_eq!(help.code, 0);
-        assert!(help.stdout.contains("HTTP adapter"), "{command} --help");
-        assert!(help.stdout.contains("--dry-run"), "{command} --help");
-    }
-    listener.set_nonblocking(true).unwrap();
+    let run = run_args(base("files"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("FRONT http://files.example/front.png"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("BACK  -"), "{}", run.stdout);
+
+    let run = run_args(base("delete"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("deleted 0f1e2d3c"), "{}", run.stdout);
+
+    let dir = scratch_dir("pdf-send");
+    let output = dir.join("report.pdf");
+    let mut args = base("pdf");
+    args.extend(["--output".to_owned(), output.display().to_string()]);
+    let run = run_args(args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(std::fs::read(&output).unwrap(), pdf);
+
+    let paths: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|request| request.line.clone())
+        .collect();
     assert_eq!(
-        listener.accept().map(|_| ()).unwrap_err().kind(),
-        std::io::ErrorKind::WouldBlock,
-        "a connection was made"
+        paths,
+        ["status", "data", "files", "delete", "generate-pdf"]
+            .map(|path| format!("POST /api/v2/{path} HTTP/1.1"))
+    );
+    for request in server.requests().iter() {
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&request.body).unwrap(),
+            serde_json::json!({"scanRef": "0f1e2d3c"})
+        );
+    }
+}
+
+#[test]
+fn an_api_error_exits_1() {
+    let server = support::Canned::serve(vec![support::Canned::json(
+        400,
+        r#"{"message":"Token has not expired yet.","identifier":"PARTNER_ERROR","documentation":"","severity":"NOT_SEVERE"}"#,
+    )]);
+    let run = idenfy(&[
+        "--base-url",
+        &server.base_url,
+        "--api-key",
+        "key",
+        "--api-secret",
+        SECRET,
+        "--json",
+        "delete",
+        "0f1e2d3c",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.json()["error"]["kind"], "api");
+    assert!(
+        run.stderr.contains("PARTNER_ERROR") && run.stderr.contains("Token has not expired yet."),
+        "{}",
+        run.stderr
     );
 }
 

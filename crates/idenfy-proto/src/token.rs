@@ -700,8 +700,10 @@ fn known(
 /// Only `authToken` and `scanRef` are required; every echoed field is optional and read
 /// leniently (`clientId` may be a number; integers may be floats or strings; `null` is
 /// accepted everywhere). Fields this version does not model are kept in
-/// [`TokenResponse::extra`]. `Debug` redacts the token and personal data (R10).
-#[derive(Debug, Clone, Deserialize)]
+/// [`TokenResponse::extra`]. `Debug` redacts the token and personal data (R10); `Serialize`
+/// writes every field back with iDenfy's names (the token included: serializing is asking for
+/// it).
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TokenResponse {

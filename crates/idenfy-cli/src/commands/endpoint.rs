@@ -1,8 +1,10 @@
 //! The path every command that calls the API shares (`token`, `status`, `data`, `files`,
-//! `delete`, `pdf`): with `--dry-run`, build the request and print it; otherwise send it — which
-//! needs an HTTP adapter this build does not include yet.
+//! `delete`, `pdf`): with `--dry-run`, build the request and print it; otherwise send it over the
+//! hyper adapter and present the answer.
 
-use idenfy::Endpoint;
+use std::time::Duration;
+
+use idenfy::{CallOptions, Config, Endpoint, Rule, ValidationError};
 
 use crate::cli::GlobalArgs;
 use crate::context::{self, CredentialSource};
@@ -12,33 +14,49 @@ use crate::output::Output;
 
 /// The note at the end of `--help` of every command that calls the API.
 pub(crate) const AFTER_HELP: &str = "\
-Sending the request to iDenfy needs an HTTP adapter, which this build of idenfy does not include \
-yet: without --dry-run the command validates the request and exits with code 2. Use --dry-run to \
-build, validate and print the request exactly as it would be sent (no credentials or network \
-needed).";
-
-/// Why a command without `--dry-run` stops.
-const SENDING_UNSUPPORTED: &str = "sending requests needs an HTTP adapter, which this build of \
-idenfy does not include yet; nothing was sent (use --dry-run to see the request that would be \
-sent)";
+Sends the request with the credentials of --api-key/--api-secret (or IDENFY_API_KEY and \
+IDENFY_API_SECRET). Exit codes: 0 success, 1 iDenfy answered with an error, 2 invalid input \
+(nothing sent), 3 transport failure (connection, TLS, timeout). With --dry-run the request is \
+built, validated and printed exactly as it would be sent; no credentials or network needed.";
 
 /// Runs a validated `request`: with `dry_run`, builds the HTTP request with the configuration of
 /// the global options (placeholder credentials when none are given) and prints it; otherwise
-/// checks the configuration and reports that this build cannot send.
+/// sends it and hands the answer to `present`.
 pub(crate) fn run<E: Endpoint>(
     global: &GlobalArgs,
     request: &E,
     dry_run: bool,
     out: &Output,
+    present: impl FnOnce(E::Output, &Config, &Output) -> Result<(), CliError>,
 ) -> Result<(), CliError> {
-    // The configuration is checked either way, so that a bad --base-url is reported as such.
-    let config = context::config(global, CredentialSource::GivenOrPlaceholders)?;
-    if !dry_run {
-        return Err(CliError::Unsupported(SENDING_UNSUPPORTED));
+    if dry_run {
+        let config = context::config(global, CredentialSource::GivenOrPlaceholders)?;
+        let http_request = request.to_request(&config).map_err(protocol_error)?;
+        dry_run::print(out, &http_request);
+        return Ok(());
     }
-    let http_request = request.to_request(&config).map_err(protocol_error)?;
-    dry_run::print(out, &http_request);
-    Ok(())
+    let config = context::config(global, CredentialSource::Required)?;
+    let output = send(global, config.clone(), request)?;
+    present(output, &config, out)
+}
+
+/// Sends `request` with the hyper adapter on a single-threaded runtime, within `--timeout`.
+fn send<E: Endpoint>(
+    global: &GlobalArgs,
+    config: Config,
+    request: &E,
+) -> Result<E::Output, CliError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| CliError::Runtime(source.to_string()))?;
+    let transport = idenfy_hyper::HyperTransport::new()
+        .map_err(|error| CliError::from(idenfy::Error::Transport(error)))?;
+    let options = CallOptions::default().timeout(Duration::from_secs(global.timeout));
+    let client = idenfy::Client::with_transport(config, transport).with_options(options);
+    runtime
+        .block_on(client.send(request))
+        .map_err(CliError::from)
 }
 
 /// Maps a failure of `to_request`. Building a request only ever fails validation (naming the
@@ -48,4 +66,9 @@ fn protocol_error(err: idenfy::ProtocolError) -> CliError {
         idenfy::ProtocolError::Validation(err) => CliError::Validation(err),
         other => CliError::Request(other.to_string()),
     }
+}
+
+/// The error for a command that must send but has no credentials.
+pub(crate) fn missing_credential(field: &'static str) -> CliError {
+    CliError::Validation(ValidationError::new(field, Rule::Required))
 }

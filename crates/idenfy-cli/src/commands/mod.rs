@@ -1,6 +1,7 @@
 //! One module per command (the `scanRef` commands share one); [`run`] dispatches.
 
 pub(crate) mod endpoint;
+pub(crate) mod present;
 pub(crate) mod redirect_url;
 pub(crate) mod scan_ref;
 pub(crate) mod token;
@@ -17,10 +18,32 @@ pub(crate) fn run(cli: Cli, out: &Output) -> Result<(), CliError> {
     let global = &cli.global;
     match cli.command {
         Command::Token(args) => token::run(global, *args, out),
-        Command::Status(args) => scan_ref::run(global, &args, |s| StatusRequest::new(s), out),
-        Command::Data(args) => scan_ref::run(global, &args, |s| DataRequest::new(s), out),
-        Command::Files(args) => scan_ref::run(global, &args, |s| FilesRequest::new(s), out),
-        Command::Delete(args) => scan_ref::run(global, &args, |s| DeleteRequest::new(s), out),
+        Command::Status(args) => scan_ref::run(
+            global,
+            &args,
+            |s| StatusRequest::new(s),
+            out,
+            present::status,
+        ),
+        Command::Data(args) => {
+            scan_ref::run(global, &args, |s| DataRequest::new(s), out, present::data)
+        }
+        Command::Files(args) => {
+            scan_ref::run(global, &args, |s| FilesRequest::new(s), out, present::files)
+        }
+        Command::Delete(args) => {
+            let scan_ref = args.scan_ref().to_owned();
+            scan_ref::run(
+                global,
+                &args,
+                |s| DeleteRequest::new(s),
+                out,
+                |(), _, out| {
+                    present::deleted(&scan_ref, out);
+                    Ok(())
+                },
+            )
+        }
         Command::Pdf(args) => scan_ref::run_pdf(global, &args, out),
         Command::RedirectUrl(args) => redirect_url::run(global, &args, out),
         Command::Webhook(args) => webhook::run(args, out),

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use idenfy::{Endpoint, PdfRequest, ValidationError};
+use idenfy::{Config, Endpoint, PdfRequest, ValidationError};
 
 use crate::cli::GlobalArgs;
 use crate::commands::endpoint;
@@ -40,15 +40,23 @@ pub(crate) struct PdfArgs {
 }
 
 /// Builds the request for `args.scan_ref` with `new` (the library's constructor, which checks
-/// the `scanRef`), then prints it with `--dry-run` or reports that this build cannot send it.
+/// the `scanRef`), then prints it with `--dry-run` or sends it and hands the answer to `present`.
 pub(crate) fn run<E: Endpoint>(
     global: &GlobalArgs,
     args: &ScanRefArgs,
     new: impl FnOnce(&str) -> Result<E, ValidationError>,
     out: &Output,
+    present: impl FnOnce(E::Output, &Config, &Output) -> Result<(), CliError>,
 ) -> Result<(), CliError> {
     let request = new(&args.scan_ref)?;
-    endpoint::run(global, &request, args.dry_run, out)
+    endpoint::run(global, &request, args.dry_run, out, present)
+}
+
+impl ScanRefArgs {
+    /// The `scanRef` as given.
+    pub(crate) fn scan_ref(&self) -> &str {
+        &self.scan_ref
+    }
 }
 
 /// `pdf`: as [`run`] with [`PdfRequest`]; without `--dry-run`, checks before anything would be
@@ -59,7 +67,22 @@ pub(crate) fn run_pdf(global: &GlobalArgs, args: &PdfArgs, out: &Output) -> Resu
     if !args.common.dry_run {
         check_output_directory(&args.output)?;
     }
-    endpoint::run(global, &request, args.common.dry_run, out)
+    let output = &args.output;
+    endpoint::run(global, &request, args.common.dry_run, out, |pdf, _, out| {
+        std::fs::write(output, pdf.as_bytes()).map_err(|source| CliError::write(output, source))?;
+        if out.is_json() {
+            out.json_document(&serde_json::json!({
+                "output": output.display().to_string(),
+                "bytes": pdf.as_bytes().len(),
+            }));
+        } else {
+            out.rows(&[
+                ("output", output.display().to_string()),
+                ("bytes", pdf.as_bytes().len().to_string()),
+            ]);
+        }
+        Ok(())
+    })
 }
 
 /// Fails, naming `path`, when the directory it would be written into does not exist.

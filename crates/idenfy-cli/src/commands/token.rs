@@ -140,12 +140,18 @@ pub(crate) struct TokenArgs {
     dry_run: bool,
 }
 
-/// Builds and validates the request; with `--dry-run` prints it, otherwise reports that this
-/// build cannot send it.
+/// Builds and validates the request; with `--dry-run` prints it, otherwise sends it and prints
+/// the token, the `scanRef` and the redirect URL.
 pub(crate) fn run(global: &GlobalArgs, args: TokenArgs, out: &Output) -> Result<(), CliError> {
     let dry_run = args.dry_run;
     let request = builder(args)?.build()?;
-    endpoint::run(global, &request, dry_run, out)
+    endpoint::run(
+        global,
+        &request,
+        dry_run,
+        out,
+        crate::commands::present::token,
+    )
 }
 
 /// The builder with every given option set, converting flag strings to the setters' types.

@@ -93,3 +93,129 @@ pub(crate) fn scratch_dir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("a scratch directory");
     dir
 }
+
+/// A request the [`Canned`] server received.
+pub(crate) struct Received {
+    /// The request line, e.g. `POST /api/v2/token HTTP/1.1`.
+    pub(crate) line: String,
+    /// The headers, names lower-cased.
+    pub(crate) headers: Vec<(String, String)>,
+    /// The body.
+    pub(crate) body: Vec<u8>,
+}
+
+impl Received {
+    /// The first value of header `name` (lower case).
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// A loopback HTTP/1.1 server answering a fixed list of responses in order, one connection per
+/// request (`Connection: close`), and recording what it received. Its thread ends after the
+/// last response.
+pub(crate) struct Canned {
+    status: u16,
+    headers: Vec<(&'static str, &'static str)>,
+    body: Vec<u8>,
+}
+
+/// A running [`Canned`] server.
+pub(crate) struct CannedServer {
+    pub(crate) base_url: String,
+    received: std::sync::Arc<std::sync::Mutex<Vec<Received>>>,
+}
+
+impl CannedServer {
+    /// What was received so far.
+    pub(crate) fn requests(&self) -> std::sync::MutexGuard<'_, Vec<Received>> {
+        self.received.lock().unwrap()
+    }
+}
+
+impl Canned {
+    /// A response.
+    pub(crate) fn new(
+        status: u16,
+        headers: Vec<(&'static str, &'static str)>,
+        body: Vec<u8>,
+    ) -> Self {
+        Self {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// A JSON response.
+    pub(crate) fn json(status: u16, body: &str) -> Self {
+        Self::new(
+            status,
+            vec![("Content-Type", "application/json")],
+            body.as_bytes().to_vec(),
+        )
+    }
+
+    /// Serves `responses`, one per connection, in order.
+    pub(crate) fn serve(responses: Vec<Canned>) -> CannedServer {
+        use std::io::{BufRead as _, BufReader, Read as _};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let record = std::sync::Arc::clone(&received);
+        std::thread::spawn(move || {
+            for response in responses {
+                let Ok((stream, _)) = listener.accept() else {
+                    return;
+                };
+                stream
+                    .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+                    .unwrap();
+                let mut reader = BufReader::new(stream);
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    continue;
+                }
+                let mut headers = Vec::new();
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
+                        break;
+                    }
+                    if let Some((name, value)) = header.trim_end().split_once(':') {
+                        headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
+                    }
+                }
+                let length = headers
+                    .iter()
+                    .find(|(name, _)| name == "content-length")
+                    .and_then(|(_, value)| value.parse::<usize>().ok())
+                    .unwrap_or(0);
+                let mut body = vec![0; length];
+                let _ = reader.read_exact(&mut body);
+                record.lock().unwrap().push(Received {
+                    line: line.trim_end().to_owned(),
+                    headers,
+                    body,
+                });
+                let mut stream = reader.into_inner();
+                let mut head = format!(
+                    "HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+                    response.status,
+                    response.body.len()
+                );
+                for (name, value) in &response.headers {
+                    head.push_str(&format!("{name}: {value}\r\n"));
+                }
+                head.push_str("\r\n");
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&response.body);
+                let _ = stream.flush();
+            }
+        });
+        CannedServer { base_url, received }
+    }
+}
