@@ -5,6 +5,8 @@
 //! calendar), so that a test compares the crate against a second opinion rather than against
 //! itself.
 
+pub mod server;
+
 /// The 249 officially assigned ISO 3166-1 alpha-2 codes, sorted (R2 `country`,
 /// R3 `nationality`). User-assigned (`XK`), reserved (`UK`, `EU`) and withdrawn codes are absent.
 pub const ISO_3166_ALPHA2: [&str; 249] = [
