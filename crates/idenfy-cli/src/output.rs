@@ -15,12 +15,19 @@ use crate::error::{CliError, EXIT_USAGE};
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Output {
     json: bool,
+    color: bool,
 }
 
 impl Output {
-    /// Human-readable output, or one JSON document on stdout when `json` is set.
+    /// Human-readable output, or one JSON document on stdout when `json` is set. Statuses are
+    /// coloured only when stdout is a terminal and `NO_COLOR` is not set (<https://no-color.org>);
+    /// piped output carries nothing decorative.
     pub(crate) fn new(json: bool) -> Self {
-        Self { json }
+        use std::io::IsTerminal as _;
+        let color = !json
+            && std::io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
+        Self { json, color }
     }
 
     /// Whether `--json` was given.
@@ -43,7 +50,14 @@ impl Output {
             .unwrap_or_default();
         let text = rows
             .iter()
-            .map(|(key, value)| format!("{key:<width$} {value}"))
+            .map(|(key, value)| {
+                let value = if self.color {
+                    highlight(value)
+                } else {
+                    value.clone()
+                };
+                format!("{key:<width$} {value}")
+            })
             .collect::<Vec<_>>()
             .join("\n");
         stdout_line(&text);
@@ -90,6 +104,24 @@ pub(crate) fn usage_error(err: &clap::Error, json: bool) -> ExitCode {
     ExitCode::from(u8::try_from(code).unwrap_or(EXIT_USAGE))
 }
 
+/// The value with its leading status word coloured: green for a pass, red for a failure, yellow
+/// for what needs a person's look. Other values are returned as they are.
+fn highlight(value: &str) -> String {
+    const GREEN: &str = "\x1b[32m";
+    const RED: &str = "\x1b[31m";
+    const YELLOW: &str = "\x1b[33m";
+    const RESET: &str = "\x1b[0m";
+    let word = value.split_whitespace().next().unwrap_or_default();
+    let color = match word {
+        "APPROVED" | "FACE_MATCH" | "DOC_VALIDATED" | "verified" | "true" => GREEN,
+        "DENIED" | "EXPIRED" | "EXPIRED-DELETED" | "FACE_MISMATCH" | "FAKE_FACE" | "DOC_FAKE"
+        | "failed" => RED,
+        "SUSPECTED" | "REVIEWING" | "ACTIVE" => YELLOW,
+        _ => return value.to_owned(),
+    };
+    format!("{color}{word}{RESET}{}", &value[word.len()..])
+}
+
 /// Writes a line to stdout, ignoring write errors.
 fn stdout_line(text: &str) {
     let mut stdout = std::io::stdout().lock();
@@ -100,4 +132,22 @@ fn stdout_line(text: &str) {
 /// Writes a line to stderr, ignoring write errors.
 fn stderr_line(text: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_are_coloured_and_the_rest_is_left_alone() {
+        assert_eq!(highlight("APPROVED"), "\x1b[32mAPPROVED\x1b[0m");
+        assert_eq!(
+            highlight("FACE_MATCH (auto)"),
+            "\x1b[32mFACE_MATCH\x1b[0m (auto)"
+        );
+        assert_eq!(highlight("SUSPECTED"), "\x1b[33mSUSPECTED\x1b[0m");
+        assert_eq!(highlight("DENIED"), "\x1b[31mDENIED\x1b[0m");
+        assert_eq!(highlight("0f1e2d3c"), "0f1e2d3c");
+        assert_eq!(highlight(""), "");
+    }
 }
