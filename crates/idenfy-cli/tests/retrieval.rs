@@ -5,7 +5,6 @@
 
 mod support;
 
-
 use serde_json::json;
 use support::{idenfy, scratch_dir};
 
