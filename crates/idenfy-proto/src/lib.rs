@@ -86,6 +86,7 @@ mod model;
 mod retrieval;
 mod secret;
 mod token;
+mod token_echo;
 mod token_json;
 mod types;
 mod urls;
