@@ -5,6 +5,7 @@ use std::ffi::OsString;
 use clap::{Args, Parser, Subcommand};
 use idenfy::DEFAULT_BASE_URL;
 
+use crate::commands::emulator::{AFTER_HELP as EMULATOR_AFTER_HELP, EmulatorArgs};
 use crate::commands::endpoint::AFTER_HELP as API_AFTER_HELP;
 use crate::commands::redirect_url::RedirectUrlArgs;
 use crate::commands::scan_ref::{PdfArgs, ScanRefArgs};
@@ -118,6 +119,11 @@ pub(crate) enum Command {
     /// Sign, verify or parse a webhook body (Idenfy-Signature: HMAC-SHA256 of the raw body).
     #[command(after_help = crate::commands::webhook::AFTER_HELP)]
     Webhook(WebhookArgs),
+
+    /// Serve the iDenfy emulator (a local stand-in for the API with signed webhooks) until
+    /// interrupted; prints its base URL and credentials on start.
+    #[command(after_help = EMULATOR_AFTER_HELP)]
+    Emulator(EmulatorArgs),
 }
 
 /// Whether `--json` is among the raw arguments (before any `--`), for reporting a usage error

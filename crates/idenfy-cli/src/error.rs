@@ -32,6 +32,9 @@ pub(crate) enum CliError {
     /// never reports one today, but a new kind is shown rather than lost (exit 2: nothing was
     /// sent).
     Request(String),
+    /// The emulator could not be served: the address is in use, the runtime could not start…
+    /// (exit 2: nothing was served).
+    Emulator(String),
     /// A webhook signature that does not verify: wrong, malformed, empty (exit 1). The library's
     /// message never contains a key or the expected signature.
     Signature(SignatureError),
@@ -84,7 +87,10 @@ impl CliError {
         match self {
             CliError::Signature(_) | CliError::Decode(_) | CliError::Api(_) => EXIT_REFUSED,
             CliError::Transport(_) | CliError::Runtime(_) => EXIT_TRANSPORT,
-            CliError::Validation(_) | CliError::Request(_) | CliError::Io { .. } => EXIT_USAGE,
+            CliError::Validation(_)
+            | CliError::Request(_)
+            | CliError::Emulator(_)
+            | CliError::Io { .. } => EXIT_USAGE,
         }
     }
 
@@ -93,6 +99,7 @@ impl CliError {
         match self {
             CliError::Validation(_) => "validation",
             CliError::Request(_) => "request",
+            CliError::Emulator(_) => "emulator",
             CliError::Signature(_) => "signature",
             CliError::Decode(_) => "decode",
             CliError::Api(_) => "api",
@@ -108,6 +115,7 @@ impl CliError {
             CliError::Validation(err) => Some(err.field()),
             CliError::Decode(err) => err.path(),
             CliError::Request(_)
+            | CliError::Emulator(_)
             | CliError::Signature(_)
             | CliError::Api(_)
             | CliError::Transport(_)
@@ -120,7 +128,7 @@ impl CliError {
     pub(crate) fn message(&self) -> String {
         match self {
             CliError::Validation(err) => err.rule().to_string(),
-            CliError::Request(message) => message.clone(),
+            CliError::Request(message) | CliError::Emulator(message) => message.clone(),
             CliError::Signature(err) => err.to_string(),
             CliError::Decode(err) => decode_message(err),
             CliError::Api(err) => err.to_string(),
@@ -147,7 +155,7 @@ impl CliError {
             | CliError::Runtime(_) => {
                 format!("{}: {}", self.kind(), self.message())
             }
-            CliError::Request(_) | CliError::Io { .. } => self.message(),
+            CliError::Request(_) | CliError::Emulator(_) | CliError::Io { .. } => self.message(),
         }
     }
 }

@@ -40,6 +40,11 @@ impl Output {
         stdout_line(text);
     }
 
+    /// Writes a message for people to stderr (in both modes).
+    pub(crate) fn status(&self, text: &str) {
+        stderr_line(text);
+    }
+
     /// Writes `key value` lines to stdout, the values aligned in one column one space after the
     /// longest key.
     pub(crate) fn rows(&self, rows: &[(&str, String)]) {

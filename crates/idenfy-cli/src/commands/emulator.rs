@@ -1,0 +1,143 @@
+//! `idenfy emulator [--listen ADDR] [--api-key K --api-secret S] [--webhook-url U]
+//! [--webhook-key K]`: serves the iDenfy emulator until interrupted.
+//!
+//! This is the one command that prints credentials: they are the emulator's own, made up for
+//! local use, and a client needs them to talk to it.
+
+use std::net::SocketAddr;
+
+use clap::Args;
+use idenfy::{Rule, ValidationError};
+use idenfy_emulator::{Emulator, EmulatorBuilder, EmulatorError};
+use serde_json::json;
+
+use crate::cli::GlobalArgs;
+use crate::error::CliError;
+use crate::output::Output;
+
+/// The note at the end of `idenfy emulator --help`.
+pub(crate) const AFTER_HELP: &str = "\
+The global --api-key and --api-secret (or IDENFY_API_KEY and IDENFY_API_SECRET) set the \
+credentials clients must present; missing ones are generated. On start the command prints the \
+base URL, the API key, the API secret and the webhook signing key (with --json, one JSON \
+document), then serves until interrupted (Ctrl-C or SIGTERM). The control API is under \
+<base URL>/__emulator (GET it for the list of routes).";
+
+/// Arguments of `emulator`. No `Debug`: they hold a webhook key.
+#[derive(Args)]
+pub(crate) struct EmulatorArgs {
+    /// The address to listen on, IP:PORT; port 0 picks a free port.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    listen: String,
+
+    /// Where webhooks go when a token has no callbackUrl (plain http); none by default.
+    #[arg(long, value_name = "URL")]
+    webhook_url: Option<String>,
+
+    /// The key that signs webhooks (Idenfy-Signature); generated when not given.
+    #[arg(long, value_name = "KEY")]
+    webhook_key: Option<String>,
+
+    /// Requests per hour before the API answers 429 TOO_MANY_REQUESTS; 0 for no limit.
+    #[arg(long, value_name = "N", default_value_t = idenfy_emulator::DEFAULT_REQUESTS_PER_HOUR)]
+    requests_per_hour: u32,
+}
+
+/// Starts the emulator, prints how to reach it, and serves until interrupted.
+pub(crate) fn run(global: &GlobalArgs, args: &EmulatorArgs, out: &Output) -> Result<(), CliError> {
+    let listen: SocketAddr = args.listen.parse().map_err(|_| {
+        ValidationError::new(
+            "listen",
+            Rule::WrongType {
+                expected: "an address IP:PORT such as 127.0.0.1:8080",
+            },
+        )
+    })?;
+    let mut builder: EmulatorBuilder = Emulator::builder()
+        .listen(listen)
+        .requests_per_hour(Some(args.requests_per_hour).filter(|limit| *limit > 0));
+    if let Some(key) = &global.api_key {
+        builder = builder.api_key(key.as_str());
+    }
+    if let Some(secret) = &global.api_secret {
+        builder = builder.api_secret(secret.as_str());
+    }
+    if let Some(url) = &args.webhook_url {
+        builder = builder.webhook_url(url.as_str());
+    }
+    if let Some(key) = &args.webhook_key {
+        builder = builder.webhook_key(key.as_str());
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| CliError::Runtime(err.to_string()))?;
+    runtime.block_on(async {
+        let emulator = builder.start().await.map_err(emulator_error)?;
+        announce(&emulator, out);
+        interrupted().await;
+        out.status("idenfy emulator: stopping");
+        emulator.shutdown().await;
+        Ok(())
+    })
+}
+
+/// Prints the base URL and the credentials: rows for people, one document with `--json`.
+fn announce(emulator: &Emulator, out: &Output) {
+    let webhook_key = String::from_utf8_lossy(emulator.webhook_key().expose_secret()).into_owned();
+    let webhook_url = emulator.webhook_url();
+    if out.is_json() {
+        out.json_document(&json!({
+            "baseUrl": emulator.base_url(),
+            "apiKey": emulator.api_key(),
+            "apiSecret": emulator.api_secret(),
+            "webhookKey": webhook_key,
+            "webhookUrl": webhook_url,
+            "controlUrl": emulator.control_url(),
+        }));
+    } else {
+        out.rows(&[
+            ("base URL", emulator.base_url().to_owned()),
+            ("API key", emulator.api_key().to_owned()),
+            ("API secret", emulator.api_secret().to_owned()),
+            ("webhook key", webhook_key),
+            (
+                "webhook URL",
+                webhook_url.unwrap_or_else(|| "none".to_owned()),
+            ),
+            ("control API", emulator.control_url()),
+        ]);
+    }
+    out.status("idenfy emulator: serving until interrupted (Ctrl-C)");
+}
+
+/// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM. If no handler can be installed it never
+/// resolves, rather than stopping the server at once.
+async fn interrupted() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                () = ctrl_c => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+    }
+    ctrl_c.await;
+}
+
+/// The emulator's refusals: a bad setting names its field (exit 2), anything else (the address
+/// in use, …) is reported as such (exit 2: nothing was served).
+fn emulator_error(err: EmulatorError) -> CliError {
+    match err {
+        EmulatorError::Config(err) => CliError::Validation(err),
+        other => CliError::Emulator(other.to_string()),
+    }
+}

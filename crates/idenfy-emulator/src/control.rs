@@ -1,0 +1,328 @@
+//! The control API under `/__emulator/…` (documented in the crate docs): drive verifications,
+//! the clock, faults and the webhook URL, and read what was delivered. JSON in and out.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use hyper::body::Incoming;
+use idenfy_proto::http::{Method, Request};
+use idenfy_proto::{ErrorIdentifier, WebUrl};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::fault::FaultJson;
+use crate::outcome::{Outcome, OutcomeJson};
+use crate::payload::{self, PAGE_OUTCOMES};
+use crate::server::{
+    Answer, CONTROL_PREFIX, error, form_value, method_not_allowed, not_found, parse_json,
+    read_body, see_other,
+};
+use crate::shared::Shared;
+use crate::{EmulatorError, ops};
+
+/// Routes one control request.
+pub(crate) async fn handle(
+    shared: &Arc<Shared>,
+    remote: SocketAddr,
+    request: Request<Incoming>,
+) -> Answer {
+    shared.tick();
+    let method = request.method().clone();
+    let path = request
+        .uri()
+        .path()
+        .strip_prefix(CONTROL_PREFIX)
+        .unwrap_or_default()
+        .trim_end_matches('/')
+        .to_owned();
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let body = match read_body(request.into_body()).await {
+        Ok(body) => body,
+        Err(answer) => return answer,
+    };
+    match (segments.as_slice(), &method) {
+        ([], &Method::GET) => Answer::json(200, &index(shared)),
+        (["health"], &Method::GET) => Answer::json(200, &json!({"status": "ok"})),
+        (["verifications"], &Method::GET) => {
+            let list: Vec<Value> = ops::verifications(shared)
+                .iter()
+                .map(crate::Verification::to_json)
+                .collect();
+            Answer::json(200, &Value::Array(list))
+        }
+        (["verifications", scan_ref], &Method::GET) => match ops::verification(shared, scan_ref) {
+            Some(verification) => Answer::json(200, &verification.to_json()),
+            None => unknown(scan_ref),
+        },
+        (["verifications", scan_ref, "start"], &Method::POST) => respond(
+            ops::start_session(shared, scan_ref, Some(remote)),
+            shared,
+            scan_ref,
+        ),
+        (["verifications", scan_ref, "complete"], &Method::POST) => {
+            let outcome = match parse_optional::<OutcomeJson>(&body) {
+                Ok(json) => json.into_outcome(),
+                Err(answer) => return answer,
+            };
+            let result = outcome.and_then(|outcome| ops::complete(shared, scan_ref, outcome, None));
+            respond(result, shared, scan_ref)
+        }
+        (["clock"], &Method::GET) => Answer::json(200, &clock(shared)),
+        (["clock", "advance"], &Method::POST) => {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Advance {
+                seconds: u64,
+            }
+            match parse_optional::<Option<Advance>>(&body) {
+                Ok(Some(advance)) => {
+                    ops::advance_clock(shared, advance.seconds);
+                    Answer::json(200, &clock(shared))
+                }
+                Ok(None) => error(
+                    400,
+                    ErrorIdentifier::MissingValue,
+                    "Field 'seconds' is required.",
+                ),
+                Err(answer) => answer,
+            }
+        }
+        (["webhooks"], &Method::GET) => {
+            let list: Vec<Value> = shared
+                .deliveries
+                .snapshot()
+                .iter()
+                .map(crate::Delivery::to_json)
+                .collect();
+            Answer::json(200, &Value::Array(list))
+        }
+        (["webhooks"], &Method::DELETE) => {
+            shared.deliveries.clear();
+            Answer::empty(204)
+        }
+        (["webhook-url"], &Method::GET) => Answer::json(200, &webhook_url(shared)),
+        (["webhook-url"], &Method::PUT) => {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Url {
+                url: Option<String>,
+            }
+            match parse_optional::<Option<Url>>(&body) {
+                Ok(url) => match ops::set_webhook_url(shared, url.and_then(|url| url.url)) {
+                    Ok(()) => Answer::json(200, &webhook_url(shared)),
+                    Err(err) => emulator_error(&err),
+                },
+                Err(answer) => answer,
+            }
+        }
+        (["faults"], &Method::GET) => Answer::json(200, &faults(shared)),
+        (["faults"], &Method::POST) => match parse_optional::<Option<FaultJson>>(&body) {
+            Ok(Some(fault)) => match fault.into_fault() {
+                Ok(fault) => {
+                    let json = fault.to_json();
+                    shared.with_state(|state| state.faults.push(fault));
+                    Answer::json(201, &json)
+                }
+                Err(err) => emulator_error(&err),
+            },
+            Ok(None) => error(
+                400,
+                ErrorIdentifier::MissingValue,
+                "Field 'kind' is required.",
+            ),
+            Err(answer) => answer,
+        },
+        (["faults"], &Method::DELETE) => {
+            shared.with_state(|state| state.faults.clear());
+            Answer::empty(204)
+        }
+        (["files", scan_ref, file], &Method::GET | &Method::HEAD) => photo(shared, scan_ref, file),
+        (["ui", "finish"], &Method::POST) => finish_from_page(shared, remote, &body),
+        (
+            []
+            | ["health"]
+            | ["verifications", ..]
+            | ["clock", ..]
+            | ["webhooks"]
+            | ["webhook-url"]
+            | ["faults"]
+            | ["files", ..]
+            | ["ui", "finish"],
+            method,
+        ) => method_not_allowed(method, allowed(&segments)),
+        _ => not_found(format!("No control endpoint at {CONTROL_PREFIX}{path}.")),
+    }
+}
+
+/// The methods a known control path accepts.
+fn allowed(segments: &[&str]) -> &'static str {
+    match segments {
+        ["verifications", _, _] | ["clock", "advance"] | ["ui", "finish"] => "POST",
+        ["webhooks"] | ["faults"] => "GET, POST, DELETE",
+        ["webhook-url"] => "GET, PUT",
+        ["files", ..] => "GET, HEAD",
+        _ => "GET",
+    }
+}
+
+/// A JSON body that may be empty (then `T::default()`).
+fn parse_optional<T: for<'de> Deserialize<'de> + Default>(body: &[u8]) -> Result<T, Answer> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    let value = parse_json(body)?;
+    serde_json::from_value(value).map_err(|err| {
+        error(
+            400,
+            ErrorIdentifier::BadValue,
+            format!("Invalid body: {err}."),
+        )
+    })
+}
+
+fn unknown(scan_ref: &str) -> Answer {
+    not_found(format!(
+        "No verification with scanRef '{scan_ref}' was found."
+    ))
+}
+
+/// An [`EmulatorError`] as a control API answer.
+fn emulator_error(err: &EmulatorError) -> Answer {
+    match err {
+        EmulatorError::UnknownScanRef(scan_ref) => unknown(scan_ref),
+        EmulatorError::Conflict { .. } => {
+            error(409, ErrorIdentifier::from("CONFLICT"), err.to_string())
+        }
+        EmulatorError::InvalidOutcome(_)
+        | EmulatorError::InvalidFault(_)
+        | EmulatorError::Config(_) => error(400, ErrorIdentifier::BadValue, err.to_string()),
+        _ => error(500, ErrorIdentifier::InternalError, err.to_string()),
+    }
+}
+
+/// The verification after a successful change, or the error.
+fn respond(result: Result<(), EmulatorError>, shared: &Shared, scan_ref: &str) -> Answer {
+    match result.and_then(|()| {
+        ops::verification(shared, scan_ref)
+            .ok_or_else(|| EmulatorError::UnknownScanRef(scan_ref.to_owned()))
+    }) {
+        Ok(verification) => Answer::json(200, &verification.to_json()),
+        Err(err) => emulator_error(&err),
+    }
+}
+
+fn index(shared: &Shared) -> Value {
+    json!({
+        "emulator": "idenfy-emulator",
+        "version": env!("CARGO_PKG_VERSION"),
+        "baseUrl": shared.base_url,
+        "controlUrl": format!("{}{CONTROL_PREFIX}", shared.base_url),
+        "routes": [
+            "GET /__emulator/health",
+            "GET /__emulator/verifications",
+            "GET /__emulator/verifications/{scanRef}",
+            "POST /__emulator/verifications/{scanRef}/start",
+            "POST /__emulator/verifications/{scanRef}/complete",
+            "GET /__emulator/clock",
+            "POST /__emulator/clock/advance",
+            "GET /__emulator/webhooks",
+            "DELETE /__emulator/webhooks",
+            "GET /__emulator/webhook-url",
+            "PUT /__emulator/webhook-url",
+            "GET /__emulator/faults",
+            "POST /__emulator/faults",
+            "DELETE /__emulator/faults",
+            "GET /__emulator/files/{scanRef}/{step}.png",
+            "POST /__emulator/ui/finish",
+        ],
+    })
+}
+
+fn clock(shared: &Shared) -> Value {
+    let (now, offset) = shared.with_state(|state| (state.now(), state.offset()));
+    json!({"now": now, "offsetSeconds": offset})
+}
+
+fn webhook_url(shared: &Shared) -> Value {
+    json!({"url": shared.with_state(|state| state.webhook_url.clone())})
+}
+
+fn faults(shared: &Shared) -> Value {
+    Value::Array(shared.with_state(|state| state.faults.iter().map(|f| f.to_json()).collect()))
+}
+
+/// `GET /__emulator/files/{scanRef}/{STEP}.png`: the one-pixel photo of a finished verification.
+fn photo(shared: &Shared, scan_ref: &str, file: &str) -> Answer {
+    let step = file.strip_suffix(".png").unwrap_or_default();
+    let served = shared.with_state(|state| {
+        state
+            .get(scan_ref)
+            .is_some_and(|session| payload::serves_file(session, step))
+    });
+    if served {
+        Answer::new(200, "image/png", payload::PNG)
+    } else {
+        not_found(format!("No file {file} for scanRef '{scan_ref}'."))
+    }
+}
+
+/// `POST /__emulator/ui/finish`: the form of the redirect page. Finishes the verification and
+/// sends the person on to `successUrl` (approved) or `errorUrl` (denied, suspected).
+fn finish_from_page(shared: &Arc<Shared>, remote: SocketAddr, body: &[u8]) -> Answer {
+    let form = String::from_utf8_lossy(body);
+    let token = form_value(&form, "authToken").unwrap_or_default();
+    let choice = form_value(&form, "outcome").unwrap_or_default();
+    let outcome = match choice.as_str() {
+        "approved" => Outcome::approved(),
+        "denied" => Outcome::denied(),
+        "suspected" => Outcome::suspected(),
+        "review" => Outcome::approved().manual_review(true),
+        _ => {
+            let choices: Vec<&str> = PAGE_OUTCOMES.iter().map(|(value, _)| *value).collect();
+            return Answer::html(
+                400,
+                payload::html_page(
+                    "Unknown outcome",
+                    &format!(
+                        "<p>Choose one of: {}.</p>\n",
+                        payload::html_escape(&choices.join(", "))
+                    ),
+                ),
+            );
+        }
+    };
+    let approved = outcome.overall().is_approved();
+    let scan_ref = shared.with_state(|state| {
+        state
+            .by_token(&token)
+            .filter(|session| session.expires_at().is_some() && !session.deleted)
+            .map(|session| session.scan_ref.clone())
+    });
+    let Some(scan_ref) = scan_ref else {
+        let (status, page) =
+            shared.with_state(|state| payload::unusable_token_page(state.by_token(&token)));
+        return Answer::html(status, page);
+    };
+    if let Err(err) = ops::complete(shared, &scan_ref, outcome, Some(remote)) {
+        return emulator_error(&err);
+    }
+    let (status, next) = shared.with_state(|state| {
+        let Some(session) = state.get(&scan_ref) else {
+            return (String::new(), String::new());
+        };
+        let request = &session.request;
+        let next = if approved {
+            request.success_url().map_or(
+                idenfy_proto::TokenRequest::DEFAULT_SUCCESS_URL,
+                WebUrl::as_str,
+            )
+        } else {
+            request.error_url().map_or(
+                idenfy_proto::TokenRequest::DEFAULT_ERROR_URL,
+                WebUrl::as_str,
+            )
+        };
+        (session.status().as_str().to_owned(), next.to_owned())
+    });
+    see_other(&next, payload::finished_page(&status, &next))
+}

@@ -1,0 +1,328 @@
+//! Webhook deliveries: sending them (signed, retried once) and the log of every attempt.
+
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt as _, Full, Limited};
+use hyper_util::client::legacy::Client as LegacyClient;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+use idenfy_proto::EventType;
+use idenfy_proto::http::{self, HeaderValue, Method, Request};
+use idenfy_proto::webhook::{
+    self, EVENT_TYPE_HEADER, SIGNATURE_HEADER, WebhookError, WebhookEvent, WebhookKey,
+};
+use serde_json::{Map, Value, json};
+use tokio::sync::Notify;
+
+use crate::{EmulatorError, lock};
+
+/// How long to wait before the one retry of a failed delivery (reference §5.1: one retry after
+/// 0.5 s).
+pub(crate) const RETRY_DELAY: Duration = Duration::from_millis(500);
+
+/// The largest receiver answer read (and thrown away).
+const MAX_ANSWER_BYTES: usize = 64 * 1024;
+
+/// One attempt to deliver a webhook, as recorded by the emulator.
+///
+/// `body` holds the exact bytes sent and `headers` the headers set by the emulator, so a test
+/// can hand them to its own webhook handler or check them with
+/// [`webhook::verify_and_parse`](idenfy_proto::webhook::verify_and_parse) (see
+/// [`Delivery::verify_and_parse`]).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Delivery {
+    /// The verification the webhook is about.
+    pub scan_ref: String,
+    /// The event (`Idenfy-Event-Type`).
+    pub event_type: EventType,
+    /// The `final` flag of the body.
+    pub is_final: bool,
+    /// Where it was sent: the token's `callbackUrl`, else the emulator's webhook URL; `None`
+    /// when neither is set (then nothing is sent and the outcome is
+    /// [`DeliveryOutcome::Skipped`]).
+    pub url: Option<String>,
+    /// The headers the emulator set, names as sent (`Content-Type`, `Idenfy-Signature`,
+    /// `Idenfy-Event-Type`).
+    pub headers: Vec<(String, String)>,
+    /// The exact body bytes.
+    pub body: Vec<u8>,
+    /// 1 for the first attempt, 2 for the retry.
+    pub attempt: u32,
+    /// What happened.
+    pub outcome: DeliveryOutcome,
+    /// When the attempt ended, on the emulator's clock.
+    pub at: SystemTime,
+}
+
+/// What became of one delivery attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DeliveryOutcome {
+    /// The receiver answered with this HTTP status (2xx counts as delivered).
+    Answered(u16),
+    /// The request failed: connection refused, timeout, unsupported URL…
+    Failed(String),
+    /// No webhook URL was configured; nothing was sent.
+    Skipped,
+}
+
+impl DeliveryOutcome {
+    /// Whether the receiver answered with a 2xx status.
+    pub fn is_success(&self) -> bool {
+        matches!(self, DeliveryOutcome::Answered(status) if (200..300).contains(status))
+    }
+}
+
+impl Delivery {
+    /// The value of the header `name` (any case), as sent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(header, _)| header.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The `Idenfy-Signature` header.
+    pub fn signature(&self) -> Option<&str> {
+        self.header(SIGNATURE_HEADER)
+    }
+
+    /// The body as JSON.
+    pub fn json(&self) -> Option<Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+
+    /// Verifies the signature with `keys` and parses the body, exactly as a receiver would with
+    /// [`webhook::verify_and_parse`].
+    pub fn verify_and_parse(&self, keys: &[WebhookKey]) -> Result<WebhookEvent, WebhookError> {
+        webhook::verify_and_parse(
+            &self.body,
+            self.signature(),
+            self.header(EVENT_TYPE_HEADER),
+            keys,
+        )
+    }
+
+    /// The delivery as the control API shows it.
+    pub(crate) fn to_json(&self) -> Value {
+        let headers: Map<String, Value> = self
+            .headers
+            .iter()
+            .map(|(name, value)| (name.clone(), Value::String(value.clone())))
+            .collect();
+        let (status, error, skipped) = match &self.outcome {
+            DeliveryOutcome::Answered(status) => (Value::from(*status), Value::Null, false),
+            DeliveryOutcome::Failed(error) => (Value::Null, Value::from(error.as_str()), false),
+            DeliveryOutcome::Skipped => (Value::Null, Value::Null, true),
+        };
+        let millis = self
+            .at
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|elapsed| u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX))
+            .unwrap_or_default();
+        json!({
+            "scanRef": self.scan_ref,
+            "eventType": self.event_type.as_str(),
+            "final": self.is_final,
+            "url": self.url,
+            "attempt": self.attempt,
+            "headers": headers,
+            "body": String::from_utf8_lossy(&self.body),
+            "status": status,
+            "error": error,
+            "skipped": skipped,
+            "timestamp": millis / 1000,
+            "timestampMs": millis,
+        })
+    }
+}
+
+/// The log of delivery attempts, with ways to wait for it to grow.
+#[derive(Debug, Default)]
+pub(crate) struct DeliveryLog {
+    entries: Mutex<Vec<Delivery>>,
+    changed: Condvar,
+    notify: Notify,
+}
+
+impl DeliveryLog {
+    pub(crate) fn record(&self, delivery: Delivery) {
+        lock(&self.entries).push(delivery);
+        self.changed.notify_all();
+        self.notify.notify_waiters();
+    }
+
+    pub(crate) fn snapshot(&self) -> Vec<Delivery> {
+        lock(&self.entries).clone()
+    }
+
+    pub(crate) fn clear(&self) {
+        lock(&self.entries).clear();
+    }
+
+    /// Waits until `done` holds for the log, or `timeout` passes.
+    pub(crate) async fn wait_until(
+        &self,
+        mut done: impl FnMut(&[Delivery]) -> bool,
+        timeout: Duration,
+    ) -> Result<Vec<Delivery>, EmulatorError> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.notify.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            {
+                let entries = lock(&self.entries);
+                if done(&entries) {
+                    return Ok(entries.clone());
+                }
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                let seen = lock(&self.entries).len();
+                return Err(EmulatorError::Timeout { timeout, seen });
+            }
+        }
+    }
+
+    /// [`Self::wait_until`], blocking the thread.
+    pub(crate) fn wait_until_blocking(
+        &self,
+        mut done: impl FnMut(&[Delivery]) -> bool,
+        timeout: Duration,
+    ) -> Result<Vec<Delivery>, EmulatorError> {
+        let deadline = Instant::now() + timeout;
+        let mut entries = lock(&self.entries);
+        loop {
+            if done(&entries) {
+                return Ok(entries.clone());
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(EmulatorError::Timeout {
+                    timeout,
+                    seen: entries.len(),
+                });
+            }
+            entries = match self.changed.wait_timeout(entries, left) {
+                Ok((entries, _)) => entries,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+    }
+}
+
+/// One webhook to send: made when the verification changed, sent by a task.
+#[derive(Debug, Clone)]
+pub(crate) struct Job {
+    pub(crate) scan_ref: String,
+    pub(crate) url: Option<String>,
+    pub(crate) event_type: EventType,
+    pub(crate) is_final: bool,
+    pub(crate) body: Vec<u8>,
+}
+
+/// The HTTP client that delivers webhooks (plain `http`, HTTP/1.1, pooled).
+pub(crate) type WebhookClient = LegacyClient<HttpConnector, Full<Bytes>>;
+
+pub(crate) fn webhook_client() -> WebhookClient {
+    let mut connector = HttpConnector::new();
+    connector.set_nodelay(true);
+    connector.set_connect_timeout(Some(Duration::from_secs(5)));
+    LegacyClient::builder(TokioExecutor::new())
+        .pool_idle_timeout(Duration::from_secs(30))
+        .pool_timer(TokioTimer::new())
+        .timer(TokioTimer::new())
+        .build(connector)
+}
+
+/// The headers of a delivery of `job`, in the order sent.
+pub(crate) fn headers(job: &Job, key: &WebhookKey) -> Vec<(String, String)> {
+    vec![
+        ("Content-Type".to_owned(), "application/json".to_owned()),
+        (SIGNATURE_HEADER.to_owned(), webhook::sign(key, &job.body)),
+        (
+            EVENT_TYPE_HEADER.to_owned(),
+            job.event_type.as_str().to_owned(),
+        ),
+    ]
+}
+
+/// Sends one attempt: the receiver's status, or why it failed, and whether trying again could
+/// help (not for a URL the emulator cannot deliver to).
+pub(crate) async fn attempt(
+    client: &WebhookClient,
+    url: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+    timeout: Duration,
+) -> (DeliveryOutcome, bool) {
+    let uri = match url.parse::<http::Uri>() {
+        Ok(uri) => uri,
+        Err(error) => {
+            return (
+                DeliveryOutcome::Failed(format!("invalid webhook URL: {error}")),
+                false,
+            );
+        }
+    };
+    if uri.scheme_str() != Some("http") {
+        return (
+            DeliveryOutcome::Failed(
+                "the emulator delivers webhooks over plain http only".to_owned(),
+            ),
+            false,
+        );
+    }
+    let mut request = Request::new(Full::new(Bytes::copy_from_slice(body)));
+    *request.method_mut() = Method::POST;
+    *request.uri_mut() = uri;
+    for (name, value) in headers {
+        match (
+            http::HeaderName::try_from(name.as_str()),
+            HeaderValue::try_from(value.as_str()),
+        ) {
+            (Ok(name), Ok(value)) => {
+                request.headers_mut().insert(name, value);
+            }
+            _ => {
+                return (
+                    DeliveryOutcome::Failed(format!("invalid header {name}")),
+                    false,
+                );
+            }
+        }
+    }
+    let exchange = async {
+        let response = client.request(request).await?;
+        let status = response.status().as_u16();
+        // Read (and discard) the answer so the connection can be reused.
+        let _ = Limited::new(response.into_body(), MAX_ANSWER_BYTES)
+            .collect()
+            .await;
+        Ok::<u16, hyper_util::client::legacy::Error>(status)
+    };
+    let outcome = match tokio::time::timeout(timeout, exchange).await {
+        Ok(Ok(status)) => DeliveryOutcome::Answered(status),
+        Ok(Err(error)) => DeliveryOutcome::Failed(describe(&error)),
+        Err(_) => DeliveryOutcome::Failed(format!(
+            "the receiver did not answer within {} ms",
+            timeout.as_millis()
+        )),
+    };
+    (outcome, true)
+}
+
+/// An error with its causes, on one line.
+fn describe(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    text
+}

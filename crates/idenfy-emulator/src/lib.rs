@@ -1,0 +1,799 @@
+//! A faithful, stateful emulator of the iDenfy identity-verification API, for tests and local
+//! development: no account, no network, no credits.
+//!
+//! [`Emulator::start`] serves the API on `127.0.0.1` with a port of its own; point any iDenfy
+//! client at [`Emulator::base_url`] with [`Emulator::credentials`] (or take
+//! [`Emulator::config`] for the `idenfy` client). It creates tokens with the same validation as
+//! the client (`idenfy-proto`'s [`TokenRequest::from_json`](idenfy_proto::TokenRequest::from_json)),
+//! answers with iDenfy's error bodies, applies iDenfy's defaults, keeps each verification's
+//! state, lets a person (or your test) finish it, and delivers signed webhooks.
+//!
+//! ```
+//! use std::time::Duration;
+//! use idenfy_emulator::{Emulator, Outcome};
+//! use idenfy_hyper::{Client, HyperTransport, TokenRequest};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let emulator = Emulator::start().await?;
+//! let client = Client::with_transport(emulator.config(), HyperTransport::new()?);
+//!
+//! let token = client.create_token(&TokenRequest::builder("customer-42").build()?).await?;
+//! assert_eq!(token.scan_ref.as_str().len(), 36);
+//!
+//! // The person finishes the verification (or open the redirect URL in a browser and click).
+//! emulator.complete(token.scan_ref.as_str(), Outcome::approved())?;
+//! assert!(client.status(token.scan_ref.as_str()).await?.is_approved());
+//!
+//! // The webhook, signed with the emulator's key (no webhook URL is set here, so it was
+//! // recorded but not sent).
+//! let deliveries = emulator.wait_for_deliveries(1, Duration::from_secs(5)).await?;
+//! let event = deliveries[0].verify_and_parse(&[emulator.webhook_key()])?;
+//! assert!(event.is_final());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Synchronous tests use [`Emulator::start_blocking`], which runs the server on a runtime thread
+//! of its own:
+//!
+//! ```
+//! let emulator = idenfy_emulator::Emulator::start_blocking()?;
+//! let client = idenfy_blocking::Client::with_transport(
+//!     emulator.config(),
+//!     idenfy_blocking::UreqTransport::new()?,
+//! );
+//! let token = client.create_token(&idenfy_blocking::TokenRequest::builder("c-1").build()?)?;
+//! assert!(client.status(token.scan_ref.as_str())?.status.is_some());
+//! drop(emulator); // stops the server and joins its thread
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # The API it serves
+//!
+//! | endpoint | behaviour |
+//! |---|---|
+//! | `POST /api/v2/token` | validates exactly as the client does (`400 MISSING_VALUE`/`BAD_VALUE` naming the field, `JSON_ERROR`, `ENCODING_ERROR`); answers `201` with `message`, a 26-character alphanumeric `authToken`, a UUID `scanRef`, `digitString` (8 digits with `generateDigitString`, else `null`), `redirectUrl`, and the echo of every field with the defaults applied and explicit `null`s; names upper-cased. `dummyStatus` creates an already finished (or expired) verification, answers "Dummy token and verification created successfully" and sends its webhook; `ACTIVE` leaves it active |
+//! | `POST /api/v2/status` | `status`, `autoDocument`, `autoFace`, `manualDocument`, `manualFace` (`""` until known; manual ones until a review), `fraudTags`, `mismatchTags`, `scanRef`, `clientId` |
+//! | `POST /api/v2/data` | the `data` object of the webhook with `scanRef` and `clientId`, synthesized from the token request (names, dates, numbers, country); all `null` before the checks ran and after deletion |
+//! | `POST /api/v2/files` | `{"FRONT", "BACK", "FACE"}` → URLs of one-pixel PNGs served by the emulator, or `null` before the checks ran, after deletion, or for a step not taken (no `BACK` for passports, no `FACE` for `DOCUMENT` tokens) |
+//! | `POST /api/v2/delete` | `400 PARTNER_ERROR` "Token has not expired yet." (with `documentation` and `severity`) until the token expired or the verification finished; then `200` with an empty body, and the status becomes `DELETED` (`EXPIRED-DELETED` if it had expired) |
+//! | `POST /api/v2/generate-pdf` | a one-page PDF report (`application/pdf`) once the checks ran; `400 BAD_VALUE` before |
+//! | `GET /api/v2/redirect?authToken=…` | an HTML page with a form to finish the verification (approved, denied, suspected, or approved after a manual review); opening it starts the session (`sessionLength`). Unknown tokens get a `404` page, expired or used ones a `410` page |
+//!
+//! Every `/api/v2` endpoint but the redirect checks HTTP Basic credentials first (`401
+//! UNAUTHORIZED`), then the request limit (`429 TOO_MANY_REQUESTS`; 10 000 per hour by default,
+//! on the emulator's clock), then the method (`405 METHOD_NOT_ALLOWED`). Unknown paths answer
+//! `404` with the identifier `NOT_FOUND`, and so does an unknown `scanRef`.
+//!
+//! # Verifications, the clock and webhooks
+//!
+//! A verification is `ACTIVE` until it is finished — through the redirect page, the control
+//! API or [`Emulator::complete`] — or expires: an unused token after its `expiryTime`, a
+//! started session after its `sessionLength`, measured on the emulator's clock, which runs with
+//! real time and jumps forward with [`Emulator::advance_clock`]. Expiry makes the status
+//! `EXPIRED` and sends `IDENTIFICATION_EXPIRED`.
+//!
+//! Finishing sends `IDENTIFICATION_AUTO_FINISHED` with `final: true`; with a manual review
+//! ([`Outcome::manual_review`]) that webhook has `final: false` and carries the automatic result,
+//! and `IDENTIFICATION_MANUAL_FINISHED` with `final: true` follows (at once, or after
+//! [`Outcome::review_after`] on the clock; the status is `REVIEWING` meanwhile).
+//!
+//! Webhooks go to the token's `callbackUrl`, else to the emulator's webhook URL
+//! ([`EmulatorBuilder::webhook_url`]); with neither, nothing is sent and the delivery is recorded
+//! as [`DeliveryOutcome::Skipped`], body and signature included. They are `POST`ed over plain
+//! `http` (an `https` URL is recorded as failed) with `Content-Type: application/json`,
+//! `Idenfy-Signature` (HMAC-SHA256 hex of the exact body, made by `idenfy-proto`'s signer with
+//! [`Emulator::webhook_key`]) and `Idenfy-Event-Type`. A non-2xx answer or a failure is retried
+//! once after 0.5 s. Deliveries run in background tasks (at most 64 at once) and never hold up
+//! an API answer; every attempt is recorded ([`Emulator::deliveries`],
+//! [`Emulator::wait_for_deliveries`]). The webhooks of one verification are delivered in order.
+//!
+//! # The control API
+//!
+//! Under `/__emulator`, JSON in and out, no authentication (the emulator listens on loopback).
+//! Errors use iDenfy's error body (`identifier`, `message`). Every route has a Rust twin on
+//! [`Emulator`].
+//!
+//! | method and path | body | does |
+//! |---|---|---|
+//! | `GET /__emulator` | | the emulator's version, base URL and routes |
+//! | `GET /__emulator/health` | | `{"status": "ok"}` |
+//! | `GET /__emulator/verifications` | | every verification: `scanRef`, `authToken`, `clientId`, `status`, `createdAt`, `startedAt`, `finishedAt`, `expiresAt` (Unix seconds or `null`), `callbackUrl`, `redirectUrl` |
+//! | `GET /__emulator/verifications/{scanRef}` | | one of them (`404` if unknown) |
+//! | `POST /__emulator/verifications/{scanRef}/start` | | the person opens the session, as the redirect page does (`409` unless active) |
+//! | `POST /__emulator/verifications/{scanRef}/complete` | outcome (optional) | finishes it: `{"overall": "APPROVED"\|"DENIED"\|"SUSPECTED", "autoOverall", "autoFace", "autoDocument", "manualFace", "manualDocument", "fraudTags": [], "mismatchTags": [], "manualReview": bool, "reviewAfterSeconds": n}`, every field optional (an empty body approves); answers the verification (`409` unless active) |
+//! | `GET /__emulator/clock` | | `{"now": unix seconds, "offsetSeconds": n}` |
+//! | `POST /__emulator/clock/advance` | `{"seconds": n}` | moves the clock forward and applies expiries and reviews at once |
+//! | `GET /__emulator/webhooks` | | every delivery attempt: `scanRef`, `eventType`, `final`, `url`, `attempt`, `headers`, `body` (the exact text sent), `status` (the receiver's), `error`, `skipped`, `timestamp`, `timestampMs` |
+//! | `DELETE /__emulator/webhooks` | | forgets them (`204`) |
+//! | `GET`/`PUT /__emulator/webhook-url` | `{"url": "http://…"\|null}` | the default webhook URL |
+//! | `GET /__emulator/faults` | | the faults still pending |
+//! | `POST /__emulator/faults` | fault | adds one (`201`): `{"kind": "status"\|"delay"\|"drop"\|"truncate"\|"garbage", "path" or "prefix", "times": n, "status": 503, "body": "…" or JSON, "contentType", "delayMs": n}` |
+//! | `DELETE /__emulator/faults` | | removes them all (`204`) |
+//! | `GET /__emulator/files/{scanRef}/{STEP}.png` | | the photo behind a `fileUrls` URL |
+//! | `POST /__emulator/ui/finish` | form: `authToken`, `outcome` | the redirect page's form; answers `303` to `successUrl` (approved) or `errorUrl` |
+//!
+//! # Faults
+//!
+//! [`Emulator::inject_fault`] (or `POST /__emulator/faults`) makes the next requests to a path
+//! fail: answer a status and body, wait before answering, drop the connection, cut the body
+//! short (`Content-Length` larger than what is sent, then close), or answer bytes that are not
+//! HTTP. Faults apply before authentication and never to the control API. See [`Fault`].
+//!
+//! # Concurrency and shutdown
+//!
+//! The state sits behind one mutex that is never held across an `.await`; the emulator serves
+//! many clients at once. Dropping the [`Emulator`] stops it: the listener closes, open
+//! connections get two seconds to finish, background tasks (deliveries, the clock's sweeper) are
+//! aborted, and the blocking variant's runtime thread is joined. [`Emulator::shutdown`] does the
+//! same and waits for it from async code.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod control;
+mod delivery;
+mod fault;
+mod outcome;
+mod payload;
+mod rng;
+mod server;
+mod shared;
+mod state;
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use idenfy_proto::webhook::WebhookKey;
+use idenfy_proto::{AuthToken, Config, Credentials, OverallStatus, ValidationError, WebUrl};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::runtime::Handle;
+
+pub use delivery::{Delivery, DeliveryOutcome};
+pub use fault::{Fault, FaultKind, PathMatch};
+pub use outcome::Outcome;
+
+use shared::{Settings, Shared};
+
+/// Locks a mutex, recovering the data if a panicking thread poisoned it (the state stays
+/// consistent: every change is made under the lock in one step).
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The default request limit: iDenfy's documented default of 10 000 requests per hour.
+pub const DEFAULT_REQUESTS_PER_HOUR: u32 = 10_000;
+
+/// How long the emulator waits for a webhook receiver by default (iDenfy: 10 s).
+pub const DEFAULT_WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why the emulator could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EmulatorError {
+    /// The listener could not be bound, or the runtime thread could not be started.
+    #[error("the emulator could not start: {0}")]
+    Io(#[from] std::io::Error),
+    /// [`Emulator::start`] was called outside a Tokio runtime.
+    #[error("Emulator::start needs a Tokio runtime (use Emulator::start_blocking without one)")]
+    NoRuntime,
+    /// A setting of the builder was refused (credentials, webhook URL); names the field.
+    #[error("invalid emulator setting: {0}")]
+    Config(#[from] ValidationError),
+    /// No verification has this `scanRef`.
+    #[error("no verification with scanRef {0:?}")]
+    UnknownScanRef(String),
+    /// The verification is not in a state that allows the change (it is no longer active).
+    #[error("verification {scan_ref} is {status}, not ACTIVE")]
+    Conflict {
+        /// The verification.
+        scan_ref: String,
+        /// Its status.
+        status: OverallStatus,
+    },
+    /// An outcome that cannot finish a verification.
+    #[error("invalid outcome: {0}")]
+    InvalidOutcome(String),
+    /// A fault description that makes no sense.
+    #[error("invalid fault: {0}")]
+    InvalidFault(String),
+    /// The deliveries waited for did not happen in time.
+    #[error("timed out after {timeout:?} waiting for webhook deliveries ({seen} recorded)")]
+    Timeout {
+        /// How long was waited.
+        timeout: Duration,
+        /// How many deliveries had been recorded.
+        seen: usize,
+    },
+    /// The emulator's server thread ended before it could report its address.
+    #[error("the emulator's server thread stopped")]
+    Stopped,
+}
+
+/// A verification as the emulator sees it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Verification {
+    /// `scanRef`.
+    pub scan_ref: String,
+    /// `authToken` (redacted in `Debug`).
+    pub auth_token: AuthToken,
+    /// `clientId`.
+    pub client_id: String,
+    /// The status `/api/v2/status` reports.
+    pub status: OverallStatus,
+    /// When the token was created (emulator clock).
+    pub created_at: SystemTime,
+    /// When the person opened the session, if they did.
+    pub started_at: Option<SystemTime>,
+    /// When the checks finished or the verification expired.
+    pub finished_at: Option<SystemTime>,
+    /// When the token (or the started session) expires, while active.
+    pub expires_at: Option<SystemTime>,
+    /// The token's `callbackUrl`.
+    pub callback_url: Option<String>,
+    /// The URL of the hosted-flow page.
+    pub redirect_url: String,
+}
+
+fn unix_seconds(time: SystemTime) -> i64 {
+    match time.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+        Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
+    }
+}
+
+impl Verification {
+    /// The verification as the control API shows it.
+    pub(crate) fn to_json(&self) -> Value {
+        json!({
+            "scanRef": self.scan_ref,
+            "authToken": self.auth_token.expose_secret(),
+            "clientId": self.client_id,
+            "status": self.status.as_str(),
+            "createdAt": unix_seconds(self.created_at),
+            "startedAt": self.started_at.map(unix_seconds),
+            "finishedAt": self.finished_at.map(unix_seconds),
+            "expiresAt": self.expires_at.map(unix_seconds),
+            "callbackUrl": self.callback_url,
+            "redirectUrl": self.redirect_url,
+        })
+    }
+}
+
+/// The operations shared by the control API and the [`Emulator`] methods.
+pub(crate) mod ops {
+    use std::net::SocketAddr;
+    use std::sync::Arc;
+
+    use crate::shared::Shared;
+    use crate::{EmulatorError, Outcome, Verification};
+
+    pub(crate) fn verifications(shared: &Shared) -> Vec<Verification> {
+        shared.with_state(|state| {
+            state
+                .all()
+                .into_iter()
+                .map(|session| session.info(&shared.base_url))
+                .collect()
+        })
+    }
+
+    pub(crate) fn verification(shared: &Shared, scan_ref: &str) -> Option<Verification> {
+        shared.with_state(|state| state.get(scan_ref).map(|s| s.info(&shared.base_url)))
+    }
+
+    pub(crate) fn start_session(
+        shared: &Arc<Shared>,
+        scan_ref: &str,
+        remote: Option<SocketAddr>,
+    ) -> Result<(), EmulatorError> {
+        shared.tick();
+        let now = shared.now();
+        shared.with_state(|state| {
+            state.start(scan_ref, now, remote.map(|addr| addr.ip().to_string()))
+        })
+    }
+
+    pub(crate) fn complete(
+        shared: &Arc<Shared>,
+        scan_ref: &str,
+        outcome: Outcome,
+        remote: Option<SocketAddr>,
+    ) -> Result<(), EmulatorError> {
+        shared.tick();
+        let now = shared.now();
+        let ip = remote.map(|addr| addr.ip().to_string());
+        let jobs = shared
+            .with_state(|state| state.complete(scan_ref, outcome, now, ip, &shared.base_url))?;
+        shared.dispatch(vec![jobs]);
+        Ok(())
+    }
+
+    pub(crate) fn advance_clock(shared: &Arc<Shared>, seconds: u64) {
+        let seconds = i64::try_from(seconds).unwrap_or(i64::MAX);
+        shared.with_state(|state| state.advance(seconds));
+        shared.tick();
+    }
+
+    pub(crate) fn set_webhook_url(
+        shared: &Shared,
+        url: Option<String>,
+    ) -> Result<(), EmulatorError> {
+        let url = url.map(crate::checked_webhook_url).transpose()?;
+        shared.with_state(|state| state.webhook_url = url);
+        Ok(())
+    }
+}
+
+/// Configures an [`Emulator`] before it starts.
+///
+/// ```
+/// use idenfy_emulator::Emulator;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), idenfy_emulator::EmulatorError> {
+/// let emulator = Emulator::builder()
+///     .credentials("test-key", "test-secret")
+///     .webhook_key("test-signing-key")
+///     .requests_per_hour(Some(100))
+///     .start()
+///     .await?;
+/// assert_eq!(emulator.api_key(), "test-key");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+#[must_use = "a builder does nothing until `start()` or `start_blocking()` is called"]
+pub struct EmulatorBuilder {
+    api_key: Option<String>,
+    api_secret: Option<String>,
+    webhook_url: Option<String>,
+    webhook_key: Option<WebhookKey>,
+    requests_per_hour: Option<u32>,
+    webhook_timeout: Duration,
+    listen: SocketAddr,
+}
+
+impl std::fmt::Debug for EmulatorBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The secret and the webhook key are never printed.
+        f.debug_struct("EmulatorBuilder")
+            .field("api_key", &self.api_key)
+            .field("webhook_url", &self.webhook_url)
+            .field("requests_per_hour", &self.requests_per_hour)
+            .field("webhook_timeout", &self.webhook_timeout)
+            .field("listen", &self.listen)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        Self {
+            api_key: None,
+            api_secret: None,
+            webhook_url: None,
+            webhook_key: None,
+            requests_per_hour: Some(DEFAULT_REQUESTS_PER_HOUR),
+            webhook_timeout: DEFAULT_WEBHOOK_TIMEOUT,
+            listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+        }
+    }
+}
+
+impl EmulatorBuilder {
+    /// The API key and secret clients must present (HTTP Basic); generated when not set.
+    pub fn credentials(
+        mut self,
+        api_key: impl Into<String>,
+        api_secret: impl Into<String>,
+    ) -> Self {
+        self.api_key = Some(api_key.into());
+        self.api_secret = Some(api_secret.into());
+        self
+    }
+
+    /// The API key alone (the secret stays as set, or generated).
+    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+        self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// The API secret alone (the key stays as set, or generated).
+    pub fn api_secret(mut self, api_secret: impl Into<String>) -> Self {
+        self.api_secret = Some(api_secret.into());
+        self
+    }
+
+    /// Where webhooks go when the token has no `callbackUrl` (the dashboard's webhook URL);
+    /// none by default.
+    pub fn webhook_url(mut self, url: impl Into<String>) -> Self {
+        self.webhook_url = Some(url.into());
+        self
+    }
+
+    /// The key that signs webhooks; generated when not set.
+    pub fn webhook_key(mut self, key: impl Into<WebhookKey>) -> Self {
+        self.webhook_key = Some(key.into());
+        self
+    }
+
+    /// The request limit per hour of the emulator's clock (`None`: unlimited); 10 000 by
+    /// default, as iDenfy documents.
+    pub fn requests_per_hour(mut self, limit: Option<u32>) -> Self {
+        self.requests_per_hour = limit;
+        self
+    }
+
+    /// How long a webhook receiver may take to answer; 10 s by default.
+    pub fn webhook_timeout(mut self, timeout: Duration) -> Self {
+        self.webhook_timeout = timeout;
+        self
+    }
+
+    /// The address to listen on; `127.0.0.1:0` (a free port) by default.
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// Starts the emulator on the current Tokio runtime (which needs its I/O and time drivers,
+    /// as `#[tokio::main]` and `#[tokio::test]` set up).
+    pub async fn start(self) -> Result<Emulator, EmulatorError> {
+        let runtime = Handle::try_current().map_err(|_| EmulatorError::NoRuntime)?;
+        let (shared, listener, identity) = self.bind(runtime.clone()).await?;
+        let server = runtime.spawn(server::run(Arc::clone(&shared), listener));
+        Ok(Emulator {
+            shared,
+            identity,
+            server: Some(Server::Task(server)),
+        })
+    }
+
+    /// Starts the emulator on a runtime of its own, in a thread of its own, for code without a
+    /// Tokio runtime. Dropping the [`Emulator`] stops the server and joins the thread.
+    pub fn start_blocking(self) -> Result<Emulator, EmulatorError> {
+        let (report, reported) = std::sync::mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("idenfy-emulator".to_owned())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .thread_name("idenfy-emulator-worker")
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
+                    Err(err) => {
+                        let _ = report.send(Err(EmulatorError::Io(err)));
+                        return;
+                    }
+                };
+                let handle = runtime.handle().clone();
+                runtime.block_on(async move {
+                    match self.bind(handle).await {
+                        Ok((shared, listener, identity)) => {
+                            let _ = report.send(Ok((Arc::clone(&shared), identity)));
+                            server::run(shared, listener).await;
+                        }
+                        Err(err) => {
+                            let _ = report.send(Err(err));
+                        }
+                    }
+                });
+                runtime.shutdown_timeout(Duration::from_secs(1));
+            })?;
+        match reported.recv() {
+            Ok(Ok((shared, identity))) => Ok(Emulator {
+                shared,
+                identity,
+                server: Some(Server::Thread(thread)),
+            }),
+            Ok(Err(err)) => {
+                let _ = thread.join();
+                Err(err)
+            }
+            Err(_) => {
+                let _ = thread.join();
+                Err(EmulatorError::Stopped)
+            }
+        }
+    }
+
+    /// Checks the settings, binds the listener and builds the shared core.
+    async fn bind(
+        self,
+        runtime: Handle,
+    ) -> Result<(Arc<Shared>, TcpListener, Identity), EmulatorError> {
+        let rng = rng::Rng::new();
+        let api_key = self
+            .api_key
+            .unwrap_or_else(|| format!("emulator-{}", rng.alphanumeric(12)));
+        let api_secret = self.api_secret.unwrap_or_else(|| rng.alphanumeric(32));
+        let webhook_key = self
+            .webhook_key
+            .unwrap_or_else(|| WebhookKey::from(rng.alphanumeric(32)));
+        let credentials = Credentials::new(api_key.as_str(), api_secret.as_str())?;
+        let webhook_url = self.webhook_url.map(checked_webhook_url).transpose()?;
+        let listener = TcpListener::bind(self.listen).await?;
+        let addr = listener.local_addr()?;
+        let base_url = format!("http://{}", reachable(addr));
+        let config = Config::builder(credentials.clone())
+            .base_url(base_url.as_str())
+            .allow_insecure_http(true)
+            .build()?;
+        let settings = Settings {
+            api_key,
+            api_secret,
+            webhook_key,
+            webhook_url,
+            requests_per_hour: self.requests_per_hour,
+            webhook_timeout: self.webhook_timeout,
+        };
+        let shared = Arc::new(Shared::new(settings, base_url, runtime, rng));
+        let identity = Identity {
+            addr,
+            credentials,
+            config,
+        };
+        Ok((shared, listener, identity))
+    }
+}
+
+/// Checks a webhook URL (an absolute `http(s)` URL); errors name the field `webhookUrl`.
+fn checked_webhook_url(url: String) -> Result<String, ValidationError> {
+    WebUrl::new(url)
+        .map(|url| url.as_str().to_owned())
+        .map_err(|err| ValidationError::new("webhookUrl", err.rule().clone()))
+}
+
+/// The address clients reach a listener on: the loopback address for an unspecified one
+/// (`0.0.0.0`, `::`).
+fn reachable(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port())
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), addr.port())
+        }
+        _ => addr,
+    }
+}
+
+/// Who the emulator is to its clients.
+#[derive(Clone)]
+struct Identity {
+    addr: SocketAddr,
+    credentials: Credentials,
+    config: Config,
+}
+
+/// Where the server runs.
+enum Server {
+    /// A task on the caller's runtime ([`Emulator::start`]).
+    Task(tokio::task::JoinHandle<()>),
+    /// A thread with a runtime of its own ([`Emulator::start_blocking`]).
+    Thread(std::thread::JoinHandle<()>),
+}
+
+/// A running emulator of the iDenfy API. See the [crate documentation](crate).
+///
+/// Dropping it stops the server (and, for [`Emulator::start_blocking`], joins its thread).
+pub struct Emulator {
+    shared: Arc<Shared>,
+    identity: Identity,
+    server: Option<Server>,
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("base_url", &self.shared.base_url)
+            .field("credentials", &self.identity.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Emulator {
+    /// A builder, to choose credentials, the webhook URL and key, limits and the address.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// Starts an emulator with the defaults on the current Tokio runtime: `127.0.0.1`, a free
+    /// port, generated credentials and webhook key, no webhook URL.
+    pub async fn start() -> Result<Self, EmulatorError> {
+        Self::builder().start().await
+    }
+
+    /// Starts an emulator with the defaults on a runtime thread of its own (for synchronous
+    /// code).
+    pub fn start_blocking() -> Result<Self, EmulatorError> {
+        Self::builder().start_blocking()
+    }
+
+    /// Stops the server and waits until it stopped: the listener is closed, open connections
+    /// had up to two seconds to finish, and background tasks ended.
+    pub async fn shutdown(mut self) {
+        self.shared.shutdown.send_replace(true);
+        match self.server.take() {
+            Some(Server::Task(task)) => {
+                let _ = task.await;
+            }
+            Some(Server::Thread(thread)) => {
+                let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+            }
+            None => {}
+        }
+    }
+
+    /// The base URL: `http://127.0.0.1:<port>`.
+    pub fn base_url(&self) -> &str {
+        &self.shared.base_url
+    }
+
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.identity.addr
+    }
+
+    /// The base URL of the control API: `http://127.0.0.1:<port>/__emulator`.
+    pub fn control_url(&self) -> String {
+        format!("{}{}", self.shared.base_url, server::CONTROL_PREFIX)
+    }
+
+    /// The API key clients must present.
+    pub fn api_key(&self) -> &str {
+        &self.shared.api_key
+    }
+
+    /// The API secret clients must present.
+    pub fn api_secret(&self) -> &str {
+        &self.shared.api_secret
+    }
+
+    /// The API key and secret.
+    pub fn credentials(&self) -> Credentials {
+        self.identity.credentials.clone()
+    }
+
+    /// The key the emulator signs webhooks with.
+    pub fn webhook_key(&self) -> WebhookKey {
+        self.shared.webhook_key.clone()
+    }
+
+    /// A client configuration for this emulator: its base URL and credentials.
+    pub fn config(&self) -> Config {
+        self.identity.config.clone()
+    }
+
+    /// The URL of the hosted-flow page for `auth_token`.
+    pub fn redirect_url(&self, auth_token: &str) -> String {
+        let encoded: String = server::percent_encode(auth_token);
+        payload::redirect_url(&self.shared.base_url, &encoded)
+    }
+
+    /// Every verification, oldest first.
+    pub fn verifications(&self) -> Vec<Verification> {
+        ops::verifications(&self.shared)
+    }
+
+    /// The verification `scan_ref`, if there is one.
+    pub fn verification(&self, scan_ref: &str) -> Option<Verification> {
+        ops::verification(&self.shared, scan_ref)
+    }
+
+    /// The person opens the session, as opening the redirect URL does: its `sessionLength`
+    /// starts. Fails for an unknown or no longer active verification.
+    pub fn start_session(&self, scan_ref: &str) -> Result<(), EmulatorError> {
+        ops::start_session(&self.shared, scan_ref, None)
+    }
+
+    /// Finishes the active verification `scan_ref` with `outcome` and sends its webhooks (in the
+    /// background). Fails for an unknown or no longer active verification.
+    pub fn complete(&self, scan_ref: &str, outcome: Outcome) -> Result<(), EmulatorError> {
+        ops::complete(&self.shared, scan_ref, outcome, None)
+    }
+
+    /// The emulator's clock.
+    pub fn now(&self) -> SystemTime {
+        self.shared.now_precise()
+    }
+
+    /// Moves the emulator's clock forward by `by` (whole seconds) and applies what that brings
+    /// at once: expired tokens and sessions, finished reviews, and their webhooks.
+    pub fn advance_clock(&self, by: Duration) -> SystemTime {
+        ops::advance_clock(&self.shared, by.as_secs());
+        self.now()
+    }
+
+    /// The default webhook URL (used when a token has no `callbackUrl`).
+    pub fn webhook_url(&self) -> Option<String> {
+        self.shared.with_state(|state| state.webhook_url.clone())
+    }
+
+    /// Sets or clears the default webhook URL; it must be an absolute `http(s)` URL.
+    pub fn set_webhook_url(&self, url: Option<&str>) -> Result<(), EmulatorError> {
+        ops::set_webhook_url(&self.shared, url.map(str::to_owned))
+    }
+
+    /// Every delivery attempt so far, in the order they ended.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.shared.deliveries.snapshot()
+    }
+
+    /// Forgets the recorded deliveries.
+    pub fn clear_deliveries(&self) {
+        self.shared.deliveries.clear();
+    }
+
+    /// Waits until at least `count` delivery attempts are recorded (retries and skipped
+    /// deliveries count), and returns them all; [`EmulatorError::Timeout`] after `timeout`.
+    pub async fn wait_for_deliveries(
+        &self,
+        count: usize,
+        timeout: Duration,
+    ) -> Result<Vec<Delivery>, EmulatorError> {
+        self.shared
+            .deliveries
+            .wait_until(|deliveries| deliveries.len() >= count, timeout)
+            .await
+    }
+
+    /// Waits until `done` holds for the recorded deliveries, and returns them.
+    pub async fn wait_until(
+        &self,
+        done: impl FnMut(&[Delivery]) -> bool,
+        timeout: Duration,
+    ) -> Result<Vec<Delivery>, EmulatorError> {
+        self.shared.deliveries.wait_until(done, timeout).await
+    }
+
+    /// [`Emulator::wait_for_deliveries`] for synchronous code; blocks the thread. Do not call
+    /// it from a task of the runtime the emulator runs on, with a single-threaded runtime.
+    pub fn wait_for_deliveries_blocking(
+        &self,
+        count: usize,
+        timeout: Duration,
+    ) -> Result<Vec<Delivery>, EmulatorError> {
+        self.shared
+            .deliveries
+            .wait_until_blocking(|deliveries| deliveries.len() >= count, timeout)
+    }
+
+    /// [`Emulator::wait_until`] for synchronous code; blocks the thread.
+    pub fn wait_until_blocking(
+        &self,
+        done: impl FnMut(&[Delivery]) -> bool,
+        timeout: Duration,
+    ) -> Result<Vec<Delivery>, EmulatorError> {
+        self.shared.deliveries.wait_until_blocking(done, timeout)
+    }
+
+    /// Adds a fault for the next matching requests (see [`Fault`]).
+    pub fn inject_fault(&self, fault: Fault) {
+        self.shared.with_state(|state| state.faults.push(fault));
+    }
+
+    /// The faults not used up yet.
+    pub fn faults(&self) -> Vec<Fault> {
+        self.shared.with_state(|state| state.faults.clone())
+    }
+
+    /// Removes every pending fault.
+    pub fn clear_faults(&self) {
+        self.shared.with_state(|state| state.faults.clear());
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.shared.shutdown.send_replace(true);
+        if let Some(Server::Thread(thread)) = self.server.take() {
+            let _ = thread.join();
+        }
+    }
+}
