@@ -5,6 +5,7 @@ use std::ffi::OsString;
 use clap::{Args, Parser, Subcommand};
 use idenfy::DEFAULT_BASE_URL;
 
+use crate::commands::demo::DemoArgs;
 use crate::commands::emulator::{AFTER_HELP as EMULATOR_AFTER_HELP, EmulatorArgs};
 use crate::commands::endpoint::AFTER_HELP as API_AFTER_HELP;
 use crate::commands::redirect_url::RedirectUrlArgs;
@@ -124,6 +125,11 @@ pub(crate) enum Command {
     /// interrupted; prints its base URL and credentials on start.
     #[command(after_help = EMULATOR_AFTER_HELP)]
     Emulator(EmulatorArgs),
+
+    /// Walk the whole verification lifecycle against the embedded emulator, step by step: token,
+    /// the person finishing, the signed webhook, status, data, expiry, deletion. Needs no
+    /// account and no network.
+    Demo(DemoArgs),
 }
 
 /// Whether `--json` is among the raw arguments (before any `--`), for reporting a usage error

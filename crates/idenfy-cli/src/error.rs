@@ -41,6 +41,13 @@ pub(crate) enum CliError {
     /// A webhook body that cannot be parsed (exit 1). The library's message never quotes the
     /// body's string values.
     Decode(DecodeError),
+    /// `idenfy demo` met an answer iDenfy would not give (exit 1).
+    Demo {
+        /// The step that failed.
+        step: &'static str,
+        /// What was unexpected.
+        reason: String,
+    },
     /// iDenfy answered with an error (exit 1).
     Api(ApiError),
     /// The request or its answer could not be carried (exit 3).
@@ -85,7 +92,10 @@ impl CliError {
     /// The process exit code for this failure.
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
-            CliError::Signature(_) | CliError::Decode(_) | CliError::Api(_) => EXIT_REFUSED,
+            CliError::Signature(_)
+            | CliError::Decode(_)
+            | CliError::Api(_)
+            | CliError::Demo { .. } => EXIT_REFUSED,
             CliError::Transport(_) | CliError::Runtime(_) => EXIT_TRANSPORT,
             CliError::Validation(_)
             | CliError::Request(_)
@@ -103,6 +113,7 @@ impl CliError {
             CliError::Signature(_) => "signature",
             CliError::Decode(_) => "decode",
             CliError::Api(_) => "api",
+            CliError::Demo { .. } => "demo",
             CliError::Transport(_) | CliError::Runtime(_) => "transport",
             CliError::Io { .. } => "io",
         }
@@ -114,6 +125,7 @@ impl CliError {
         match self {
             CliError::Validation(err) => Some(err.field()),
             CliError::Decode(err) => err.path(),
+            CliError::Demo { step, .. } => Some(step),
             CliError::Request(_)
             | CliError::Emulator(_)
             | CliError::Signature(_)
@@ -134,6 +146,7 @@ impl CliError {
             CliError::Api(err) => err.to_string(),
             CliError::Transport(err) => err.to_string(),
             CliError::Runtime(message) => format!("cannot start the async runtime: {message}"),
+            CliError::Demo { step, reason } => format!("step {step}: {reason}"),
             CliError::Io {
                 action,
                 path,
@@ -152,7 +165,8 @@ impl CliError {
             | CliError::Decode(_)
             | CliError::Api(_)
             | CliError::Transport(_)
-            | CliError::Runtime(_) => {
+            | CliError::Runtime(_)
+            | CliError::Demo { .. } => {
                 format!("{}: {}", self.kind(), self.message())
             }
             CliError::Request(_) | CliError::Emulator(_) | CliError::Io { .. } => self.message(),

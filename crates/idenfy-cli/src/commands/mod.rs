@@ -1,5 +1,6 @@
 //! One module per command (the `scanRef` commands share one); [`run`] dispatches.
 
+pub(crate) mod demo;
 pub(crate) mod emulator;
 pub(crate) mod endpoint;
 pub(crate) mod present;
@@ -49,5 +50,6 @@ pub(crate) fn run(cli: Cli, out: &Output) -> Result<(), CliError> {
         Command::RedirectUrl(args) => redirect_url::run(global, &args, out),
         Command::Webhook(args) => webhook::run(args, out),
         Command::Emulator(args) => emulator::run(global, &args, out),
+        Command::Demo(args) => demo::run(&args, out),
     }
 }
