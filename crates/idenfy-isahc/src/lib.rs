@@ -59,6 +59,11 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Clone)]
 pub struct IsahcTransport {
     client: HttpClient,
+    /// The client for requests that must not be replayed (token creation): it keeps no
+    /// connections, so curl never sends them over a kept-alive connection that may die
+    /// unanswered (see [`Transport::send`](IsahcTransport::send)). `None` with a client of the
+    /// user's own, where such requests fail rather than being resent.
+    unpooled: Option<HttpClient>,
 }
 
 impl IsahcTransport {
@@ -74,13 +79,28 @@ impl IsahcTransport {
             .connect_timeout(timeout)
             .build()
             .map_err(map_error)?;
-        Ok(Self::from_client(client))
+        let unpooled = HttpClient::builder()
+            .connect_timeout(timeout)
+            .connection_cache_size(0)
+            .build()
+            .map_err(map_error)?;
+        Ok(Self {
+            client,
+            unpooled: Some(unpooled),
+        })
     }
 
     /// A transport over an isahc client of your own (a proxy, other certificates). It should
     /// not follow redirects: a redirect is an answer for the core to report.
+    ///
+    /// Requests that must not be replayed go through the same client with a body curl cannot
+    /// rewind, so a kept-alive connection that dies unanswered fails the call (not retried by
+    /// the core) instead of curl resending a token request behind everyone's back.
     pub fn from_client(client: HttpClient) -> Self {
-        Self { client }
+        Self {
+            client,
+            unpooled: None,
+        }
     }
 
     /// The underlying isahc client.
@@ -117,11 +137,25 @@ impl Transport for IsahcTransport {
         if let Some(headers) = builder.headers_mut() {
             *headers = parts.headers;
         }
+        // curl silently resends a request whose kept-alive connection died without an answer,
+        // rewinding the body to do so — even a POST the server read in full. Requests that must
+        // not be replayed (token creation, R9) therefore go over a fresh connection, and with a
+        // body curl cannot rewind, so that a failure is reported instead of resent.
+        let body = if limits.may_replay() {
+            AsyncBody::from(body)
+        } else {
+            let length = u64::try_from(body.len()).unwrap_or(u64::MAX);
+            AsyncBody::from_reader_sized(futures_lite::io::Cursor::new(body), length)
+        };
         let request = builder
-            .body(AsyncBody::from(body))
+            .body(body)
             .map_err(|error| TransportError::with_source(TransportErrorKind::Other, error))?;
 
-        let response = self.client.send_async(request).await.map_err(map_error)?;
+        let client = match (&self.unpooled, limits.may_replay()) {
+            (Some(unpooled), false) => unpooled,
+            _ => &self.client,
+        };
+        let response = client.send_async(request).await.map_err(map_error)?;
         let (parts, body) = response.into_parts();
         let max = limits.max_response_bytes();
         let announced = parts

@@ -67,6 +67,7 @@ impl<'a> Call<'a> {
         copy.extensions_mut().insert(AttemptLimits::new(
             remaining,
             self.options.get_max_response_bytes(),
+            self.class == RetryClass::ReadOnly,
         ));
         trace!(
             endpoint = self.name,

@@ -77,14 +77,24 @@ pub trait DefaultTransport: Sized {
 pub struct AttemptLimits {
     timeout: Duration,
     max_response_bytes: usize,
+    may_replay: bool,
 }
 
 impl AttemptLimits {
-    pub(crate) fn new(timeout: Duration, max_response_bytes: usize) -> Self {
+    pub(crate) fn new(timeout: Duration, max_response_bytes: usize, may_replay: bool) -> Self {
         Self {
             timeout,
             max_response_bytes,
+            may_replay,
         }
+    }
+
+    /// Whether the transport may send this request again on its own — e.g. on a fresh
+    /// connection after a kept-alive one died without an answer. `false` for token creation
+    /// (R9): the server may have processed the first copy, and a second would be a second
+    /// token. A transport that cannot tell must then report the failure instead of resending.
+    pub fn may_replay(&self) -> bool {
+        self.may_replay
     }
 
     /// How long this attempt may take at most: what is left of the call's total timeout.
@@ -99,11 +109,12 @@ impl AttemptLimits {
 }
 
 impl Default for AttemptLimits {
-    /// The client's defaults: 30 s and 32 MiB.
+    /// The client's defaults: 30 s, 32 MiB, and no replay (the safe assumption).
     fn default() -> Self {
         Self::new(
             crate::policy::DEFAULT_TIMEOUT,
             crate::policy::DEFAULT_MAX_RESPONSE_BYTES,
+            false,
         )
     }
 }
