@@ -4,11 +4,16 @@
 //! over real loopback sockets, against the scripted [`TestServer`].
 //!
 //! Each case is written once, as a function generic over a [`Harness`] (an adapter's client,
-//! driven synchronously: the async adapters inside a Tokio runtime, the blocking one directly).
-//! The `conformance!` macro at the bottom instantiates every case as a `#[test]` in one module
-//! per adapter, so the tests are named `hyper::r5_token_success`,
-//! `isahc::r5_token_success`, `blocking::r5_token_success`, … (`cargo test --test conformance
-//! hyper::` runs one adapter, `cargo test --test conformance r9_` one rule).
+//! driven synchronously: the async adapters inside a Tokio runtime, the blocking one directly;
+//! shared with `conformance_emulator.rs` in `harness/`). The `conformance!` macro call at the
+//! bottom instantiates every case as a `#[test]` in one module per adapter, so the tests are
+//! named `hyper::r5_token_success`, `isahc::r5_token_success`, `blocking::r5_token_success`, …
+//! (`cargo test --test conformance hyper::` runs one adapter, `cargo test --test conformance r9_`
+//! one rule).
+//!
+//! These cases script the server byte by byte, for the misbehaviours the emulator cannot produce
+//! precisely (stalls, resets, oversized bodies, idle closes); the lifecycle against a stateful
+//! server, and the faults the emulator injects, are in `conformance_emulator.rs`.
 //!
 //! Case names start with the rule they check (R1 transport, R5 endpoints, R6 errors, R9
 //! retries). Cases that need a deterministic error kind switch retries off through
@@ -16,16 +21,21 @@
 //! `Retry-After: 0` or are bounded by the server, never by sleeps in the test. Timing
 //! assertions are generous (the CI machine has two cores); the whole suite takes a few seconds.
 
+#[macro_use]
+mod harness;
+
 use std::time::{Duration, Instant};
 
 use idenfy::{
-    BlockingClient, CallOptions, Client, Config, Credentials, DEFAULT_USER_AGENT, DataRequest,
-    DeleteRequest, Endpoint, Error, ErrorIdentifier, ErrorMessage, FilesRequest, PdfRequest,
-    RetryPolicy, StatusRequest, TokenRequest, Transport, TransportErrorKind,
+    CallOptions, Config, Credentials, DEFAULT_USER_AGENT, DataRequest, DeleteRequest, Error,
+    ErrorIdentifier, ErrorMessage, FilesRequest, PdfRequest, RetryPolicy, StatusRequest,
+    TokenRequest, TransportErrorKind,
 };
 use idenfy_tests::base64_decode;
 use idenfy_tests::server::{Behaviour, RecordedRequest, Reply, TestServer, refused_base_url};
 use serde_json::{Value, json};
+
+use harness::{Blocking, Harness, Hyper, Isahc};
 
 const KEY: &str = "conformance-key";
 const SECRET: &str = "conformance-secret-9Zq";
@@ -46,110 +56,15 @@ const PDF: &str = "/api/v2/generate-pdf";
 const GENEROUS: Duration = Duration::from_secs(10);
 
 // ---------------------------------------------------------------------------------------------
-// The harness: one adapter's client, driven synchronously.
+// Helpers.
 
-/// One HTTP adapter, with a client configured for a base URL and call options.
-trait Harness: Sized {
-    /// A client of this adapter for `base_url`, calling with `options`.
-    fn new(base_url: &str, options: CallOptions) -> Self;
-
-    /// Sends `endpoint` and waits for the result.
-    fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error>;
-}
-
+/// A client configuration for the scripted server at `base_url`.
 fn config(base_url: &str) -> Config {
     Config::builder(Credentials::new(KEY, SECRET).unwrap())
         .base_url(base_url)
         .build()
         .unwrap()
 }
-
-/// An async client inside its own multi-threaded Tokio runtime.
-struct InRuntime<T> {
-    runtime: Option<tokio::runtime::Runtime>,
-    client: Client<T>,
-}
-
-impl<T: Transport> InRuntime<T> {
-    fn new(base_url: &str, options: CallOptions, transport: impl FnOnce() -> T) -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let transport = {
-            let _entered = runtime.enter();
-            transport()
-        };
-        Self {
-            runtime: Some(runtime),
-            client: Client::with_transport(config(base_url), transport).with_options(options),
-        }
-    }
-
-    fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        self.runtime
-            .as_ref()
-            .unwrap()
-            .block_on(self.client.send(endpoint))
-    }
-}
-
-impl<T> Drop for InRuntime<T> {
-    fn drop(&mut self) {
-        // Connections left hanging by a misbehaving server must not hold the test up.
-        if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_background();
-        }
-    }
-}
-
-/// `idenfy-hyper` on Tokio.
-struct Hyper(InRuntime<idenfy_hyper::HyperTransport>);
-
-impl Harness for Hyper {
-    fn new(base_url: &str, options: CallOptions) -> Self {
-        Self(InRuntime::new(base_url, options, || {
-            idenfy_hyper::HyperTransport::new().unwrap()
-        }))
-    }
-
-    fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        self.0.send(endpoint)
-    }
-}
-
-/// `idenfy-isahc` (runtime-agnostic), driven by a Tokio runtime here.
-struct Isahc(InRuntime<idenfy_isahc::IsahcTransport>);
-
-impl Harness for Isahc {
-    fn new(base_url: &str, options: CallOptions) -> Self {
-        Self(InRuntime::new(base_url, options, || {
-            idenfy_isahc::IsahcTransport::new().unwrap()
-        }))
-    }
-
-    fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        self.0.send(endpoint)
-    }
-}
-
-/// `idenfy-blocking` (ureq) with the blocking client.
-struct Blocking(BlockingClient<idenfy_blocking::UreqTransport>);
-
-impl Harness for Blocking {
-    fn new(base_url: &str, options: CallOptions) -> Self {
-        let transport = idenfy_blocking::UreqTransport::new().unwrap();
-        Self(BlockingClient::with_transport(config(base_url), transport).with_options(options))
-    }
-
-    fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        self.0.send(endpoint)
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Helpers.
 
 fn defaults() -> CallOptions {
     CallOptions::default().timeout(GENEROUS)
@@ -258,7 +173,7 @@ fn only_request(server: &TestServer) -> RecordedRequest {
 fn r5_token_success<H: Harness>() {
     let server = TestServer::start();
     server.enqueue(TOKEN, Behaviour::Respond(Reply::json(201, token_body())));
-    let client = H::new(&server.base_url(), defaults());
+    let client = H::new(config(&server.base_url()), defaults());
 
     let token = client.send(&token_request()).unwrap();
     assert_eq!(token.auth_token.expose_secret(), AUTH_TOKEN);
@@ -282,7 +197,7 @@ fn r5_token_success<H: Harness>() {
 fn r5_status_success<H: Harness>() {
     let server = TestServer::start();
     server.enqueue(STATUS, Behaviour::Respond(Reply::json(200, status_body())));
-    let client = H::new(&server.base_url(), defaults());
+    let client = H::new(config(&server.base_url()), defaults());
 
     let answer = client.send(&status_request()).unwrap();
     assert!(answer.is_approved());
@@ -307,7 +222,7 @@ fn r5_data_success<H: Harness>() {
         "clientId": 42
     });
     server.enqueue(DATA, Behaviour::Respond(Reply::json(200, data.to_string())));
-    let client = H::new(&server.base_url(), defaults());
+    let client = H::new(config(&server.base_url()), defaults());
 
     let answer = client.send(&DataRequest::new(SCAN_REF).unwrap()).unwrap();
     assert_eq!(answer.scan_ref.as_deref(), Some(SCAN_REF));
@@ -336,7 +251,7 @@ fn r5_files_success<H: Harness>() {
         FILES,
         Behaviour::Respond(Reply::json(200, files.to_string())),
     );
-    let client = H::new(&server.base_url(), defaults());
+    let client = H::new(config(&server.base_url()), defaults());
 
     let answer = client.send(&FilesRequest::new(SCAN_REF).unwrap()).unwrap();
     assert_eq!(answer.front(), Some("https://files.example/front.jpg"));
@@ -352,7 +267,7 @@ fn r5_files_success<H: Harness>() {
 fn r5_delete_success_with_empty_body<H: Harness>() {
     let server = TestServer::start();
     server.enqueue(DELETE, Behaviour::Respond(Reply::new(200)));
-    let client = H::new(&server.base_url(), defaults());
+    let client = H::new(config(&server.base_url()), defaults());
 
     client.send(&DeleteRequest::new(SCAN_REF).unwrap()).unwrap();
 
@@ -371,7 +286,7 @@ fn r5_pdf_success_bytes_unchanged<H: Harness>() {
                 .body(MINIMAL_PDF),
         ),
     );
-    let client = H::new(&server.base_url(), defaults());
+    let client = H::new(config(&server.base_url()), defaults());
 
     let answer = client.send(&pdf_request()).unwrap();
     assert_eq!(answer.as_bytes(), MINIMAL_PDF);
@@ -384,7 +299,7 @@ fn r5_pdf_success_bytes_unchanged<H: Harness>() {
 fn r1_calls_share_a_kept_alive_connection<H: Harness>() {
     let server = TestServer::start();
     server.set_default(STATUS, Behaviour::Respond(Reply::json(200, status_body())));
-    let client = H::new(&server.base_url(), defaults());
+    let client = H::new(config(&server.base_url()), defaults());
 
     for _ in 0..4 {
         assert!(client.send(&status_request()).unwrap().is_approved());
@@ -406,7 +321,7 @@ fn r9_slow_answer_within_the_timeout_succeeds<H: Harness>() {
         STATUS,
         Behaviour::Delay(Duration::from_millis(300), Reply::json(200, status_body())),
     );
-    let client = H::new(&server.base_url(), no_retries());
+    let client = H::new(config(&server.base_url()), no_retries());
 
     let started = Instant::now();
     assert!(client.send(&status_request()).unwrap().is_approved());
@@ -446,7 +361,7 @@ fn identifiers() -> [(&'static str, ErrorIdentifier, u16); 13] {
 /// cases below cover retrying).
 fn r6_every_error_identifier_is_typed<H: Harness>() {
     let server = TestServer::start();
-    let client = H::new(&server.base_url(), no_retries());
+    let client = H::new(config(&server.base_url()), no_retries());
     let paths = [TOKEN, STATUS, DATA, FILES, DELETE, PDF];
 
     let identifiers = identifiers();
@@ -497,7 +412,7 @@ fn r6_every_error_identifier_is_typed<H: Harness>() {
 /// 401 with iDenfy's JSON body, and 401 and 403 with no body at all: all `Error::Api`.
 fn r6_unauthorized_with_and_without_body<H: Harness>() {
     let server = TestServer::start();
-    let client = H::new(&server.base_url(), defaults());
+    let client = H::new(config(&server.base_url()), defaults());
 
     server.enqueue(
         TOKEN,
@@ -537,7 +452,10 @@ fn r6_never_answering_server_times_out<H: Harness>() {
     let timeout = Duration::from_millis(500);
     let server = TestServer::start();
     server.set_default(STATUS, Behaviour::NeverAnswer);
-    let client = H::new(&server.base_url(), CallOptions::default().timeout(timeout));
+    let client = H::new(
+        config(&server.base_url()),
+        CallOptions::default().timeout(timeout),
+    );
 
     let started = Instant::now();
     let kind = transport_kind(client.send(&status_request()));
@@ -560,7 +478,10 @@ fn r6_stalled_body_times_out<H: Harness>() {
     let timeout = Duration::from_millis(500);
     let server = TestServer::start();
     server.set_default(STATUS, Behaviour::StallMidResponse);
-    let client = H::new(&server.base_url(), CallOptions::default().timeout(timeout));
+    let client = H::new(
+        config(&server.base_url()),
+        CallOptions::default().timeout(timeout),
+    );
 
     let started = Instant::now();
     let kind = transport_kind(client.send(&status_request()));
@@ -587,7 +508,7 @@ fn r6_oversized_body_is_refused<H: Harness>() {
         let server = TestServer::start();
         server.enqueue(PDF, behaviour.clone());
         let client = H::new(
-            &server.base_url(),
+            config(&server.base_url()),
             no_retries().max_response_bytes(64 * 1024),
         );
         let kind = transport_kind(client.send(&pdf_request()));
@@ -608,7 +529,7 @@ fn r6_oversized_body_is_not_read_to_the_end<H: Harness>() {
         let server = TestServer::start();
         server.enqueue(PDF, behaviour.clone());
         let client = H::new(
-            &server.base_url(),
+            config(&server.base_url()),
             no_retries().max_response_bytes(64 * 1024),
         );
         let kind = transport_kind(client.send(&pdf_request()));
@@ -633,7 +554,7 @@ fn r6_oversized_body_is_not_read_to_the_end<H: Harness>() {
 fn r6_large_body_under_the_cap_is_delivered<H: Harness>() {
     let server = TestServer::start();
     server.enqueue(PDF, Behaviour::OversizedChunked(1024 * 1024));
-    let client = H::new(&server.base_url(), no_retries());
+    let client = H::new(config(&server.base_url()), no_retries());
     let answer = client.send(&pdf_request()).unwrap();
     assert_eq!(answer.as_bytes().len(), 1024 * 1024);
     assert!(answer.as_bytes().starts_with(b"%PDF-1.4\n"));
@@ -644,7 +565,7 @@ fn r6_large_body_under_the_cap_is_delivered<H: Harness>() {
 fn r6_reset_mid_response_is_io<H: Harness>() {
     let server = TestServer::start();
     server.enqueue(STATUS, Behaviour::ResetMidResponse);
-    let client = H::new(&server.base_url(), no_retries());
+    let client = H::new(config(&server.base_url()), no_retries());
     assert_eq!(
         transport_kind(client.send(&status_request())),
         TransportErrorKind::Io
@@ -657,7 +578,7 @@ fn r6_reset_mid_response_is_io<H: Harness>() {
 fn r6_truncated_body_is_io<H: Harness>() {
     let server = TestServer::start();
     server.enqueue(STATUS, Behaviour::TruncateMidResponse);
-    let client = H::new(&server.base_url(), no_retries());
+    let client = H::new(config(&server.base_url()), no_retries());
     assert_eq!(
         transport_kind(client.send(&status_request())),
         TransportErrorKind::Io
@@ -682,7 +603,7 @@ fn r9_token_is_sent_once_on_503<H: Harness>() {
             .header("Retry-After", "0"),
         ),
     );
-    let client = H::new(&server.base_url(), defaults());
+    let client = H::new(config(&server.base_url()), defaults());
     let error = api_error(client.send(&token_request()));
     assert_eq!(error.status().as_u16(), 503);
     assert_eq!(server.count(TOKEN), 1);
@@ -698,7 +619,7 @@ fn r9_status_is_retried_after_two_503s<H: Harness>() {
         );
     }
     server.enqueue(STATUS, Behaviour::Respond(Reply::json(200, status_body())));
-    let client = H::new(&server.base_url(), defaults());
+    let client = H::new(config(&server.base_url()), defaults());
 
     assert!(client.send(&status_request()).unwrap().is_approved());
     assert_eq!(server.count(STATUS), 3);
@@ -716,7 +637,7 @@ fn r9_status_is_retried_after_a_reset<H: Harness>() {
     let server = TestServer::start();
     server.enqueue(STATUS, Behaviour::ResetMidResponse);
     server.enqueue(STATUS, Behaviour::Respond(Reply::json(200, status_body())));
-    let client = H::new(&server.base_url(), defaults());
+    let client = H::new(config(&server.base_url()), defaults());
 
     assert!(client.send(&status_request()).unwrap().is_approved());
     assert_eq!(server.count(STATUS), 2);
@@ -728,7 +649,7 @@ fn r9_token_is_not_retried_after_a_reset<H: Harness>() {
     let server = TestServer::start();
     server.enqueue(TOKEN, Behaviour::ResetMidResponse);
     server.set_default(TOKEN, Behaviour::Respond(Reply::json(201, token_body())));
-    let client = H::new(&server.base_url(), defaults());
+    let client = H::new(config(&server.base_url()), defaults());
 
     assert_eq!(
         transport_kind(client.send(&token_request())),
@@ -748,7 +669,7 @@ fn r9_connection_closed_while_idle_is_not_reused<H: Harness>() {
         Behaviour::RespondThenClose(Reply::json(200, status_body())),
     );
     server.enqueue(TOKEN, Behaviour::Respond(Reply::json(201, token_body())));
-    let client = H::new(&server.base_url(), defaults());
+    let client = H::new(config(&server.base_url()), defaults());
 
     assert!(client.send(&status_request()).unwrap().is_approved());
     std::thread::sleep(Duration::from_millis(200));
@@ -770,7 +691,7 @@ fn r9_refused_connection_is_connect_and_token_is_retried<H: Harness>() {
                 .initial_backoff(Duration::from_millis(100))
                 .jitter(false),
         );
-    let client = H::new(&refused_base_url(), options);
+    let client = H::new(config(&refused_base_url()), options);
 
     let started = Instant::now();
     let kind = transport_kind(client.send(&token_request()));
@@ -783,7 +704,7 @@ fn r9_refused_connection_is_connect_and_token_is_retried<H: Harness>() {
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
 
     // Without retries the same failure comes back at once.
-    let client = H::new(&refused_base_url(), no_retries());
+    let client = H::new(config(&refused_base_url()), no_retries());
     assert_eq!(
         transport_kind(client.send(&status_request())),
         TransportErrorKind::Connect
@@ -792,23 +713,6 @@ fn r9_refused_connection_is_connect_and_token_is_retried<H: Harness>() {
 
 // ---------------------------------------------------------------------------------------------
 // Every case × every adapter.
-
-/// Instantiates every case as a `#[test]` in one module per adapter.
-macro_rules! conformance {
-    (adapters: [$($module:ident => $harness:ty),* $(,)?], cases: $cases:tt) => {
-        $( conformance!(@adapter $module, $harness, $cases); )*
-    };
-    (@adapter $module:ident, $harness:ty, [$($case:ident),* $(,)?]) => {
-        mod $module {
-            $(
-                #[test]
-                fn $case() {
-                    super::$case::<$harness>();
-                }
-            )*
-        }
-    };
-}
 
 conformance! {
     adapters: [
