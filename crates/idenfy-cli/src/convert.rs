@@ -12,14 +12,18 @@ use serde_json::Value;
 
 /// Reads an integer for the wire field `field`.
 ///
-/// A value beyond the range of `i64` is saturated rather than refused here, so that the
-/// library's range rule reports it (it is an integer, just far too large).
+/// A value beyond the range of `i64` is refused here as too large rather than clamped, so the
+/// error never reports a number the user did not give.
 pub(crate) fn integer(field: &'static str, value: &str) -> Result<i64, ValidationError> {
     match value.parse::<i64>() {
         Ok(number) => Ok(number),
         Err(err) => match err.kind() {
-            IntErrorKind::PosOverflow => Ok(i64::MAX),
-            IntErrorKind::NegOverflow => Ok(i64::MIN),
+            IntErrorKind::PosOverflow | IntErrorKind::NegOverflow => Err(ValidationError::new(
+                field,
+                Rule::WrongType {
+                    expected: "an integer between -9223372036854775808 and 9223372036854775807",
+                },
+            )),
             _ => Err(ValidationError::new(field, Rule::NotAnInteger)),
         },
     }
@@ -55,14 +59,12 @@ mod tests {
     fn integers() {
         assert_eq!(integer("expiryTime", "1").unwrap(), 1);
         assert_eq!(integer("expiryTime", "-1").unwrap(), -1);
-        assert_eq!(
-            integer("expiryTime", "99999999999999999999").unwrap(),
-            i64::MAX
-        );
-        assert_eq!(
-            integer("expiryTime", "-99999999999999999999").unwrap(),
-            i64::MIN
-        );
+        for huge in ["99999999999999999999", "-99999999999999999999"] {
+            let err = integer("expiryTime", huge).unwrap_err();
+            assert_eq!(err.field(), "expiryTime");
+            assert!(matches!(err.rule(), Rule::WrongType { .. }), "{huge}");
+            assert!(!err.to_string().contains("got"), "no made-up number: {err}");
+        }
         for bad in ["", "abc", "1.5", "1e3", " 1", "0x10"] {
             let err = integer("expiryTime", bad).unwrap_err();
             assert_eq!(err.field(), "expiryTime");

@@ -116,7 +116,8 @@ fn highlight(value: &str) -> String {
     const RED: &str = "\x1b[31m";
     const YELLOW: &str = "\x1b[33m";
     const RESET: &str = "\x1b[0m";
-    let word = value.split_whitespace().next().unwrap_or_default();
+    // `find` gives the byte index of a char, so the split is on a char boundary.
+    let (word, rest) = value.split_at(value.find(char::is_whitespace).unwrap_or(value.len()));
     let color = match word {
         "APPROVED" | "FACE_MATCH" | "DOC_VALIDATED" | "verified" | "true" => GREEN,
         "DENIED" | "EXPIRED" | "EXPIRED-DELETED" | "FACE_MISMATCH" | "FAKE_FACE" | "DOC_FAKE"
@@ -124,7 +125,7 @@ fn highlight(value: &str) -> String {
         "SUSPECTED" | "REVIEWING" | "ACTIVE" => YELLOW,
         _ => return value.to_owned(),
     };
-    format!("{color}{word}{RESET}{}", &value[word.len()..])
+    format!("{color}{word}{RESET}{rest}")
 }
 
 /// Writes a line to stdout, ignoring write errors.
@@ -154,5 +155,9 @@ mod tests {
         assert_eq!(highlight("DENIED"), "\x1b[31mDENIED\x1b[0m");
         assert_eq!(highlight("0f1e2d3c"), "0f1e2d3c");
         assert_eq!(highlight(""), "");
+        // Values come from untrusted bodies: no whitespace may misplace the colour or panic.
+        assert_eq!(highlight("\u{3000}\u{3000}true"), "\u{3000}\u{3000}true");
+        assert_eq!(highlight(" APPROVED"), " APPROVED");
+        assert_eq!(highlight("true\u{3000}x"), "\x1b[32mtrue\x1b[0m\u{3000}x");
     }
 }

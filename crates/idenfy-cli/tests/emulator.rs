@@ -90,7 +90,9 @@ fn json_mode_prints_one_document_then_serves_until_interrupted() {
     let base_url = started["baseUrl"].as_str().unwrap().to_owned();
     assert!(base_url.starts_with("http://127.0.0.1:"), "{base_url}");
     assert_eq!(started["apiKey"], "cli-key");
-    assert_eq!(started["apiSecret"], "cli-secret");
+    // A secret the user gave may be a real one (IDENFY_API_SECRET): never printed (R10).
+    assert_eq!(started["apiSecret"], "[given]");
+    assert!(!served_output_contains_secret(&started, "cli-secret"));
     assert_eq!(started["webhookKey"], "cli-signing-key");
     assert_eq!(started["webhookUrl"], Value::Null);
     assert_eq!(started["controlUrl"], format!("{base_url}/__emulator"));
@@ -191,4 +193,9 @@ fn a_bad_address_is_a_usage_error() {
     let run = support::idenfy(&["emulator", "--webhook-url", "not a url"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("webhookUrl"), "{}", run.stderr);
+}
+
+/// Whether `secret` appears anywhere in the printed document.
+fn served_output_contains_secret(document: &Value, secret: &str) -> bool {
+    document.to_string().contains(secret)
 }

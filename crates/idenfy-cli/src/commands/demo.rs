@@ -21,6 +21,9 @@ use serde_json::{Value, json};
 use crate::error::CliError;
 use crate::output::Output;
 
+/// The largest webhook body the demo's receiver accepts.
+const MAX_WEBHOOK_BYTES: usize = 1024 * 1024;
+
 /// How long the demo waits for the webhook.
 const WEBHOOK_WAIT: Duration = Duration::from_secs(10);
 
@@ -453,6 +456,9 @@ fn read_one(stream: std::net::TcpStream) -> Option<Received> {
         } else if name.eq_ignore_ascii_case(EVENT_TYPE_HEADER) {
             event_type = Some(value);
         }
+    }
+    if length > MAX_WEBHOOK_BYTES {
+        return None;
     }
     let mut body = vec![0; length];
     reader.read_exact(&mut body).ok()?;

@@ -43,6 +43,9 @@ pub(crate) struct EmulatorArgs {
     requests_per_hour: u32,
 }
 
+/// What is printed in place of a secret the user gave.
+const GIVEN: &str = "[given]";
+
 /// Starts the emulator, prints how to reach it, and serves until interrupted.
 pub(crate) fn run(global: &GlobalArgs, args: &EmulatorArgs, out: &Output) -> Result<(), CliError> {
     let listen: SocketAddr = args.listen.parse().map_err(|_| {
@@ -74,7 +77,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &EmulatorArgs, out: &Output) -> Res
         .map_err(|err| CliError::Runtime(err.to_string()))?;
     runtime.block_on(async {
         let emulator = builder.start().await.map_err(emulator_error)?;
-        announce(&emulator, out);
+        announce(&emulator, global.api_secret.is_some(), out);
         interrupted().await;
         out.status("idenfy emulator: stopping");
         emulator.shutdown().await;
@@ -82,15 +85,22 @@ pub(crate) fn run(global: &GlobalArgs, args: &EmulatorArgs, out: &Output) -> Res
     })
 }
 
-/// Prints the base URL and the credentials: rows for people, one document with `--json`.
-fn announce(emulator: &Emulator, out: &Output) {
+/// Prints the base URL and the credentials: rows for people, one document with `--json`. An API
+/// secret the emulator generated is its own and is printed; one the user gave (flag or
+/// `IDENFY_API_SECRET`, which may well be a real one) is never printed (R10), only `[given]`.
+fn announce(emulator: &Emulator, secret_given: bool, out: &Output) {
+    let api_secret = if secret_given {
+        GIVEN.to_owned()
+    } else {
+        emulator.api_secret().to_owned()
+    };
     let webhook_key = String::from_utf8_lossy(emulator.webhook_key().expose_secret()).into_owned();
     let webhook_url = emulator.webhook_url();
     if out.is_json() {
         out.json_document(&json!({
             "baseUrl": emulator.base_url(),
             "apiKey": emulator.api_key(),
-            "apiSecret": emulator.api_secret(),
+            "apiSecret": api_secret,
             "webhookKey": webhook_key,
             "webhookUrl": webhook_url,
             "controlUrl": emulator.control_url(),
@@ -99,7 +109,7 @@ fn announce(emulator: &Emulator, out: &Output) {
         out.rows(&[
             ("base URL", emulator.base_url().to_owned()),
             ("API key", emulator.api_key().to_owned()),
-            ("API secret", emulator.api_secret().to_owned()),
+            ("API secret", api_secret),
             ("webhook key", webhook_key),
             (
                 "webhook URL",
