@@ -6,7 +6,7 @@ mod support;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, Full};
@@ -24,7 +24,6 @@ const IN_FLIGHT: usize = 64;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_concurrent_sessions_get_exactly_one_final_webhook_each() {
-    let started = Instant::now();
     let receiver = Receiver::start(vec![]).await;
     let emulator = Arc::new(
         Emulator::builder()
@@ -120,6 +119,4 @@ async fn a_thousand_concurrent_sessions_get_exactly_one_final_webhook_each() {
             .iter()
             .all(|d| d.outcome == DeliveryOutcome::Answered(200) && d.attempt == 1)
     );
-    let elapsed = started.elapsed();
-    assert!(elapsed < Duration::from_secs(30), "took {elapsed:?}");
 }
