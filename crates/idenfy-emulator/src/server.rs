@@ -482,7 +482,16 @@ fn create_token(shared: &Arc<Shared>, value: &Value) -> Answer {
     });
     shared.dispatch(vec![jobs]);
     match body {
-        Some(body) => Answer::json(201, &body),
+        Some(mut body) => {
+            // iDenfy echoes `country` as given ("lt" stays "lt"); the validated request holds
+            // it upper-cased.
+            if let (Some(given @ Value::String(_)), Value::Object(fields)) =
+                (value.get("country"), &mut body)
+            {
+                fields.insert("country".to_owned(), given.clone());
+            }
+            Answer::json(201, &body)
+        }
         None => error(500, ErrorIdentifier::InternalError, "The token was lost."),
     }
 }

@@ -605,3 +605,35 @@ async fn shutdown_closes_the_listener() {
     emulator.shutdown().await;
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }
+
+#[tokio::test]
+async fn token_echoes_country_as_given_and_reads_numbers_sent_as_strings() {
+    let emulator = Emulator::start().await.unwrap();
+    let response = post_json(
+        &emulator,
+        "/api/v2/token",
+        r#"{"clientId":"c-7","country":"lt","expiryTime":"7200","sessionLength":900.0,"showInstructions":"false"}"#,
+    )
+    .await;
+    assert_eq!(
+        response.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&response.body)
+    );
+    let body = response.json();
+    assert_eq!(body["country"], "lt");
+    assert_eq!(body["expiryTime"], 7200);
+    assert_eq!(body["sessionLength"], 900);
+    assert_eq!(body["showInstructions"], false);
+
+    // Lenient on the JSON type only: the rules are the client's.
+    let response = post_json(
+        &emulator,
+        "/api/v2/token",
+        r#"{"clientId":"c-8","sessionLength":"30"}"#,
+    )
+    .await;
+    assert_eq!(response.status, 400);
+    assert_eq!(response.json()["identifier"], "BAD_VALUE");
+}

@@ -275,8 +275,11 @@ impl TokenRequest {
     /// (P3: one source of truth; the emulator uses this).
     ///
     /// Each typed field must have its JSON type (`expiryTime` an integer, `showInstructions` a
-    /// boolean, …; `null` counts as absent, `clientId` may be a number as iDenfy's own examples
-    /// show); every other key becomes an extra field. Errors name the wire field: a missing or
+    /// boolean, …), read as leniently as a server framework reads it: integral floats (`600.0`)
+    /// and numeric strings (`"600"`) for integers, `"true"`/`"false"` for booleans, `null` as
+    /// absent, and `clientId` as a number as iDenfy's own examples show — never looser than
+    /// the JSON type, and the value rules are the builder's. Every other key becomes an extra
+    /// field. Errors name the wire field: a missing or
     /// null `clientId` is [`Rule::Required`], a value of the wrong type is
     /// [`Rule::WrongType`], and the rest are the builder's rules.
     ///

@@ -89,6 +89,16 @@ fn wrong_type(field: &'static str, expected: &'static str) -> ValidationError {
     ValidationError::new(field, Rule::WrongType { expected })
 }
 
+/// The float as an integer if it is one exactly (`600.0`), within the range of `i64`.
+fn integral(float: Option<f64>) -> Option<i64> {
+    let float = float?;
+    // 2^63 is the first float beyond i64::MAX.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    let fits = float.fract() == 0.0 && (-LIMIT..LIMIT).contains(&float);
+    #[allow(clippy::cast_possible_truncation)]
+    fits.then_some(float as i64)
+}
+
 /// Typed access to the fields of the body; `null` is absent.
 struct Reader<'a>(&'a Map<String, Value>);
 
@@ -105,23 +115,37 @@ impl Reader<'_> {
         }
     }
 
+    /// An integer: a JSON integer, or — as a server framework reads form-like input — an
+    /// integral float (`600.0`) or a numeric string (`"600"`). `1.5` and `"abc"` are refused.
     fn integer(&self, field: &'static str) -> Result<Option<i64>, ValidationError> {
+        let wrong = || wrong_type(field, "an integer");
         match self.get(field) {
             None => Ok(None),
             Some(Value::Number(number)) => match number.as_i64() {
                 Some(value) => Ok(Some(value)),
                 // Beyond i64: an integer all the same, out of every range.
                 None if number.as_u64().is_some() => Ok(Some(i64::MAX)),
-                None => Err(wrong_type(field, "an integer")),
+                None => integral(number.as_f64()).map(Some).ok_or_else(wrong),
             },
-            Some(_) => Err(wrong_type(field, "an integer")),
+            Some(Value::String(text)) => {
+                let text = text.trim();
+                text.parse::<i64>()
+                    .ok()
+                    .or_else(|| integral(text.parse::<f64>().ok()))
+                    .map(Some)
+                    .ok_or_else(wrong)
+            }
+            Some(_) => Err(wrong()),
         }
     }
 
+    /// A boolean: `true`/`false`, or the strings `"true"`/`"false"`.
     fn boolean(&self, field: &'static str) -> Result<Option<bool>, ValidationError> {
         match self.get(field) {
             None => Ok(None),
             Some(Value::Bool(flag)) => Ok(Some(*flag)),
+            Some(Value::String(text)) if text == "true" => Ok(Some(true)),
+            Some(Value::String(text)) if text == "false" => Ok(Some(false)),
             Some(_) => Err(wrong_type(field, "a boolean")),
         }
     }
@@ -188,8 +212,9 @@ mod tests {
             (json!({"clientId": null}), "clientId"),
             (json!({"clientId": true}), "clientId"),
             (json!({"clientId": ""}), "clientId"),
-            (json!({"clientId": "c", "expiryTime": "600"}), "expiryTime"),
+            (json!({"clientId": "c", "expiryTime": "six"}), "expiryTime"),
             (json!({"clientId": "c", "expiryTime": 1.5}), "expiryTime"),
+            (json!({"clientId": "c", "expiryTime": "1.5"}), "expiryTime"),
             (
                 json!({"clientId": "c", "sessionLength": 3601}),
                 "sessionLength",
