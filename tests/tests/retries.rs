@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use idenfy::http::{Request, Response};
 use idenfy::{
     AttemptLimits, BlockingClient, CallOptions, Client, Config, Credentials, RetryPolicy,
-    TokenRequest, TransportError, TransportErrorKind,
+    ThreadSleep, TokenRequest, TransportError, TransportErrorKind,
 };
 
 const SCAN_REF: &str = "5d2c8f1e-0b7a-4c3d-9e6f-1a2b3c4d5e6f";
@@ -97,6 +97,88 @@ fn r9_a_transport_that_never_answers_times_out() {
         other => panic!("{other:?}"),
     }
     assert!(elapsed >= Duration::from_millis(200), "{elapsed:?}");
+}
+
+/// A transport that never answers, with the default `Transport::sleep` (the shared timer).
+fn never_answering(
+    _request: Request<Vec<u8>>,
+) -> std::future::Pending<Result<Response<Vec<u8>>, TransportError>> {
+    std::future::pending()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r9_many_concurrent_calls_to_a_transport_that_never_answers_time_out_under_tokio() {
+    let client = Arc::new(
+        Client::with_transport(config(), never_answering)
+            .with_options(CallOptions::default().timeout(Duration::from_millis(300))),
+    );
+    let started = Instant::now();
+    let calls: Vec<_> = (0..200)
+        .map(|_| {
+            let client = Arc::clone(&client);
+            tokio::spawn(async move { client.status(SCAN_REF).await })
+        })
+        .collect();
+    for call in calls {
+        match call.await.unwrap().unwrap_err() {
+            idenfy::Error::Transport(error) => assert!(error.is_timeout(), "{error}"),
+            other => panic!("{other:?}"),
+        }
+    }
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(300), "{elapsed:?}");
+    // Together, not one after the other.
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+}
+
+/// Durations of 200 to 445 ms, 5 ms apart, in no particular order.
+fn shuffled_durations(count: u64) -> Vec<Duration> {
+    (0..count)
+        .map(|i| Duration::from_millis(200 + (i * 37) % count * 5))
+        .collect()
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn thread_sleeps_complete_in_deadline_order_under_tokio() {
+    let durations = shuffled_durations(50);
+    let order = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let tasks: Vec<_> = durations
+        .iter()
+        .map(|&duration| {
+            let order = Arc::clone(&order);
+            tokio::spawn(async move {
+                ThreadSleep::new(duration).await;
+                order.lock().unwrap().push(duration);
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let mut sorted = durations.clone();
+    sorted.sort();
+    // The timer wakes the tasks in deadline order, and this runtime polls them in that order.
+    assert_eq!(*order.lock().unwrap(), sorted);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_thread_sleeps_complete_on_time_under_a_multi_threaded_tokio() {
+    let durations = shuffled_durations(400);
+    let tasks: Vec<_> = durations
+        .iter()
+        .map(|&duration| {
+            tokio::spawn(async move {
+                let started = Instant::now();
+                ThreadSleep::new(duration).await;
+                started.elapsed()
+            })
+        })
+        .collect();
+    for (task, duration) in tasks.into_iter().zip(durations) {
+        let slept = task.await.unwrap();
+        assert!(slept >= duration, "{slept:?} < {duration:?}");
+        assert!(slept < duration + Duration::from_secs(10), "{slept:?}");
+    }
 }
 
 #[test]

@@ -28,8 +28,10 @@
 //! default on the first TLS connection. The other adapters of this project pass their provider
 //! explicitly, so they are unaffected by it either way.
 //!
-//! The pauses between retries use the core's [`ThreadSleep`]: isahc's dependencies include no
-//! timer usable without a runtime, and adding one would tie this crate to an executor.
+//! The call timeout and the pauses between retries use the core's [`ThreadSleep`]: isahc's
+//! dependencies include no timer usable without a runtime, and adding one would tie this crate
+//! to an executor. All pending `ThreadSleep`s of the process share one timer thread, so this
+//! costs no thread per call.
 //!
 //! [isahc]: https://docs.rs/isahc/2
 #![forbid(unsafe_code)]
@@ -121,6 +123,10 @@ impl fmt::Debug for IsahcTransport {
     }
 }
 
+// `Transport::sleep` keeps its default, the core's `ThreadSleep`: one timer thread shared by
+// every pending sleep of the process, a sleep deregistered as soon as its call is dropped. It
+// works under any executor, as this transport does; a runtime's timer would tie the crate to
+// that runtime for no gain.
 impl Transport for IsahcTransport {
     async fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
         let limits = request

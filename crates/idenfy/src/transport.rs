@@ -30,8 +30,8 @@ pub trait Transport {
 
     /// Waits `duration`: used for the pauses between retries and for the call timeout.
     ///
-    /// The default, [`ThreadSleep`], works under any executor; adapters for a runtime return
-    /// that runtime's timer.
+    /// The default, [`ThreadSleep`], works under any executor (all its pending sleeps share one
+    /// timer thread); adapters for a runtime return that runtime's timer.
     fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send {
         ThreadSleep::new(duration)
     }
