@@ -24,6 +24,9 @@
 #[macro_use]
 mod harness;
 
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use idenfy::{
@@ -143,6 +146,7 @@ fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> idenfy::ApiError {
 fn assert_api_request(request: &RecordedRequest, path: &str) -> Value {
     assert_eq!(request.method, "POST");
     assert_eq!(request.target, path, "exact path, no trailing slash (R1)");
+    assert_eq!(request.version, "HTTP/1.1");
     let authorization = request.header_all("authorization");
     assert_eq!(authorization.len(), 1, "{authorization:?}");
     let credentials = authorization[0]
@@ -165,6 +169,33 @@ fn only_request(server: &TestServer) -> RecordedRequest {
     let requests = server.requests();
     assert_eq!(requests.len(), 1, "{requests:#?}");
     requests.into_iter().next().unwrap()
+}
+
+/// A plain-text HTTP server for one connection, for a client that speaks TLS to it: it reads
+/// what arrives (the ClientHello) and answers `400` in clear text, as a plain HTTP server does.
+/// [`TestServer`] cannot play it: it waits for a request line, which a ClientHello is not.
+/// Returns the `https` base URL and the server thread, which ends within [`GENEROUS`].
+fn plain_text_server() -> (String, JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let server = thread::spawn(move || {
+        let deadline = Instant::now() + GENEROUS;
+        let mut stream = loop {
+            match listener.accept() {
+                Ok((stream, _)) => break stream,
+                Err(_) if Instant::now() < deadline => thread::sleep(Duration::from_millis(5)),
+                Err(error) => panic!("no client came: {error}"),
+            }
+        };
+        stream.set_nonblocking(false).unwrap();
+        stream.set_read_timeout(Some(GENEROUS)).unwrap();
+        let _ = stream.read(&mut [0; 4096]);
+        let _ = stream.write_all(
+            b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        );
+    });
+    (format!("https://{addr}"), server)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -560,6 +591,37 @@ fn r6_large_body_under_the_cap_is_delivered<H: Harness>() {
     assert!(answer.as_bytes().starts_with(b"%PDF-1.4\n"));
 }
 
+/// The cap is exact: a body of `max_response_bytes` is delivered, one byte more is refused as
+/// `BodyTooLarge`, whether its size is announced (`Content-Length`) or only found out by
+/// reading (chunked).
+fn r6_body_cap_is_exact_to_the_byte<H: Harness>() {
+    let body = status_body();
+    let server = TestServer::start();
+    let at_cap = H::new(
+        config(&server.base_url()),
+        no_retries().max_response_bytes(body.len()),
+    );
+    let one_over = H::new(
+        config(&server.base_url()),
+        no_retries().max_response_bytes(body.len() - 1),
+    );
+    let chunked = Reply::new(200)
+        .header("Content-Type", "application/json")
+        .header("Transfer-Encoding", "chunked")
+        .body(format!("{:x}\r\n{body}\r\n0\r\n\r\n", body.len()));
+    for reply in [Reply::json(200, body.clone()), chunked] {
+        server.enqueue(STATUS, Behaviour::Respond(reply.clone()));
+        assert!(at_cap.send(&status_request()).unwrap().is_approved());
+        server.enqueue(STATUS, Behaviour::Respond(reply.clone()));
+        assert_eq!(
+            transport_kind(one_over.send(&status_request())),
+            TransportErrorKind::BodyTooLarge,
+            "{reply:?}"
+        );
+    }
+    assert_eq!(server.count(STATUS), 4);
+}
+
 /// A connection reset in the middle of the body is `Io` (retries off, so the kind is the
 /// first attempt's).
 fn r6_reset_mid_response_is_io<H: Harness>() {
@@ -584,6 +646,26 @@ fn r6_truncated_body_is_io<H: Harness>() {
         TransportErrorKind::Io
     );
     assert_eq!(server.count(STATUS), 1);
+}
+
+/// `https` to a server that answers in plain text: a clean transport error, never a panic, of
+/// the adapter's [`Harness::FAILED_HANDSHAKE`] kind; retries are off, so one attempt.
+///
+/// The TLS stacks get their crypto provider passed explicitly (hyper, ureq) or choose it
+/// themselves (curl), so this holds with rustls' ring and aws-lc-rs features both on, when
+/// rustls cannot pick a process default (see this crate's dev-dependencies). isahc's curl
+/// installs aws-lc-rs as the process default on its first TLS connection, which would hide a
+/// regression of the others in this process; tests start in name order, so `blocking::` and
+/// `hyper::` start this case long before `isahc::` does.
+fn r6_https_to_a_plain_text_server_fails_cleanly<H: Harness>() {
+    let (base_url, server) = plain_text_server();
+    let client = H::new(config(&base_url), no_retries());
+    assert_eq!(
+        transport_kind(client.send(&status_request())),
+        H::FAILED_HANDSHAKE
+    );
+    drop(client);
+    server.join().unwrap();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -736,8 +818,10 @@ conformance! {
         r6_oversized_body_is_refused,
         r6_oversized_body_is_not_read_to_the_end,
         r6_large_body_under_the_cap_is_delivered,
+        r6_body_cap_is_exact_to_the_byte,
         r6_reset_mid_response_is_io,
         r6_truncated_body_is_io,
+        r6_https_to_a_plain_text_server_fails_cleanly,
         r9_token_is_sent_once_on_503,
         r9_status_is_retried_after_two_503s,
         r9_status_is_retried_after_a_reset,

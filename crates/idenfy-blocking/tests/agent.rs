@@ -1,0 +1,35 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! What is particular to the ureq transport: a user's own agent. The behaviour it shares with
+//! the other adapters is checked once for all of them, in the transport conformance suite
+//! (`tests/tests/conformance.rs` of the workspace).
+
+use idenfy_blocking::{Client, Config, Credentials, Error, ErrorIdentifier, UreqTransport};
+use idenfy_tests::server::{Behaviour, Reply, TestServer};
+
+/// A user's agent with ureq's defaults (`http_status_as_error(true)`, redirects followed) still
+/// hands error bodies to the parser: the transport overrides both per request.
+#[test]
+fn a_users_default_agent_still_returns_error_bodies() {
+    let server = TestServer::start();
+    server.enqueue(
+        "/api/v2/status",
+        Behaviour::Respond(Reply::json(
+            401,
+            r#"{"identifier":"UNAUTHORIZED","message":"Invalid API key or secret"}"#,
+        )),
+    );
+    let config = Config::builder(Credentials::new("key", "secret").unwrap())
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    let transport = UreqTransport::from_agent(ureq::Agent::new_with_defaults());
+    let error = Client::with_transport(config, transport)
+        .status("3af4c9a4-1d2f-4b8e-9c61-0a2b3c4d5e6f")
+        .unwrap_err();
+    let Error::Api(api) = error else {
+        panic!("expected an API error, got {error:?}")
+    };
+    assert_eq!(api.status().as_u16(), 401);
+    assert_eq!(api.identifier(), Some(&ErrorIdentifier::Unauthorized));
+    assert_eq!(server.count("/api/v2/status"), 1);
+}

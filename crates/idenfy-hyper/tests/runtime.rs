@@ -1,0 +1,28 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! What is particular to the hyper transport: it needs a Tokio runtime to send. The behaviour it
+//! shares with the other adapters is checked once for all of them, in the transport conformance
+//! suite (`tests/tests/conformance.rs` of the workspace).
+
+use idenfy_hyper::{
+    CallOptions, Client, Config, Credentials, Error, HyperTransport, RetryPolicy,
+    TransportErrorKind,
+};
+
+/// Outside a Tokio runtime a call fails with `Other` instead of panicking; constructing the
+/// transport needs no runtime. (Constructing it also builds its rustls configuration, here with
+/// both rustls providers compiled in: see dev-dependencies.)
+#[test]
+fn without_a_tokio_runtime_a_call_fails_without_panicking() {
+    let config = Config::builder(Credentials::new("key", "secret").unwrap())
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .unwrap();
+    let client = Client::with_transport(config, HyperTransport::new().unwrap())
+        .with_options(CallOptions::default().retry(RetryPolicy::none()));
+    let error =
+        pollster::block_on(client.status("3af4c9a4-1d2f-4b8e-9c61-0a2b3c4d5e6f")).unwrap_err();
+    let Error::Transport(transport) = error else {
+        panic!("expected a transport error, got {error:?}")
+    };
+    assert_eq!(transport.kind(), TransportErrorKind::Other);
+}
