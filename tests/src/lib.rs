@@ -111,19 +111,19 @@ pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
         return None;
     }
     let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
-    for (index, chunk) in bytes.chunks(4).enumerate() {
+    for (index, chunk) in bytes.chunks_exact(4).enumerate() {
         let last = index + 1 == bytes.len() / 4;
         let padding = chunk.iter().rev().take_while(|b| **b == b'=').count();
         if padding > 2 || (padding > 0 && !last) {
             return None;
         }
         let mut word = 0u32;
-        for byte in &chunk[..4 - padding] {
+        for byte in chunk.iter().take(4 - padding) {
             word = (word << 6) | sextet(*byte)?;
         }
         word <<= 6 * padding;
         let decoded = word.to_be_bytes();
-        out.extend_from_slice(&decoded[1..4 - padding]);
+        out.extend(decoded.iter().skip(1).take(3 - padding));
     }
     Some(out)
 }

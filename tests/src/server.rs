@@ -628,9 +628,9 @@ fn read_chunked(reader: &mut BufReader<TcpStream>, budget: &mut usize) -> io::Re
         if body.len() + size > MAX_BODY_BYTES {
             return Err(invalid("request body too large"));
         }
-        let start = body.len();
-        body.resize(start + size, 0);
-        reader.read_exact(&mut body[start..])?;
+        let mut chunk = vec![0; size];
+        reader.read_exact(&mut chunk)?;
+        body.extend_from_slice(&chunk);
         let mut crlf = [0u8; 2];
         reader.read_exact(&mut crlf)?;
     }
@@ -740,18 +740,24 @@ fn write_oversized(
             return Ok(());
         }
         let n = CHUNK_BYTES.min(size - *written);
+        // `n` never grows from one piece to the next (only the last is shorter), so `piece` is
+        // cut to it once and stays that long.
+        piece.truncate(n);
         if *written == 0 {
-            let m = magic.len().min(n);
-            piece[..m].copy_from_slice(&magic[..m]);
+            for (slot, byte) in piece.iter_mut().zip(magic) {
+                *slot = *byte;
+            }
         } else {
-            piece[..magic.len().min(CHUNK_BYTES)].fill(b'0');
+            for slot in piece.iter_mut().take(magic.len()) {
+                *slot = b'0';
+            }
         }
         if chunked {
             writer.write_all(format!("{n:x}\r\n").as_bytes())?;
-            writer.write_all(&piece[..n])?;
+            writer.write_all(&piece)?;
             writer.write_all(b"\r\n")?;
         } else {
-            writer.write_all(&piece[..n])?;
+            writer.write_all(&piece)?;
         }
         *written += n;
     }

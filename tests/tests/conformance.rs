@@ -1,4 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Test code indexes and slices known fixtures and outputs: a bad bound is a failed test.
+#![allow(clippy::indexing_slicing, clippy::string_slice)]
 //! The transport conformance suite (issue 4): the same cases, with the same assertions, run
 //! against each HTTP adapter — `idenfy-hyper`, `idenfy-isahc` and `idenfy-blocking` (ureq) —
 //! over real loopback sockets, against the scripted [`TestServer`].

@@ -1,4 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Test code indexes and slices known fixtures and outputs: a bad bound is a failed test.
+#![allow(clippy::indexing_slicing, clippy::string_slice)]
 //! Secrets and personal data (R6, R10): `Debug` and `Display` of every type that holds them never
 //! show the API secret, the base64 credentials, the `authToken` or personal values, while the
 //! `clientId` and field names stay visible for debugging.

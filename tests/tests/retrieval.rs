@@ -4,6 +4,8 @@
     clippy::panic,
     clippy::print_stderr
 )]
+// Test code indexes and slices known fixtures and outputs: a bad bound is a failed test.
+#![allow(clippy::indexing_slicing, clippy::string_slice)]
 //! The endpoints that take a `scanRef` — status, data, files, delete, generate-pdf (R5): how
 //! their requests are built and validated, how their answers are read (R7), errors (R6), retry
 //! classes (R9), redaction (R10), the core client's methods, and the shared oracle files.

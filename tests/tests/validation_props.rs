@@ -1,4 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Test code indexes and slices known fixtures and outputs: a bad bound is a failed test.
+#![allow(clippy::indexing_slicing, clippy::string_slice)]
 //! Property tests of every client-side rule of the token request (R2, R3): values inside each
 //! range are accepted and serialized unchanged (or normalized as the rule says), values just
 //! outside are refused naming the wire field and the rule. Lengths are counted in `chars()`.

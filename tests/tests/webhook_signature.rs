@@ -1,4 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Test code indexes and slices known fixtures and outputs: a bad bound is a failed test.
+#![allow(clippy::indexing_slicing, clippy::string_slice)]
 //! The `Idenfy-Signature` header (R8, R10): known answers computed with `openssl dgst` on our own
 //! fixtures, the shared oracle vectors, and properties of `sign`/`verify` (raw bytes, any hex
 //! case, surrounding whitespace, key rotation, one distinct error per kind of bad header).

@@ -1,6 +1,8 @@
 //! The `idenfy` binary as a real process: flags, outputs and exit codes of `spec/CLI.md`, and
 //! the R2/R3 boundaries driven through `idenfy token … --dry-run`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Test code indexes and slices known fixtures and outputs: a bad bound is a failed test.
+#![allow(clippy::indexing_slicing, clippy::string_slice)]
 
 mod support;
 

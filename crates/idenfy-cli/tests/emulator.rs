@@ -1,6 +1,8 @@
 //! `idenfy emulator` as a real process: it prints how to reach it, serves the API to the
 //! library's hyper client, and stops cleanly on Ctrl-C (SIGINT).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Test code indexes and slices known fixtures and outputs: a bad bound is a failed test.
+#![allow(clippy::indexing_slicing, clippy::string_slice)]
 
 mod support;
 

@@ -1,6 +1,8 @@
 //! `idenfy webhook sign|verify|parse` as a real process (R7, R8, R10, `spec/CLI.md`), and the
 //! acceptance check against the shared oracles when they are present beside the repository.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Test code indexes and slices known fixtures and outputs: a bad bound is a failed test.
+#![allow(clippy::indexing_slicing, clippy::string_slice)]
 
 mod support;
 

@@ -185,11 +185,15 @@ impl Fault {
 
     /// The fault as the control API shows it.
     pub(crate) fn to_json(&self) -> serde_json::Value {
-        let mut value = serde_json::json!({ "times": self.remaining });
+        let mut value = serde_json::Map::new();
+        let mut set = |key: &str, field: serde_json::Value| {
+            value.insert(key.to_owned(), field);
+        };
+        set("times", self.remaining.into());
         match &self.path {
             PathMatch::Any => {}
-            PathMatch::Exact(path) => value["path"] = path.as_str().into(),
-            PathMatch::Prefix(prefix) => value["prefix"] = prefix.as_str().into(),
+            PathMatch::Exact(path) => set("path", path.as_str().into()),
+            PathMatch::Prefix(prefix) => set("prefix", prefix.as_str().into()),
         }
         match &self.kind {
             FaultKind::Status {
@@ -197,20 +201,23 @@ impl Fault {
                 content_type,
                 body,
             } => {
-                value["kind"] = "status".into();
-                value["status"] = (*status).into();
-                value["contentType"] = content_type.as_str().into();
-                value["body"] = String::from_utf8_lossy(body).into_owned().into();
+                set("kind", "status".into());
+                set("status", (*status).into());
+                set("contentType", content_type.as_str().into());
+                set("body", String::from_utf8_lossy(body).into_owned().into());
             }
             FaultKind::Delay(delay) => {
-                value["kind"] = "delay".into();
-                value["delayMs"] = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX).into();
+                set("kind", "delay".into());
+                set(
+                    "delayMs",
+                    u64::try_from(delay.as_millis()).unwrap_or(u64::MAX).into(),
+                );
             }
-            FaultKind::DropConnection => value["kind"] = "drop".into(),
-            FaultKind::TruncateBody => value["kind"] = "truncate".into(),
-            FaultKind::Garbage => value["kind"] = "garbage".into(),
+            FaultKind::DropConnection => set("kind", "drop".into()),
+            FaultKind::TruncateBody => set("kind", "truncate".into()),
+            FaultKind::Garbage => set("kind", "garbage".into()),
         }
-        value
+        serde_json::Value::Object(value)
     }
 }
 

@@ -119,7 +119,7 @@ impl Answer {
         }
         let announced = self.body.len() + 64;
         raw.extend_from_slice(format!("content-length: {announced}\r\n\r\n").as_bytes());
-        raw.extend_from_slice(&self.body[..self.body.len() / 2]);
+        raw.extend(self.body.iter().take(self.body.len() / 2));
         raw
     }
 }

@@ -1,4 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Test code indexes and slices known fixtures and outputs: a bad bound is a failed test.
+#![allow(clippy::indexing_slicing, clippy::string_slice)]
 //! An "independent client": HTTP written by hand on `std::net` from iDenfy's documented wire
 //! format (reference §2–§5), using none of the project's code except the signature check. It
 //! proves the emulator speaks the documented protocol, not merely our client's habits.

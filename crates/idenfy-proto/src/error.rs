@@ -454,30 +454,28 @@ fn redact_quoted_strings(message: &str) -> String {
     const MARKER: &str = "string \"";
     let mut out = String::with_capacity(message.len());
     let mut rest = message;
-    while let Some(start) = rest.find(MARKER) {
-        let open = start + MARKER.len();
-        out.push_str(&rest[..open]);
+    while let Some((before, quoted)) = rest.split_once(MARKER) {
+        out.push_str(before);
+        out.push_str(MARKER);
         let mut escaped = false;
-        let mut close = None;
-        for (offset, c) in rest[open..].char_indices() {
+        let mut closed = false;
+        let mut chars = quoted.chars();
+        for c in chars.by_ref() {
             match c {
                 _ if escaped => escaped = false,
                 '\\' => escaped = true,
                 '"' => {
-                    close = Some(open + offset);
+                    closed = true;
                     break;
                 }
                 _ => {}
             }
         }
         out.push_str("[redacted]");
-        match close {
-            Some(close) => rest = &rest[close..],
-            None => {
-                rest = "";
-                out.push('"');
-            }
-        }
+        // The closing quote, or one to close an unterminated string.
+        out.push('"');
+        // After the closing quote; an unterminated string runs to the end of the message.
+        rest = if closed { chars.as_str() } else { "" };
     }
     out.push_str(rest);
     out

@@ -696,7 +696,8 @@ mod tests {
         );
         let quoted = format!("\"{}\"", encoded.replace('/', "\\/"));
         assert!(decode_base64_pdf(quoted.as_bytes()).is_some());
-        let wrapped = format!("{}\r\n{}", &encoded[..8], &encoded[8..]);
+        let (head, tail) = encoded.split_at(8);
+        let wrapped = format!("{head}\r\n{tail}");
         assert!(decode_base64_pdf(wrapped.as_bytes()).is_some());
         assert_eq!(decode_base64_pdf(b"JVBERi0%%%"), None);
         assert_eq!(decode_base64_pdf(b"<html>"), None);

@@ -310,16 +310,21 @@ impl Locale {
 
     pub(crate) fn for_field(field: &'static str, value: String) -> Result<Self, ValidationError> {
         check_length(field, &value, 2, 7)?;
-        let bytes = value.as_bytes();
-        let language_ok = bytes.len() >= 2 && bytes[..2].iter().all(u8::is_ascii_lowercase);
-        let rest_ok = match &bytes[2.min(bytes.len())..] {
-            [] => true,
-            [b'-' | b'_', letters @ ..] => {
-                !letters.is_empty() && letters.iter().all(u8::is_ascii_alphabetic)
+        let valid = match value.as_bytes() {
+            [first, second, rest @ ..] => {
+                let language_ok = first.is_ascii_lowercase() && second.is_ascii_lowercase();
+                let rest_ok = match rest {
+                    [] => true,
+                    [b'-' | b'_', letters @ ..] => {
+                        !letters.is_empty() && letters.iter().all(u8::is_ascii_alphabetic)
+                    }
+                    _ => false,
+                };
+                language_ok && rest_ok
             }
             _ => false,
         };
-        if !(language_ok && rest_ok) {
+        if !valid {
             return Err(ValidationError::new(field, Rule::LocaleFormat));
         }
         Ok(Self(std::borrow::Cow::Owned(value)))
@@ -442,12 +447,10 @@ impl Date {
 
     pub(crate) fn for_field(field: &'static str, value: &str) -> Result<Self, ValidationError> {
         let invalid = || ValidationError::new(field, Rule::DateFormat);
-        let bytes = value.as_bytes();
-        if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = value.as_bytes() else {
             return Err(invalid());
-        }
-        let number = |range: std::ops::Range<usize>| -> Result<u16, ValidationError> {
-            let digits = &bytes[range];
+        };
+        let number = |digits: &[u8]| -> Result<u16, ValidationError> {
             if !digits.iter().all(u8::is_ascii_digit) {
                 return Err(invalid());
             }
@@ -455,9 +458,9 @@ impl Date {
                 .iter()
                 .fold(0u16, |acc, digit| acc * 10 + u16::from(digit - b'0')))
         };
-        let year = number(0..4)?;
-        let month = u8::try_from(number(5..7)?).map_err(|_| invalid())?;
-        let day = u8::try_from(number(8..10)?).map_err(|_| invalid())?;
+        let year = number(&[y0, y1, y2, y3])?;
+        let month = u8::try_from(number(&[m0, m1])?).map_err(|_| invalid())?;
+        let day = u8::try_from(number(&[d0, d1])?).map_err(|_| invalid())?;
         Self::new(year, month, day).map_err(|err| err.with_field(field))
     }
 

@@ -1,6 +1,8 @@
 //! Shared helpers of the emulator's tests: clients over the project's adapters, a raw HTTP/1.1
 //! client on `std::net`, and a webhook receiver. Each test file uses its own subset.
 #![allow(dead_code, unreachable_pub)]
+// Test code indexes and slices known fixtures and outputs: a bad bound is a failed test.
+#![allow(clippy::indexing_slicing, clippy::string_slice)]
 
 use std::collections::VecDeque;
 use std::convert::Infallible;

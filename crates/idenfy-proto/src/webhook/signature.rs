@@ -55,11 +55,17 @@ impl WebhookKey {
         // HMAC accepts keys of any length (RFC 2104 §2): a longer key is hashed, a shorter one
         // padded with zeros to the block size. Doing that here gives a key of exactly the block
         // size, which `KeyInit::new` takes without a fallible path.
+        // Either source is at most the block size long, so `zip` copies all of it.
         let mut block = hmac::digest::Key::<HmacSha256>::default();
+        let copy = |block: &mut hmac::digest::Key<HmacSha256>, key: &[u8]| {
+            for (slot, byte) in block.iter_mut().zip(key) {
+                *slot = *byte;
+            }
+        };
         if self.0.len() <= SHA256_BLOCK_LEN {
-            block[..self.0.len()].copy_from_slice(&self.0);
+            copy(&mut block, &self.0);
         } else {
-            block[..TAG_LEN].copy_from_slice(&Sha256::digest(&self.0));
+            copy(&mut block, &Sha256::digest(&self.0));
         }
         <HmacSha256 as KeyInit>::new(&block)
     }
@@ -218,11 +224,17 @@ fn hex_value(digit: u8) -> Option<u8> {
 
 /// Lowercase hex of `bytes`.
 fn hex_encode(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    // `nibble` is at most 15 (a byte shifted right by four, or masked with 0x0f).
+    let digit = |nibble: u8| {
+        char::from(match nibble {
+            0..=9 => b'0' + nibble,
+            _ => b'a' + (nibble - 10),
+        })
+    };
     let mut out = String::with_capacity(bytes.len() * 2);
     for byte in bytes {
-        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+        out.push(digit(byte >> 4));
+        out.push(digit(byte & 0x0f));
     }
     out
 }
