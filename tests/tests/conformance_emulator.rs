@@ -548,7 +548,7 @@ fn r8_finished_verification_delivers_one_signed_final_webhook<H: Harness>() {
             &received.body,
             received.header("idenfy-signature"),
             received.header("idenfy-event-type"),
-            &[WebhookKey::from("some-other-key")],
+            &[WebhookKey::new("some-other-key").unwrap()],
         )
         .is_err()
     );

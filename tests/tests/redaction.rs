@@ -274,9 +274,25 @@ fn r10_api_error() {
 
 #[test]
 fn r10_decode_error_does_not_quote_values() {
+    // A value of the wrong type is no error any more (R7): it is kept raw, and neither the
+    // result's `Debug` nor its list of fallbacks shows it.
     let body = serde_json::json!({
         "authToken": AUTH_TOKEN,
         "scanRef": "ref",
+        "sessionLength": FIRST_NAME,
+    });
+    let body = serde_json::to_vec(&body).unwrap();
+    let response = Response::builder().status(201).body(&body[..]).unwrap();
+    let token = personal_request().parse(response).unwrap();
+    assert_eq!(token.fallbacks(), ["sessionLength"]);
+    let text = format!("{token:?}");
+    assert_no_secret("TokenResponse", &text);
+    assert_no_personal("TokenResponse", &text);
+
+    // A missing required field is an error; it carries the token that did decode, redacted.
+    let body = serde_json::json!({
+        "authToken": AUTH_TOKEN,
+        "scanRef": [FIRST_NAME],
         "sessionLength": FIRST_NAME,
     });
     let body = serde_json::to_vec(&body).unwrap();
@@ -285,10 +301,28 @@ fn r10_decode_error_does_not_quote_values() {
         Err(Error::Decode(err)) => err,
         other => panic!("{other:?}"),
     };
+    assert_eq!(
+        err.auth_token().map(|t| t.expose_secret()),
+        Some(AUTH_TOKEN)
+    );
     for text in [err.to_string(), format!("{err:?}")] {
         assert_no_secret("DecodeError", &text);
         assert_no_personal("DecodeError", &text);
-        assert!(text.contains("sessionLength"), "{text}");
+        assert!(text.contains("scanRef"), "{text}");
+    }
+    // A syntax error names where it happened and quotes nothing.
+    let body = format!(r#"{{"authToken":"{AUTH_TOKEN}","firstName":"{FIRST_NAME}" "#);
+    let response = Response::builder()
+        .status(201)
+        .body(body.as_bytes())
+        .unwrap();
+    let err = match personal_request().parse(response) {
+        Err(Error::Decode(err)) => err,
+        other => panic!("{other:?}"),
+    };
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert_no_secret("DecodeError", &text);
+        assert_no_personal("DecodeError", &text);
     }
 }
 

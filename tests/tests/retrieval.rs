@@ -350,9 +350,9 @@ proptest! {
 
     #[test]
     fn r7_status_client_id_number_or_string(number in any::<i64>()) {
-        let body = format!(r#"{{"status":"APPROVED","clientId":{number}}}"#);
+        let body = format!(r#"{{"scanRef":"s","status":"APPROVED","clientId":{number}}}"#);
         prop_assert_eq!(status(body.as_bytes()).client_id, Some(number.to_string()));
-        let body = format!(r#"{{"status":"APPROVED","clientId":"{number}"}}"#);
+        let body = format!(r#"{{"scanRef":"s","status":"APPROVED","clientId":"{number}"}}"#);
         prop_assert_eq!(status(body.as_bytes()).client_id, Some(number.to_string()));
     }
 
@@ -449,11 +449,11 @@ fn r7_status_legacy_overall_key() {
     assert!(parsed.extra.is_empty(), "{:?}", parsed.extra);
 
     // `overall` is read when `status` is null, too.
-    let parsed = status(br#"{"status":null,"overall":"DENIED"}"#);
+    let parsed = status(br#"{"scanRef":"s","status":null,"overall":"DENIED"}"#);
     assert_eq!(parsed.status, Some(OverallStatus::Denied));
 
     // When both are present, `status` wins and `overall` is kept as an extra field.
-    let parsed = status(br#"{"overall":"DENIED","status":"APPROVED"}"#);
+    let parsed = status(br#"{"scanRef":"s","overall":"DENIED","status":"APPROVED"}"#);
     assert_eq!(parsed.status, Some(OverallStatus::Approved));
     assert_eq!(parsed.extra.get("overall"), Some(&json!("DENIED")));
 }
@@ -475,7 +475,7 @@ fn r7_status_unknown_values_everywhere_and_odd_types() {
     let parsed = status(
         br#"{"status":"ON_HOLD","autoDocument":"DOC_HOLOGRAM_MISSING","manualFace":"FACE_NEW_THING",
             "fraudTags":["DEEPFAKE_SUSPECTED",null,"DUPLICATE_FACE"],"mismatchTags":"NAME",
-            "suspicionReasons":null,"clientId":12.5,"scanRef":null}"#,
+            "suspicionReasons":null,"clientId":12.5,"scanRef":7}"#,
     );
     assert_eq!(
         parsed.status,
@@ -502,17 +502,34 @@ fn r7_status_unknown_values_everywhere_and_odd_types() {
     assert_eq!(parsed.mismatch_tags, Some(vec![MismatchTag::Name]));
     assert_eq!(parsed.suspicion_reasons, None);
     assert_eq!(parsed.client_id.as_deref(), Some("12.5"));
-    assert_eq!(parsed.scan_ref, None);
+    assert_eq!(parsed.scan_ref.as_deref(), Some("7"));
+    assert!(parsed.fallbacks().is_empty());
+
+    // Values of another JSON type than their field's are kept raw, each alone (R7).
+    let parsed = status(
+        br#"{"scanRef":"s","status":"APPROVED","autoFace":{"nested":true},"fraudTags":{"a":1},"manualDocument":"DOC_VALIDATED"}"#,
+    );
+    assert_eq!(parsed.status, Some(OverallStatus::Approved));
+    assert_eq!(parsed.manual_document, Some(DocumentStatus::DocValidated));
+    assert_eq!(
+        (parsed.auto_face.as_ref(), parsed.fraud_tags.as_ref()),
+        (None, None)
+    );
+    assert_eq!(parsed.extra["autoFace"], json!({"nested": true}));
+    assert_eq!(parsed.extra["fraudTags"], json!({"a": 1}));
+    assert_eq!(parsed.fallbacks(), ["autoFace", "fraudTags"]);
 }
 
 #[test]
 fn r7_status_empty_object_and_nulls() {
-    assert_eq!(status(b"{}"), StatusResponse::default());
+    let only_scan_ref = status(br#"{"scanRef":"s"}"#);
+    assert_eq!(only_scan_ref.scan_ref.as_deref(), Some("s"));
     let parsed = status(
         br#"{"status":null,"autoDocument":null,"autoFace":null,"manualDocument":null,"manualFace":null,
-            "fraudTags":null,"mismatchTags":null,"suspicionReasons":null,"scanRef":null,"clientId":null}"#,
+            "fraudTags":null,"mismatchTags":null,"suspicionReasons":null,"scanRef":"s","clientId":null}"#,
     );
-    assert_eq!(parsed, StatusResponse::default());
+    assert_eq!(parsed, only_scan_ref);
+    assert_eq!(parsed.fallbacks(), Vec::<String>::new());
     assert!(!parsed.is_final());
     assert_eq!(parsed.face(), None);
     assert_eq!(parsed.document(), None);
@@ -570,13 +587,30 @@ fn r7_status_bodies_that_cannot_be_read_are_typed_errors() {
         (b"<html></html>", DecodeErrorKind::Syntax),
         (b"[]", DecodeErrorKind::Data),
         (b"\"APPROVED\"", DecodeErrorKind::Data),
-        (br#"{"autoFace":{"nested":true}}"#, DecodeErrorKind::Data),
+        // `scanRef` is required (R7), and a value that does not fit is no `scanRef`.
+        (br#"{"status":"APPROVED"}"#, DecodeErrorKind::Data),
+        (
+            br#"{"status":"APPROVED","scanRef":{"a":1}}"#,
+            DecodeErrorKind::Data,
+        ),
+        (
+            br#"{"status":"APPROVED","scanRef":""}"#,
+            DecodeErrorKind::Data,
+        ),
     ] {
         let err = decode_error(request.parse(response(200, body)));
         assert_eq!(err.kind(), kind, "{err}");
     }
     let err = decode_error(request.parse(response(200, br#"{"fraudTags":{"a":1}}"#)));
-    assert_eq!(err.path(), Some("fraudTags"));
+    assert_eq!(err.path(), Some("scanRef"));
+    let err = decode_error(request.parse(response(
+        200,
+        b"{\"scanRef\":\"s\",\"fraudTags\":[\"A\",\n tru]}",
+    )));
+    assert_eq!(
+        (err.kind(), err.path()),
+        (DecodeErrorKind::Syntax, Some("fraudTags[1]"))
+    );
 }
 
 #[test]
@@ -698,7 +732,17 @@ fn r7_data_nulls_everywhere() {
     );
     assert_eq!(parsed.client_id, None);
     assert_eq!(parsed.data, idenfy_proto::IdentificationData::default());
-    assert_eq!(data(b"{}"), DataResponse::default());
+    // `scanRef` is required (R7).
+    let err = decode_error(
+        DataRequest::new(SCAN_REF)
+            .unwrap()
+            .parse(response(200, b"{}")),
+    );
+    assert_eq!(
+        (err.kind(), err.path()),
+        (DecodeErrorKind::Data, Some("scanRef"))
+    );
+    let _ = DataResponse::default();
 }
 
 #[test]
@@ -720,7 +764,7 @@ fn r7_data_nested_in_a_data_object_is_read_too() {
 #[test]
 fn r7_data_unknown_enum_values_and_odd_types() {
     let parsed = data(
-        br#"{"docType":"E_RESIDENCY_CARD","docSex":"X","manuallyDataChanged":"true","duplicateFaces":"one-ref","clientId":7}"#,
+        br#"{"scanRef":"s","docType":"E_RESIDENCY_CARD","docSex":"X","manuallyDataChanged":"true","duplicateFaces":"one-ref","clientId":7,"docDob":{"y":1990},"docSex":"FEMALE"}"#,
     );
     assert_eq!(
         parsed.data.doc_type,
@@ -728,8 +772,13 @@ fn r7_data_unknown_enum_values_and_odd_types() {
     );
     assert_eq!(
         parsed.data.doc_sex,
-        Some(DocumentSex::Unknown("X".to_owned()))
+        Some(DocumentSex::Female),
+        "the last of a repeated key wins"
     );
+    // A value that does not fit is kept raw; the rest is read.
+    assert_eq!(parsed.data.doc_dob, None);
+    assert_eq!(parsed.data.extra["docDob"], json!({"y": 1990}));
+    assert_eq!(parsed.fallbacks(), ["docDob"]);
     assert_eq!(parsed.data.manually_data_changed, Some(true));
     assert_eq!(
         parsed.data.duplicate_faces,
@@ -861,8 +910,32 @@ fn r7_files_non_string_values_kept_in_json_spelling() {
     let parsed = files(br#"{"FRONT":42,"BACK":true,"FACE":{"url":"u"},"EMPTY":""}"#);
     assert_eq!(parsed.front(), Some("42"));
     assert_eq!(parsed.back(), Some("true"));
-    assert_eq!(parsed.face(), Some(r#"{"url":"u"}"#));
+    // An object is no URL: it is kept as it came, not counted as a step.
+    assert_eq!(parsed.face(), None);
+    assert!(!parsed.contains_key("FACE"));
+    assert_eq!(parsed.extra()["FACE"], json!({"url": "u"}));
     assert_eq!(parsed.get("EMPTY"), Some(""));
+}
+
+#[test]
+fn r7_files_scan_ref_and_client_id_are_not_steps() {
+    let parsed = files(
+        br#"{"scanRef":"e2b7c4d1","clientId":31337,"FRONT":"https://files.example/f","FACE":null}"#,
+    );
+    assert_eq!(parsed.len(), 2);
+    assert!(!parsed.contains_key("scanRef") && !parsed.contains_key("clientId"));
+    assert_eq!(parsed.scan_ref(), Some("e2b7c4d1"));
+    assert_eq!(parsed.client_id(), Some("31337"));
+    // Wrapped too; the wrapper's siblings are kept, not read as steps.
+    let parsed = files(
+        br#"{"scanRef":"e2b7c4d1","fileUrls":{"BACK":"https://files.example/b"},"note":"x"}"#,
+    );
+    assert_eq!(
+        parsed.iter().collect::<Vec<_>>(),
+        [("BACK", Some("https://files.example/b"))]
+    );
+    assert_eq!(parsed.scan_ref(), Some("e2b7c4d1"));
+    assert_eq!(parsed.extra()["note"], "x");
 }
 
 #[test]
@@ -872,12 +945,16 @@ fn r7_files_bodies_that_cannot_be_read_are_typed_errors() {
         (&b""[..], DecodeErrorKind::Empty),
         (b"{", DecodeErrorKind::Syntax),
         (b"[\"https://x\"]", DecodeErrorKind::Data),
-        (br#"{"fileUrls":"https://x"}"#, DecodeErrorKind::Data),
+        (b"\"https://x\"", DecodeErrorKind::Data),
     ] {
         let err = decode_error(request.parse(response(200, body)));
         assert_eq!(err.kind(), kind, "{err}");
         assert!(!err.to_string().contains("https://x"), "{err}");
     }
+    // A wrapper that is not an object is no map of steps: kept raw, no step read from it.
+    let parsed = files(br#"{"fileUrls":"https://x"}"#);
+    assert!(parsed.is_empty());
+    assert_eq!(parsed.extra()["fileUrls"], "https://x");
 }
 
 #[test]

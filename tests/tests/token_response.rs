@@ -339,18 +339,69 @@ fn r7_integers_as_floats_and_strings() {
 }
 
 #[test]
-fn r7_wrong_typed_integer_is_a_data_error_with_path() {
-    let err = decode_error(parse(
-        br#"{"authToken":"tok","scanRef":"ref","sessionLength":"ten minutes"}"#,
-    ));
-    assert_eq!(err.kind(), DecodeErrorKind::Data);
-    assert!(
-        err.path().unwrap().contains("sessionLength"),
-        "{:?}",
-        err.path()
+fn r4_r7_a_wrong_typed_echo_never_loses_the_token() {
+    // One oddly typed echoed field used to fail the whole answer: the token, created and paid
+    // for, was lost. It is kept raw now, and everything else is read.
+    let token = parse(
+        br#"{"authToken":"tok","scanRef":"ref","sessionLength":"ten minutes","showInstructions":"yes",
+            "videoCallQuestions":[{"q":"name?"}],"tokenType":{"kind":"IDENTIFICATION"},"clientId":"c-1"}"#,
+    )
+    .unwrap();
+    assert_eq!(token.auth_token.expose_secret(), "tok");
+    assert_eq!(token.scan_ref.as_str(), "ref");
+    assert_eq!(token.client_id.as_deref(), Some("c-1"));
+    assert_eq!(
+        (token.session_length, token.show_instructions),
+        (None, None)
     );
-    // The offending string is not repeated in the error.
-    assert!(!err.to_string().contains("ten minutes"), "{err}");
+    assert!(token.video_call_questions.is_none() && token.token_type.is_none());
+    assert_eq!(token.extra["sessionLength"], "ten minutes");
+    assert_eq!(token.extra["showInstructions"], "yes");
+    assert_eq!(
+        token.extra["videoCallQuestions"],
+        serde_json::json!([{"q": "name?"}])
+    );
+    assert_eq!(
+        token.extra["tokenType"],
+        serde_json::json!({"kind": "IDENTIFICATION"})
+    );
+    assert_eq!(
+        token.fallbacks(),
+        [
+            "sessionLength",
+            "showInstructions",
+            "videoCallQuestions",
+            "tokenType"
+        ]
+    );
+    // `Debug` names the fallen-back keys, never their values.
+    assert!(!format!("{token:?}").contains("ten minutes"));
+}
+
+#[test]
+fn r4_a_missing_required_field_keeps_the_other_one() {
+    // No usable `scanRef`: the error names it and still carries the token.
+    let err = decode_error(parse(br#"{"authToken":"tok","scanRef":{"id":"ref"}}"#));
+    assert_eq!(
+        (err.kind(), err.path()),
+        (DecodeErrorKind::Data, Some("scanRef"))
+    );
+    assert_eq!(err.auth_token().map(|t| t.expose_secret()), Some("tok"));
+    assert_eq!(err.scan_ref(), None);
+    assert!(!format!("{err:?}").contains("tok\""), "{err:?}");
+    // No `authToken`: the error carries the `scanRef`.
+    let err = decode_error(parse(br#"{"authToken":"","scanRef":"ref-9"}"#));
+    assert_eq!(err.path(), Some("authToken"));
+    assert_eq!(err.scan_ref().map(|s| s.as_str()), Some("ref-9"));
+    assert!(err.auth_token().is_none());
+    // A syntax error names where it happened and quotes no value.
+    let err = decode_error(parse(
+        b"{\"authToken\":\"tok\",\"documents\":[\"ID_CARD\", tru]}",
+    ));
+    assert_eq!(
+        (err.kind(), err.path()),
+        (DecodeErrorKind::Syntax, Some("documents[1]"))
+    );
 }
 
 #[test]

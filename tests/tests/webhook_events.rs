@@ -79,7 +79,11 @@ fn personal(value: &Option<idenfy_proto::Personal<String>>) -> Option<&str> {
 #[test]
 fn r8_identification_by_every_identification_header() {
     for name in IDENTIFICATION_EVENTS {
-        for body in [AUTO_FINAL_FALSE, &b"{}"[..], UNKNOWN_EVENT] {
+        for body in [
+            AUTO_FINAL_FALSE,
+            &br#"{"scanRef":"s-0"}"#[..],
+            UNKNOWN_EVENT,
+        ] {
             let event = webhook::parse(body, Some(name)).unwrap();
             assert!(
                 matches!(event, WebhookEvent::Identification { .. }),
@@ -87,6 +91,18 @@ fn r8_identification_by_every_identification_header() {
             );
             assert_eq!(event.event_type(), Some(&EventType::from(name)));
             assert!(event.event_type().unwrap().is_known());
+        }
+        // `scanRef` is required (R7): the error names it.
+        for body in [
+            &b"{}"[..],
+            br#"{"scanRef":null,"final":true}"#,
+            br#"{"scanRef":""}"#,
+        ] {
+            let err = webhook::parse(body, Some(name)).unwrap_err();
+            assert_eq!(
+                (err.kind(), err.path()),
+                (DecodeErrorKind::Data, Some("scanRef"))
+            );
         }
     }
     // Surrounding whitespace of the header value is ignored.
@@ -113,16 +129,19 @@ fn r8_identification_inferred_without_or_with_unknown_header() {
             Some(&EventType::Unknown("ID_VERIFICATION_AUTO_FINISHED".into()))
         );
     }
-    // `scanRef` with a `data` object is enough; so is a `status` object.
+    // `scanRef` with a `data` object is enough; so is `scanRef` with a `status` object.
     for body in [
         &br#"{"scanRef":"s-1","data":{"docFirstName":"X"}}"#[..],
-        br#"{"status":{"overall":"DENIED"}}"#,
+        br#"{"status":{"overall":"DENIED"},"scanRef":42}"#,
     ] {
         assert!(matches!(
             webhook::parse(body, None).unwrap(),
             WebhookEvent::Identification { .. }
         ));
     }
+    // Without a `scanRef` no kind is inferred: such a body could not be read with a header.
+    let event = webhook::parse(br#"{"status":{"overall":"DENIED"}}"#, None).unwrap();
+    assert!(matches!(event, WebhookEvent::Unknown { .. }), "{event:?}");
     // An empty header counts as none.
     assert_eq!(
         webhook::parse(AUTO_FINAL_FALSE, Some(" "))
@@ -212,7 +231,7 @@ fn r8_video_call_by_header_and_by_inference() {
     }
     // A bare string answer is read as the answer.
     let event = webhook::parse(
-        br#"{"videoCallAnswers":{"Where do you live?":"Tartu"}}"#,
+        br#"{"scanRef":"v-1","videoCallAnswers":{"Where do you live?":"Tartu"}}"#,
         Some("VIDEO_CALL_FINISHED"),
     )
     .unwrap();
@@ -226,7 +245,11 @@ fn r8_video_call_by_header_and_by_inference() {
     );
     assert_eq!(answers["Where do you live?"].correct, None);
     // The video-call body has a boolean `status`: never taken for an identification result.
-    let event = webhook::parse(br#"{"videoCallAnswers":{},"status":false}"#, None).unwrap();
+    let event = webhook::parse(
+        br#"{"scanRef":"v-1","videoCallAnswers":{},"status":false}"#,
+        None,
+    )
+    .unwrap();
     assert!(matches!(event, WebhookEvent::VideoCall { .. }));
 }
 
@@ -249,32 +272,45 @@ fn r8_unknown_json_is_an_unknown_event_not_an_error() {
         assert_eq!(event.client_id(), Some("crm-88412"));
         assert!(!event.is_final());
     }
-    for body in [
-        &b"[]"[..],
-        b"[1,2]",
-        b"42",
-        b"\"text\"",
-        b"null",
-        b"true",
-        b"{}",
-    ] {
-        let event = webhook::parse(body, None).unwrap();
-        assert!(matches!(event, WebhookEvent::Unknown { .. }), "{event:?}");
-        assert_eq!(event.scan_ref(), None);
-        assert_eq!(event.dedup_key(), None);
+    let event = webhook::parse(b"{}", None).unwrap();
+    assert!(matches!(event, WebhookEvent::Unknown { .. }), "{event:?}");
+    assert_eq!(event.scan_ref(), None);
+    assert_eq!(event.dedup_key(), None);
+    // A webhook body is a JSON object: any other top level is an error (R7), header or not.
+    for body in [&b"[]"[..], b"[1,2]", b"42", b"\"text\"", b"null", b"true"] {
+        for header in [
+            None,
+            Some("AML_MONITORING_ALERT"),
+            Some("IDENTIFICATION_MANUAL_FINISHED"),
+        ] {
+            let err = webhook::parse(body, header).unwrap_err();
+            assert_eq!(
+                (err.kind(), err.path()),
+                (DecodeErrorKind::Data, Some(".")),
+                "{body:?}"
+            );
+        }
     }
-    // A body that looks like an identification result but does not fit one, with no header to
-    // say what it is, is kept as unknown rather than refused.
-    let odd = br#"{"scanRef":"s-9","status":{"overall":["not","a","string"]}}"#;
-    let event = webhook::parse(odd, None).unwrap();
-    assert!(matches!(event, WebhookEvent::Unknown { .. }));
-    assert_eq!(event.scan_ref(), Some("s-9"));
-    // With a header naming the event, the same body is an error with its JSON path.
-    let err = webhook::parse(odd, Some("IDENTIFICATION")).unwrap_err();
-    assert_eq!(err.kind(), DecodeErrorKind::Data);
-    assert!(err.path().unwrap().contains("status"), "{err}");
-    let err = webhook::parse(b"[1,2]", Some("IDENTIFICATION_MANUAL_FINISHED")).unwrap_err();
-    assert_eq!(err.kind(), DecodeErrorKind::Data);
+    // A body that looks like an identification result with a value that does not fit is still
+    // that result, with or without a header: the odd value is kept raw, the rest is read.
+    let odd = br#"{"scanRef":"s-9","final":true,"status":{"overall":["not","a","string"],"autoFace":"FACE_MATCH"}}"#;
+    for header in [None, Some("IDENTIFICATION")] {
+        let event = webhook::parse(odd, header).unwrap();
+        let WebhookEvent::Identification { result, .. } = &event else {
+            panic!("{event:?}");
+        };
+        assert!(event.is_final());
+        assert_eq!(result.status.overall, None);
+        assert_eq!(
+            result.status.auto_face,
+            Some(idenfy_proto::FaceStatus::FaceMatch)
+        );
+        assert_eq!(
+            result.status.extra["overall"],
+            serde_json::json!(["not", "a", "string"])
+        );
+        assert_eq!(result.fallbacks(), ["status.overall"]);
+    }
 }
 
 #[test]
@@ -573,8 +609,8 @@ fn r7_file_urls_and_additional_steps() {
 
 #[test]
 fn r8_verify_and_parse_with_a_bad_signature_returns_no_payload() {
-    let keys = [WebhookKey::from("receiver-key")];
-    let wrong = webhook::sign(&WebhookKey::from("someone-else"), AUTO_FINAL_FALSE);
+    let keys = [WebhookKey::new("receiver-key").unwrap()];
+    let wrong = webhook::sign(&WebhookKey::new("someone-else").unwrap(), AUTO_FINAL_FALSE);
     let outcome = webhook::verify_and_parse(AUTO_FINAL_FALSE, Some(&wrong), None, &keys);
     assert_eq!(
         outcome.unwrap_err(),
@@ -614,7 +650,7 @@ fn r8_verify_and_parse_with_a_bad_signature_returns_no_payload() {
 
 #[test]
 fn r8_from_request_lower_case_headers_select_the_event() {
-    let key = WebhookKey::from("receiver-key");
+    let key = WebhookKey::new("receiver-key").unwrap();
     for (body, event_type, check) in [
         (
             DOCUMENT_EXPIRATION,
@@ -655,34 +691,45 @@ fn r8_from_request_lower_case_headers_select_the_event() {
 
 // ---- de-duplication -----------------------------------------------------------------------
 
+/// A key's text without its fingerprint, and the fingerprint.
+fn split_key(key: &DedupKey) -> (String, String) {
+    let text = key.to_string();
+    let (head, fingerprint) = text.rsplit_once(':').unwrap();
+    (head.to_owned(), fingerprint.to_owned())
+}
+
 #[test]
 fn r8_dedup_key_format() {
     let event = webhook::parse(AUTO_FINAL_FALSE, Some("IDENTIFICATION_AUTO_FINISHED")).unwrap();
     let key = event.dedup_key().unwrap();
+    let (head, fingerprint) = split_key(&key);
     assert_eq!(
-        key.to_string(),
+        head,
         "5c1d7e2a-4b3f-4e8a-9d61-0f2b7a3c9e11:IDENTIFICATION_AUTO_FINISHED:false"
+    );
+    assert_eq!(fingerprint.len(), 16);
+    assert!(
+        fingerprint
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
     );
     assert_eq!(key.scan_ref, "5c1d7e2a-4b3f-4e8a-9d61-0f2b7a3c9e11");
     assert_eq!(key.event, "IDENTIFICATION_AUTO_FINISHED");
     assert!(!key.final_flag);
+    assert_eq!(key.fingerprint, fingerprint);
     assert_eq!(
         key,
         DedupKey::new(
             "5c1d7e2a-4b3f-4e8a-9d61-0f2b7a3c9e11",
             "IDENTIFICATION_AUTO_FINISHED",
-            false
+            false,
+            fingerprint,
         )
     );
 
     // Without a header, the event is named after the kind of body.
-    let inferred = |body: &[u8]| {
-        webhook::parse(body, None)
-            .unwrap()
-            .dedup_key()
-            .unwrap()
-            .to_string()
-    };
+    let inferred =
+        |body: &[u8]| split_key(&webhook::parse(body, None).unwrap().dedup_key().unwrap()).0;
     assert_eq!(
         inferred(DOCS_2021_DUP_KEY),
         "e0a4c2b6-1d9f-4c3e-8b7a-5f6d2e1c0b9a:IDENTIFICATION:true"
@@ -701,7 +748,7 @@ fn r8_dedup_key_format() {
     );
     let unknown = webhook::parse(UNKNOWN_EVENT, Some("AML_MONITORING_ALERT")).unwrap();
     assert_eq!(
-        unknown.dedup_key().unwrap().to_string(),
+        split_key(&unknown.dedup_key().unwrap()).0,
         "5c1d7e2a-4b3f-4e8a-9d61-0f2b7a3c9e11:AML_MONITORING_ALERT:false"
     );
 
@@ -723,6 +770,49 @@ fn r8_dedup_key_format() {
     // No scanRef, no key.
     let event = webhook::parse(br#"{"status":{"overall":"APPROVED"}}"#, None).unwrap();
     assert_eq!(event.dedup_key(), None);
+}
+
+#[test]
+fn r8_dedup_key_separates_resubmission_results_and_keeps_repeats_together() {
+    let result = |overall: &str, finish: i64, front: &str| {
+        let body = format!(
+            r#"{{"scanRef":"5c1d7e2a","final":true,"finishTime":{finish},"status":{{"overall":"{overall}"}},"fileUrls":{{"FRONT":"{front}"}}}}"#
+        );
+        webhook::parse(body.as_bytes(), Some("IDENTIFICATION_RESUBMITTED"))
+            .unwrap()
+            .dedup_key()
+            .unwrap()
+    };
+    let first = result("DENIED", 1_700_000_000, "https://files.example/a?sig=1");
+    // The same result delivered again, its pre-signed file URL renewed: the same key.
+    assert_eq!(
+        first,
+        result("DENIED", 1_700_000_000, "https://files.example/a?sig=2")
+    );
+    // A second resubmission of the same scanRef and event: another decision, another key.
+    assert_ne!(
+        first,
+        result("APPROVED", 1_700_000_900, "https://files.example/a?sig=1")
+    );
+    // Even the same overall status at another time is another result.
+    assert_ne!(
+        first,
+        result("DENIED", 1_700_000_900, "https://files.example/a?sig=1")
+    );
+    // Two document-expiration thresholds of one document never share a key.
+    let notice = |threshold: &str| {
+        let body = format!(
+            r#"{{"scanRef":"5c1d7e2a","expirationThreshold":"{threshold}","documentExpiration":"2031-01-01"}}"#
+        );
+        webhook::parse(body.as_bytes(), None)
+            .unwrap()
+            .dedup_key()
+            .unwrap()
+    };
+    assert_ne!(
+        notice("DOCUMENT_EXPIRES_WITHIN_30_DAYS"),
+        notice("DOCUMENT_EXPIRES_WITHIN_7_DAYS")
+    );
 }
 
 // ---- JSON written back ----------------------------------------------------------------------

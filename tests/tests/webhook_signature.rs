@@ -9,8 +9,8 @@ use std::path::Path;
 
 use idenfy_proto::http::{HeaderValue, Request};
 use idenfy_proto::webhook::{
-    self, EVENT_TYPE_HEADER, SIGNATURE_HEADER, SignatureError, WebhookError, WebhookEvent,
-    WebhookKey,
+    self, EVENT_TYPE_HEADER, EmptyKeyError, SIGNATURE_HEADER, SignatureError, WebhookError,
+    WebhookEvent, WebhookKey,
 };
 use proptest::prelude::*;
 use serde_json::Value;
@@ -34,13 +34,15 @@ const AUTO_FINAL_FALSE_STRIPPED_SIG: &str =
 const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/oracles");
 
 fn keys(list: &[&str]) -> Vec<WebhookKey> {
-    list.iter().map(|key| WebhookKey::from(*key)).collect()
+    list.iter()
+        .map(|key| WebhookKey::new(*key).unwrap())
+        .collect()
 }
 
 #[test]
 fn r8_known_answer_body_with_trailing_lf() {
     assert_eq!(AUTO_FINAL_FALSE.last(), Some(&b'\n'));
-    let key = WebhookKey::from(KEY_1);
+    let key = WebhookKey::new(KEY_1).unwrap();
     assert_eq!(webhook::sign(&key, AUTO_FINAL_FALSE), AUTO_FINAL_FALSE_SIG);
     assert_eq!(
         webhook::verify(AUTO_FINAL_FALSE, Some(AUTO_FINAL_FALSE_SIG), &[key]),
@@ -51,7 +53,7 @@ fn r8_known_answer_body_with_trailing_lf() {
 #[test]
 fn r8_trailing_lf_is_signed_stripping_it_fails() {
     let stripped = &AUTO_FINAL_FALSE[..AUTO_FINAL_FALSE.len() - 1];
-    let key = WebhookKey::from(KEY_1);
+    let key = WebhookKey::new(KEY_1).unwrap();
     assert_eq!(
         webhook::verify(
             stripped,
@@ -77,7 +79,7 @@ fn r8_known_answer_non_ascii_key_is_its_utf8_bytes() {
     assert_ne!(VIDEO_CALL.last(), Some(&b'\n'));
     // openssl dgst -sha256 -hmac 'raktas-ąčęėįšųūž-🔑' video_call.json
     let expected = "b1c06866d4f64abe7ea2938bdad3fc2ec7fd31e515ddd4c412d44b22f9890ad4";
-    let key = WebhookKey::from("raktas-ąčęėįšųūž-🔑");
+    let key = WebhookKey::new("raktas-ąčęėįšųūž-🔑").unwrap();
     assert_eq!(webhook::sign(&key, VIDEO_CALL), expected);
     assert_eq!(
         key.expose_secret(),
@@ -93,7 +95,7 @@ fn r8_known_answer_key_longer_than_a_block() {
     let secret = "a-very-long-signing-key-of-more-than-sixty-four-bytes-0123456789-abcdefghijklmnopqrstuvwxyz";
     assert!(secret.len() > 64);
     let expected = "b93323c157ab17e5b8f1a5268222db1a877c955325b86872e0cba7998c950d45";
-    let key = WebhookKey::new(secret);
+    let key = WebhookKey::new(secret).unwrap();
     assert_eq!(webhook::sign(&key, DOCUMENT_EXPIRATION), expected);
     assert!(webhook::verify(DOCUMENT_EXPIRATION, Some(expected), &[key]).is_ok());
 }
@@ -102,7 +104,7 @@ fn r8_known_answer_key_longer_than_a_block() {
 fn r8_known_answer_empty_body() {
     // : > empty && openssl dgst -sha256 -hmac k empty
     let expected = "8bb990c40a7d61cb97597a942125025be50ac8beb74436e3735b98893a7f6620";
-    let key = WebhookKey::from("k");
+    let key = WebhookKey::new("k").unwrap();
     assert_eq!(webhook::sign(&key, b""), expected);
     assert!(webhook::verify(b"", Some(expected), &[key]).is_ok());
 }
@@ -113,19 +115,19 @@ fn r8_key_is_never_hex_decoded() {
     let text_key = "b1b76275eb958220a04bb7adc056864b0db509823c7762ea949c034d1323e5b3";
     // openssl dgst -sha256 -mac HMAC -macopt hexkey:deadbeef unknown_event.json
     let hex_decoded_key = "758f515fe441ad34cdd994e20dfb4e8783c64f45af7145f37bd387f3cfbe7542";
-    let key = WebhookKey::from("deadbeef");
+    let key = WebhookKey::new("deadbeef").unwrap();
     assert_eq!(webhook::sign(&key, UNKNOWN_EVENT), text_key);
     assert_eq!(
         webhook::verify(UNKNOWN_EVENT, Some(hex_decoded_key), &[key]),
         Err(SignatureError::Mismatch)
     );
-    let bytes = WebhookKey::new(vec![0xde, 0xad, 0xbe, 0xef]);
+    let bytes = WebhookKey::new(vec![0xde, 0xad, 0xbe, 0xef]).unwrap();
     assert_eq!(webhook::sign(&bytes, UNKNOWN_EVENT), hex_decoded_key);
 }
 
 #[test]
 fn r8_key_case_matters() {
-    let sig = webhook::sign(&WebhookKey::from(KEY_1), AUTO_FINAL_FALSE);
+    let sig = webhook::sign(&WebhookKey::new(KEY_1).unwrap(), AUTO_FINAL_FALSE);
     assert_eq!(
         webhook::verify(
             AUTO_FINAL_FALSE,
@@ -174,7 +176,7 @@ fn r8_shared_oracle_vectors() {
     let mut checked = 0;
     for vector in vectors {
         let id = vector["id"].as_str().unwrap();
-        let key = WebhookKey::from(vector["key"].as_str().unwrap());
+        let key = WebhookKey::new(vector["key"].as_str().unwrap()).unwrap();
         let signature = vector["signature_hex"].as_str().unwrap();
         let (file, body) = oracle_body(vector["body_file"].as_str().unwrap());
         if let Some(len) = vector["body_bytes"].as_u64() {
@@ -272,7 +274,7 @@ fn r8_shared_go_idenfy_signature_file() {
 
 #[test]
 fn r8_each_error_variant_from_its_input() {
-    let key = WebhookKey::from(KEY_1);
+    let key = WebhookKey::new(KEY_1).unwrap();
     let good = webhook::sign(&key, AUTO_FINAL_FALSE);
     let keys = [key];
     let check = |signature: Option<&str>| webhook::verify(AUTO_FINAL_FALSE, signature, &keys);
@@ -322,7 +324,7 @@ fn r8_each_error_variant_from_its_input() {
 
 #[test]
 fn r10_errors_never_show_the_key_or_the_expected_signature() {
-    let key = WebhookKey::from(KEY_1);
+    let key = WebhookKey::new(KEY_1).unwrap();
     let expected = webhook::sign(&key, AUTO_FINAL_FALSE);
     let keys = [key];
     let wrong = "f".repeat(64);
@@ -346,7 +348,7 @@ fn r10_errors_never_show_the_key_or_the_expected_signature() {
 
 #[test]
 fn r10_webhook_key_debug_is_redacted() {
-    let key = WebhookKey::from(KEY_1);
+    let key = WebhookKey::new(KEY_1).unwrap();
     assert_eq!(format!("{key:?}"), "WebhookKey([redacted])");
     assert_eq!(
         format!("{:?}", [key.clone(), key]),
@@ -370,7 +372,7 @@ fn request(headers: &[(&str, &[u8])], body: &'static [u8]) -> Request<&'static [
 
 #[test]
 fn r8_from_request_header_names_in_any_case() {
-    let key = WebhookKey::from(KEY_1);
+    let key = WebhookKey::new(KEY_1).unwrap();
     let sig = webhook::sign(&key, AUTO_FINAL_FALSE);
     let keys = [key];
     for (signature_name, event_name) in [
@@ -397,7 +399,7 @@ fn r8_from_request_header_names_in_any_case() {
 
 #[test]
 fn r8_from_request_refuses_bad_headers_without_parsing() {
-    let key = WebhookKey::from(KEY_1);
+    let key = WebhookKey::new(KEY_1).unwrap();
     let sig = webhook::sign(&key, AUTO_FINAL_FALSE);
     let keys = [key];
     let refused = |headers: &[(&str, &[u8])]| match webhook::from_request(
@@ -456,15 +458,30 @@ fn other_hex_digit(digit: u8, choice: u8) -> u8 {
     candidates[usize::from(choice) % candidates.len()]
 }
 
+#[test]
+fn r8_an_empty_key_is_refused_by_every_constructor() {
+    // HMAC takes an empty key, so a key read from an unset variable would verify signatures
+    // anyone can make: no `WebhookKey` can be empty.
+    assert_eq!(WebhookKey::new("").unwrap_err(), EmptyKeyError);
+    assert_eq!(WebhookKey::new(Vec::new()).unwrap_err(), EmptyKeyError);
+    assert!(WebhookKey::try_from("").is_err());
+    assert!(WebhookKey::try_from(String::new()).is_err());
+    assert!(WebhookKey::try_from(&b""[..]).is_err());
+    assert!(WebhookKey::try_from(Vec::<u8>::new()).is_err());
+    // Whitespace is a key like any other (the CLI trims what it reads from files, not this).
+    assert!(WebhookKey::new(" ").is_ok());
+    assert!(!EmptyKeyError.to_string().is_empty());
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
     fn r8_prop_sign_then_verify(
         body in proptest::collection::vec(any::<u8>(), 0..2048),
-        key in proptest::collection::vec(any::<u8>(), 0..160),
+        key in proptest::collection::vec(any::<u8>(), 1..160),
     ) {
-        let key = WebhookKey::new(key);
+        let key = WebhookKey::new(key).unwrap();
         let signature = webhook::sign(&key, &body);
         prop_assert_eq!(signature.len(), 64);
         prop_assert!(signature.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
@@ -474,11 +491,11 @@ proptest! {
     #[test]
     fn r8_prop_any_changed_body_byte_fails(
         body in proptest::collection::vec(any::<u8>(), 1..1024),
-        key in "[ -~]{0,40}",
+        key in "[ -~]{1,40}",
         index in any::<prop::sample::Index>(),
         flip in 1u8..=255,
     ) {
-        let key = WebhookKey::from(key);
+        let key = WebhookKey::new(key).unwrap();
         let signature = webhook::sign(&key, &body);
         let mut changed = body.clone();
         let at = index.index(changed.len());
@@ -496,7 +513,7 @@ proptest! {
         index in 0usize..64,
         choice in any::<u8>(),
     ) {
-        let key = WebhookKey::from(key);
+        let key = WebhookKey::new(key).unwrap();
         let mut signature = webhook::sign(&key, &body).into_bytes();
         signature[index] = other_hex_digit(signature[index], choice);
         let signature = String::from_utf8(signature).unwrap();
@@ -509,12 +526,12 @@ proptest! {
     #[test]
     fn r8_prop_hex_case_and_surrounding_whitespace_accepted(
         body in proptest::collection::vec(any::<u8>(), 0..512),
-        key in "\\PC{0,30}",
+        key in "\\PC{1,30}",
         upper in proptest::collection::vec(any::<bool>(), 64),
         before in "[ \t\r\n]{0,4}",
         after in "[ \t\r\n]{0,4}",
     ) {
-        let key = WebhookKey::from(key);
+        let key = WebhookKey::new(key).unwrap();
         let signature = webhook::sign(&key, &body);
         let mixed: String = signature
             .chars()
@@ -534,11 +551,11 @@ proptest! {
         others in proptest::collection::vec("[a-z0-9]{1,20}", 0..6),
         position in any::<prop::sample::Index>(),
     ) {
-        let right = WebhookKey::from("current-signing-key");
+        let right = WebhookKey::new("current-signing-key").unwrap();
         let signature = webhook::sign(&right, &body);
         // "wrong-" never equals the right key.
         let mut list: Vec<WebhookKey> =
-            others.iter().map(|other| WebhookKey::from(format!("wrong-{other}"))).collect();
+            others.iter().map(|other| WebhookKey::new(format!("wrong-{other}")).unwrap()).collect();
         if !list.is_empty() {
             prop_assert_eq!(
                 webhook::verify(&body, Some(&signature), &list),
@@ -556,7 +573,7 @@ proptest! {
         bad in "[g-zG-Z_=+/.:-]",
         position in any::<prop::sample::Index>(),
     ) {
-        let keys = [WebhookKey::from(KEY_1)];
+        let keys = [WebhookKey::new(KEY_1).unwrap()];
         let hex = "a".repeat(length);
         let expected = if length == 64 {
             Err(SignatureError::Mismatch)
@@ -578,7 +595,7 @@ proptest! {
         body in proptest::collection::vec(any::<u8>(), 0..256),
         header in proptest::option::of("\\PC{0,70}"),
     ) {
-        let keys = [WebhookKey::from(KEY_1)];
+        let keys = [WebhookKey::new(KEY_1).unwrap()];
         let expected = webhook::verify(&body, header.as_deref(), &keys);
         let result = webhook::verify_and_parse(&body, header.as_deref(), None, &keys);
         match expected {

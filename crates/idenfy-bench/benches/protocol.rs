@@ -49,10 +49,11 @@ static CONFIG: LazyLock<Config> = LazyLock::new(|| config().expect("the bench cr
 
 /// The `Idenfy-Signature` of the webhook body under the signing (last) key.
 static SIGNATURE: LazyLock<String> =
-    LazyLock::new(|| webhook::sign(&signing_key(), IDENTIFICATION_WEBHOOK));
+    LazyLock::new(|| webhook::sign(&signing_key().expect("a key"), IDENTIFICATION_WEBHOOK));
 
 /// The three keys of a rotation; only the last one matches.
-static ROTATION: LazyLock<[WebhookKey; 3]> = LazyLock::new(rotation_keys);
+static ROTATION: LazyLock<[WebhookKey; 3]> =
+    LazyLock::new(|| rotation_keys().expect("the bench keys"));
 
 /// The last key of [`ROTATION`] (the one `SIGNATURE` was made with), alone.
 fn last_key() -> &'static [WebhookKey] {
@@ -121,7 +122,7 @@ mod webhook_body {
     /// `webhook::sign`: HMAC-SHA256 plus lowercase hex.
     #[divan::bench]
     fn sign(bencher: Bencher<'_, '_>) {
-        let key = signing_key();
+        let key = signing_key().expect("a key");
         bencher.bench(|| webhook::sign(&key, black_box(IDENTIFICATION_WEBHOOK)));
     }
 

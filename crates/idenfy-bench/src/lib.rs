@@ -17,7 +17,7 @@
 //! use the very same bytes. The crate is not published.
 
 use idenfy_proto::http::{Response, StatusCode};
-use idenfy_proto::webhook::WebhookKey;
+use idenfy_proto::webhook::{EmptyKeyError, WebhookKey};
 use idenfy_proto::{
     Config, Credentials, DocumentType, DummyStatus, Sex, TokenRequestBuilder, TokenType,
     ValidationError,
@@ -59,13 +59,23 @@ pub fn config() -> Result<Config, ValidationError> {
 }
 
 /// The keys of [`ROTATION_KEYS`], oldest first.
-pub fn rotation_keys() -> [WebhookKey; 3] {
-    ROTATION_KEYS.map(WebhookKey::from)
+///
+/// Errors: none for these non-empty constants; the `Result` is the one of [`WebhookKey::new`].
+pub fn rotation_keys() -> Result<[WebhookKey; 3], EmptyKeyError> {
+    let [a, b, c] = ROTATION_KEYS;
+    Ok([
+        WebhookKey::new(a)?,
+        WebhookKey::new(b)?,
+        WebhookKey::new(c)?,
+    ])
 }
 
 /// The key that signs [`IDENTIFICATION_WEBHOOK`]: the last of [`ROTATION_KEYS`].
-pub fn signing_key() -> WebhookKey {
-    WebhookKey::from(ROTATION_KEYS[2])
+///
+/// Errors: none for this non-empty constant.
+pub fn signing_key() -> Result<WebhookKey, EmptyKeyError> {
+    let [.., last] = ROTATION_KEYS;
+    WebhookKey::new(last)
 }
 
 /// A token request with only the required `clientId`.
@@ -166,8 +176,8 @@ mod tests {
     #[test]
     fn webhook_is_about_3_kb_and_verifies_on_the_last_key_only() {
         assert!((3_000..3_600).contains(&IDENTIFICATION_WEBHOOK.len()));
-        let signature = webhook::sign(&signing_key(), IDENTIFICATION_WEBHOOK);
-        let keys = rotation_keys();
+        let signature = webhook::sign(&signing_key().unwrap(), IDENTIFICATION_WEBHOOK);
+        let keys = rotation_keys().unwrap();
         assert_eq!(
             webhook::verify(IDENTIFICATION_WEBHOOK, Some(&signature), &keys[..2]),
             Err(SignatureError::Mismatch)
@@ -178,13 +188,13 @@ mod tests {
 
     #[test]
     fn webhook_parses_as_a_final_identification_with_and_without_header() {
-        let signature = webhook::sign(&signing_key(), IDENTIFICATION_WEBHOOK);
+        let signature = webhook::sign(&signing_key().unwrap(), IDENTIFICATION_WEBHOOK);
         for event_type in [Some(IDENTIFICATION_EVENT_TYPE), None] {
             let event = webhook::verify_and_parse(
                 IDENTIFICATION_WEBHOOK,
                 Some(&signature),
                 event_type,
-                &rotation_keys(),
+                &rotation_keys().unwrap(),
             )
             .unwrap();
             let WebhookEvent::Identification { result, .. } = &event else {

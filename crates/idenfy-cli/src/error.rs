@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use idenfy::webhook::SignatureError;
+use idenfy::webhook::{EmptyKeyError, SignatureError};
 use idenfy::{ApiError, DecodeError, TransportError, ValidationError};
 
 /// Exit code of a refusal by the other side: a signature that does not verify, a body that
@@ -35,6 +35,8 @@ pub(crate) enum CliError {
     /// The emulator could not be served: the address is in use, the runtime could not start…
     /// (exit 2: nothing was served).
     Emulator(String),
+    /// A webhook key that is empty (R8: it would verify signatures anyone can make); exit 2.
+    EmptyKey(EmptyKeyError),
     /// A webhook signature that does not verify: wrong, malformed, empty (exit 1). The library's
     /// message never contains a key or the expected signature.
     Signature(SignatureError),
@@ -98,6 +100,7 @@ impl CliError {
             | CliError::Demo { .. } => EXIT_REFUSED,
             CliError::Transport(_) | CliError::Runtime(_) => EXIT_TRANSPORT,
             CliError::Validation(_)
+            | CliError::EmptyKey(_)
             | CliError::Request(_)
             | CliError::Emulator(_)
             | CliError::Io { .. } => EXIT_USAGE,
@@ -108,6 +111,7 @@ impl CliError {
     pub(crate) fn kind(&self) -> &'static str {
         match self {
             CliError::Validation(_) => "validation",
+            CliError::EmptyKey(_) => "key",
             CliError::Request(_) => "request",
             CliError::Emulator(_) => "emulator",
             CliError::Signature(_) => "signature",
@@ -127,6 +131,7 @@ impl CliError {
             CliError::Decode(err) => err.path(),
             CliError::Demo { step, .. } => Some(step),
             CliError::Request(_)
+            | CliError::EmptyKey(_)
             | CliError::Emulator(_)
             | CliError::Signature(_)
             | CliError::Api(_)
@@ -142,6 +147,7 @@ impl CliError {
             CliError::Validation(err) => err.rule().to_string(),
             CliError::Request(message) | CliError::Emulator(message) => message.clone(),
             CliError::Signature(err) => err.to_string(),
+            CliError::EmptyKey(err) => err.to_string(),
             CliError::Decode(err) => decode_message(err),
             CliError::Api(err) => err.to_string(),
             CliError::Transport(err) => err.to_string(),
@@ -169,7 +175,10 @@ impl CliError {
             | CliError::Demo { .. } => {
                 format!("{}: {}", self.kind(), self.message())
             }
-            CliError::Request(_) | CliError::Emulator(_) | CliError::Io { .. } => self.message(),
+            CliError::Request(_)
+            | CliError::EmptyKey(_)
+            | CliError::Emulator(_)
+            | CliError::Io { .. } => self.message(),
         }
     }
 }
@@ -202,6 +211,12 @@ impl From<idenfy::Error> for CliError {
 impl From<ValidationError> for CliError {
     fn from(err: ValidationError) -> Self {
         CliError::Validation(err)
+    }
+}
+
+impl From<EmptyKeyError> for CliError {
+    fn from(err: EmptyKeyError) -> Self {
+        CliError::EmptyKey(err)
     }
 }
 

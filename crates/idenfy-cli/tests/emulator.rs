@@ -123,7 +123,7 @@ fn json_mode_prints_one_document_then_serves_until_interrupted() {
     webhook::verify(
         delivery["body"].as_str().unwrap().as_bytes(),
         delivery["headers"]["Idenfy-Signature"].as_str(),
-        &[webhook::WebhookKey::from("cli-signing-key")],
+        &[webhook::WebhookKey::new("cli-signing-key").unwrap()],
     )
     .unwrap();
 

@@ -182,6 +182,9 @@ pub enum EmulatorError {
     /// A setting of the builder was refused (credentials, webhook URL); names the field.
     #[error("invalid emulator setting: {0}")]
     Config(#[from] ValidationError),
+    /// The webhook signing key given to the builder is empty (R8).
+    #[error("invalid emulator setting: {0}")]
+    WebhookKey(#[from] idenfy_proto::webhook::EmptyKeyError),
     /// No verification has this `scanRef`.
     #[error("no verification with scanRef {0:?}")]
     UnknownScanRef(String),
@@ -350,7 +353,7 @@ pub struct EmulatorBuilder {
     api_key: Option<String>,
     api_secret: Option<String>,
     webhook_url: Option<String>,
-    webhook_key: Option<WebhookKey>,
+    webhook_key: Option<Vec<u8>>,
     requests_per_hour: Option<u32>,
     webhook_timeout: Duration,
     listen: SocketAddr,
@@ -414,8 +417,9 @@ impl EmulatorBuilder {
         self
     }
 
-    /// The key that signs webhooks; generated when not set.
-    pub fn webhook_key(mut self, key: impl Into<WebhookKey>) -> Self {
+    /// The key that signs webhooks; generated when not set. An empty key is refused when the
+    /// emulator starts ([`EmulatorError::WebhookKey`]).
+    pub fn webhook_key(mut self, key: impl Into<Vec<u8>>) -> Self {
         self.webhook_key = Some(key.into());
         self
     }
@@ -512,9 +516,10 @@ impl EmulatorBuilder {
             .api_key
             .unwrap_or_else(|| format!("emulator-{}", rng.alphanumeric(12)));
         let api_secret = self.api_secret.unwrap_or_else(|| rng.alphanumeric(32));
-        let webhook_key = self
-            .webhook_key
-            .unwrap_or_else(|| WebhookKey::from(rng.alphanumeric(32)));
+        let webhook_key = WebhookKey::new(
+            self.webhook_key
+                .unwrap_or_else(|| rng.alphanumeric(32).into_bytes()),
+        )?;
         let credentials = Credentials::new(api_key.as_str(), api_secret.as_str())?;
         let webhook_url = self.webhook_url.map(checked_webhook_url).transpose()?;
         let listener = TcpListener::bind(self.listen).await?;

@@ -218,9 +218,7 @@ fn a_hand_written_client_creates_a_token_and_verifies_the_webhook() {
     idenfy_proto::webhook::verify(
         &body,
         Some(signature),
-        &[idenfy_proto::webhook::WebhookKey::from(
-            "partner-signing-key",
-        )],
+        &[idenfy_proto::webhook::WebhookKey::new("partner-signing-key").unwrap()],
     )
     .unwrap();
     let result: Value = serde_json::from_slice(&body).unwrap();

@@ -75,7 +75,7 @@ async fn a_finished_verification_sends_one_signed_final_webhook_in_the_current_s
         webhook::verify(
             &delivery.body,
             Some(signature),
-            &[WebhookKey::from("other")]
+            &[WebhookKey::new("other").unwrap()]
         )
         .is_err()
     );

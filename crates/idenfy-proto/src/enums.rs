@@ -79,7 +79,17 @@ macro_rules! string_enum {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::de::required_string(deserializer).map(Self::from)
+                crate::decode::required_string(deserializer).map(Self::from)
+            }
+        }
+
+        /// A string is a value (`""` means none); a number or boolean is an unknown value in
+        /// its JSON spelling; an array or object does not fit (R7).
+        impl crate::decode::Lenient for $name {
+            fn decode<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<crate::decode::Outcome<Self>, D::Error> {
+                crate::decode::enum_value(deserializer)
             }
         }
     };
@@ -286,6 +296,16 @@ impl OverallStatus {
                 | OverallStatus::ExpiredDeleted
                 | OverallStatus::Deleted
                 | OverallStatus::Archived
+        )
+    }
+
+    /// Whether the status is terminal with no later result to come (R8): `EXPIRED`,
+    /// `EXPIRED-DELETED` and `DELETED`. A webhook carrying one is final whatever its `final`
+    /// flag says.
+    pub fn is_terminal(&self) -> bool {
+        matches!(
+            self,
+            OverallStatus::Expired | OverallStatus::ExpiredDeleted | OverallStatus::Deleted
         )
     }
 

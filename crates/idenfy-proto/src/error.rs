@@ -249,7 +249,7 @@ impl ApiError {
             Some(serde_json::Value::Object(mut map)) => {
                 error.identifier = map
                     .remove("identifier")
-                    .and_then(crate::de::value_to_string)
+                    .and_then(crate::decode::value_to_string)
                     .map(ErrorIdentifier::from);
                 error.message = match map.remove("message") {
                     None | Some(serde_json::Value::Null) => None,
@@ -258,8 +258,10 @@ impl ApiError {
                 };
                 error.documentation = map
                     .remove("documentation")
-                    .and_then(crate::de::value_to_string);
-                error.severity = map.remove("severity").and_then(crate::de::value_to_string);
+                    .and_then(crate::decode::value_to_string);
+                error.severity = map
+                    .remove("severity")
+                    .and_then(crate::decode::value_to_string);
                 if error.identifier.is_none() && error.message.is_none() {
                     error.raw_body = Some(body.to_vec());
                 }
@@ -400,14 +402,30 @@ pub enum DecodeErrorKind {
 
 /// A success response whose body could not be decoded, with the JSON path of the failure.
 ///
-/// String values quoted by the underlying parser are redacted from the message, since they may
-/// be personal data or tokens (R10).
+/// Decoding is lenient per field (R7), so this happens only for a body that is empty or not
+/// JSON, a top level that is not an object, or a missing required field. The message never
+/// quotes a received value (R10). When a required field is missing, the required fields that
+/// did decode are kept: a token answer without `scanRef` still yields its `authToken`
+/// ([`DecodeError::auth_token`]) and one without `authToken` its `scanRef`
+/// ([`DecodeError::scan_ref`]), since the token was created and paid for (R4).
+///
+/// ```
+/// use idenfy_proto::{Endpoint, Error, TokenRequest};
+/// let request = TokenRequest::builder("customer-42").build()?;
+/// let body = br#"{"authToken":{"unexpected":true},"scanRef":"9b11acb2-8c27-11e9-9758-309c231b1bac"}"#;
+/// let response = http::Response::builder().status(201).body(&body[..])?;
+/// let Err(Error::Decode(error)) = request.parse(response) else { panic!("expected an error") };
+/// assert_eq!(error.path(), Some("authToken"));
+/// assert_eq!(error.scan_ref().map(|s| s.as_str()), Some("9b11acb2-8c27-11e9-9758-309c231b1bac"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("could not decode the body{}: {message}", path_suffix(.path))]
 pub struct DecodeError {
     kind: DecodeErrorKind,
     path: Option<String>,
     message: String,
+    recovered: Option<Box<crate::decode::Recovered>>,
 }
 
 fn path_suffix(path: &Option<String>) -> String {
@@ -423,7 +441,33 @@ impl DecodeError {
             kind,
             path,
             message: redact_quoted_strings(message),
+            recovered: None,
         }
+    }
+
+    /// A missing required field, with the required fields that did decode.
+    pub(crate) fn missing(missing: &crate::decode::Missing) -> Self {
+        let mut error = Self::new(
+            DecodeErrorKind::Data,
+            Some(missing.first().to_owned()),
+            &missing.to_string(),
+        );
+        let recovered = &missing.recovered;
+        if recovered.scan_ref.is_some() || recovered.auth_token.is_some() {
+            error.recovered = Some(Box::new(recovered.clone()));
+        }
+        error
+    }
+
+    /// The `scanRef` the body carried, when another required field was missing.
+    pub fn scan_ref(&self) -> Option<&crate::ScanRef> {
+        self.recovered.as_ref()?.scan_ref.as_ref()
+    }
+
+    /// The `authToken` the body carried, when another required field was missing (R4: the
+    /// token exists and was paid for). Redacted in `Debug` like every token (R10).
+    pub fn auth_token(&self) -> Option<&crate::AuthToken> {
+        self.recovered.as_ref()?.auth_token.as_ref()
     }
 
     /// A failure of kind [`DecodeErrorKind::Other`], for layers above this crate that meet a

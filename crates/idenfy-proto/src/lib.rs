@@ -59,7 +59,7 @@
 //! ```
 //! use idenfy_proto::webhook::{self, WebhookKey};
 //!
-//! let key = WebhookKey::from("signing-key-from-the-dashboard");
+//! let key = WebhookKey::new("signing-key-from-the-dashboard")?;
 //! let body = br#"{"scanRef":"7c0e1f9a","clientId":42,"final":true,"status":{"overall":"APPROVED"}}"#;
 //! let signature = webhook::sign(&key, body); // what iDenfy sends in Idenfy-Signature
 //!
@@ -67,7 +67,7 @@
 //! let event = webhook::verify_and_parse(body, Some(&signature), None, &[key])?;
 //! assert!(event.is_final());
 //! assert_eq!(event.client_id(), Some("42"));
-//! # Ok::<(), idenfy_proto::webhook::WebhookError>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! [idenfy-rs]: https://github.com/idenfy-rs/idenfy-rs
@@ -77,7 +77,7 @@
 
 mod config;
 mod country;
-mod de;
+mod decode;
 mod endpoint;
 mod enums;
 mod error;

@@ -13,18 +13,18 @@ use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use http::header::CONTENT_TYPE;
 use http::{Request, Response};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::config::Config;
-use crate::de;
+use crate::decode::{self, Draft, Hooks, MapValue, Missing, Source, ValueSource, model};
 use crate::endpoint::{Endpoint, RetryClass, success_body};
 use crate::enums::{
     DocumentStatus, FaceStatus, FraudTag, MismatchTag, OverallStatus, SuspicionReason,
 };
 use crate::error::{DecodeError, DecodeErrorKind, Error, Rule, ValidationError};
 use crate::extra::ExtraFields;
-use crate::model::{IdentificationData, VerificationStatus};
+use crate::model::{IdentificationData, IdentificationDataDraft, VerificationStatus};
 use crate::secret::Personal;
 use crate::types::ScanRef;
 
@@ -124,7 +124,7 @@ scan_ref_request! {
     ///     br#"{"scanRef":"9b11acb2-8c27-11e9-9758-309c231b1bac"}"#
     /// );
     ///
-    /// let body = br#"{"status":"APPROVED","autoFace":"FACE_MATCH","manualFace":""}"#;
+    /// let body = br#"{"scanRef":"9b11acb2-8c27-11e9-9758-309c231b1bac","status":"APPROVED","autoFace":"FACE_MATCH","manualFace":""}"#;
     /// let response = http::Response::builder().status(200).body(&body[..])?;
     /// let status = request.parse(response)?;
     /// assert_eq!(status.status, Some(OverallStatus::Approved));
@@ -235,55 +235,126 @@ scan_ref_request! {
     }
 }
 
-/// The answer of `POST /api/v2/status` (reference §3.2).
-///
-/// Read leniently (R7): every field is optional; `""` in a status field means "no result yet"
-/// and reads as `None` (the manual results stay empty until a person reviewed the
-/// verification); unknown enum values are kept; `clientId` may be a number. The 2018
-/// documentation first called the overall status `overall`: that key is read when `status` is
-/// absent or `null`. A webhook-shaped body whose `status` is an object (`{"overall": …,
-/// "autoFace": …}`) is read too, its fields lifted to the top level.
-///
-/// Serializes with iDenfy's field names.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct StatusResponse {
-    /// `status`: the overall status of the verification.
-    #[serde(default, deserialize_with = "de::opt_enum")]
-    pub status: Option<OverallStatus>,
-    /// `autoDocument`: the automatic document result.
-    #[serde(default, deserialize_with = "de::opt_enum")]
-    pub auto_document: Option<DocumentStatus>,
-    /// `autoFace`: the automatic face result.
-    #[serde(default, deserialize_with = "de::opt_enum")]
-    pub auto_face: Option<FaceStatus>,
-    /// `manualDocument`: the reviewed document result; `None` until reviewed.
-    #[serde(default, deserialize_with = "de::opt_enum")]
-    pub manual_document: Option<DocumentStatus>,
-    /// `manualFace`: the reviewed face result; `None` until reviewed.
-    #[serde(default, deserialize_with = "de::opt_enum")]
-    pub manual_face: Option<FaceStatus>,
-    /// `fraudTags`.
-    #[serde(default, deserialize_with = "de::opt_list")]
-    pub fraud_tags: Option<Vec<FraudTag>>,
-    /// `mismatchTags`.
-    #[serde(default, deserialize_with = "de::opt_list")]
-    pub mismatch_tags: Option<Vec<MismatchTag>>,
-    /// `suspicionReasons`: the legacy (2019–2021) reasons, should an old account still send
-    /// them.
-    #[serde(default, deserialize_with = "de::opt_list")]
-    pub suspicion_reasons: Option<Vec<SuspicionReason>>,
-    /// `scanRef`: the verification.
-    #[serde(default, deserialize_with = "de::opt_string")]
-    pub scan_ref: Option<String>,
-    /// `clientId`: the partner's identifier of the person, as a string even when sent as a
-    /// number.
-    #[serde(default, deserialize_with = "de::opt_string")]
-    pub client_id: Option<String>,
-    /// Every other field of the answer, as received.
-    #[serde(flatten)]
-    pub extra: ExtraFields,
+model! {
+    /// The answer of `POST /api/v2/status` (reference §3.2).
+    ///
+    /// Read leniently, field by field (R7): only `scanRef` is required; a value that does not fit
+    /// its field is kept raw in `extra` (see [`StatusResponse::fallbacks`]); `""` in a status
+    /// field means "no result yet"
+    /// and reads as `None` (the manual results stay empty until a person reviewed the
+    /// verification); unknown enum values are kept; `clientId` may be a number. The 2018
+    /// documentation first called the overall status `overall`: that key is read when `status` is
+    /// absent or `null`. A webhook-shaped body whose `status` is an object (`{"overall": …,
+    /// "autoFace": …}`) is read too, its fields lifted to the top level.
+    ///
+    /// Serializes with iDenfy's field names.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct StatusResponse / StatusResponseDraft (nulls = true) {
+        /// `status`: the overall status of the verification.
+        opt status: OverallStatus = "status",
+        /// `autoDocument`: the automatic document result.
+        opt auto_document: DocumentStatus = "autoDocument",
+        /// `autoFace`: the automatic face result.
+        opt auto_face: FaceStatus = "autoFace",
+        /// `manualDocument`: the reviewed document result; `None` until reviewed.
+        opt manual_document: DocumentStatus = "manualDocument",
+        /// `manualFace`: the reviewed face result; `None` until reviewed.
+        opt manual_face: FaceStatus = "manualFace",
+        /// `fraudTags`.
+        opt fraud_tags: Vec<FraudTag> = "fraudTags",
+        /// `mismatchTags`.
+        opt mismatch_tags: Vec<MismatchTag> = "mismatchTags",
+        /// `suspicionReasons`: the legacy (2019–2021) reasons, should an old account still send
+        /// them.
+        opt suspicion_reasons: Vec<SuspicionReason> = "suspicionReasons",
+        /// `scanRef`: the verification.
+        must scan_ref: String = "scanRef",
+        /// `clientId`: the partner's identifier of the person, as a string even when sent as a
+        /// number.
+        opt client_id: String = "clientId",
+    }
+}
+
+impl Hooks for StatusResponseDraft {
+    /// `status` as a webhook-shaped object is set aside to be lifted; `overall` (the 2018 name)
+    /// is set aside as an alias of `status`.
+    fn hook<'de, S: Source<'de>>(&mut self, key: &str, source: &mut S) -> Result<bool, S::Error> {
+        match key {
+            STATUS_KEY => {
+                self.pending.retain(|(name, _)| *name != STATUS_KEY);
+                match source.field::<OverallStatus>()? {
+                    decode::Outcome::Raw(object @ Value::Object(_)) => {
+                        decode::store(
+                            &mut self.status,
+                            decode::Outcome::Absent,
+                            STATUS_KEY,
+                            &mut self.extra,
+                        );
+                        self.pending.push((STATUS_KEY, object));
+                    }
+                    outcome => {
+                        decode::store(&mut self.status, outcome, STATUS_KEY, &mut self.extra)
+                    }
+                }
+                Ok(true)
+            }
+            LEGACY_STATUS_KEY => {
+                self.pending.retain(|(name, _)| *name != LEGACY_STATUS_KEY);
+                self.extra.remove_unknown(LEGACY_STATUS_KEY);
+                self.pending.push((LEGACY_STATUS_KEY, source.raw()?));
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// Lifts a `status` object's fields where the top level has none, then reads `overall`
+    /// (top level first, then the lifted object's) as `status` when `status` has no value.
+    fn resolve(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        let mut overall = Vec::new();
+        for (key, value) in &pending {
+            if *key == LEGACY_STATUS_KEY {
+                overall.push(value);
+            }
+        }
+        for (key, value) in &pending {
+            if *key == STATUS_KEY
+                && let Value::Object(inner) = value
+            {
+                if let Some(inner_overall) = inner.get(LEGACY_STATUS_KEY) {
+                    overall.push(inner_overall);
+                }
+                let rest: Map<String, Value> = inner
+                    .iter()
+                    .filter(|(key, _)| *key != LEGACY_STATUS_KEY)
+                    .map(|(key, value)| (key.clone(), value.clone()))
+                    .collect();
+                decode::lift(self, &rest);
+            }
+        }
+        let mut unused = None;
+        for value in overall {
+            if self.status.is_none() && !self.extra.contains_key(STATUS_KEY) {
+                // The alias takes the field only if it fits; a value that does not is kept.
+                let mut probe = Self::default();
+                if probe.entry(STATUS_KEY, &mut ValueSource(value)).is_ok()
+                    && probe.status.is_some()
+                {
+                    self.status = probe.status;
+                    continue;
+                }
+            }
+            unused.get_or_insert(value);
+        }
+        if let Some(value) = unused
+            && !self.extra.contains_key(LEGACY_STATUS_KEY)
+        {
+            self.extra
+                .insert_unknown(LEGACY_STATUS_KEY.to_owned(), value.clone());
+        }
+    }
 }
 
 impl StatusResponse {
@@ -341,29 +412,134 @@ impl StatusResponse {
 /// (placeholders such as `YYYY-MM-DD` occur), unknown fields land in `data.extra`. A body that
 /// nests the data in a `data` object, as webhooks do, is read too (fields at the top level win).
 /// Personal data is redacted in `Debug` (R10). Serializes flat, with iDenfy's field names.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataResponse {
-    /// `scanRef`: the verification.
-    #[serde(default, deserialize_with = "de::opt_string")]
+    /// `scanRef`: the verification (required in every answer, R7).
     pub scan_ref: Option<String>,
     /// `clientId`: the partner's identifier of the person, as a string even when sent as a
     /// number (the 2021 documentation types it as an integer).
-    #[serde(default, deserialize_with = "de::opt_string")]
     pub client_id: Option<String>,
-    /// Everything read from the document.
-    #[serde(flatten)]
+    /// Everything read from the document; fields outside the model, and values of `scanRef` or
+    /// `clientId` that did not fit, are in `data.extra`.
     pub data: IdentificationData,
+}
+
+impl DataResponse {
+    /// The JSON paths of the values that did not fit their field and were kept raw instead
+    /// (R7); names only, never values.
+    pub fn fallbacks(&self) -> Vec<String> {
+        self.data.fallbacks()
+    }
+}
+
+/// The decoding state of [`DataResponse`].
+#[derive(Default)]
+pub(crate) struct DataResponseDraft {
+    scan_ref: Option<String>,
+    client_id: Option<String>,
+    data: IdentificationDataDraft,
+    nested: Option<Value>,
+}
+
+impl Draft for DataResponseDraft {
+    type Output = DataResponse;
+
+    fn entry<'de, S: Source<'de>>(&mut self, key: &str, source: &mut S) -> Result<bool, S::Error> {
+        match key {
+            SCAN_REF_KEY => {
+                let outcome = source.field()?;
+                decode::store(
+                    &mut self.scan_ref,
+                    outcome,
+                    SCAN_REF_KEY,
+                    &mut self.data.extra,
+                );
+            }
+            CLIENT_ID_KEY => {
+                let outcome = source.field()?;
+                decode::store(
+                    &mut self.client_id,
+                    outcome,
+                    CLIENT_ID_KEY,
+                    &mut self.data.extra,
+                );
+            }
+            _ => return self.data.entry(key, source),
+        }
+        Ok(true)
+    }
+
+    fn has(&self, key: &str) -> bool {
+        match key {
+            SCAN_REF_KEY => self.scan_ref.is_some() || self.data.extra.contains_key(key),
+            CLIENT_ID_KEY => self.client_id.is_some() || self.data.extra.contains_key(key),
+            _ => self.data.has(key),
+        }
+    }
+
+    fn extra_mut(&mut self) -> &mut ExtraFields {
+        &mut self.data.extra
+    }
+
+    /// A `data` object, as webhooks nest it, is set aside to be lifted.
+    fn hook<'de, S: Source<'de>>(&mut self, key: &str, source: &mut S) -> Result<bool, S::Error> {
+        if key != DATA_KEY {
+            return Ok(false);
+        }
+        let value = source.raw()?;
+        self.data.extra.remove_unknown(DATA_KEY);
+        if value.is_object() {
+            self.nested = Some(value);
+        } else {
+            self.nested = None;
+            self.data.extra.insert_unknown(DATA_KEY.to_owned(), value);
+        }
+        Ok(true)
+    }
+
+    fn finish(mut self) -> Result<DataResponse, Missing> {
+        if let Some(Value::Object(nested)) = self.nested.take() {
+            decode::lift(&mut self, &nested);
+        }
+        let Some(scan_ref) = self.scan_ref.filter(|scan_ref| !scan_ref.is_empty()) else {
+            return Err(Missing::field(SCAN_REF_KEY));
+        };
+        Ok(DataResponse {
+            scan_ref: Some(scan_ref),
+            client_id: self.client_id,
+            data: self.data.finish()?,
+        })
+    }
+}
+
+impl Serialize for DataResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry(SCAN_REF_KEY, &self.scan_ref)?;
+        map.serialize_entry(CLIENT_ID_KEY, &self.client_id)?;
+        self.data.serialize_entries(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DataResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        decode::deserialize_top::<DataResponseDraft, D>(deserializer)
+    }
 }
 
 /// The answer of `POST /api/v2/files`: step name (`FRONT`, `BACK`, `FACE`, `FRONT_VIDEO`, …,
 /// or an additional step such as `UTILITY_BILL`) → URL, or `None` where iDenfy sent `null`.
 ///
 /// The response shape is not documented (reference §3.4); it is read as the webhook's
-/// `fileUrls` map, and a body of the form `{"fileUrls": {…}, …}` is unwrapped. Unknown keys are
-/// kept; a value that is not a string is kept in its JSON spelling. The URLs are pre-signed and
-/// expire after about an hour.
+/// `fileUrls` map, and a body of the form `{"fileUrls": {…}, …}` is unwrapped. `scanRef` and
+/// `clientId` are never steps: they are read into [`FileUrls::scan_ref`] and
+/// [`FileUrls::client_id`]. A number or boolean is kept in its JSON spelling; a step whose value
+/// is an array or an object is no URL and is kept in [`FileUrls::extra`]. The URLs are
+/// pre-signed and expire after about an hour. `scanRef` is not required here, since no
+/// documented shape of this answer is known (R7 names it for the other `scanRef` endpoints).
 ///
 /// File URLs are personal data: `Debug` shows the keys and whether each has a URL, never the
 /// URL (R10).
@@ -378,16 +554,23 @@ pub struct DataResponse {
 /// assert!(files.contains_key("BACK"));
 /// assert_eq!(files.get("SELFIE_3D"), Some("https://files.example/s"));
 /// assert!(!format!("{files:?}").contains("files.example"));
+///
+/// let files: FileUrls = serde_json::from_str(r#"{"scanRef":"s-1","clientId":42,"FACE":"https://f"}"#)?;
+/// assert_eq!((files.len(), files.scan_ref(), files.client_id()), (1, Some("s-1"), Some("42")));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
-pub struct FileUrls(BTreeMap<String, Option<Personal<String>>>);
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FileUrls {
+    urls: BTreeMap<String, Option<Personal<String>>>,
+    scan_ref: Option<String>,
+    client_id: Option<String>,
+    extra: ExtraFields,
+}
 
 impl FileUrls {
     /// The URL of `step`; `None` when the step is absent or its value was `null`.
     pub fn get(&self, step: &str) -> Option<&str> {
-        self.0
+        self.urls
             .get(step)
             .and_then(|url| url.as_ref())
             .map(|url| url.as_str())
@@ -395,29 +578,51 @@ impl FileUrls {
 
     /// Whether the answer named `step`, with a URL or with `null`.
     pub fn contains_key(&self, step: &str) -> bool {
-        self.0.contains_key(step)
+        self.urls.contains_key(step)
     }
 
     /// Every step and its URL (`None` for `null`), in key order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
-        self.0
+        self.urls
             .iter()
             .map(|(step, url)| (step.as_str(), url.as_ref().map(|url| url.expose().as_str())))
     }
 
     /// The number of steps named, `null` ones included.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.urls.len()
     }
 
     /// Whether no step was named.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.urls.is_empty()
     }
 
     /// The map itself.
     pub fn into_inner(self) -> BTreeMap<String, Option<Personal<String>>> {
-        self.0
+        self.urls
+    }
+
+    /// The `scanRef` the answer names, if any (never counted as a step).
+    pub fn scan_ref(&self) -> Option<&str> {
+        self.scan_ref.as_deref()
+    }
+
+    /// The `clientId` the answer names, if any (never counted as a step).
+    pub fn client_id(&self) -> Option<&str> {
+        self.client_id.as_deref()
+    }
+
+    /// What is neither a step with a URL nor `scanRef`/`clientId`: a step whose value is an
+    /// array or object, the other fields of a wrapped answer, and values of `scanRef` or
+    /// `clientId` that did not fit (R7).
+    pub fn extra(&self) -> &ExtraFields {
+        &self.extra
+    }
+
+    /// The JSON paths of the values that did not fit their field (R7); names only.
+    pub fn fallbacks(&self) -> Vec<String> {
+        self.extra.fallbacks().map(str::to_owned).collect()
     }
 
     /// `FRONT`: the front of the document.
@@ -451,14 +656,110 @@ impl FileUrls {
     }
 }
 
+impl Serialize for FileUrls {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(scan_ref) = &self.scan_ref {
+            map.serialize_entry(SCAN_REF_KEY, scan_ref)?;
+        }
+        if let Some(client_id) = &self.client_id {
+            map.serialize_entry(CLIENT_ID_KEY, client_id)?;
+        }
+        for (step, url) in &self.urls {
+            map.serialize_entry(step, url)?;
+        }
+        for (key, value) in self.extra.iter() {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
 impl<'de> Deserialize<'de> for FileUrls {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let map = BTreeMap::<String, Value>::deserialize(deserializer)?;
-        Ok(Self(
-            map.into_iter()
-                .map(|(step, url)| (step, de::value_to_string(url).map(Personal::new)))
-                .collect(),
-        ))
+        decode::deserialize_top::<FileUrlsDraft, D>(deserializer)
+    }
+}
+
+/// The decoding state of [`FileUrls`].
+#[derive(Default)]
+pub(crate) struct FileUrlsDraft {
+    scan_ref: Option<String>,
+    client_id: Option<String>,
+    /// The `fileUrls` wrapper: `Some(None)` when it was `null`.
+    wrapper: Option<Option<Map<String, Value>>>,
+    extra: ExtraFields,
+}
+
+impl Draft for FileUrlsDraft {
+    type Output = FileUrls;
+
+    fn entry<'de, S: Source<'de>>(&mut self, key: &str, source: &mut S) -> Result<bool, S::Error> {
+        match key {
+            SCAN_REF_KEY => {
+                let outcome = source.field()?;
+                decode::store(&mut self.scan_ref, outcome, SCAN_REF_KEY, &mut self.extra);
+            }
+            CLIENT_ID_KEY => {
+                let outcome = source.field()?;
+                decode::store(&mut self.client_id, outcome, CLIENT_ID_KEY, &mut self.extra);
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn has(&self, key: &str) -> bool {
+        match key {
+            SCAN_REF_KEY => self.scan_ref.is_some() || self.extra.contains_key(key),
+            CLIENT_ID_KEY => self.client_id.is_some() || self.extra.contains_key(key),
+            _ => self.extra.contains_key(key),
+        }
+    }
+
+    fn extra_mut(&mut self) -> &mut ExtraFields {
+        &mut self.extra
+    }
+
+    fn hook<'de, S: Source<'de>>(&mut self, key: &str, source: &mut S) -> Result<bool, S::Error> {
+        if key != FILE_URLS_KEY {
+            return Ok(false);
+        }
+        self.extra.clear_fallback(FILE_URLS_KEY);
+        match source.raw()? {
+            Value::Object(map) => self.wrapper = Some(Some(map)),
+            Value::Null => self.wrapper = Some(None),
+            other => {
+                self.wrapper = None;
+                self.extra.set_fallback(FILE_URLS_KEY, other);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Without a `fileUrls` wrapper, the top-level keys are the steps; with one, its keys are,
+    /// and the top level's other keys stay in `extra`. A step whose value is an array or an
+    /// object is no URL: it stays in `extra`.
+    fn finish(mut self) -> Result<FileUrls, Missing> {
+        let steps = match self.wrapper.take() {
+            Some(wrapped) => wrapped.unwrap_or_default(),
+            None => self.extra.take_unknown(),
+        };
+        let mut urls = BTreeMap::new();
+        for (step, value) in steps {
+            if <Option<Personal<String>> as MapValue>::accepts(&value) {
+                urls.insert(step, MapValue::from_value(value));
+            } else {
+                self.extra.insert_unknown(step, value);
+            }
+        }
+        Ok(FileUrls {
+            urls,
+            scan_ref: self.scan_ref,
+            client_id: self.client_id,
+            extra: self.extra,
+        })
     }
 }
 
@@ -511,68 +812,24 @@ const STATUS_KEY: &str = "status";
 const LEGACY_STATUS_KEY: &str = "overall";
 /// The key of the data object in webhooks.
 const DATA_KEY: &str = "data";
+/// The key of the verification's identifier.
+const SCAN_REF_KEY: &str = "scanRef";
+/// The key of the partner's identifier of the person.
+const CLIENT_ID_KEY: &str = "clientId";
 
 fn parse_status(response: Response<&[u8]>) -> Result<StatusResponse, Error> {
     let body = success_body(&response)?;
-    let value: Value = de::from_slice(body)?;
-    Ok(de::from_value(normalize_status(value))?)
-}
-
-/// Lifts a webhook-shaped `status` object to the top level, then reads `overall` as `status`
-/// when `status` is absent or `null`.
-fn normalize_status(value: Value) -> Value {
-    let Value::Object(mut map) = value else {
-        return value;
-    };
-    if matches!(map.get(STATUS_KEY), Some(Value::Object(_)))
-        && let Some(Value::Object(inner)) = map.remove(STATUS_KEY)
-    {
-        lift(&mut map, inner);
-    }
-    if map.get(STATUS_KEY).is_none_or(Value::is_null)
-        && let Some(overall) = map.remove(LEGACY_STATUS_KEY)
-    {
-        map.insert(STATUS_KEY.to_owned(), overall);
-    }
-    Value::Object(map)
-}
-
-/// Inserts the fields of `inner` into `map`, keeping the fields `map` already has.
-fn lift(map: &mut Map<String, Value>, inner: Map<String, Value>) {
-    for (key, value) in inner {
-        map.entry(key).or_insert(value);
-    }
+    Ok(decode::from_slice::<StatusResponseDraft>(body)?)
 }
 
 fn parse_data(response: Response<&[u8]>) -> Result<DataResponse, Error> {
     let body = success_body(&response)?;
-    let value: Value = de::from_slice(body)?;
-    let value = match value {
-        Value::Object(mut map) => {
-            if matches!(map.get(DATA_KEY), Some(Value::Object(_)))
-                && let Some(Value::Object(inner)) = map.remove(DATA_KEY)
-            {
-                lift(&mut map, inner);
-            }
-            Value::Object(map)
-        }
-        other => other,
-    };
-    Ok(de::from_value(value)?)
+    Ok(decode::from_slice::<DataResponseDraft>(body)?)
 }
 
 fn parse_files(response: Response<&[u8]>) -> Result<FileUrls, Error> {
     let body = success_body(&response)?;
-    let value: Value = de::from_slice(body)?;
-    let value = match value {
-        Value::Object(mut map) => match map.remove(FILE_URLS_KEY) {
-            Some(Value::Null) => Value::Object(Map::new()),
-            Some(inner) => inner,
-            None => Value::Object(map),
-        },
-        other => other,
-    };
-    Ok(de::from_value(value)?)
+    Ok(decode::from_slice::<FileUrlsDraft>(body)?)
 }
 
 fn parse_delete(response: Response<&[u8]>) -> Result<(), Error> {

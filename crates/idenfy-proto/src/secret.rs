@@ -71,7 +71,7 @@ impl Serialize for AuthToken {
 
 impl<'de> Deserialize<'de> for AuthToken {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = crate::de::required_string(deserializer)?;
+        let value = crate::decode::required_string(deserializer)?;
         if value.is_empty() {
             return Err(serde::de::Error::custom("must not be empty"));
         }

@@ -4,11 +4,11 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use http::{Request, Response};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::config::Config;
-use crate::de;
+use crate::decode::{self, Hooks, model};
 use crate::endpoint::{Endpoint, RetryClass, success_body};
 use crate::enums::{DocumentType, DummyStatus, Sex, TokenType};
 use crate::error::{Error, Rule, ValidationError};
@@ -326,7 +326,7 @@ impl Endpoint for TokenRequest {
 
     fn parse(&self, response: Response<&[u8]>) -> Result<TokenResponse, Error> {
         let body = success_body(&response)?;
-        Ok(de::from_slice(body)?)
+        Ok(decode::from_slice::<TokenResponseDraft>(body)?)
     }
 }
 
@@ -697,115 +697,91 @@ fn known(
     }
 }
 
-/// The answer to a token request (R4): the `authToken` and `scanRef` of the new session and
-/// the echo of the request with the server's defaults filled in.
-///
-/// Only `authToken` and `scanRef` are required; every echoed field is optional and read
-/// leniently (`clientId` may be a number; integers may be floats or strings; `null` is
-/// accepted everywhere). Fields this version does not model are kept in
-/// [`TokenResponse::extra`]. `Debug` redacts the token and personal data (R10); `Serialize`
-/// writes every field back with iDenfy's names (the token included: serializing is asking for
-/// it).
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct TokenResponse {
-    /// The token that starts the person's session (redirect URL, iframe or SDK).
-    pub auth_token: AuthToken,
-    /// The identifier of the verification, used by every later call.
-    pub scan_ref: ScanRef,
-    /// The partner's identifier of the person, as a string even when sent as a number.
-    #[serde(default, deserialize_with = "de::opt_string")]
-    pub client_id: Option<String>,
-    /// An informational message such as "Token created successfully".
-    #[serde(default, deserialize_with = "de::opt_string")]
-    pub message: Option<String>,
-    /// The legacy alias of `clientId`.
-    #[serde(default, deserialize_with = "de::opt_string")]
-    pub person_scan_ref: Option<String>,
-    /// A direct URL of the hosted flow, in newer responses. It carries the `authToken`, so
-    /// `Debug` redacts it like the token itself (R10).
-    #[serde(default, deserialize_with = "de::opt_personal")]
-    pub redirect_url: Option<Personal<String>>,
-    /// The 8-digit code for iDenfy's mobile app, when `generateDigitString` was set.
-    #[serde(default, deserialize_with = "de::opt_personal")]
-    pub digit_string: Option<Personal<String>>,
-    /// `firstName` as stored (upper-cased by iDenfy).
-    #[serde(default, deserialize_with = "de::opt_personal")]
-    pub first_name: Option<Personal<String>>,
-    /// `lastName` as stored (upper-cased by iDenfy).
-    #[serde(default, deserialize_with = "de::opt_personal")]
-    pub last_name: Option<Personal<String>>,
-    /// `successUrl`.
-    #[serde(default, deserialize_with = "de::opt_string")]
-    pub success_url: Option<String>,
-    /// `errorUrl`.
-    #[serde(default, deserialize_with = "de::opt_string")]
-    pub error_url: Option<String>,
-    /// `unverifiedUrl`.
-    #[serde(default, deserialize_with = "de::opt_string")]
-    pub unverified_url: Option<String>,
-    /// `callbackUrl`.
-    #[serde(default, deserialize_with = "de::opt_string")]
-    pub callback_url: Option<String>,
-    /// `locale`.
-    #[serde(default, deserialize_with = "de::opt_string")]
-    pub locale: Option<String>,
-    /// `showInstructions`.
-    #[serde(default, deserialize_with = "de::opt_bool")]
-    pub show_instructions: Option<bool>,
-    /// `country`, as echoed (iDenfy echoes the case it was given).
-    #[serde(default, deserialize_with = "de::opt_string")]
-    pub country: Option<String>,
-    /// `expiryTime`, in seconds.
-    #[serde(default, deserialize_with = "de::opt_i64")]
-    pub expiry_time: Option<i64>,
-    /// `sessionLength`, in seconds.
-    #[serde(default, deserialize_with = "de::opt_i64")]
-    pub session_length: Option<i64>,
-    /// `documents`.
-    #[serde(default, deserialize_with = "de::opt_list")]
-    pub documents: Option<Vec<DocumentType>>,
-    /// `dateOfBirth`, as a string (placeholders such as `YYYY-MM-DD` occur; see [`Date::parse`]).
-    #[serde(default, deserialize_with = "de::opt_personal")]
-    pub date_of_birth: Option<Personal<String>>,
-    /// `dateOfExpiry`, as a string.
-    #[serde(default, deserialize_with = "de::opt_personal")]
-    pub date_of_expiry: Option<Personal<String>>,
-    /// `dateOfIssue`, as a string.
-    #[serde(default, deserialize_with = "de::opt_personal")]
-    pub date_of_issue: Option<Personal<String>>,
-    /// `nationality`.
-    #[serde(default, deserialize_with = "de::opt_personal")]
-    pub nationality: Option<Personal<String>>,
-    /// `personalNumber`.
-    #[serde(default, deserialize_with = "de::opt_personal")]
-    pub personal_number: Option<Personal<String>>,
-    /// `documentNumber`.
-    #[serde(default, deserialize_with = "de::opt_personal")]
-    pub document_number: Option<Personal<String>>,
-    /// `sex`.
-    #[serde(default)]
-    pub sex: Option<Sex>,
-    /// `address`.
-    #[serde(default, deserialize_with = "de::opt_personal")]
-    pub address: Option<Personal<String>>,
-    /// `tokenType`.
-    #[serde(default)]
-    pub token_type: Option<TokenType>,
-    /// `videoCallQuestions`.
-    #[serde(default, deserialize_with = "de::opt_list")]
-    pub video_call_questions: Option<Vec<String>>,
-    /// `externalRef`.
-    #[serde(default, deserialize_with = "de::opt_string")]
-    pub external_ref: Option<String>,
-    /// `utilityBill`.
-    #[serde(default, deserialize_with = "de::opt_bool")]
-    pub utility_bill: Option<bool>,
-    /// `questionnaire`.
-    #[serde(default, deserialize_with = "de::opt_string")]
-    pub questionnaire: Option<String>,
-    /// Every other field of the response, as received.
-    #[serde(flatten)]
-    pub extra: ExtraFields,
+model! {
+    /// The answer to a token request (R4): the `authToken` and `scanRef` of the new session and
+    /// the echo of the request with the server's defaults filled in.
+    ///
+    /// Only `authToken` and `scanRef` are required; every echoed field is optional and read
+    /// leniently, field by field (R4, R7): `clientId` may be a number, integers may be floats or
+    /// strings, `null` is accepted everywhere, and an echoed value that does not fit its field
+    /// (`"showInstructions": "yes"`) leaves that field `None` and is kept raw in
+    /// [`TokenResponse::extra`] — so a `2xx` answer that carries `authToken` and `scanRef` always
+    /// yields them: the token exists and was paid for. Should one of the two be missing, the
+    /// [`DecodeError`](crate::DecodeError) names it and carries the other
+    /// ([`DecodeError::scan_ref`](crate::DecodeError::scan_ref),
+    /// [`DecodeError::auth_token`](crate::DecodeError::auth_token)). Fields this version does not
+    /// model are kept in [`TokenResponse::extra`] too. `Debug` redacts the token and personal data (R10); `Serialize`
+    /// writes every field back with iDenfy's names (the token included: serializing is asking for
+    /// it).
+    #[derive(Debug, Clone)]
+    #[non_exhaustive]
+    pub struct TokenResponse / TokenResponseDraft (nulls = true) {
+        /// The token that starts the person's session (redirect URL, iframe or SDK).
+        req auth_token: AuthToken = "authToken",
+        /// The identifier of the verification, used by every later call.
+        req scan_ref: ScanRef = "scanRef",
+        /// The partner's identifier of the person, as a string even when sent as a number.
+        opt client_id: String = "clientId",
+        /// An informational message such as "Token created successfully".
+        opt message: String = "message",
+        /// The legacy alias of `clientId`.
+        opt person_scan_ref: String = "personScanRef",
+        /// A direct URL of the hosted flow, in newer responses. It carries the `authToken`, so
+        /// `Debug` redacts it like the token itself (R10).
+        opt redirect_url: Personal<String> = "redirectUrl",
+        /// The 8-digit code for iDenfy's mobile app, when `generateDigitString` was set.
+        opt digit_string: Personal<String> = "digitString",
+        /// `firstName` as stored (upper-cased by iDenfy).
+        opt first_name: Personal<String> = "firstName",
+        /// `lastName` as stored (upper-cased by iDenfy).
+        opt last_name: Personal<String> = "lastName",
+        /// `successUrl`.
+        opt success_url: String = "successUrl",
+        /// `errorUrl`.
+        opt error_url: String = "errorUrl",
+        /// `unverifiedUrl`.
+        opt unverified_url: String = "unverifiedUrl",
+        /// `callbackUrl`.
+        opt callback_url: String = "callbackUrl",
+        /// `locale`.
+        opt locale: String = "locale",
+        /// `showInstructions`.
+        opt show_instructions: bool = "showInstructions",
+        /// `country`, as echoed (iDenfy echoes the case it was given).
+        opt country: String = "country",
+        /// `expiryTime`, in seconds.
+        opt expiry_time: i64 = "expiryTime",
+        /// `sessionLength`, in seconds.
+        opt session_length: i64 = "sessionLength",
+        /// `documents`.
+        opt documents: Vec<DocumentType> = "documents",
+        /// `dateOfBirth`, as a string (placeholders such as `YYYY-MM-DD` occur; see [`Date::parse`]).
+        opt date_of_birth: Personal<String> = "dateOfBirth",
+        /// `dateOfExpiry`, as a string.
+        opt date_of_expiry: Personal<String> = "dateOfExpiry",
+        /// `dateOfIssue`, as a string.
+        opt date_of_issue: Personal<String> = "dateOfIssue",
+        /// `nationality`.
+        opt nationality: Personal<String> = "nationality",
+        /// `personalNumber`.
+        opt personal_number: Personal<String> = "personalNumber",
+        /// `documentNumber`.
+        opt document_number: Personal<String> = "documentNumber",
+        /// `sex`.
+        opt sex: Sex = "sex",
+        /// `address`.
+        opt address: Personal<String> = "address",
+        /// `tokenType`.
+        opt token_type: TokenType = "tokenType",
+        /// `videoCallQuestions`.
+        opt video_call_questions: Vec<String> = "videoCallQuestions",
+        /// `externalRef`.
+        opt external_ref: String = "externalRef",
+        /// `utilityBill`.
+        opt utility_bill: bool = "utilityBill",
+        /// `questionnaire`.
+        opt questionnaire: String = "questionnaire",
+    }
 }
+
+impl Hooks for TokenResponseDraft {}

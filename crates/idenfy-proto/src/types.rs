@@ -198,9 +198,16 @@ checked_string!(
     ScanRef, field = "scanRef", check = check_scan_ref, debug = visible
 );
 
+impl ScanRef {
+    /// A `scanRef` read from the API: any non-empty string (R4), unchecked otherwise.
+    pub(crate) fn from_response(value: String) -> Self {
+        Self(value)
+    }
+}
+
 impl<'de> Deserialize<'de> for ScanRef {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = crate::de::required_string(deserializer)?;
+        let value = crate::decode::required_string(deserializer)?;
         if value.is_empty() {
             return Err(serde::de::Error::custom("must not be empty"));
         }

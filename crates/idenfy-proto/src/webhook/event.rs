@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 use super::payload::{DocumentExpiration, IdentificationResult, VideoCallResult};
 use crate::enums::EventType;
@@ -94,13 +95,21 @@ impl WebhookEvent {
 
     /// Whether this is a result a partner may act on (R8).
     ///
-    /// An identification result is final when `final` is `true`, or, for legacy payloads without
-    /// `final`, when a person has reviewed it ([`IdentificationResult::is_final`]). A
-    /// document-expiration notice and a video-call outcome are final by nature; an unknown event
-    /// is never reported final.
+    /// An identification result is final when its overall status is terminal (`EXPIRED`,
+    /// `EXPIRED-DELETED`, `DELETED`), when `final` is `true`, or, for legacy payloads without
+    /// `final`, when a person has reviewed it ([`IdentificationResult::is_final`]); the
+    /// `IDENTIFICATION_EXPIRED` and `IDENTIFICATION_CANCELLED` events are final too, since no
+    /// later result follows them. A document-expiration notice and a video-call outcome are
+    /// final by nature; an unknown event is never reported final.
     pub fn is_final(&self) -> bool {
         match self {
-            WebhookEvent::Identification { result, .. } => result.is_final(),
+            WebhookEvent::Identification { result, event_type } => {
+                result.is_final()
+                    || matches!(
+                        event_type,
+                        Some(EventType::IdentificationExpired | EventType::IdentificationCancelled)
+                    )
+            }
             WebhookEvent::DocumentExpiration { .. } | WebhookEvent::VideoCall { .. } => true,
             WebhookEvent::Unknown { .. } => false,
         }
@@ -128,20 +137,33 @@ impl WebhookEvent {
     }
 
     /// The key to recognise a repeated delivery by (R8: iDenfy may deliver the same event more
-    /// than once): `scanRef`, the event and the [`is_final`](Self::is_final) flag. `None` when
-    /// the event has no `scanRef`.
+    /// than once): `scanRef`, the event, the [`is_final`](Self::is_final) flag and a fingerprint
+    /// of the result. `None` when the event has no `scanRef`.
     ///
     /// The event is the `Idenfy-Event-Type` header, or, without one, `IDENTIFICATION`,
     /// `DOCUMENT_EXPIRATION`, `VIDEO_CALL_FINISHED` or `UNKNOWN` by the kind of body. For a
     /// document-expiration notice the threshold is appended (`DOCUMENT_EXPIRATION/DOCUMENT_EXPIRED`),
     /// since one document brings one notice per threshold.
     ///
+    /// The fingerprint (16 hex digits of a SHA-256) covers what makes one result differ from
+    /// another of the same verification and event: for an identification the whole `status`
+    /// object and `finishTime` (a resubmission is a new decision), for a document expiration the
+    /// threshold and date, for a video call its date and outcome, for an unknown event the whole
+    /// body. It leaves out what may change between two deliveries of the same result, such as
+    /// the pre-signed file URLs. So repeats of one delivery share the key, and two different
+    /// results never do.
+    ///
     /// ```
     /// use idenfy_proto::webhook;
     /// let body = br#"{"scanRef":"7c0e1f9a","final":true,"status":{"overall":"APPROVED"}}"#;
     /// let event = webhook::parse(body, Some("IDENTIFICATION_MANUAL_FINISHED"))?;
     /// let key = event.dedup_key().unwrap();
-    /// assert_eq!(key.to_string(), "7c0e1f9a:IDENTIFICATION_MANUAL_FINISHED:true");
+    /// assert!(key.to_string().starts_with("7c0e1f9a:IDENTIFICATION_MANUAL_FINISHED:true:"));
+    /// let again = webhook::parse(body, Some("IDENTIFICATION_MANUAL_FINISHED"))?;
+    /// assert_eq!(again.dedup_key(), Some(key.clone()));
+    /// let resubmitted = br#"{"scanRef":"7c0e1f9a","final":true,"status":{"overall":"DENIED"}}"#;
+    /// let other = webhook::parse(resubmitted, Some("IDENTIFICATION_MANUAL_FINISHED"))?;
+    /// assert_ne!(other.dedup_key(), Some(key));
     /// # Ok::<(), idenfy_proto::DecodeError>(())
     /// ```
     pub fn dedup_key(&self) -> Option<DedupKey> {
@@ -153,7 +175,35 @@ impl WebhookEvent {
             event.push('/');
             event.push_str(threshold.as_str());
         }
-        Some(DedupKey::new(scan_ref, event, self.is_final()))
+        Some(DedupKey {
+            scan_ref: scan_ref.to_owned(),
+            event,
+            final_flag: self.is_final(),
+            fingerprint: self.fingerprint(),
+        })
+    }
+
+    /// The fingerprint of [`dedup_key`](Self::dedup_key).
+    fn fingerprint(&self) -> String {
+        let mut hasher = Sha256::new();
+        let mut feed = |value: &dyn erased::Feed| value.feed(&mut hasher);
+        match self {
+            WebhookEvent::Identification { result, .. } => {
+                feed(&result.status);
+                feed(&result.finish_time);
+            }
+            WebhookEvent::DocumentExpiration { expiration, .. } => {
+                feed(&expiration.expiration_threshold);
+                feed(&expiration.document_expiration);
+            }
+            WebhookEvent::VideoCall { call, .. } => {
+                feed(&call.date);
+                feed(&call.status);
+            }
+            WebhookEvent::Unknown { body, .. } => feed(body),
+        }
+        let digest = hasher.finalize();
+        super::signature::hex_encode(digest.get(..8).unwrap_or_default())
     }
 }
 
@@ -212,9 +262,10 @@ impl Serialize for WebhookEvent {
     }
 }
 
-/// What identifies one webhook delivery, for recognising repeats (R8): `scanRef`, event and
-/// the final flag. `Display` writes `{scanRef}:{event}:{final}`, e.g.
-/// `7c0e1f9a:IDENTIFICATION_AUTO_FINISHED:false`.
+/// What identifies one webhook delivery, for recognising repeats (R8): `scanRef`, event, the
+/// final flag and a fingerprint of the result. `Display` writes
+/// `{scanRef}:{event}:{final}:{fingerprint}`, e.g.
+/// `7c0e1f9a:IDENTIFICATION_AUTO_FINISHED:false:3f1c9a0b7e2d4c55`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub struct DedupKey {
@@ -225,21 +276,55 @@ pub struct DedupKey {
     pub event: String,
     /// Whether the delivery was final ([`WebhookEvent::is_final`]).
     pub final_flag: bool,
+    /// 16 hex digits that tell two different results of one verification and event apart (see
+    /// [`WebhookEvent::dedup_key`]).
+    pub fingerprint: String,
 }
 
 impl DedupKey {
     /// A key from its parts, e.g. to rebuild one that was stored.
-    pub fn new(scan_ref: impl Into<String>, event: impl Into<String>, final_flag: bool) -> Self {
+    pub fn new(
+        scan_ref: impl Into<String>,
+        event: impl Into<String>,
+        final_flag: bool,
+        fingerprint: impl Into<String>,
+    ) -> Self {
         Self {
             scan_ref: scan_ref.into(),
             event: event.into(),
             final_flag,
+            fingerprint: fingerprint.into(),
         }
     }
 }
 
 impl fmt::Display for DedupKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.scan_ref, self.event, self.final_flag)
+        write!(
+            f,
+            "{}:{}:{}:{}",
+            self.scan_ref, self.event, self.final_flag, self.fingerprint
+        )
+    }
+}
+
+mod erased {
+    //! Feeding values of different types to one hasher, as their canonical JSON.
+
+    use serde::Serialize;
+    use sha2::{Digest, Sha256};
+
+    pub(super) trait Feed {
+        fn feed(&self, hasher: &mut Sha256);
+    }
+
+    impl<T: Serialize> Feed for T {
+        fn feed(&self, hasher: &mut Sha256) {
+            // Serializing a model value writes into a Vec and cannot fail; a failure would only
+            // make the fingerprint coarser, never wrong for a repeat.
+            let json = serde_json::to_vec(self).unwrap_or_default();
+            hasher.update((json.len() as u64).to_le_bytes());
+            hasher.update(&json);
+        }
     }
 }

@@ -17,7 +17,7 @@
 //! use idenfy_proto::webhook::{self, WebhookEvent, WebhookKey};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let keys = [WebhookKey::from("new-signing-key"), WebhookKey::from("old-signing-key")];
+//! let keys = [WebhookKey::new("new-signing-key")?, WebhookKey::new("old-signing-key")?];
 //! let body = br#"{"clientId":"crm-88412","scanRef":"2f1e5c7a","final":true,"status":{"overall":"APPROVED"}}"#;
 //! let request = idenfy_proto::http::Request::post("/idenfy/webhook")
 //!     .header("idenfy-signature", webhook::sign(&keys[1], body))
@@ -31,7 +31,7 @@
 //!     assert_eq!(result.status.overall.as_ref().map(|s| s.as_str()), Some("APPROVED"));
 //! }
 //! let key = event.dedup_key().unwrap();
-//! assert_eq!(key.to_string(), "2f1e5c7a:IDENTIFICATION_AUTO_FINISHED:true");
+//! assert!(key.to_string().starts_with("2f1e5c7a:IDENTIFICATION_AUTO_FINISHED:true:"));
 //! # Ok(())
 //! # }
 //! ```
@@ -42,9 +42,10 @@ mod signature;
 
 use serde_json::Value;
 
-use crate::de;
+use crate::decode::{self, Draft, IsObject, Missing, Outcome, Source};
 use crate::enums::EventType;
 use crate::error::DecodeError;
+use payload::{DocumentExpirationDraft, IdentificationResultDraft, VideoCallResultDraft};
 
 pub use event::{DedupKey, WebhookEvent};
 pub use payload::{
@@ -52,7 +53,7 @@ pub use payload::{
     VideoCallResult,
 };
 pub use signature::{
-    EVENT_TYPE_HEADER, SIGNATURE_HEADER, SignatureError, WebhookKey, sign, verify,
+    EVENT_TYPE_HEADER, EmptyKeyError, SIGNATURE_HEADER, SignatureError, WebhookKey, sign, verify,
 };
 
 /// Why a webhook delivery was refused: its signature, or (after the signature verified) its
@@ -81,40 +82,35 @@ enum Kind {
 /// or use [`verify_and_parse`] or [`from_request`].
 ///
 /// `event_type` is the `Idenfy-Event-Type` header, if any (surrounding whitespace ignored). A
-/// known event chooses the variant and a body that does not fit it is a [`DecodeError`]. Without
-/// a header, or with one this version does not know, the variant is inferred from the body: a
-/// `videoCallAnswers` field means a video call, `expirationThreshold` a document expiration, a
-/// `status` object (or `scanRef` with a `data` object) an identification result; anything else,
-/// including an inferred body that does not fit its type, is [`WebhookEvent::Unknown`].
+/// known event chooses the variant. Without a header, or with one this version does not know,
+/// the variant is inferred from the body: with a `scanRef`, a `videoCallAnswers` field means a
+/// video call, `expirationThreshold` a document expiration, and a `status` or `data` object an
+/// identification result; anything else is [`WebhookEvent::Unknown`].
 ///
-/// Errors: an empty body, or one that is not JSON, or (with a known header) one that does not
-/// fit the event.
+/// The body is decoded field by field (R7): a value that does not fit its field is kept raw in
+/// the result's `extra` and listed by its `fallbacks()`, and every other field still decodes.
+/// So a body inferred as a kind decodes exactly as it does with that kind's header: the same
+/// variant, status and [`WebhookEvent::is_final`].
+///
+/// Errors: an empty body, one that is not JSON, one whose top level is not an object, and (with
+/// a known header) one without the required `scanRef`; the error names the JSON path.
 pub fn parse(body: &[u8], event_type: Option<&str>) -> Result<WebhookEvent, DecodeError> {
-    let value: Value = de::from_slice(body)?;
     let event_type = event_type
         .map(str::trim)
         .filter(|name| !name.is_empty())
         .map(EventType::from);
     match event_type.as_ref().and_then(kind_of_event) {
-        Some(kind) => build(kind, event_type, value),
+        Some(kind) => build(kind, event_type, body),
         None => {
-            let kind = infer(&value);
-            if kind == Kind::Unknown {
-                return Ok(WebhookEvent::Unknown {
+            let kind = infer(body)?;
+            // A guess never turns a delivery into an error: should the inferred kind not
+            // decode after all, the event is kept whole as an unknown one.
+            build(kind, event_type.clone(), body).or_else(|_| {
+                Ok(WebhookEvent::Unknown {
                     event_type,
-                    body: value,
-                });
-            }
-            // A guess must never turn an event this version does not know into an error. The
-            // value is consumed by the attempt, so the rare miss reads the bytes again rather
-            // than every inferred parse paying for a copy.
-            match build(kind, event_type.clone(), value) {
-                Ok(event) => Ok(event),
-                Err(_) => Ok(WebhookEvent::Unknown {
-                    event_type,
-                    body: de::from_slice(body)?,
-                }),
-            }
+                    body: decode::value_from_slice(body)?,
+                })
+            })
         }
     }
 }
@@ -167,51 +163,100 @@ fn kind_of_event(event_type: &EventType) -> Option<Kind> {
     }
 }
 
-/// The kind of body, guessed from its fields.
-fn infer(value: &Value) -> Kind {
-    let Value::Object(map) = value else {
-        return Kind::Unknown;
-    };
-    if map.contains_key("videoCallAnswers") {
+/// The kind of body, guessed from its top-level fields, read without building anything.
+fn infer(body: &[u8]) -> Result<Kind, DecodeError> {
+    let probe = decode::from_slice_draft::<Probe>(body)?;
+    Ok(if !probe.scan_ref {
+        Kind::Unknown
+    } else if probe.video_call_answers {
         Kind::VideoCall
-    } else if map.contains_key("expirationThreshold") {
+    } else if probe.expiration_threshold {
         Kind::DocumentExpiration
-    } else if map.get("status").is_some_and(Value::is_object)
-        || (map.contains_key("scanRef") && map.get("data").is_some_and(Value::is_object))
-    {
+    } else if probe.status_object || probe.data_object {
         Kind::Identification
     } else {
         Kind::Unknown
+    })
+}
+
+/// What [`infer`] looks at: a few top-level keys (the last of a repeated key counting).
+#[derive(Default)]
+struct Probe {
+    scan_ref: bool,
+    video_call_answers: bool,
+    expiration_threshold: bool,
+    status_object: bool,
+    data_object: bool,
+    extra: crate::extra::ExtraFields,
+}
+
+impl Draft for Probe {
+    type Output = ();
+
+    fn entry<'de, S: Source<'de>>(&mut self, key: &str, source: &mut S) -> Result<bool, S::Error> {
+        match key {
+            // The same decoder as the models' required `scanRef`.
+            "scanRef" => {
+                self.scan_ref = matches!(source.field::<String>()?, Outcome::Fit(scan_ref) if !scan_ref.is_empty());
+            }
+            "status" => self.status_object = is_object(source)?,
+            "data" => self.data_object = is_object(source)?,
+            "videoCallAnswers" => {
+                self.video_call_answers = true;
+                decode::skip(source)?;
+            }
+            "expirationThreshold" => {
+                self.expiration_threshold = true;
+                decode::skip(source)?;
+            }
+            _ => decode::skip(source)?,
+        }
+        Ok(true)
+    }
+
+    fn has(&self, _key: &str) -> bool {
+        false
+    }
+
+    fn extra_mut(&mut self) -> &mut crate::extra::ExtraFields {
+        &mut self.extra
+    }
+
+    fn finish(self) -> Result<(), Missing> {
+        Ok(())
     }
 }
 
-/// Decodes `value` as a body of `kind`.
+fn is_object<'de, S: Source<'de>>(source: &mut S) -> Result<bool, S::Error> {
+    Ok(matches!(
+        source.field::<IsObject>()?,
+        Outcome::Fit(IsObject(true))
+    ))
+}
+
+/// Decodes `body` as a body of `kind`.
 fn build(
     kind: Kind,
     event_type: Option<EventType>,
-    mut value: Value,
+    body: &[u8],
 ) -> Result<WebhookEvent, DecodeError> {
     Ok(match kind {
-        Kind::Identification => {
-            if let Value::Object(map) = &mut value {
-                payload::normalize_legacy(map);
-            }
-            WebhookEvent::Identification {
-                event_type,
-                result: Box::new(de::from_value(value)?),
-            }
-        }
+        Kind::Identification => WebhookEvent::Identification {
+            event_type,
+            result: Box::new(decode::from_slice::<IdentificationResultDraft>(body)?),
+        },
         Kind::DocumentExpiration => WebhookEvent::DocumentExpiration {
             event_type,
-            expiration: de::from_value(value)?,
+            expiration: decode::from_slice::<DocumentExpirationDraft>(body)?,
         },
         Kind::VideoCall => WebhookEvent::VideoCall {
             event_type,
-            call: de::from_value(value)?,
+            call: decode::from_slice::<VideoCallResultDraft>(body)?,
         },
-        Kind::Unknown => WebhookEvent::Unknown {
-            event_type,
-            body: value,
+        Kind::Unknown => match decode::value_from_slice(body)? {
+            body @ Value::Object(_) => WebhookEvent::Unknown { event_type, body },
+            Value::Array(_) => return Err(decode::not_an_object("an array")),
+            _ => return Err(decode::not_an_object("a scalar")),
         },
     })
 }

@@ -1,279 +1,157 @@
 //! The bodies of webhook deliveries (reference §5.3–§5.8, §3.10).
 //!
-//! Every field is optional and read with the lenient helpers of R7; fields outside the model land
-//! in `extra`. `Serialize` writes iDenfy's own field names (`scanRef`, `final`, `AML`, …), omits
-//! absent top-level fields, writes `clientId` as a string, timestamps as integers and unknown enum
-//! values as the strings that arrived.
+//! Every field is read leniently, field by field (R7): a value that does not fit its field is
+//! kept raw in `extra` and the rest still decodes; fields outside the model land in `extra` too.
+//! `Serialize` writes iDenfy's own field names (`scanRef`, `final`, `AML`, …), omits absent
+//! top-level fields, writes `clientId` as a string, timestamps as integers and unknown enum values
+//! as the strings that arrived.
 
 use std::collections::BTreeMap;
 
-use serde::de::Error as _;
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::de;
-use crate::enums::{ExpirationThreshold, Platform, ServiceGroupType, ServiceStatus};
-use crate::extra::ExtraFields;
+use crate::decode::{Hooks, Lenient, MapValue, Outcome, Source, model};
+use crate::enums::{ExpirationThreshold, OverallStatus, Platform, ServiceGroupType, ServiceStatus};
 use crate::model::{IdentificationData, VerificationStatus};
 use crate::secret::{AuthToken, Personal};
 
-/// The body of an identification webhook (`IdentificationWebhook`, reference §5.3): the result of
-/// a verification, sent for every `IDENTIFICATION*` event.
-///
-/// `Debug` redacts personal data (names, document data, file URLs, IP address and location, AML
-/// hits and the newer verification objects; R10); `clientId` and `scanRef` stay visible.
-///
-/// [`webhook::parse`](crate::webhook::parse) reads the legacy shapes of the AML and LID blocks
-/// (lowercase `aml`/`lid` single objects, the 2018 `{"suspected": …, "results": …}` object) into
-/// [`Self::aml`] and [`Self::lid`]; deserializing this type directly with serde does not.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct IdentificationResult {
-    /// `clientId`: the partner's identifier of the person, a string even when sent as a number.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_id: Option<String>,
-    /// `scanRef`: iDenfy's identifier of the verification.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub scan_ref: Option<String>,
-    /// `externalRef`: the partner's reference given with the token.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub external_ref: Option<String>,
-    /// `companyId`: the KYB company this verification belongs to.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub company_id: Option<String>,
-    /// `beneficiaryId`: the KYB beneficiary this verification belongs to.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub beneficiary_id: Option<String>,
-    /// `platform`: the device the person used.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_enum",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub platform: Option<Platform>,
-    /// `startTime`: when the person started, in Unix seconds (a float in some 2019 payloads,
-    /// truncated here).
-    #[serde(
-        default,
-        deserialize_with = "de::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub start_time: Option<i64>,
-    /// `finishTime`: when the automatic decision was made, in Unix seconds.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub finish_time: Option<i64>,
-    /// `clientIp`: the person's IP address.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_personal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_ip: Option<Personal<String>>,
-    /// `clientIpCountry`: the country of that address, ISO 3166-1 alpha-2.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_ip_country: Option<String>,
-    /// `clientLocation`: the person's location, e.g. `Kaunas, Lithuania`.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_personal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_location: Option<Personal<String>>,
-    /// `gdcMatch`: whether the global data consortium check matched.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub gdc_match: Option<bool>,
-    /// `final`: whether this is the result to act on (R8). Absent in payloads before about
-    /// 2023; see [`Self::is_final`].
-    #[serde(
-        rename = "final",
-        default,
-        deserialize_with = "de::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub final_: Option<bool>,
-    /// `status`: the verification status (empty when the payload has none).
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub status: VerificationStatus,
-    /// `data`: what was read from the document (empty when the payload has none).
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub data: IdentificationData,
-    /// `fileUrls`: step name (`FRONT`, `BACK`, `FACE`, `FRONT_VIDEO`, …) → pre-signed URL of the
-    /// photo or video, valid for about an hour. The URLs are personal data.
-    #[serde(
-        default,
-        deserialize_with = "opt_personal_string_map",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub file_urls: Option<BTreeMap<String, Option<Personal<String>>>>,
-    /// `additionalStepPdfUrls`: additional step → URL of its PDF.
-    #[serde(
-        default,
-        deserialize_with = "opt_personal_string_map",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_step_pdf_urls: Option<BTreeMap<String, Option<Personal<String>>>>,
-    /// `AML`: anti-money-laundering results (also read from the legacy lowercase `aml` object).
-    #[serde(
-        rename = "AML",
-        default,
-        deserialize_with = "de::opt_list",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub aml: Option<Vec<ServiceResult>>,
-    /// `LID`: lost-and-invalid-document results (also read from the legacy lowercase `lid`
-    /// object).
-    #[serde(
-        rename = "LID",
-        default,
-        deserialize_with = "de::opt_list",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub lid: Option<Vec<ServiceResult>>,
-    /// `CRIMINAL_CHECK`: criminal-record check results.
-    #[serde(
-        rename = "CRIMINAL_CHECK",
-        default,
-        deserialize_with = "de::opt_list",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub criminal_check: Option<Vec<ServiceResult>>,
-    /// `amlCheck`: the AML v3 result. It names the persons found, so it is personal data.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_personal_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub aml_check: Option<Personal<Value>>,
-    /// `manualAddress`: an address entered by a reviewer (top level in the schema; some payloads
-    /// put it inside `data`, see [`IdentificationData::manual_address`]).
-    #[serde(
-        default,
-        deserialize_with = "de::opt_personal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manual_address: Option<Personal<String>>,
-    /// `manualAddressMatch`: whether that address matched.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manual_address_match: Option<bool>,
-    /// `registryCenterCheck`: the registry-centre check (Hungary, Lithuania, US variants).
-    #[serde(
-        default,
-        deserialize_with = "de::opt_personal_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub registry_center_check: Option<Personal<Value>>,
-    /// `addressVerification`: `{address, country, status, accuracy, quality}`.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_personal_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub address_verification: Option<Personal<Value>>,
-    /// `questionnaireAnswers`: the answers to a questionnaire.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_personal_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub questionnaire_answers: Option<Personal<Value>>,
-    /// `riskAssessment`: `{riskScore, riskLevel}`.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_personal_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub risk_assessment: Option<Personal<Value>>,
-    /// `bankVerification`: bank accounts and balances.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_personal_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub bank_verification: Option<Personal<Value>>,
-    /// `emailVerification`: `{email, emailVerified}`.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_personal_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_verification: Option<Personal<Value>>,
-    /// `phoneVerification`: `{phone, phoneVerified}`.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_personal_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub phone_verification: Option<Personal<Value>>,
-    /// `driverLicenseCheck`: the driver's-licence check with its `*Match` flags.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_personal_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub driver_license_check: Option<Personal<Value>>,
-    /// `bankCardVerification`: the bank-card check.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_personal_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub bank_card_verification: Option<Personal<Value>>,
-    /// `additionalSteps`: additional step → what was done with it (`UPLOAD`, `COMPARE`,
-    /// `EXTRACT`) or `null`. Not to be confused with `status.additionalSteps`, the aggregate
-    /// result.
-    #[serde(
-        default,
-        deserialize_with = "opt_string_map",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_steps: Option<BTreeMap<String, Option<String>>>,
-    /// Fields this version does not model (and a legacy `aml`/`lid` that arrived next to `AML`/
-    /// `LID`).
-    #[serde(flatten)]
-    pub extra: ExtraFields,
+model! {
+    /// The body of an identification webhook (`IdentificationWebhook`, reference §5.3): the result of
+    /// a verification, sent for every `IDENTIFICATION*` event.
+    ///
+    /// `Debug` redacts personal data (names, document data, file URLs, IP address and location, AML
+    /// hits and the newer verification objects; R10); `clientId` and `scanRef` stay visible.
+    ///
+    /// The legacy shapes of the AML and LID blocks (lowercase `aml`/`lid` single objects, the 2018
+    /// `{"suspected": …, "results": …}` object) are read into [`Self::aml`] and [`Self::lid`], by
+    /// [`webhook::parse`](crate::webhook::parse) and by this type's `Deserialize` alike. A body
+    /// without `scanRef` is refused (R7).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct IdentificationResult / IdentificationResultDraft (nulls = false) {
+        /// `clientId`: the partner's identifier of the person, a string even when sent as a number.
+        opt client_id: String = "clientId",
+        /// `scanRef`: iDenfy's identifier of the verification.
+        must scan_ref: String = "scanRef",
+        /// `externalRef`: the partner's reference given with the token.
+        opt external_ref: String = "externalRef",
+        /// `companyId`: the KYB company this verification belongs to.
+        opt company_id: String = "companyId",
+        /// `beneficiaryId`: the KYB beneficiary this verification belongs to.
+        opt beneficiary_id: String = "beneficiaryId",
+        /// `platform`: the device the person used.
+        opt platform: Platform = "platform",
+        /// `startTime`: when the person started, in Unix seconds (a float in some 2019 payloads,
+        /// truncated here).
+        opt start_time: i64 = "startTime",
+        /// `finishTime`: when the automatic decision was made, in Unix seconds.
+        opt finish_time: i64 = "finishTime",
+        /// `clientIp`: the person's IP address.
+        opt client_ip: Personal<String> = "clientIp",
+        /// `clientIpCountry`: the country of that address, ISO 3166-1 alpha-2.
+        opt client_ip_country: String = "clientIpCountry",
+        /// `clientLocation`: the person's location, e.g. `Kaunas, Lithuania`.
+        opt client_location: Personal<String> = "clientLocation",
+        /// `gdcMatch`: whether the global data consortium check matched.
+        opt gdc_match: bool = "gdcMatch",
+        /// `final`: whether this is the result to act on (R8). Absent in payloads before about
+        /// 2023; see [`Self::is_final`].
+        opt final_: bool = "final",
+        /// `status`: the verification status (empty when the payload has none).
+        dflt status: VerificationStatus = "status",
+        /// `data`: what was read from the document (empty when the payload has none).
+        dflt data: IdentificationData = "data",
+        /// `fileUrls`: step name (`FRONT`, `BACK`, `FACE`, `FRONT_VIDEO`, …) → pre-signed URL of the
+        /// photo or video, valid for about an hour. The URLs are personal data.
+        opt file_urls: BTreeMap<String, Option<Personal<String>>> = "fileUrls",
+        /// `additionalStepPdfUrls`: additional step → URL of its PDF.
+        opt additional_step_pdf_urls: BTreeMap<String, Option<Personal<String>>> = "additionalStepPdfUrls",
+        /// `AML`: anti-money-laundering results (also read from the legacy lowercase `aml` object).
+        opt aml: Vec<ServiceResult> = "AML",
+        /// `LID`: lost-and-invalid-document results (also read from the legacy lowercase `lid`
+        /// object).
+        opt lid: Vec<ServiceResult> = "LID",
+        /// `CRIMINAL_CHECK`: criminal-record check results.
+        opt criminal_check: Vec<ServiceResult> = "CRIMINAL_CHECK",
+        /// `amlCheck`: the AML v3 result. It names the persons found, so it is personal data.
+        opt aml_check: Personal<Value> = "amlCheck",
+        /// `manualAddress`: an address entered by a reviewer (top level in the schema; some payloads
+        /// put it inside `data`, see [`IdentificationData::manual_address`]).
+        opt manual_address: Personal<String> = "manualAddress",
+        /// `manualAddressMatch`: whether that address matched.
+        opt manual_address_match: bool = "manualAddressMatch",
+        /// `registryCenterCheck`: the registry-centre check (Hungary, Lithuania, US variants).
+        opt registry_center_check: Personal<Value> = "registryCenterCheck",
+        /// `addressVerification`: `{address, country, status, accuracy, quality}`.
+        opt address_verification: Personal<Value> = "addressVerification",
+        /// `questionnaireAnswers`: the answers to a questionnaire.
+        opt questionnaire_answers: Personal<Value> = "questionnaireAnswers",
+        /// `riskAssessment`: `{riskScore, riskLevel}`.
+        opt risk_assessment: Personal<Value> = "riskAssessment",
+        /// `bankVerification`: bank accounts and balances.
+        opt bank_verification: Personal<Value> = "bankVerification",
+        /// `emailVerification`: `{email, emailVerified}`.
+        opt email_verification: Personal<Value> = "emailVerification",
+        /// `phoneVerification`: `{phone, phoneVerified}`.
+        opt phone_verification: Personal<Value> = "phoneVerification",
+        /// `driverLicenseCheck`: the driver's-licence check with its `*Match` flags.
+        opt driver_license_check: Personal<Value> = "driverLicenseCheck",
+        /// `bankCardVerification`: the bank-card check.
+        opt bank_card_verification: Personal<Value> = "bankCardVerification",
+        /// `additionalSteps`: additional step → what was done with it (`UPLOAD`, `COMPARE`,
+        /// `EXTRACT`) or `null`. Not to be confused with `status.additionalSteps`, the aggregate
+        /// result.
+        opt additional_steps: BTreeMap<String, Option<String>> = "additionalSteps",
+    }
+}
+
+/// The legacy spellings of `AML` and `LID` (R7): lowercase, a single object or a list.
+const LEGACY_LISTS: [(&str, &str); 2] = [("aml", "AML"), ("lid", "LID")];
+
+impl Hooks for IdentificationResultDraft {
+    fn hook<'de, S: Source<'de>>(&mut self, key: &str, source: &mut S) -> Result<bool, S::Error> {
+        let Some((legacy, _)) = LEGACY_LISTS.iter().find(|(legacy, _)| *legacy == key) else {
+            return Ok(false);
+        };
+        // A repeated key replaces what an earlier one left.
+        self.pending.retain(|(name, _)| name != legacy);
+        let value = source.raw()?;
+        if matches!(value, Value::Object(_) | Value::Array(_)) {
+            self.extra.remove_unknown(legacy);
+            self.pending.push((legacy, value));
+        } else {
+            self.extra.insert_unknown((*legacy).to_owned(), value);
+        }
+        Ok(true)
+    }
+
+    /// A legacy `aml`/`lid` becomes `AML`/`LID` when that is absent or `null`; otherwise it
+    /// stays in `extra` under its own key.
+    fn resolve(&mut self) {
+        for (legacy, value) in std::mem::take(&mut self.pending) {
+            let (slot, current) = if legacy == "aml" {
+                (&mut self.aml, "AML")
+            } else {
+                (&mut self.lid, "LID")
+            };
+            if slot.is_none()
+                && !self.extra.contains_key(current)
+                && let Ok(Outcome::Fit(list)) = Vec::<ServiceResult>::decode(&value)
+            {
+                *slot = Some(list);
+                continue;
+            }
+            self.extra.insert_unknown(legacy.to_owned(), value);
+        }
+    }
 }
 
 impl IdentificationResult {
-    /// Whether this is the result a partner may act on (R8): `final` when the payload has it;
-    /// for legacy payloads without `final`, whether a person has reviewed the verification (a
-    /// non-empty `manualDocument` or `manualFace`).
+    /// Whether this is the result a partner may act on (R8): always when the overall status is
+    /// terminal with no later result to come (`EXPIRED`, `EXPIRED-DELETED`, `DELETED`, see
+    /// [`OverallStatus::is_terminal`]); otherwise `final` when the payload has it; for legacy
+    /// payloads without `final`, whether a person has reviewed the verification (a non-empty
+    /// `manualDocument` or `manualFace`).
     ///
     /// ```
     /// use idenfy_proto::webhook::{self, WebhookEvent};
@@ -281,59 +159,44 @@ impl IdentificationResult {
     /// assert!(webhook::parse(legacy, None)?.is_final());
     /// let auto = br#"{"scanRef":"s-1","final":false,"status":{"manualFace":"FACE_MATCH"}}"#;
     /// assert!(!webhook::parse(auto, None)?.is_final());
+    /// let expired = br#"{"scanRef":"s-1","final":false,"status":{"overall":"EXPIRED"}}"#;
+    /// assert!(webhook::parse(expired, None)?.is_final());
     /// # Ok::<(), idenfy_proto::DecodeError>(())
     /// ```
     pub fn is_final(&self) -> bool {
-        self.final_
-            .unwrap_or_else(|| self.status.is_manually_reviewed())
+        self.status
+            .overall
+            .as_ref()
+            .is_some_and(OverallStatus::is_terminal)
+            || self
+                .final_
+                .unwrap_or_else(|| self.status.is_manually_reviewed())
     }
 }
 
-/// One fraud or AML service result: an item of `AML`, `LID` or `CRIMINAL_CHECK` (reference
-/// §5.7). The legacy 2018 object `{"suspected": …, "results": …}` is read as a result with those
-/// two fields in [`Self::extra`]; [`Self::suspected`] understands both shapes.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ServiceResult {
-    /// `status`: what the service did and found.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ServiceResultStatus>,
-    /// `serviceName`: e.g. `PilotApiAmlV2`, `IrdInvalidPapers`, `AML_NAMES_CHECK`.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub service_name: Option<String>,
-    /// `serviceGroupType`: `AML`, `LID`, `COMPANY` or `CRIMINAL_CHECK`.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_enum",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub service_group_type: Option<ServiceGroupType>,
-    /// `uid`: the identifier of this check (unique within one verification only).
-    #[serde(
-        default,
-        deserialize_with = "de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub uid: Option<String>,
-    /// `errorMessage`: why the service failed, if it did.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub error_message: Option<String>,
-    /// `data`: the hits (names, dates of birth, document numbers, articles…); personal data.
-    #[serde(default, deserialize_with = "personal_list")]
-    pub data: Vec<Personal<Value>>,
-    /// Fields this version does not model.
-    #[serde(flatten)]
-    pub extra: ExtraFields,
+model! {
+    /// One fraud or AML service result: an item of `AML`, `LID` or `CRIMINAL_CHECK` (reference
+    /// §5.7). The legacy 2018 object `{"suspected": …, "results": …}` is read as a result with those
+    /// two fields in [`Self::extra`]; [`Self::suspected`] understands both shapes.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ServiceResult / ServiceResultDraft (nulls = false) {
+        /// `status`: what the service did and found.
+        opt status: ServiceResultStatus = "status",
+        /// `serviceName`: e.g. `PilotApiAmlV2`, `IrdInvalidPapers`, `AML_NAMES_CHECK`.
+        opt service_name: String = "serviceName",
+        /// `serviceGroupType`: `AML`, `LID`, `COMPANY` or `CRIMINAL_CHECK`.
+        opt service_group_type: ServiceGroupType = "serviceGroupType",
+        /// `uid`: the identifier of this check (unique within one verification only).
+        opt uid: String = "uid",
+        /// `errorMessage`: why the service failed, if it did.
+        opt error_message: String = "errorMessage",
+        /// `data`: the hits (names, dates of birth, document numbers, articles…); personal data.
+        dflt data: Vec<Personal<Value>> = "data",
+    }
 }
+
+impl Hooks for ServiceResultDraft {}
 
 impl ServiceResult {
     /// Whether the service raised a suspicion: `status.serviceSuspected`, else
@@ -355,286 +218,110 @@ impl ServiceResult {
     }
 }
 
-/// The `status` object of a [`ServiceResult`].
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ServiceResultStatus {
-    /// `serviceSuspected`: the service raised a suspicion.
-    #[serde(default, deserialize_with = "de::opt_bool")]
-    pub service_suspected: Option<bool>,
-    /// `serviceUsed`: the service was run.
-    #[serde(default, deserialize_with = "de::opt_bool")]
-    pub service_used: Option<bool>,
-    /// `serviceFound`: the service is available for this person.
-    #[serde(default, deserialize_with = "de::opt_bool")]
-    pub service_found: Option<bool>,
-    /// `checkSuccessful`: the check completed.
-    #[serde(default, deserialize_with = "de::opt_bool")]
-    pub check_successful: Option<bool>,
-    /// `overallStatus`: `SUSPECTED` or `NOT_SUSPECTED`.
-    #[serde(default, deserialize_with = "de::opt_enum")]
-    pub overall_status: Option<ServiceStatus>,
-    /// Fields this version does not model.
-    #[serde(flatten)]
-    pub extra: ExtraFields,
+model! {
+    /// The `status` object of a [`ServiceResult`].
+    #[derive(Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ServiceResultStatus / ServiceResultStatusDraft (nulls = false) {
+        /// `serviceSuspected`: the service raised a suspicion.
+        opt service_suspected: bool = "serviceSuspected",
+        /// `serviceUsed`: the service was run.
+        opt service_used: bool = "serviceUsed",
+        /// `serviceFound`: the service is available for this person.
+        opt service_found: bool = "serviceFound",
+        /// `checkSuccessful`: the check completed.
+        opt check_successful: bool = "checkSuccessful",
+        /// `overallStatus`: `SUSPECTED` or `NOT_SUSPECTED`.
+        opt overall_status: ServiceStatus = "overallStatus",
+    }
 }
 
-/// The body of a `DOCUMENT_EXPIRATION` webhook (reference §5.8): a verified document is about
-/// to expire or has expired.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct DocumentExpiration {
-    /// `scanRef`: the verification that read the document.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub scan_ref: Option<String>,
-    /// `clientId`: the partner's identifier of the person.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_id: Option<String>,
-    /// `expirationThreshold`: how close the expiry is.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_enum",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expiration_threshold: Option<ExpirationThreshold>,
-    /// `documentExpiration`: the document's expiry date, as sent (see
-    /// [`Date::parse`](crate::Date::parse)).
-    #[serde(
-        default,
-        deserialize_with = "de::opt_personal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub document_expiration: Option<Personal<String>>,
-    /// Fields this version does not model.
-    #[serde(flatten)]
-    pub extra: ExtraFields,
+impl Hooks for ServiceResultStatusDraft {}
+
+model! {
+    /// The body of a `DOCUMENT_EXPIRATION` webhook (reference §5.8): a verified document is about
+    /// to expire or has expired.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct DocumentExpiration / DocumentExpirationDraft (nulls = false) {
+        /// `scanRef`: the verification that read the document.
+        must scan_ref: String = "scanRef",
+        /// `clientId`: the partner's identifier of the person.
+        opt client_id: String = "clientId",
+        /// `expirationThreshold`: how close the expiry is.
+        opt expiration_threshold: ExpirationThreshold = "expirationThreshold",
+        /// `documentExpiration`: the document's expiry date, as sent (see
+        /// [`Date::parse`](crate::Date::parse)).
+        opt document_expiration: Personal<String> = "documentExpiration",
+    }
 }
 
-/// The body of a video-call webhook (`VIDEO_CALL_FINISHED`, reference §3.10).
-///
-/// `Debug` redacts the `authToken` and the answers (R10).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct VideoCallResult {
-    /// `videoCallAnswers`: question → the person's answer (a bare string is read as the
-    /// answer).
-    #[serde(
-        default,
-        deserialize_with = "opt_answers",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub video_call_answers: Option<BTreeMap<String, VideoCallAnswer>>,
-    /// `date`: when the call took place, as sent (e.g. `2020-08-14 12:48:08.085275+00:00`).
-    #[serde(
-        default,
-        deserialize_with = "de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub date: Option<String>,
-    /// `status`: whether the call succeeded.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub status: Option<bool>,
-    /// `scanRef`: the verification the call belongs to.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub scan_ref: Option<String>,
-    /// `authToken`: the token of the session (a secret, redacted in `Debug`).
-    #[serde(
-        default,
-        deserialize_with = "opt_auth_token",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub auth_token: Option<AuthToken>,
-    /// `clientId`: the partner's identifier of the person.
-    #[serde(
-        default,
-        deserialize_with = "de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_id: Option<String>,
-    /// Fields this version does not model.
-    #[serde(flatten)]
-    pub extra: ExtraFields,
+impl Hooks for DocumentExpirationDraft {}
+
+model! {
+    /// The body of a video-call webhook (`VIDEO_CALL_FINISHED`, reference §3.10).
+    ///
+    /// `Debug` redacts the `authToken` and the answers (R10).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct VideoCallResult / VideoCallResultDraft (nulls = false) {
+        /// `videoCallAnswers`: question → the person's answer (a bare string is read as the
+        /// answer).
+        opt video_call_answers: BTreeMap<String, VideoCallAnswer> = "videoCallAnswers",
+        /// `date`: when the call took place, as sent (e.g. `2020-08-14 12:48:08.085275+00:00`).
+        opt date: String = "date",
+        /// `status`: whether the call succeeded.
+        opt status: bool = "status",
+        /// `scanRef`: the verification the call belongs to.
+        must scan_ref: String = "scanRef",
+        /// `authToken`: the token of the session (a secret, redacted in `Debug`).
+        opt auth_token: AuthToken = "authToken",
+        /// `clientId`: the partner's identifier of the person.
+        opt client_id: String = "clientId",
+    }
 }
 
-/// One answer of a video call.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct VideoCallAnswer {
-    /// `answer`: what the person said (personal data).
-    #[serde(default, deserialize_with = "de::opt_personal")]
-    pub answer: Option<Personal<String>>,
-    /// `correct`: whether the answer was judged correct.
-    #[serde(default, deserialize_with = "de::opt_bool")]
-    pub correct: Option<bool>,
-    /// Fields this version does not model.
-    #[serde(flatten)]
-    pub extra: ExtraFields,
+impl Hooks for VideoCallResultDraft {}
+
+model! {
+    /// One answer of a video call.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct VideoCallAnswer / VideoCallAnswerDraft (nulls = false) {
+        /// `answer`: what the person said (personal data).
+        opt answer: Personal<String> = "answer",
+        /// `correct`: whether the answer was judged correct.
+        opt correct: bool = "correct",
+    }
 }
 
-/// Rewrites the legacy shapes of the AML and LID blocks (R7) into the current ones, in place:
-/// when `AML` (`LID`) is absent or `null` and a lowercase `aml` (`lid`) object or array is
-/// present, it moves to `AML` (`LID`) as a list. When both spellings are present the uppercase
-/// one wins and the lowercase one stays where it is, ending up in `extra`.
-pub(crate) fn normalize_legacy(map: &mut Map<String, Value>) {
-    for (current, legacy) in [("AML", "aml"), ("LID", "lid")] {
-        if map.get(current).is_some_and(|value| !value.is_null()) {
-            continue;
+impl Hooks for VideoCallAnswerDraft {}
+
+/// An answer of `videoCallAnswers`: an object, or a bare value read as the text of the answer.
+impl MapValue for VideoCallAnswer {
+    fn accepts(value: &Value) -> bool {
+        !value.is_array()
+    }
+
+    fn from_value(value: Value) -> Self {
+        match value {
+            object @ Value::Object(_) => match VideoCallAnswer::decode(object) {
+                Ok(Outcome::Fit(answer)) => answer,
+                _ => VideoCallAnswer::default(),
+            },
+            Value::Null => VideoCallAnswer::default(),
+            Value::String(text) => VideoCallAnswer {
+                answer: Some(Personal::new(text)),
+                ..VideoCallAnswer::default()
+            },
+            other => VideoCallAnswer {
+                answer: Some(Personal::new(other.to_string())),
+                ..VideoCallAnswer::default()
+            },
         }
-        if !matches!(map.get(legacy), Some(Value::Object(_) | Value::Array(_))) {
-            continue;
-        }
-        let list = match map.remove(legacy) {
-            Some(Value::Array(items)) => Value::Array(items),
-            Some(object @ Value::Object(_)) => Value::Array(vec![object]),
-            _ => continue,
-        };
-        map.insert(current.to_owned(), list);
-    }
-}
-
-/// A value that may be `null`, read as its default then.
-fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
-}
-
-/// An optional JSON object; an empty array counts as an empty object.
-fn string_map<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<Map<String, Value>>, D::Error> {
-    match Option::<Value>::deserialize(deserializer)? {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Object(map)) => Ok(Some(map)),
-        Some(Value::Array(items)) if items.is_empty() => Ok(Some(Map::new())),
-        Some(_) => Err(D::Error::custom("expected an object")),
-    }
-}
-
-/// A map of personal strings, such as `fileUrls`.
-type PersonalStringMap = BTreeMap<String, Option<Personal<String>>>;
-
-/// An optional object whose values are personal strings (file URLs).
-fn opt_personal_string_map<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<PersonalStringMap>, D::Error> {
-    Ok(string_map(deserializer)?.map(|map| {
-        map.into_iter()
-            .map(|(key, value)| (key, de::value_to_string(value).map(Personal::new)))
-            .collect()
-    }))
-}
-
-/// An optional object whose values are strings.
-fn opt_string_map<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<BTreeMap<String, Option<String>>>, D::Error> {
-    Ok(string_map(deserializer)?.map(|map| {
-        map.into_iter()
-            .map(|(key, value)| (key, de::value_to_string(value)))
-            .collect()
-    }))
-}
-
-/// A list of personal JSON values; `null` or absent is empty, a single value a list of one.
-fn personal_list<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Vec<Personal<Value>>, D::Error> {
-    Ok(match Option::<Value>::deserialize(deserializer)? {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items.into_iter().map(Personal::new).collect(),
-        Some(single) => vec![Personal::new(single)],
-    })
-}
-
-/// The optional `videoCallAnswers` object; an answer that is not an object is read as the text
-/// of the answer, and an empty array as no answers.
-fn opt_answers<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<BTreeMap<String, VideoCallAnswer>>, D::Error> {
-    let Some(map) = string_map(deserializer)? else {
-        return Ok(None);
-    };
-    map.into_iter()
-        .map(|(question, value)| {
-            let answer = match value {
-                object @ Value::Object(_) => {
-                    serde_json::from_value(object).map_err(D::Error::custom)?
-                }
-                other => VideoCallAnswer {
-                    answer: de::value_to_string(other).map(Personal::new),
-                    ..VideoCallAnswer::default()
-                },
-            };
-            Ok((question, answer))
-        })
-        .collect::<Result<_, _>>()
-        .map(Some)
-}
-
-/// An optional `authToken`; `null` and the empty string are `None`.
-fn opt_auth_token<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<AuthToken>, D::Error> {
-    Ok(de::opt_string(deserializer)?
-        .filter(|token| !token.is_empty())
-        .map(AuthToken::new))
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-
-    use super::*;
-    use serde_json::json;
-
-    fn normalized(value: Value) -> Value {
-        let Value::Object(mut map) = value else {
-            return value;
-        };
-        normalize_legacy(&mut map);
-        Value::Object(map)
     }
 
-    #[test]
-    fn r7_legacy_aml_lid_shapes() {
-        assert_eq!(
-            normalized(json!({"aml": {"uid": "a"}, "lid": [{"uid": "l"}]})),
-            json!({"AML": [{"uid": "a"}], "LID": [{"uid": "l"}]})
-        );
-        assert_eq!(
-            normalized(json!({"AML": [{"uid": "A"}], "aml": {"uid": "a"}})),
-            json!({"AML": [{"uid": "A"}], "aml": {"uid": "a"}})
-        );
-        assert_eq!(
-            normalized(json!({"AML": null, "aml": {"uid": "a"}})),
-            json!({"AML": [{"uid": "a"}]})
-        );
-        assert_eq!(
-            normalized(json!({"aml": null, "lid": "text"})),
-            json!({"aml": null, "lid": "text"})
-        );
+    fn collect_fallbacks(&self, path: &str, out: &mut Vec<String>) {
+        Lenient::collect_fallbacks(self, path, out);
     }
 }

@@ -29,20 +29,37 @@ const SHA256_BLOCK_LEN: usize = 64;
 /// `Debug` prints `WebhookKey([redacted])`; there is deliberately no `Display`, and no `==`
 /// either (comparing secrets is the job of [`verify`], in constant time).
 ///
+/// An empty key is refused by every constructor (R8): HMAC accepts it, so a key read from an
+/// unset variable would otherwise verify signatures anyone can make.
+///
 /// ```
-/// use idenfy_proto::webhook::WebhookKey;
-/// let key = WebhookKey::from("my-signing-key");
+/// use idenfy_proto::webhook::{EmptyKeyError, WebhookKey};
+/// let key = WebhookKey::new("my-signing-key")?;
 /// assert_eq!(format!("{key:?}"), "WebhookKey([redacted])");
 /// assert_eq!(key.expose_secret(), b"my-signing-key");
+/// assert_eq!(WebhookKey::new("").unwrap_err(), EmptyKeyError);
+/// assert!(WebhookKey::try_from(String::new()).is_err());
+/// # Ok::<(), EmptyKeyError>(())
 /// ```
 #[derive(Clone)]
 pub struct WebhookKey(Vec<u8>);
 
+/// A webhook key was empty (R8): refused, since anyone can sign with an empty key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the webhook key is empty: an empty key would verify signatures anyone can make")]
+pub struct EmptyKeyError;
+
 impl WebhookKey {
     /// Wraps the bytes of a signing key. For a key typed into the dashboard, pass the string:
     /// its UTF-8 bytes are the key.
-    pub fn new(key: impl Into<Vec<u8>>) -> Self {
-        Self(key.into())
+    ///
+    /// Errors: [`EmptyKeyError`] for an empty key.
+    pub fn new(key: impl Into<Vec<u8>>) -> Result<Self, EmptyKeyError> {
+        let key = key.into();
+        if key.is_empty() {
+            return Err(EmptyKeyError);
+        }
+        Ok(Self(key))
     }
 
     /// The key bytes. Every use of them is explicit, so it can be audited.
@@ -77,26 +94,34 @@ impl fmt::Debug for WebhookKey {
     }
 }
 
-impl From<&str> for WebhookKey {
-    fn from(key: &str) -> Self {
+impl TryFrom<&str> for WebhookKey {
+    type Error = EmptyKeyError;
+
+    fn try_from(key: &str) -> Result<Self, EmptyKeyError> {
         Self::new(key)
     }
 }
 
-impl From<String> for WebhookKey {
-    fn from(key: String) -> Self {
+impl TryFrom<String> for WebhookKey {
+    type Error = EmptyKeyError;
+
+    fn try_from(key: String) -> Result<Self, EmptyKeyError> {
         Self::new(key)
     }
 }
 
-impl From<&[u8]> for WebhookKey {
-    fn from(key: &[u8]) -> Self {
+impl TryFrom<&[u8]> for WebhookKey {
+    type Error = EmptyKeyError;
+
+    fn try_from(key: &[u8]) -> Result<Self, EmptyKeyError> {
         Self::new(key)
     }
 }
 
-impl From<Vec<u8>> for WebhookKey {
-    fn from(key: Vec<u8>) -> Self {
+impl TryFrom<Vec<u8>> for WebhookKey {
+    type Error = EmptyKeyError;
+
+    fn try_from(key: Vec<u8>) -> Result<Self, EmptyKeyError> {
         Self::new(key)
     }
 }
@@ -136,11 +161,12 @@ pub enum SignatureError {
 ///
 /// ```
 /// use idenfy_proto::webhook::{self, WebhookKey};
-/// let key = WebhookKey::from("key");
+/// let key = WebhookKey::new("key")?;
 /// let signature = webhook::sign(&key, b"The quick brown fox jumps over the lazy dog");
 /// // RFC 4231 style known answer (also on Wikipedia's HMAC page).
 /// assert_eq!(signature, "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");
 /// assert!(webhook::verify(b"The quick brown fox jumps over the lazy dog", Some(&signature), &[key]).is_ok());
+/// # Ok::<(), webhook::EmptyKeyError>(())
 /// ```
 pub fn sign(key: &WebhookKey, body: &[u8]) -> String {
     let mut mac = key.mac();
@@ -223,7 +249,7 @@ fn hex_value(digit: u8) -> Option<u8> {
 }
 
 /// Lowercase hex of `bytes`.
-fn hex_encode(bytes: &[u8]) -> String {
+pub(super) fn hex_encode(bytes: &[u8]) -> String {
     // `nibble` is at most 15 (a byte shifted right by four, or masked with 0x0f).
     let digit = |nibble: u8| {
         char::from(match nibble {
@@ -287,10 +313,10 @@ mod tests {
     fn r8_block_sized_key_equals_hmac_key_handling() {
         // The hand-made block key gives the same MAC as the crate's own key handling, for keys
         // shorter than, as long as and longer than the SHA-256 block.
-        for len in 0..=200usize {
+        for len in 1..=200usize {
             let key: Vec<u8> = (0..len).map(|i| u8::try_from(i % 251).unwrap()).collect();
             let ours = {
-                let mut mac = WebhookKey::new(key.clone()).mac();
+                let mut mac = WebhookKey::new(key.clone()).unwrap().mac();
                 mac.update(b"body");
                 mac.finalize().into_bytes()
             };
@@ -306,7 +332,7 @@ mod tests {
     #[test]
     fn r8_rfc4231_case_2() {
         // RFC 4231 §4.3: key "Jefe", data "what do ya want for nothing?".
-        let key = WebhookKey::from("Jefe");
+        let key = WebhookKey::new("Jefe").unwrap();
         assert_eq!(
             sign(&key, b"what do ya want for nothing?"),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"

@@ -102,8 +102,9 @@ pub(crate) fn run(args: WebhookArgs, out: &Output) -> Result<(), CliError> {
 
 /// `webhook sign`: prints the signature alone on a line, or `{"signature": …}`.
 fn sign(args: &SignArgs, out: &Output) -> Result<(), CliError> {
+    let key = WebhookKey::new(args.key.as_str())?;
     let body = read_body(args.input.as_deref())?;
-    let signature = webhook::sign(&WebhookKey::from(args.key.as_str()), &body);
+    let signature = webhook::sign(&key, &body);
     if out.is_json() {
         out.json_document(&json!({ "signature": signature }));
     } else {
@@ -115,12 +116,13 @@ fn sign(args: &SignArgs, out: &Output) -> Result<(), CliError> {
 /// `webhook verify`: verifies with every key, then parses; prints nothing of a body whose
 /// signature fails.
 fn verify(args: &VerifyArgs, out: &Output) -> Result<(), CliError> {
-    let body = read_body(args.input.as_deref())?;
-    let keys: Vec<WebhookKey> = args
+    // Every key is checked before the body is read: an empty one is a usage error.
+    let keys = args
         .keys
         .iter()
-        .map(|key| WebhookKey::from(key.as_str()))
-        .collect();
+        .map(|key| WebhookKey::new(key.as_str()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let body = read_body(args.input.as_deref())?;
     let event = webhook::verify_and_parse(
         &body,
         Some(&args.signature),

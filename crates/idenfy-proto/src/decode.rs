@@ -1,0 +1,1297 @@
+//! The decoding engine (R4, R7): one streaming, field-level lenient decoder for every response
+//! and webhook type of the crate.
+//!
+//! # How it works
+//!
+//! A model type is declared once with [`model!`]: the struct, its field list (wire name, Rust
+//! name, type, and whether it is required), and from that one list come the struct itself, its
+//! `Serialize`, its `Deserialize`, and a *draft* — the same fields, all optional, that the
+//! decoder fills in while it reads the JSON object key by key, straight from the deserializer
+//! (no `serde_json::Value` of the whole document first).
+//!
+//! Every field type implements [`Lenient`]: given any deserializer it returns an [`Outcome`] —
+//! the value fits ([`Outcome::Fit`]), means "no value" ([`Outcome::Absent`]: `null`, or `""` for
+//! an enum), or does not fit ([`Outcome::Raw`], the value as received). A value that does not fit
+//! leaves its field empty and lands in the result's [`ExtraFields`] under its own key, marked as
+//! a fallback; the other fields are not affected. A field's decoder never fails: only the
+//! underlying JSON syntax, a top level that is not an object, or a missing required field make a
+//! decode fail. Duplicate keys overwrite what an earlier occurrence stored, so the last one wins.
+//!
+//! Lists and maps are buffered as `Value`s of their items, checked, and then converted by moving
+//! the items, so that a list that does not fit can be kept raw with nothing lost; a list of
+//! structs converts each object with the same engine.
+//!
+//! # Where a new field goes
+//!
+//! Add one line to the type's [`model!`] declaration (doc comment, `opt`/`must`/`req`/`dflt`,
+//! Rust name, type, wire name). If its type is new, give the type a [`Lenient`] impl here (or,
+//! for an enum of wire strings, declare it with `string_enum!`, which does that).
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde_json::{Map, Number, Value};
+
+use crate::error::{DecodeError, DecodeErrorKind};
+use crate::extra::ExtraFields;
+use crate::secret::{AuthToken, Personal};
+use crate::types::ScanRef;
+
+/// What became of one field's JSON value.
+pub(crate) enum Outcome<T> {
+    /// The value fits the field (possibly after one of R7's conversions).
+    Fit(T),
+    /// `null`, or a value that means "nothing" for this field (`""` for an enum).
+    Absent,
+    /// The value does not fit; it is kept as received.
+    Raw(Value),
+}
+
+/// A field type the engine decodes leniently (R7).
+pub(crate) trait Lenient: Sized {
+    /// Reads one JSON value. Fails only when the deserializer itself fails (bad JSON).
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error>;
+
+    /// Whether an item of a list (or a value of a map) fits this type, judged from its shape;
+    /// for a list's items [`Lenient::decode`] must then not return [`Outcome::Raw`].
+    fn accepts(value: &Value) -> bool {
+        !matches!(value, Value::Array(_) | Value::Object(_))
+    }
+
+    /// Appends the JSON paths of nested values that fell back, `path` being this value's own.
+    fn collect_fallbacks(&self, _path: &str, _out: &mut Vec<String>) {}
+
+    /// Puts a required field that did decode into `into`, so that an error can carry it.
+    fn recover(&self, _wire: &str, _into: &mut Recovered) {}
+
+    /// Whether the value counts as present for a required field (an empty string does not).
+    fn is_present(&self) -> bool {
+        true
+    }
+}
+
+/// The required fields that did decode when another one was missing (R4: a token that was
+/// created must reach the caller even when the rest of the answer is unusable).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Recovered {
+    pub(crate) scan_ref: Option<ScanRef>,
+    pub(crate) auth_token: Option<AuthToken>,
+}
+
+/// Required fields that were missing from a decoded object.
+#[derive(Debug, Default)]
+pub(crate) struct Missing {
+    pub(crate) fields: Vec<&'static str>,
+    pub(crate) recovered: Recovered,
+}
+
+impl Missing {
+    pub(crate) fn field(name: &'static str) -> Self {
+        Self {
+            fields: vec![name],
+            recovered: Recovered::default(),
+        }
+    }
+
+    /// The first missing field's wire name.
+    pub(crate) fn first(&self) -> &'static str {
+        self.fields.first().copied().unwrap_or("")
+    }
+}
+
+impl fmt::Display for Missing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "missing required field `{}`", self.first())
+    }
+}
+
+/// A JSON value, read with no allocation for scalars (strings are borrowed where the input
+/// allows).
+pub(crate) enum Any<'de> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    Str(Cow<'de, str>),
+    /// An array or an object, as received.
+    Compound(Value),
+}
+
+impl<'de> Any<'de> {
+    pub(crate) fn read<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match deserializer.deserialize_any(ShapeVisitor::<ValueMap>(PhantomData))? {
+            Shape::Scalar(any) => Ok(any),
+            Shape::Map(map) => Ok(Any::Compound(Value::Object(map))),
+        }
+    }
+
+    /// The value as a `serde_json::Value`.
+    pub(crate) fn into_value(self) -> Value {
+        match self {
+            Any::Null => Value::Null,
+            Any::Bool(flag) => Value::Bool(flag),
+            Any::Int(number) => Value::Number(number.into()),
+            Any::UInt(number) => Value::Number(number.into()),
+            Any::Float(number) => Number::from_f64(number).map_or(Value::Null, Value::Number),
+            Any::Str(text) => Value::String(text.into_owned()),
+            Any::Compound(value) => value,
+        }
+    }
+
+    /// The JSON spelling of a number or boolean, a string as it is; `None` for the rest.
+    fn scalar_text(self) -> Result<Option<Cow<'de, str>>, Self> {
+        Ok(match self {
+            Any::Null => None,
+            Any::Str(text) => Some(text),
+            Any::Bool(flag) => Some(Cow::Borrowed(if flag { "true" } else { "false" })),
+            Any::Int(number) => Some(Cow::Owned(number.to_string())),
+            Any::UInt(number) => Some(Cow::Owned(number.to_string())),
+            Any::Float(number) => Some(Cow::Owned(
+                Number::from_f64(number).map_or_else(String::new, |number| number.to_string()),
+            )),
+            compound @ Any::Compound(_) => return Err(compound),
+        })
+    }
+}
+
+/// What a map becomes when [`ShapeVisitor`] meets one.
+pub(crate) trait MapHandler {
+    type Out;
+    fn map<'de, A: MapAccess<'de>>(map: A) -> Result<Self::Out, A::Error>;
+}
+
+/// Maps become `serde_json::Map`s.
+pub(crate) struct ValueMap;
+
+impl MapHandler for ValueMap {
+    type Out = Map<String, Value>;
+
+    fn map<'de, A: MapAccess<'de>>(map: A) -> Result<Self::Out, A::Error> {
+        match Value::deserialize_map_access(map)? {
+            Value::Object(map) => Ok(map),
+            _ => Ok(Map::new()),
+        }
+    }
+}
+
+/// Helper: a `Value` from a `MapAccess` or `SeqAccess`.
+trait ValueFrom {
+    fn deserialize_map_access<'de, A: MapAccess<'de>>(map: A) -> Result<Value, A::Error>;
+    fn deserialize_seq_access<'de, A: SeqAccess<'de>>(seq: A) -> Result<Value, A::Error>;
+}
+
+impl ValueFrom for Value {
+    fn deserialize_map_access<'de, A: MapAccess<'de>>(map: A) -> Result<Value, A::Error> {
+        serde::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))
+    }
+
+    fn deserialize_seq_access<'de, A: SeqAccess<'de>>(seq: A) -> Result<Value, A::Error> {
+        serde::Deserialize::deserialize(de::value::SeqAccessDeserializer::new(seq))
+    }
+}
+
+/// A JSON value by shape: a scalar, or a map handled by `M` (arrays become `Value`s).
+pub(crate) enum Shape<'de, M> {
+    Scalar(Any<'de>),
+    Map(M),
+}
+
+pub(crate) struct ShapeVisitor<M>(pub(crate) PhantomData<M>);
+
+impl<'de, M: MapHandler> Visitor<'de> for ShapeVisitor<M> {
+    type Value = Shape<'de, M::Out>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Self::Value, E> {
+        Ok(Shape::Scalar(Any::Bool(value)))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
+        Ok(Shape::Scalar(Any::Int(value)))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
+        Ok(Shape::Scalar(match i64::try_from(value) {
+            Ok(value) => Any::Int(value),
+            Err(_) => Any::UInt(value),
+        }))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
+        Ok(Shape::Scalar(Any::Float(value)))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(Shape::Scalar(Any::Str(Cow::Owned(value.to_owned()))))
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+        Ok(Shape::Scalar(Any::Str(Cow::Borrowed(value))))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+        Ok(Shape::Scalar(Any::Str(Cow::Owned(value))))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Shape::Scalar(Any::Null))
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Shape::Scalar(Any::Null))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Ok(Shape::Scalar(Any::Compound(Value::deserialize_seq_access(
+            seq,
+        )?)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Ok(Shape::Map(M::map(map)?))
+    }
+}
+
+/// Reads an object key, borrowed from the input where possible.
+pub(crate) struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(value.to_owned()))
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(value))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(value))
+    }
+}
+
+/// Where a field's value is read from: the next value of a map being read, or a value already
+/// parsed (for the lower-priority shapes a type resolves at the end, such as lifted objects).
+pub(crate) trait Source<'de> {
+    type Error: de::Error;
+    /// The value, decoded as a `T`.
+    fn field<T: Lenient>(&mut self) -> Result<Outcome<T>, Self::Error>;
+    /// The value as received.
+    fn raw(&mut self) -> Result<Value, Self::Error>;
+}
+
+/// The next value of a map.
+pub(crate) struct MapSource<'a, A>(pub(crate) &'a mut A);
+
+struct FieldSeed<T>(PhantomData<T>);
+
+impl<'de, T: Lenient> DeserializeSeed<'de> for FieldSeed<T> {
+    type Value = Outcome<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        T::decode(deserializer)
+    }
+}
+
+impl<'de, A: MapAccess<'de>> Source<'de> for MapSource<'_, A> {
+    type Error = A::Error;
+
+    fn field<T: Lenient>(&mut self) -> Result<Outcome<T>, A::Error> {
+        self.0.next_value_seed(FieldSeed(PhantomData))
+    }
+
+    fn raw(&mut self) -> Result<Value, A::Error> {
+        self.0.next_value()
+    }
+}
+
+/// A value already parsed, read by reference (so that nothing is lost if it does not fit).
+pub(crate) struct ValueSource<'v>(pub(crate) &'v Value);
+
+impl<'v> Source<'v> for ValueSource<'v> {
+    type Error = serde_json::Error;
+
+    fn field<T: Lenient>(&mut self) -> Result<Outcome<T>, serde_json::Error> {
+        T::decode(self.0)
+    }
+
+    fn raw(&mut self) -> Result<Value, serde_json::Error> {
+        Ok(self.0.clone())
+    }
+}
+
+/// Stores a field's outcome: a fit sets the field; a value that does not fit empties it and is
+/// kept in `extra` as a fallback; `null` empties it. A later duplicate key overwrites whatever an
+/// earlier one stored.
+pub(crate) fn store<T>(
+    slot: &mut Option<T>,
+    outcome: Outcome<T>,
+    wire: &'static str,
+    extra: &mut ExtraFields,
+) {
+    match outcome {
+        Outcome::Fit(value) => {
+            *slot = Some(value);
+            extra.clear_fallback(wire);
+        }
+        Outcome::Absent => {
+            *slot = None;
+            extra.clear_fallback(wire);
+        }
+        Outcome::Raw(value) => {
+            *slot = None;
+            extra.set_fallback(wire, value);
+        }
+    }
+}
+
+/// The decoding state of one model type: every field optional, filled key by key.
+pub(crate) trait Draft: Default {
+    /// The model type it becomes.
+    type Output;
+
+    /// Decodes the value of `key` into its field; `false` when `key` is not one of them.
+    fn entry<'de, S: Source<'de>>(&mut self, key: &str, source: &mut S) -> Result<bool, S::Error>;
+
+    /// Whether `key` already holds something (a field, a fallback or an unknown field).
+    fn has(&self, key: &str) -> bool;
+
+    /// The unknown fields and fallbacks.
+    fn extra_mut(&mut self) -> &mut ExtraFields;
+
+    /// A key the type reads in its own way (an alias, an object to lift); `false` leaves it to
+    /// [`Draft::entry`].
+    fn hook<'de, S: Source<'de>>(&mut self, _key: &str, _source: &mut S) -> Result<bool, S::Error> {
+        Ok(false)
+    }
+
+    /// The model value, or the required fields that are missing.
+    fn finish(self) -> Result<Self::Output, Missing>;
+}
+
+/// Reads the entries of a JSON object into a draft.
+pub(crate) fn decode_map<'de, T: Draft, A: MapAccess<'de>>(mut map: A) -> Result<T, A::Error> {
+    let mut draft = T::default();
+    while let Some(key) = map.next_key_seed(KeySeed)? {
+        let mut source = MapSource(&mut map);
+        if draft.hook(&key, &mut source)? || draft.entry(&key, &mut source)? {
+            continue;
+        }
+        let value = source.raw()?;
+        draft.extra_mut().insert_unknown(key.into_owned(), value);
+    }
+    Ok(draft)
+}
+
+/// Reads the entries of `object` into `draft` at a lower priority: a key the draft already
+/// holds is left as it is (the object is a nested copy of fields, such as a webhook-shaped
+/// `status` object in a `/status` answer).
+pub(crate) fn lift<T: Draft>(draft: &mut T, object: &Map<String, Value>) {
+    for (key, value) in object {
+        if draft.has(key) {
+            continue;
+        }
+        let mut source = ValueSource(value);
+        match draft.entry(key, &mut source) {
+            Ok(true) => {}
+            // Reading a parsed value cannot fail; if it did, the value is still kept.
+            Ok(false) | Err(_) => draft.extra_mut().insert_unknown(key.clone(), value.clone()),
+        }
+    }
+}
+
+/// Maps become drafts of `T`.
+pub(crate) struct DraftMap<T>(PhantomData<T>);
+
+impl<T: Draft> MapHandler for DraftMap<T> {
+    type Out = T;
+
+    fn map<'de, A: MapAccess<'de>>(map: A) -> Result<T, A::Error> {
+        decode_map(map)
+    }
+}
+
+/// Decodes a nested model value (a field whose type is a model type).
+pub(crate) fn decode_nested<'de, T: Draft, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Outcome<T::Output>, D::Error> {
+    match deserializer.deserialize_any(ShapeVisitor::<DraftMap<T>>(PhantomData))? {
+        Shape::Map(draft) => draft.finish().map(Outcome::Fit).map_err(de::Error::custom),
+        Shape::Scalar(Any::Null) => Ok(Outcome::Absent),
+        Shape::Scalar(other) => Ok(Outcome::Raw(other.into_value())),
+    }
+}
+
+/// The top level of a document: an object, or the kind of JSON it was instead.
+pub(crate) enum Top<T> {
+    Object(T),
+    Not(&'static str),
+}
+
+/// Decodes a top-level model value with any deserializer (the public `Deserialize` impls).
+pub(crate) fn deserialize_top<'de, T: Draft, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T::Output, D::Error> {
+    match read_top::<T, D>(deserializer)? {
+        Top::Object(draft) => draft.finish().map_err(de::Error::custom),
+        Top::Not(kind) => Err(de::Error::custom(format_args!(
+            "expected a JSON object, found {kind}"
+        ))),
+    }
+}
+
+fn read_top<'de, T: Draft, D: Deserializer<'de>>(deserializer: D) -> Result<Top<T>, D::Error> {
+    Ok(
+        match deserializer.deserialize_any(ShapeVisitor::<DraftMap<T>>(PhantomData))? {
+            Shape::Map(draft) => Top::Object(draft),
+            Shape::Scalar(any) => Top::Not(kind_of(&any)),
+        },
+    )
+}
+
+fn kind_of(any: &Any<'_>) -> &'static str {
+    match any {
+        Any::Null => "null",
+        Any::Bool(_) => "a boolean",
+        Any::Int(_) | Any::UInt(_) | Any::Float(_) => "a number",
+        Any::Str(_) => "a string",
+        Any::Compound(Value::Array(_)) => "an array",
+        Any::Compound(_) => "an object",
+    }
+}
+
+/// Decodes a body into the model type of draft `T`: the parse functions' entry point.
+pub(crate) fn from_slice<T: Draft>(body: &[u8]) -> Result<T::Output, DecodeError> {
+    from_slice_draft::<T>(body)?
+        .finish()
+        .map_err(|missing| DecodeError::missing(&missing))
+}
+
+/// Decodes a body into a draft of `T` (the required fields not checked yet).
+pub(crate) fn from_slice_draft<T: Draft>(body: &[u8]) -> Result<T, DecodeError> {
+    check_not_empty(body)?;
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let top = read_top::<T, _>(&mut deserializer)
+        .and_then(|top| deserializer.end().map(|()| top))
+        .map_err(|err| json_error(body, &err))?;
+    match top {
+        Top::Object(draft) => Ok(draft),
+        Top::Not(kind) => Err(not_an_object(kind)),
+    }
+}
+
+/// Parses a body as a plain JSON value (for bodies no model describes), with the errors of
+/// [`from_slice`].
+pub(crate) fn value_from_slice(body: &[u8]) -> Result<Value, DecodeError> {
+    check_not_empty(body)?;
+    serde_json::from_slice(body).map_err(|err| json_error(body, &err))
+}
+
+pub(crate) fn check_not_empty(body: &[u8]) -> Result<(), DecodeError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(DecodeError::new(
+            DecodeErrorKind::Empty,
+            None,
+            "the body is empty",
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn not_an_object(kind: &str) -> DecodeError {
+    DecodeError::new(
+        DecodeErrorKind::Data,
+        Some(".".to_owned()),
+        &format!("expected a JSON object, found {kind}"),
+    )
+}
+
+/// A `DecodeError` for a serde_json failure, with the JSON path of where it happened.
+pub(crate) fn json_error(body: &[u8], err: &serde_json::Error) -> DecodeError {
+    let kind = if err.is_data() {
+        DecodeErrorKind::Data
+    } else {
+        DecodeErrorKind::Syntax
+    };
+    let path = path_at(body, err.line(), err.column());
+    DecodeError::new(kind, Some(path), &err.to_string())
+}
+
+/// The JSON path (`AML[2].status`, `.` for the top level) of the container being read at
+/// `line`:`column` (1-based, as serde_json reports them) of `body`.
+///
+/// Computed only on the error path, by scanning the bytes before the position, so that the
+/// successful path pays nothing for it.
+pub(crate) fn path_at(body: &[u8], line: usize, column: usize) -> String {
+    enum Frame {
+        Object {
+            key: Option<String>,
+            expecting_key: bool,
+        },
+        Array {
+            index: usize,
+        },
+    }
+    // The byte offset of the position.
+    let mut offset = 0;
+    let mut current_line = 1;
+    for (at, byte) in body.iter().enumerate() {
+        if current_line == line {
+            offset = at.saturating_add(column.saturating_sub(1));
+            break;
+        }
+        if *byte == b'\n' {
+            current_line += 1;
+        }
+        offset = at.saturating_add(1);
+    }
+    let prefix = body.get(..offset.min(body.len())).unwrap_or(body);
+
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut bytes = prefix.iter().enumerate();
+    while let Some((at, byte)) = bytes.next() {
+        match byte {
+            b'"' => {
+                let start = at.saturating_add(1);
+                let mut end = prefix.len();
+                let mut escaped = false;
+                for (inner, byte) in bytes.by_ref() {
+                    match byte {
+                        _ if escaped => escaped = false,
+                        b'\\' => escaped = true,
+                        b'"' => {
+                            end = inner;
+                            break;
+                        }
+                        _ => {}
+                    }
+                }
+                if let Some(Frame::Object {
+                    key,
+                    expecting_key: expecting @ true,
+                }) = stack.last_mut()
+                {
+                    let raw = prefix.get(start..end).unwrap_or_default();
+                    *key = Some(String::from_utf8_lossy(raw).into_owned());
+                    *expecting = false;
+                }
+            }
+            b'{' => stack.push(Frame::Object {
+                key: None,
+                expecting_key: true,
+            }),
+            b'[' => stack.push(Frame::Array { index: 0 }),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Object { key, expecting_key }) => {
+                    *key = None;
+                    *expecting_key = true;
+                }
+                Some(Frame::Array { index }) => *index = index.saturating_add(1),
+                None => {}
+            },
+            _ => {}
+        }
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object { key: Some(key), .. } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Frame::Object { key: None, .. } => {}
+            Frame::Array { index } => {
+                path.push('[');
+                path.push_str(&index.to_string());
+                path.push(']');
+            }
+        }
+    }
+    if path.is_empty() {
+        path.push('.');
+    }
+    path
+}
+
+/// The value as a string: strings as they are, numbers and booleans in their JSON spelling,
+/// arrays and objects as JSON text; `None` for `null`.
+pub(crate) fn value_to_string(value: Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(text) => Some(text),
+        other => Some(other.to_string()),
+    }
+}
+
+/// `prefix.name`, or `name` at the top.
+pub(crate) fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field types.
+
+impl Lenient for String {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
+        Ok(match Any::read(deserializer)?.scalar_text() {
+            Ok(Some(text)) => Outcome::Fit(text.into_owned()),
+            Ok(None) => Outcome::Absent,
+            Err(compound) => Outcome::Raw(compound.into_value()),
+        })
+    }
+
+    fn recover(&self, wire: &str, into: &mut Recovered) {
+        if wire == "scanRef" && !self.is_empty() {
+            into.scan_ref = Some(ScanRef::from_response(self.clone()));
+        }
+    }
+
+    fn is_present(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+impl Lenient for i64 {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
+        Ok(match Any::read(deserializer)? {
+            Any::Null => Outcome::Absent,
+            Any::Int(number) => Outcome::Fit(number),
+            Any::Float(number) => match float_to_i64(number) {
+                Some(number) => Outcome::Fit(number),
+                None => Outcome::Raw(Any::Float(number).into_value()),
+            },
+            Any::Str(text) => {
+                let trimmed = text.trim();
+                if trimmed.is_empty() {
+                    Outcome::Absent
+                } else if let Some(number) = parse_i64(trimmed) {
+                    Outcome::Fit(number)
+                } else {
+                    Outcome::Raw(Value::String(text.into_owned()))
+                }
+            }
+            other => Outcome::Raw(other.into_value()),
+        })
+    }
+}
+
+/// An integer from its decimal spelling, or from a float's (truncated toward zero).
+pub(crate) fn parse_i64(text: &str) -> Option<i64> {
+    text.parse::<i64>()
+        .ok()
+        .or_else(|| text.parse::<f64>().ok().and_then(float_to_i64))
+}
+
+/// A float truncated toward zero, if it is finite and in range.
+pub(crate) fn float_to_i64(float: f64) -> Option<i64> {
+    // i64::MAX is not exactly representable; 2^63 is the first value out of range.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    (float.is_finite() && float > -LIMIT - 1.0 && float < LIMIT).then(|| {
+        #[allow(clippy::cast_possible_truncation)]
+        let truncated = float.trunc() as i64;
+        truncated
+    })
+}
+
+impl Lenient for bool {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
+        Ok(match Any::read(deserializer)? {
+            Any::Null => Outcome::Absent,
+            Any::Bool(flag) => Outcome::Fit(flag),
+            Any::Int(0) => Outcome::Fit(false),
+            Any::Int(1) => Outcome::Fit(true),
+            Any::Str(text) => {
+                let trimmed = text.trim();
+                if trimmed.is_empty() {
+                    Outcome::Absent
+                } else if trimmed.eq_ignore_ascii_case("true") {
+                    Outcome::Fit(true)
+                } else if trimmed.eq_ignore_ascii_case("false") {
+                    Outcome::Fit(false)
+                } else {
+                    Outcome::Raw(Value::String(text.into_owned()))
+                }
+            }
+            other => Outcome::Raw(other.into_value()),
+        })
+    }
+}
+
+impl Lenient for Value {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
+        Ok(match serde::Deserialize::deserialize(deserializer)? {
+            Value::Null => Outcome::Absent,
+            value => Outcome::Fit(value),
+        })
+    }
+
+    fn accepts(_value: &Value) -> bool {
+        true
+    }
+}
+
+impl<T: Lenient> Lenient for Personal<T> {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
+        Ok(match T::decode(deserializer)? {
+            Outcome::Fit(value) => Outcome::Fit(Personal::new(value)),
+            Outcome::Absent => Outcome::Absent,
+            Outcome::Raw(value) => Outcome::Raw(value),
+        })
+    }
+
+    fn accepts(value: &Value) -> bool {
+        T::accepts(value)
+    }
+
+    fn collect_fallbacks(&self, path: &str, out: &mut Vec<String>) {
+        self.expose().collect_fallbacks(path, out);
+    }
+}
+
+/// An enum of wire strings: a string is a value (`""` means none), a number or boolean an
+/// unknown value in its JSON spelling; an array or object does not fit.
+pub(crate) fn enum_value<'de, T, D>(deserializer: D) -> Result<Outcome<T>, D::Error>
+where
+    T: for<'a> From<&'a str> + From<String>,
+    D: Deserializer<'de>,
+{
+    Ok(match Any::read(deserializer)?.scalar_text() {
+        Ok(None) => Outcome::Absent,
+        Ok(Some(text)) if text.is_empty() => Outcome::Absent,
+        Ok(Some(Cow::Borrowed(text))) => Outcome::Fit(T::from(text)),
+        Ok(Some(Cow::Owned(text))) => Outcome::Fit(T::from(text)),
+        Err(compound) => Outcome::Raw(compound.into_value()),
+    })
+}
+
+/// A string that must be there: a string, or a number or boolean in its JSON spelling (for the
+/// `Deserialize` impls of single values).
+pub(crate) fn required_string<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<String, D::Error> {
+    match Any::read(deserializer)?.scalar_text() {
+        Ok(Some(text)) => Ok(text.into_owned()),
+        Ok(None) => Err(de::Error::custom("expected a string, found null")),
+        Err(compound) => Err(de::Error::custom(format_args!(
+            "expected a string, found {}",
+            kind_of(&compound)
+        ))),
+    }
+}
+
+/// A non-empty string (numbers in their JSON spelling); `""` reads as absent.
+fn non_empty<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<String>, D::Error> {
+    Ok(match String::decode(deserializer)? {
+        Outcome::Fit(text) if text.is_empty() => Outcome::Absent,
+        other => other,
+    })
+}
+
+impl Lenient for AuthToken {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
+        Ok(match non_empty(deserializer)? {
+            Outcome::Fit(token) => Outcome::Fit(AuthToken::new(token)),
+            Outcome::Absent => Outcome::Absent,
+            Outcome::Raw(value) => Outcome::Raw(value),
+        })
+    }
+
+    fn recover(&self, wire: &str, into: &mut Recovered) {
+        if wire == "authToken" {
+            into.auth_token = Some(self.clone());
+        }
+    }
+}
+
+impl Lenient for ScanRef {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
+        Ok(match non_empty(deserializer)? {
+            Outcome::Fit(scan_ref) => Outcome::Fit(ScanRef::from_response(scan_ref)),
+            Outcome::Absent => Outcome::Absent,
+            Outcome::Raw(value) => Outcome::Raw(value),
+        })
+    }
+
+    fn recover(&self, wire: &str, into: &mut Recovered) {
+        if wire == "scanRef" {
+            into.scan_ref = Some(self.clone());
+        }
+    }
+}
+
+/// A list: a JSON array whose items all fit `T` (`null` items are skipped), or a single value
+/// that fits `T`, read as a list of one. An array with an item that does not fit is kept raw.
+impl<T: Lenient> Lenient for Vec<T> {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
+        let value: Value = serde::Deserialize::deserialize(deserializer)?;
+        Ok(match value {
+            Value::Null => Outcome::Absent,
+            Value::Array(items) => {
+                if !items.iter().all(|item| item.is_null() || T::accepts(item)) {
+                    return Ok(Outcome::Raw(Value::Array(items)));
+                }
+                let mut list = Vec::with_capacity(items.len());
+                for item in items {
+                    if let Ok(Outcome::Fit(item)) = T::decode(item) {
+                        list.push(item);
+                    }
+                }
+                Outcome::Fit(list)
+            }
+            single if T::accepts(&single) => match T::decode(&single) {
+                Ok(Outcome::Fit(item)) => Outcome::Fit(vec![item]),
+                Ok(Outcome::Absent) => Outcome::Absent,
+                Ok(Outcome::Raw(_)) | Err(_) => Outcome::Raw(single),
+            },
+            other => Outcome::Raw(other),
+        })
+    }
+
+    fn collect_fallbacks(&self, path: &str, out: &mut Vec<String>) {
+        for (index, item) in self.iter().enumerate() {
+            item.collect_fallbacks(&format!("{path}[{index}]"), out);
+        }
+    }
+}
+
+/// A value of a map of strings ([`StringMap`]): a string, a number or boolean in its JSON
+/// spelling, or `null`.
+pub(crate) trait MapValue: Sized {
+    fn accepts(value: &Value) -> bool;
+    fn from_value(value: Value) -> Self;
+    fn collect_fallbacks(&self, _path: &str, _out: &mut Vec<String>) {}
+}
+
+impl<T: From<String>> MapValue for Option<T> {
+    fn accepts(value: &Value) -> bool {
+        !matches!(value, Value::Array(_) | Value::Object(_))
+    }
+
+    fn from_value(value: Value) -> Self {
+        let text = match value {
+            Value::Null => return None,
+            Value::String(text) => text,
+            other => other.to_string(),
+        };
+        Some(T::from(text))
+    }
+}
+
+/// A JSON object read as a map; an empty array counts as an empty object. A map with a value
+/// that does not fit is kept raw.
+impl<V: MapValue> Lenient for BTreeMap<String, V> {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
+        let value: Value = serde::Deserialize::deserialize(deserializer)?;
+        Ok(match value {
+            Value::Null => Outcome::Absent,
+            Value::Array(items) if items.is_empty() => Outcome::Fit(BTreeMap::new()),
+            Value::Object(map) => {
+                if !map.values().all(V::accepts) {
+                    return Ok(Outcome::Raw(Value::Object(map)));
+                }
+                Outcome::Fit(
+                    map.into_iter()
+                        .map(|(key, value)| (key, V::from_value(value)))
+                        .collect(),
+                )
+            }
+            other => Outcome::Raw(other),
+        })
+    }
+
+    fn accepts(value: &Value) -> bool {
+        value.is_object()
+    }
+
+    fn collect_fallbacks(&self, path: &str, out: &mut Vec<String>) {
+        for (key, value) in self {
+            value.collect_fallbacks(&join(path, key), out);
+        }
+    }
+}
+
+/// Skips a value.
+pub(crate) fn skip<'de, S: Source<'de>>(source: &mut S) -> Result<(), S::Error> {
+    source.field::<Ignored>().map(|_| ())
+}
+
+/// A value read and thrown away.
+struct Ignored;
+
+impl Lenient for Ignored {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
+        deserializer.deserialize_ignored_any(IgnoredAny)?;
+        Ok(Outcome::Absent)
+    }
+}
+
+/// Whether a value is a JSON object (read and thrown away).
+pub(crate) struct IsObject(pub(crate) bool);
+
+impl Lenient for IsObject {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
+        struct Probe;
+        impl<'de> Visitor<'de> for Probe {
+            type Value = bool;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<bool, E> {
+                Ok(false)
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<bool, E> {
+                Ok(false)
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<bool, E> {
+                Ok(false)
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<bool, E> {
+                Ok(false)
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<bool, E> {
+                Ok(false)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
+                Ok(false)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<bool, E> {
+                Ok(false)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+                deserializer.deserialize_any(self)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(false)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(true)
+            }
+        }
+        Ok(Outcome::Fit(IsObject(deserializer.deserialize_any(Probe)?)))
+    }
+}
+
+/// Writes `value` as a map entry, for the generated `Serialize` impls.
+pub(crate) fn entry<M: SerializeMap, T: serde::Serialize + ?Sized>(
+    map: &mut M,
+    key: &str,
+    value: &T,
+) -> Result<(), M::Error> {
+    map.serialize_entry(key, value)
+}
+
+/// Declares a model type from one list of fields: the struct, its draft (the decoding state),
+/// `Serialize`, `Deserialize` and [`Lenient`] (so it can be nested), and `fallbacks()`.
+///
+/// Each field is `kind name: Type = "wireName"`, where the kind is
+///
+/// * `opt` — optional: the field is `Option<Type>`;
+/// * `must` — optional in the type (`Option<Type>`) but required in every body (R7: `scanRef`);
+///   a body without it fails with an error naming it;
+/// * `req` — required: the field is `Type`;
+/// * `dflt` — the field is `Type`, its default when absent or `null`.
+///
+/// `nulls = true` serializes an absent optional field as `null` (the shape of iDenfy's answers);
+/// `false` leaves it out (webhooks).
+macro_rules! model {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident / $draft:ident (nulls = $nulls:literal) {
+            $(
+                $(#[$fmeta:meta])*
+                $kind:ident $field:ident : $ty:ty = $wire:literal,
+            )*
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $( $(#[$fmeta])* pub $field: $crate::decode::model!(@ty $kind $ty), )*
+            /// Fields this version does not model, and values that did not fit their field
+            /// (R7; [`ExtraFields::fallbacks`](crate::ExtraFields::fallbacks) names those).
+            pub extra: $crate::extra::ExtraFields,
+        }
+
+        #[doc = concat!("The decoding state of [`", stringify!($name), "`].")]
+        #[derive(Default)]
+        pub(crate) struct $draft {
+            $( pub(crate) $field: Option<$ty>, )*
+            pub(crate) extra: $crate::extra::ExtraFields,
+            #[allow(dead_code)]
+            pub(crate) pending: Vec<(&'static str, serde_json::Value)>,
+        }
+
+        impl $crate::decode::Draft for $draft {
+            type Output = $name;
+
+            fn entry<'de, S: $crate::decode::Source<'de>>(
+                &mut self,
+                key: &str,
+                source: &mut S,
+            ) -> Result<bool, S::Error> {
+                match key {
+                    $(
+                        $wire => {
+                            let outcome = source.field::<$ty>()?;
+                            $crate::decode::store(&mut self.$field, outcome, $wire, &mut self.extra);
+                        }
+                    )*
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+
+            fn has(&self, key: &str) -> bool {
+                match key {
+                    $( $wire => self.$field.is_some() || self.extra.contains_key(key), )*
+                    _ => self.extra.contains_key(key),
+                }
+            }
+
+            fn extra_mut(&mut self) -> &mut $crate::extra::ExtraFields {
+                &mut self.extra
+            }
+
+            fn hook<'de, S: $crate::decode::Source<'de>>(
+                &mut self,
+                key: &str,
+                source: &mut S,
+            ) -> Result<bool, S::Error> {
+                $crate::decode::Hooks::hook(self, key, source)
+            }
+
+            fn finish(self) -> Result<$name, $crate::decode::Missing> {
+                let mut draft = self;
+                $crate::decode::Hooks::resolve(&mut draft);
+                #[allow(unused_mut)]
+                let mut missing = $crate::decode::Missing::default();
+                $( $crate::decode::model!(@check $kind draft missing $field $wire); )*
+                if !missing.fields.is_empty() {
+                    $( $crate::decode::model!(@recover $kind draft missing $field $wire); )*
+                    return Err(missing);
+                }
+                Ok($name {
+                    $( $field: $crate::decode::model!(@take $kind draft $field $wire), )*
+                    extra: draft.extra,
+                })
+            }
+        }
+
+        impl $name {
+            /// The JSON paths of the values that did not fit their field and were kept raw
+            /// instead (R7), this object's and its nested objects' (`status.overall`,
+            /// `AML[0].status.serviceSuspected`); names only, never values. Empty when every
+            /// value fitted.
+            pub fn fallbacks(&self) -> Vec<String> {
+                let mut out = Vec::new();
+                $crate::decode::Lenient::collect_fallbacks(self, "", &mut out);
+                out
+            }
+
+            /// Writes the fields as entries of a map being serialized (for types that flatten
+            /// this one).
+            #[allow(dead_code)]
+            pub(crate) fn serialize_entries<M: serde::ser::SerializeMap>(
+                &self,
+                map: &mut M,
+            ) -> Result<(), M::Error> {
+                let this = self;
+                $( $crate::decode::model!(@ser $kind this map $field $wire $nulls); )*
+                for (key, value) in this.extra.iter() {
+                    $crate::decode::entry(map, key, value)?;
+                }
+                Ok(())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(None)?;
+                self.serialize_entries(&mut map)?;
+                map.end()
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::decode::deserialize_top::<$draft, D>(deserializer)
+            }
+        }
+
+        impl $crate::decode::Lenient for $name {
+            fn decode<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<$crate::decode::Outcome<Self>, D::Error> {
+                $crate::decode::decode_nested::<$draft, D>(deserializer)
+            }
+
+            fn accepts(value: &serde_json::Value) -> bool {
+                value.is_object()
+            }
+
+            fn collect_fallbacks(&self, path: &str, out: &mut Vec<String>) {
+                for name in self.extra.fallbacks() {
+                    out.push($crate::decode::join(path, name));
+                }
+                $( $crate::decode::model!(@nested $kind self $field $wire path out); )*
+            }
+        }
+    };
+
+    (@ty opt $ty:ty) => { Option<$ty> };
+    (@ty must $ty:ty) => { Option<$ty> };
+    (@ty req $ty:ty) => { $ty };
+    (@ty dflt $ty:ty) => { $ty };
+
+    (@check req $d:ident $m:ident $f:ident $w:literal) => {
+        if $d.$f.is_none() { $m.fields.push($w); }
+    };
+    (@check must $d:ident $m:ident $f:ident $w:literal) => {
+        if !$d.$f.as_ref().is_some_and($crate::decode::Lenient::is_present) {
+            $m.fields.push($w);
+        }
+    };
+    (@check $other:ident $d:ident $m:ident $f:ident $w:literal) => {};
+
+    (@recover req $d:ident $m:ident $f:ident $w:literal) => {
+        if let Some(value) = &$d.$f {
+            $crate::decode::Lenient::recover(value, $w, &mut $m.recovered);
+        }
+    };
+    (@recover must $d:ident $m:ident $f:ident $w:literal) => {
+        if let Some(value) = &$d.$f {
+            $crate::decode::Lenient::recover(value, $w, &mut $m.recovered);
+        }
+    };
+    (@recover $other:ident $d:ident $m:ident $f:ident $w:literal) => {};
+
+    (@take req $d:ident $f:ident $w:literal) => {
+        match $d.$f {
+            Some(value) => value,
+            None => return Err($crate::decode::Missing::field($w)),
+        }
+    };
+    (@take dflt $d:ident $f:ident $w:literal) => { $d.$f.unwrap_or_default() };
+    (@take $other:ident $d:ident $f:ident $w:literal) => { $d.$f };
+
+    (@ser req $t:ident $m:ident $f:ident $w:literal $nulls:literal) => {
+        $crate::decode::entry($m, $w, &$t.$f)?;
+    };
+    (@ser dflt $t:ident $m:ident $f:ident $w:literal $nulls:literal) => {
+        $crate::decode::entry($m, $w, &$t.$f)?;
+    };
+    (@ser $other:ident $t:ident $m:ident $f:ident $w:literal $nulls:literal) => {
+        match &$t.$f {
+            Some(value) => $crate::decode::entry($m, $w, value)?,
+            None if $nulls && !$t.extra.contains_key($w) => $crate::decode::entry($m, $w, &())?,
+            None => {}
+        }
+    };
+
+    (@nested req $t:ident $f:ident $w:literal $p:ident $o:ident) => {
+        $crate::decode::Lenient::collect_fallbacks(&$t.$f, &$crate::decode::join($p, $w), $o);
+    };
+    (@nested dflt $t:ident $f:ident $w:literal $p:ident $o:ident) => {
+        $crate::decode::Lenient::collect_fallbacks(&$t.$f, &$crate::decode::join($p, $w), $o);
+    };
+    (@nested $other:ident $t:ident $f:ident $w:literal $p:ident $o:ident) => {
+        if let Some(value) = &$t.$f {
+            $crate::decode::Lenient::collect_fallbacks(value, &$crate::decode::join($p, $w), $o);
+        }
+    };
+}
+
+pub(crate) use model;
+
+/// The keys a model type reads in its own way, and what it resolves once every key was read.
+/// Most types have none: `impl Hooks for TheirDraft {}`.
+pub(crate) trait Hooks {
+    /// A key read in the type's own way; `false` leaves it to the generated decoder.
+    fn hook<'de, S: Source<'de>>(&mut self, _key: &str, _source: &mut S) -> Result<bool, S::Error> {
+        Ok(false)
+    }
+
+    /// Resolves what the hooks set aside (aliases, lifted objects) before the value is built.
+    fn resolve(&mut self) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r7_integers_from_floats_and_strings() {
+        let read = |json: &str| match i64::decode(&mut serde_json::Deserializer::from_str(json)) {
+            Ok(Outcome::Fit(number)) => Some(number),
+            _ => None,
+        };
+        assert_eq!(read("1554726960"), Some(1_554_726_960));
+        assert_eq!(read("1554726960.324056"), Some(1_554_726_960));
+        assert_eq!(read("\"3600\""), Some(3600));
+        assert_eq!(read("\" 3600.9 \""), Some(3600));
+        assert_eq!(read("-1.5"), Some(-1));
+        assert_eq!(read("1e300"), None);
+        assert_eq!(read("\"abc\""), None);
+        assert_eq!(read("true"), None);
+    }
+
+    #[test]
+    fn r7_error_paths_name_keys_and_list_indices() {
+        let cases: [(&str, &str); 5] = [
+            (r#"{"a": tru}"#, "a"),
+            (
+                r#"{"AML": [{"uid": "x"}, {"uid": "y"}, {"status": {"serviceSuspected": tx}}]}"#,
+                "AML[2].status.serviceSuspected",
+            ),
+            ("[1, 2, x]", "[2]"),
+            ("{\"a\": {\"b\": 1,\n \"c\": [\"\\\"q\", nope]}}", "a.c[1]"),
+            ("nope", "."),
+        ];
+        for (json, expected) in cases {
+            let err = serde_json::from_str::<Value>(json).unwrap_err();
+            assert_eq!(
+                path_at(json.as_bytes(), err.line(), err.column()),
+                expected,
+                "{json}"
+            );
+        }
+    }
+}
