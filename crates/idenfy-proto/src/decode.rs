@@ -52,15 +52,40 @@ pub(crate) enum Outcome<T> {
 }
 
 /// A field type the engine decodes leniently (R7).
+///
+/// A type says once, in [`Lenient::from_any`], what it makes of each kind of JSON value;
+/// [`Lenient::decode`] reads the value from a deserializer (streaming, where a type can do
+/// better than building the value first) and gives the same answer.
 pub(crate) trait Lenient: Sized {
     /// Reads one JSON value. Fails only when the deserializer itself fails (bad JSON).
-    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error>;
-
-    /// Whether an item of a list (or a value of a map) fits this type, judged from its shape;
-    /// for a list's items [`Lenient::decode`] must then not return [`Outcome::Raw`].
-    fn accepts(value: &Value) -> bool {
-        !matches!(value, Value::Array(_) | Value::Object(_))
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
+        Ok(Self::from_any(Any::read(deserializer)?))
     }
+
+    /// The same for a value already read (moved, not copied).
+    fn from_any(any: Any<'_>) -> Outcome<Self>;
+
+    /// Reads one JSON value into its field's slot, as [`store`] does with
+    /// [`Lenient::decode`]'s outcome (large types override it to decode in place).
+    fn decode_into<'de, D: Deserializer<'de>>(
+        deserializer: D,
+        slot: &mut Option<Self>,
+        wire: &'static str,
+        extra: &mut ExtraFields,
+    ) -> Result<(), D::Error> {
+        store(slot, Self::decode(deserializer)?, wire, extra);
+        Ok(())
+    }
+
+    /// Whether an item of a list (or a value of a map) fits this type, judged from its shape:
+    /// for such an item [`Lenient::from_any`] never returns [`Outcome::Raw`].
+    fn accepts(any: &Any<'_>) -> bool {
+        !any.is_compound()
+    }
+
+    /// Whether every value fits (or is `null`): a list of such items is read item by item
+    /// with nothing buffered, since no item can make it fall back.
+    const ACCEPTS_ALL: bool = false;
 
     /// Appends the JSON paths of nested values that fell back, `path` being this value's own.
     fn collect_fallbacks(&self, _path: &str, _out: &mut Vec<String>) {}
@@ -109,8 +134,11 @@ impl fmt::Display for Missing {
     }
 }
 
-/// A JSON value, read with no allocation for scalars (strings are borrowed where the input
-/// allows).
+/// A JSON value as read: strings borrowed from the input where it allows, objects as their
+/// entries in order (a repeated key appears twice; whoever reads the entries lets the last one
+/// win). Building one allocates only the lists of items and entries, so a buffered list or map
+/// costs far less than a `serde_json::Value`, and converting it into a model moves its parts.
+#[derive(Clone)]
 pub(crate) enum Any<'de> {
     Null,
     Bool(bool),
@@ -118,19 +146,19 @@ pub(crate) enum Any<'de> {
     UInt(u64),
     Float(f64),
     Str(Cow<'de, str>),
-    /// An array or an object, as received.
-    Compound(Value),
+    Array(Vec<Any<'de>>),
+    Object(Vec<(Cow<'de, str>, Any<'de>)>),
 }
 
 impl<'de> Any<'de> {
     pub(crate) fn read<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match deserializer.deserialize_any(ShapeVisitor::<ValueMap>(PhantomData))? {
+        match deserializer.deserialize_any(ShapeVisitor(Entries))? {
             Shape::Scalar(any) => Ok(any),
-            Shape::Map(map) => Ok(Any::Compound(Value::Object(map))),
+            Shape::Map(entries) => Ok(Any::Object(entries)),
         }
     }
 
-    /// The value as a `serde_json::Value`.
+    /// The value as a `serde_json::Value` (of a repeated key, the last value wins).
     pub(crate) fn into_value(self) -> Value {
         match self {
             Any::Null => Value::Null,
@@ -139,11 +167,43 @@ impl<'de> Any<'de> {
             Any::UInt(number) => Value::Number(number.into()),
             Any::Float(number) => Number::from_f64(number).map_or(Value::Null, Value::Number),
             Any::Str(text) => Value::String(text.into_owned()),
-            Any::Compound(value) => value,
+            Any::Array(items) => Value::Array(items.into_iter().map(Any::into_value).collect()),
+            Any::Object(entries) => Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(key, value)| (key.into_owned(), value.into_value()))
+                    .collect(),
+            ),
         }
     }
 
-    /// The JSON spelling of a number or boolean, a string as it is; `None` for the rest.
+    /// A parsed value, moved.
+    pub(crate) fn from_value(value: Value) -> Any<'static> {
+        match value {
+            Value::Null => Any::Null,
+            Value::Bool(flag) => Any::Bool(flag),
+            Value::Number(number) => match (number.as_i64(), number.as_u64()) {
+                (Some(int), _) => Any::Int(int),
+                (None, Some(uint)) => Any::UInt(uint),
+                (None, None) => number.as_f64().map_or(Any::Null, Any::Float),
+            },
+            Value::String(text) => Any::Str(Cow::Owned(text)),
+            Value::Array(items) => Any::Array(items.into_iter().map(Any::from_value).collect()),
+            Value::Object(map) => Any::Object(
+                map.into_iter()
+                    .map(|(key, value)| (Cow::Owned(key), Any::from_value(value)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Whether this is an array or an object.
+    pub(crate) fn is_compound(&self) -> bool {
+        matches!(self, Any::Array(_) | Any::Object(_))
+    }
+
+    /// The JSON spelling of a number or boolean, a string as it is; `None` for `null`; the
+    /// value itself back for an array or object.
     fn scalar_text(self) -> Result<Option<Cow<'de, str>>, Self> {
         Ok(match self {
             Any::Null => None,
@@ -154,56 +214,41 @@ impl<'de> Any<'de> {
             Any::Float(number) => Some(Cow::Owned(
                 Number::from_f64(number).map_or_else(String::new, |number| number.to_string()),
             )),
-            compound @ Any::Compound(_) => return Err(compound),
+            compound @ (Any::Array(_) | Any::Object(_)) => return Err(compound),
         })
     }
 }
 
 /// What a map becomes when [`ShapeVisitor`] meets one.
-pub(crate) trait MapHandler {
+pub(crate) trait MapHandler<'de> {
     type Out;
-    fn map<'de, A: MapAccess<'de>>(map: A) -> Result<Self::Out, A::Error>;
+    fn map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Out, A::Error>;
 }
 
-/// Maps become `serde_json::Map`s.
-pub(crate) struct ValueMap;
+/// Maps become their entries, values as [`Any`].
+pub(crate) struct Entries;
 
-impl MapHandler for ValueMap {
-    type Out = Map<String, Value>;
+impl<'de> MapHandler<'de> for Entries {
+    type Out = Vec<(Cow<'de, str>, Any<'de>)>;
 
-    fn map<'de, A: MapAccess<'de>>(map: A) -> Result<Self::Out, A::Error> {
-        match Value::deserialize_map_access(map)? {
-            Value::Object(map) => Ok(map),
-            _ => Ok(Map::new()),
+    fn map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Out, A::Error> {
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8).min(64));
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            entries.push((key, map.next_value_seed(AnySeed)?));
         }
+        Ok(entries)
     }
 }
 
-/// Helper: a `Value` from a `MapAccess` or `SeqAccess`.
-trait ValueFrom {
-    fn deserialize_map_access<'de, A: MapAccess<'de>>(map: A) -> Result<Value, A::Error>;
-    fn deserialize_seq_access<'de, A: SeqAccess<'de>>(seq: A) -> Result<Value, A::Error>;
-}
-
-impl ValueFrom for Value {
-    fn deserialize_map_access<'de, A: MapAccess<'de>>(map: A) -> Result<Value, A::Error> {
-        serde::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))
-    }
-
-    fn deserialize_seq_access<'de, A: SeqAccess<'de>>(seq: A) -> Result<Value, A::Error> {
-        serde::Deserialize::deserialize(de::value::SeqAccessDeserializer::new(seq))
-    }
-}
-
-/// A JSON value by shape: a scalar, or a map handled by `M` (arrays become `Value`s).
+/// A JSON value by shape: a scalar or array as [`Any`], or a map handled by `M`.
 pub(crate) enum Shape<'de, M> {
     Scalar(Any<'de>),
     Map(M),
 }
 
-pub(crate) struct ShapeVisitor<M>(pub(crate) PhantomData<M>);
+pub(crate) struct ShapeVisitor<M>(pub(crate) M);
 
-impl<'de, M: MapHandler> Visitor<'de> for ShapeVisitor<M> {
+impl<'de, M: MapHandler<'de>> Visitor<'de> for ShapeVisitor<M> {
     type Value = Shape<'de, M::Out>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -253,14 +298,27 @@ impl<'de, M: MapHandler> Visitor<'de> for ShapeVisitor<M> {
         deserializer.deserialize_any(self)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        Ok(Shape::Scalar(Any::Compound(Value::deserialize_seq_access(
-            seq,
-        )?)))
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(AnySeed)? {
+            items.push(item);
+        }
+        Ok(Shape::Scalar(Any::Array(items)))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        Ok(Shape::Map(M::map(map)?))
+        Ok(Shape::Map(self.0.map(map)?))
+    }
+}
+
+/// Reads one value as an [`Any`].
+pub(crate) struct AnySeed;
+
+impl<'de> DeserializeSeed<'de> for AnySeed {
+    type Value = Any<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        Any::read(deserializer)
     }
 }
 
@@ -305,6 +363,18 @@ pub(crate) trait Source<'de> {
     fn field<T: Lenient>(&mut self) -> Result<Outcome<T>, Self::Error>;
     /// The value as received.
     fn raw(&mut self) -> Result<Value, Self::Error>;
+
+    /// The value, decoded as a `T` and stored in its field's slot (see [`store`]).
+    fn store<T: Lenient>(
+        &mut self,
+        slot: &mut Option<T>,
+        wire: &'static str,
+        extra: &mut ExtraFields,
+    ) -> Result<(), Self::Error> {
+        let outcome = self.field::<T>()?;
+        store(slot, outcome, wire, extra);
+        Ok(())
+    }
 }
 
 /// The next value of a map.
@@ -327,6 +397,15 @@ impl<'de, A: MapAccess<'de>> Source<'de> for MapSource<'_, A> {
         self.0.next_value_seed(FieldSeed(PhantomData))
     }
 
+    fn store<T: Lenient>(
+        &mut self,
+        slot: &mut Option<T>,
+        wire: &'static str,
+        extra: &mut ExtraFields,
+    ) -> Result<(), A::Error> {
+        self.0.next_value_seed(StoreSeed { slot, wire, extra })
+    }
+
     fn raw(&mut self) -> Result<Value, A::Error> {
         self.0.next_value()
     }
@@ -344,6 +423,64 @@ impl<'v> Source<'v> for ValueSource<'v> {
 
     fn raw(&mut self) -> Result<Value, serde_json::Error> {
         Ok(self.0.clone())
+    }
+}
+
+/// Decodes a value into its field's slot.
+struct StoreSeed<'a, T> {
+    slot: &'a mut Option<T>,
+    wire: &'static str,
+    extra: &'a mut ExtraFields,
+}
+
+impl<'de, T: Lenient> DeserializeSeed<'de> for StoreSeed<'_, T> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        T::decode_into(deserializer, self.slot, self.wire, self.extra)
+    }
+}
+
+/// A value already read, moved into its field.
+pub(crate) struct AnySource<'a>(Option<Any<'a>>);
+
+impl<'de> Source<'de> for AnySource<'_> {
+    type Error = serde_json::Error;
+
+    fn field<T: Lenient>(&mut self) -> Result<Outcome<T>, serde_json::Error> {
+        Ok(T::from_any(self.0.take().unwrap_or(Any::Null)))
+    }
+
+    fn raw(&mut self) -> Result<Value, serde_json::Error> {
+        Ok(self.0.take().map_or(Value::Null, Any::into_value))
+    }
+}
+
+/// A model value from an object already read, its entries moved into the draft (for objects
+/// inside a list or map that was buffered). A type with required fields keeps a copy of the
+/// object, so that a missing field leaves the object raw rather than lost.
+pub(crate) fn model_from_any<T: Draft>(any: Any<'_>) -> Outcome<T::Output> {
+    let entries = match any {
+        Any::Object(entries) => entries,
+        Any::Null => return Outcome::Absent,
+        other => return Outcome::Raw(other.into_value()),
+    };
+    let copy = T::HAS_REQUIRED.then(|| entries.clone());
+    let mut draft = T::default();
+    for (key, value) in entries {
+        let mut source = AnySource(Some(value));
+        // Reading an `Any` never fails.
+        let handled = matches!(draft.hook(&key, &mut source), Ok(true))
+            || matches!(draft.entry(&key, &mut source), Ok(true));
+        if !handled && let Some(value) = source.0.take() {
+            draft
+                .extra_mut()
+                .insert_unknown(key.into_owned(), value.into_value());
+        }
+    }
+    match draft.finish() {
+        Ok(value) => Outcome::Fit(value),
+        Err(_) => Outcome::Raw(Any::Object(copy.unwrap_or_default()).into_value()),
     }
 }
 
@@ -377,6 +514,9 @@ pub(crate) trait Draft: Default {
     /// The model type it becomes.
     type Output;
 
+    /// Whether the type has required fields (so that [`Draft::finish`] can fail).
+    const HAS_REQUIRED: bool = false;
+
     /// Decodes the value of `key` into its field; `false` when `key` is not one of them.
     fn entry<'de, S: Source<'de>>(&mut self, key: &str, source: &mut S) -> Result<bool, S::Error>;
 
@@ -396,9 +536,11 @@ pub(crate) trait Draft: Default {
     fn finish(self) -> Result<Self::Output, Missing>;
 }
 
-/// Reads the entries of a JSON object into a draft.
-pub(crate) fn decode_map<'de, T: Draft, A: MapAccess<'de>>(mut map: A) -> Result<T, A::Error> {
-    let mut draft = T::default();
+/// Reads the entries of a JSON object into a draft, in place.
+pub(crate) fn decode_map<'de, T: Draft, A: MapAccess<'de>>(
+    draft: &mut T,
+    mut map: A,
+) -> Result<(), A::Error> {
     while let Some(key) = map.next_key_seed(KeySeed)? {
         let mut source = MapSource(&mut map);
         if draft.hook(&key, &mut source)? || draft.entry(&key, &mut source)? {
@@ -407,7 +549,7 @@ pub(crate) fn decode_map<'de, T: Draft, A: MapAccess<'de>>(mut map: A) -> Result
         let value = source.raw()?;
         draft.extra_mut().insert_unknown(key.into_owned(), value);
     }
-    Ok(draft)
+    Ok(())
 }
 
 /// Reads the entries of `object` into `draft` at a lower priority: a key the draft already
@@ -427,14 +569,14 @@ pub(crate) fn lift<T: Draft>(draft: &mut T, object: &Map<String, Value>) {
     }
 }
 
-/// Maps become drafts of `T`.
-pub(crate) struct DraftMap<T>(PhantomData<T>);
+/// Maps are read into the draft `T` that the handler points to.
+pub(crate) struct DraftInto<'a, T>(pub(crate) &'a mut T);
 
-impl<T: Draft> MapHandler for DraftMap<T> {
-    type Out = T;
+impl<'de, T: Draft> MapHandler<'de> for DraftInto<'_, T> {
+    type Out = ();
 
-    fn map<'de, A: MapAccess<'de>>(map: A) -> Result<T, A::Error> {
-        decode_map(map)
+    fn map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        decode_map(self.0, map)
     }
 }
 
@@ -442,36 +584,57 @@ impl<T: Draft> MapHandler for DraftMap<T> {
 pub(crate) fn decode_nested<'de, T: Draft, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Outcome<T::Output>, D::Error> {
-    match deserializer.deserialize_any(ShapeVisitor::<DraftMap<T>>(PhantomData))? {
-        Shape::Map(draft) => draft.finish().map(Outcome::Fit).map_err(de::Error::custom),
+    let mut draft = T::default();
+    match deserializer.deserialize_any(ShapeVisitor(DraftInto(&mut draft)))? {
+        Shape::Map(()) => draft.finish().map(Outcome::Fit).map_err(de::Error::custom),
         Shape::Scalar(Any::Null) => Ok(Outcome::Absent),
         Shape::Scalar(other) => Ok(Outcome::Raw(other.into_value())),
     }
 }
 
-/// The top level of a document: an object, or the kind of JSON it was instead.
-pub(crate) enum Top<T> {
-    Object(T),
-    Not(&'static str),
+/// Decodes a nested model value straight into its field's slot (no moves of the large value
+/// through the layers of the deserializer): what [`store`] would do with [`decode_nested`]'s
+/// outcome.
+pub(crate) fn decode_nested_into<'de, T: Draft, D: Deserializer<'de>>(
+    deserializer: D,
+    slot: &mut Option<T::Output>,
+    wire: &'static str,
+    extra: &mut ExtraFields,
+) -> Result<(), D::Error> {
+    let mut draft = T::default();
+    match deserializer.deserialize_any(ShapeVisitor(DraftInto(&mut draft)))? {
+        Shape::Map(()) => {
+            *slot = Some(draft.finish().map_err(de::Error::custom)?);
+            extra.clear_fallback(wire);
+        }
+        Shape::Scalar(Any::Null) => store(slot, Outcome::Absent, wire, extra),
+        Shape::Scalar(other) => store(slot, Outcome::Raw(other.into_value()), wire, extra),
+    }
+    Ok(())
 }
 
 /// Decodes a top-level model value with any deserializer (the public `Deserialize` impls).
 pub(crate) fn deserialize_top<'de, T: Draft, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<T::Output, D::Error> {
-    match read_top::<T, D>(deserializer)? {
-        Top::Object(draft) => draft.finish().map_err(de::Error::custom),
-        Top::Not(kind) => Err(de::Error::custom(format_args!(
+    let mut draft = T::default();
+    match read_top(&mut draft, deserializer)? {
+        None => draft.finish().map_err(de::Error::custom),
+        Some(kind) => Err(de::Error::custom(format_args!(
             "expected a JSON object, found {kind}"
         ))),
     }
 }
 
-fn read_top<'de, T: Draft, D: Deserializer<'de>>(deserializer: D) -> Result<Top<T>, D::Error> {
+/// Reads a top-level object into `draft`; `Some(kind)` when the top level is no object.
+fn read_top<'de, T: Draft, D: Deserializer<'de>>(
+    draft: &mut T,
+    deserializer: D,
+) -> Result<Option<&'static str>, D::Error> {
     Ok(
-        match deserializer.deserialize_any(ShapeVisitor::<DraftMap<T>>(PhantomData))? {
-            Shape::Map(draft) => Top::Object(draft),
-            Shape::Scalar(any) => Top::Not(kind_of(&any)),
+        match deserializer.deserialize_any(ShapeVisitor(DraftInto(draft)))? {
+            Shape::Map(()) => None,
+            Shape::Scalar(any) => Some(kind_of(&any)),
         },
     )
 }
@@ -482,28 +645,40 @@ fn kind_of(any: &Any<'_>) -> &'static str {
         Any::Bool(_) => "a boolean",
         Any::Int(_) | Any::UInt(_) | Any::Float(_) => "a number",
         Any::Str(_) => "a string",
-        Any::Compound(Value::Array(_)) => "an array",
-        Any::Compound(_) => "an object",
+        Any::Array(_) => "an array",
+        Any::Object(_) => "an object",
     }
 }
 
 /// Decodes a body into the model type of draft `T`: the parse functions' entry point.
 pub(crate) fn from_slice<T: Draft>(body: &[u8]) -> Result<T::Output, DecodeError> {
-    from_slice_draft::<T>(body)?
+    let mut draft = T::default();
+    read_body(&mut draft, body)?;
+    draft
         .finish()
         .map_err(|missing| DecodeError::missing(&missing))
 }
 
-/// Decodes a body into a draft of `T` (the required fields not checked yet).
-pub(crate) fn from_slice_draft<T: Draft>(body: &[u8]) -> Result<T, DecodeError> {
+/// Reads a body into `draft` (the required fields not checked yet).
+pub(crate) fn read_body<T: Draft>(draft: &mut T, body: &[u8]) -> Result<(), DecodeError> {
     check_not_empty(body)?;
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let top = read_top::<T, _>(&mut deserializer)
-        .and_then(|top| deserializer.end().map(|()| top))
-        .map_err(|err| json_error(body, &err))?;
+    // A body that is valid UTF-8 as a whole (every JSON body is) is read as a `str`: checking it
+    // once is cheaper than serde_json checking each string of it. Any other body is read as
+    // bytes, so that its error is the one serde_json reports, with its position.
+    let top = match std::str::from_utf8(body) {
+        Ok(text) => {
+            let mut deserializer = serde_json::Deserializer::from_str(text);
+            read_top(draft, &mut deserializer).and_then(|top| deserializer.end().map(|()| top))
+        }
+        Err(_) => {
+            let mut deserializer = serde_json::Deserializer::from_slice(body);
+            read_top(draft, &mut deserializer).and_then(|top| deserializer.end().map(|()| top))
+        }
+    }
+    .map_err(|err| json_error(body, &err))?;
     match top {
-        Top::Object(draft) => Ok(draft),
-        Top::Not(kind) => Err(not_an_object(kind)),
+        None => Ok(()),
+        Some(kind) => Err(not_an_object(kind)),
     }
 }
 
@@ -511,7 +686,11 @@ pub(crate) fn from_slice_draft<T: Draft>(body: &[u8]) -> Result<T, DecodeError> 
 /// [`from_slice`].
 pub(crate) fn value_from_slice(body: &[u8]) -> Result<Value, DecodeError> {
     check_not_empty(body)?;
-    serde_json::from_slice(body).map_err(|err| json_error(body, &err))
+    match std::str::from_utf8(body) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(body),
+    }
+    .map_err(|err| json_error(body, &err))
 }
 
 pub(crate) fn check_not_empty(body: &[u8]) -> Result<(), DecodeError> {
@@ -667,15 +846,169 @@ pub(crate) fn join(prefix: &str, name: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // Field types.
 
-impl Lenient for String {
-    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
-        Ok(match Any::read(deserializer)?.scalar_text() {
-            Ok(Some(text)) => Outcome::Fit(text.into_owned()),
-            Ok(None) => Outcome::Absent,
-            Err(compound) => Outcome::Raw(compound.into_value()),
-        })
+/// A field type read from one JSON scalar: what it makes of each kind of value, written once
+/// and used both when reading from a deserializer (by [`ScalarVisitor`], with no intermediate
+/// value) and when converting a value already read ([`Lenient::from_any`]). An array or object
+/// never fits a scalar.
+pub(crate) trait Scalar: Sized {
+    fn from_bool(value: bool) -> Outcome<Self>;
+    fn from_i64(value: i64) -> Outcome<Self>;
+    fn from_u64(value: u64) -> Outcome<Self> {
+        match i64::try_from(value) {
+            Ok(value) => Self::from_i64(value),
+            Err(_) => Outcome::Raw(Value::Number(value.into())),
+        }
+    }
+    fn from_f64(value: f64) -> Outcome<Self>;
+    fn from_str(value: &str) -> Outcome<Self>;
+    fn from_string(value: String) -> Outcome<Self> {
+        Self::from_str(&value)
+    }
+}
+
+/// Reads one value straight into a [`Scalar`].
+pub(crate) struct ScalarVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Scalar> Visitor<'de> for ScalarVisitor<T> {
+    type Value = Outcome<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
     }
 
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Self::Value, E> {
+        Ok(T::from_bool(value))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
+        Ok(T::from_i64(value))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
+        Ok(T::from_u64(value))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
+        Ok(T::from_f64(value))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(T::from_str(value))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+        Ok(T::from_string(value))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Outcome::Absent)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Outcome::Absent)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        let Shape::Scalar(array) = ShapeVisitor(Entries).visit_seq(seq)? else {
+            return Ok(Outcome::Absent);
+        };
+        Ok(Outcome::Raw(array.into_value()))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Ok(Outcome::Raw(Any::Object(Entries.map(map)?).into_value()))
+    }
+}
+
+/// [`Lenient`] for [`Scalar`] types.
+macro_rules! scalar_lenient {
+    ($($type:ty),* $(,)?) => {$(
+        impl Lenient for $type {
+            fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
+                deserializer.deserialize_any(ScalarVisitor::<Self>(PhantomData))
+            }
+
+            fn from_any(any: Any<'_>) -> Outcome<Self> {
+                scalar_from_any(any)
+            }
+
+            fn recover(&self, wire: &str, into: &mut Recovered) {
+                Recover::recover(self, wire, into);
+            }
+
+            fn is_present(&self) -> bool {
+                Recover::is_present(self)
+            }
+        }
+    )*};
+}
+
+/// Reads one value as a [`Scalar`].
+pub(crate) fn scalar_decode<'de, T: Scalar, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Outcome<T>, D::Error> {
+    deserializer.deserialize_any(ScalarVisitor::<T>(PhantomData))
+}
+
+/// A value already read, as a [`Scalar`].
+pub(crate) fn scalar_from_any<T: Scalar>(any: Any<'_>) -> Outcome<T> {
+    match any {
+        Any::Null => Outcome::Absent,
+        Any::Bool(value) => T::from_bool(value),
+        Any::Int(value) => T::from_i64(value),
+        Any::UInt(value) => T::from_u64(value),
+        Any::Float(value) => T::from_f64(value),
+        Any::Str(Cow::Borrowed(value)) => T::from_str(value),
+        Any::Str(Cow::Owned(value)) => T::from_string(value),
+        compound @ (Any::Array(_) | Any::Object(_)) => Outcome::Raw(compound.into_value()),
+    }
+}
+
+/// What a required field of this type carries into an error, and whether it counts as there.
+trait Recover {
+    fn recover(&self, _wire: &str, _into: &mut Recovered) {}
+    fn is_present(&self) -> bool {
+        true
+    }
+}
+
+/// The JSON spelling of a float (as serde_json writes it).
+fn float_text(value: f64) -> String {
+    Number::from_f64(value).map_or_else(String::new, |number| number.to_string())
+}
+
+/// Strings: numbers and booleans in their JSON spelling (R7).
+impl Scalar for String {
+    fn from_bool(value: bool) -> Outcome<Self> {
+        Outcome::Fit(if value { "true" } else { "false" }.to_owned())
+    }
+
+    fn from_i64(value: i64) -> Outcome<Self> {
+        Outcome::Fit(value.to_string())
+    }
+
+    fn from_u64(value: u64) -> Outcome<Self> {
+        Outcome::Fit(value.to_string())
+    }
+
+    fn from_f64(value: f64) -> Outcome<Self> {
+        Outcome::Fit(float_text(value))
+    }
+
+    fn from_str(value: &str) -> Outcome<Self> {
+        Outcome::Fit(value.to_owned())
+    }
+
+    fn from_string(value: String) -> Outcome<Self> {
+        Outcome::Fit(value)
+    }
+}
+
+impl Recover for String {
     fn recover(&self, wire: &str, into: &mut Recovered) {
         if wire == "scanRef" && !self.is_empty() {
             into.scan_ref = Some(ScanRef::from_response(self.clone()));
@@ -687,29 +1020,84 @@ impl Lenient for String {
     }
 }
 
-impl Lenient for i64 {
-    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
-        Ok(match Any::read(deserializer)? {
-            Any::Null => Outcome::Absent,
-            Any::Int(number) => Outcome::Fit(number),
-            Any::Float(number) => match float_to_i64(number) {
-                Some(number) => Outcome::Fit(number),
-                None => Outcome::Raw(Any::Float(number).into_value()),
-            },
-            Any::Str(text) => {
-                let trimmed = text.trim();
-                if trimmed.is_empty() {
-                    Outcome::Absent
-                } else if let Some(number) = parse_i64(trimmed) {
-                    Outcome::Fit(number)
-                } else {
-                    Outcome::Raw(Value::String(text.into_owned()))
-                }
-            }
-            other => Outcome::Raw(other.into_value()),
-        })
+/// Integers: floats truncated, numeric strings read, `""` none (R7).
+impl Scalar for i64 {
+    fn from_bool(value: bool) -> Outcome<Self> {
+        Outcome::Raw(Value::Bool(value))
+    }
+
+    fn from_i64(value: i64) -> Outcome<Self> {
+        Outcome::Fit(value)
+    }
+
+    fn from_f64(value: f64) -> Outcome<Self> {
+        match float_to_i64(value) {
+            Some(number) => Outcome::Fit(number),
+            None => Outcome::Raw(Any::Float(value).into_value()),
+        }
+    }
+
+    fn from_str(value: &str) -> Outcome<Self> {
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            Outcome::Absent
+        } else if let Some(number) = parse_i64(trimmed) {
+            Outcome::Fit(number)
+        } else {
+            Outcome::Raw(Value::String(value.to_owned()))
+        }
+    }
+
+    fn from_string(value: String) -> Outcome<Self> {
+        match Self::from_str(&value) {
+            Outcome::Raw(_) => Outcome::Raw(Value::String(value)),
+            other => other,
+        }
     }
 }
+
+impl Recover for i64 {}
+
+/// Booleans: `"true"`/`"false"` in any case, `0` and `1`, `""` none (R7).
+impl Scalar for bool {
+    fn from_bool(value: bool) -> Outcome<Self> {
+        Outcome::Fit(value)
+    }
+
+    fn from_i64(value: i64) -> Outcome<Self> {
+        match value {
+            0 => Outcome::Fit(false),
+            1 => Outcome::Fit(true),
+            other => Outcome::Raw(Value::Number(other.into())),
+        }
+    }
+
+    fn from_f64(value: f64) -> Outcome<Self> {
+        Outcome::Raw(Any::Float(value).into_value())
+    }
+
+    fn from_str(value: &str) -> Outcome<Self> {
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            Outcome::Absent
+        } else if trimmed.eq_ignore_ascii_case("true") {
+            Outcome::Fit(true)
+        } else if trimmed.eq_ignore_ascii_case("false") {
+            Outcome::Fit(false)
+        } else {
+            Outcome::Raw(Value::String(value.to_owned()))
+        }
+    }
+
+    fn from_string(value: String) -> Outcome<Self> {
+        match Self::from_str(&value) {
+            Outcome::Raw(_) => Outcome::Raw(Value::String(value)),
+            other => other,
+        }
+    }
+}
+
+impl Recover for bool {}
 
 /// An integer from its decimal spelling, or from a float's (truncated toward zero).
 pub(crate) fn parse_i64(text: &str) -> Option<i64> {
@@ -729,31 +1117,107 @@ pub(crate) fn float_to_i64(float: f64) -> Option<i64> {
     })
 }
 
-impl Lenient for bool {
-    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
-        Ok(match Any::read(deserializer)? {
-            Any::Null => Outcome::Absent,
-            Any::Bool(flag) => Outcome::Fit(flag),
-            Any::Int(0) => Outcome::Fit(false),
-            Any::Int(1) => Outcome::Fit(true),
-            Any::Str(text) => {
-                let trimmed = text.trim();
-                if trimmed.is_empty() {
-                    Outcome::Absent
-                } else if trimmed.eq_ignore_ascii_case("true") {
-                    Outcome::Fit(true)
-                } else if trimmed.eq_ignore_ascii_case("false") {
-                    Outcome::Fit(false)
-                } else {
-                    Outcome::Raw(Value::String(text.into_owned()))
+/// Strings that must not be empty (`authToken`, `scanRef`): as [`String`], with `""` none.
+macro_rules! non_empty_scalar {
+    ($type:ty, $wire:literal, $slot:ident) => {
+        impl Scalar for $type {
+            fn from_bool(value: bool) -> Outcome<Self> {
+                non_empty(String::from_bool(value)).map(<$type>::from_text)
+            }
+
+            fn from_i64(value: i64) -> Outcome<Self> {
+                non_empty(String::from_i64(value)).map(<$type>::from_text)
+            }
+
+            fn from_u64(value: u64) -> Outcome<Self> {
+                non_empty(String::from_u64(value)).map(<$type>::from_text)
+            }
+
+            fn from_f64(value: f64) -> Outcome<Self> {
+                non_empty(String::from_f64(value)).map(<$type>::from_text)
+            }
+
+            fn from_str(value: &str) -> Outcome<Self> {
+                non_empty(String::from_str(value)).map(<$type>::from_text)
+            }
+
+            fn from_string(value: String) -> Outcome<Self> {
+                non_empty(String::from_string(value)).map(<$type>::from_text)
+            }
+        }
+
+        impl Recover for $type {
+            fn recover(&self, wire: &str, into: &mut Recovered) {
+                if wire == $wire {
+                    into.$slot = Some(self.clone());
                 }
             }
-            other => Outcome::Raw(other.into_value()),
-        })
+        }
+    };
+}
+
+non_empty_scalar!(AuthToken, "authToken", auth_token);
+non_empty_scalar!(ScanRef, "scanRef", scan_ref);
+scalar_lenient!(String, i64, bool, AuthToken, ScanRef);
+
+/// A string read from the API, wrapped.
+trait FromText {
+    fn from_text(text: String) -> Self;
+}
+
+impl FromText for AuthToken {
+    fn from_text(text: String) -> Self {
+        AuthToken::new(text)
+    }
+}
+
+impl FromText for ScanRef {
+    fn from_text(text: String) -> Self {
+        ScanRef::from_response(text)
+    }
+}
+
+/// An enum of wire strings (R7): a string is a value (`""` means none), a number or boolean an
+/// unknown value in its JSON spelling; an array or object does not fit.
+pub(crate) trait WireEnum: for<'a> From<&'a str> + From<String> {}
+
+impl<T: WireEnum> Scalar for T {
+    fn from_bool(value: bool) -> Outcome<Self> {
+        Outcome::Fit(T::from(if value { "true" } else { "false" }))
+    }
+
+    fn from_i64(value: i64) -> Outcome<Self> {
+        Outcome::Fit(T::from(value.to_string()))
+    }
+
+    fn from_u64(value: u64) -> Outcome<Self> {
+        Outcome::Fit(T::from(value.to_string()))
+    }
+
+    fn from_f64(value: f64) -> Outcome<Self> {
+        Outcome::Fit(T::from(float_text(value)))
+    }
+
+    fn from_str(value: &str) -> Outcome<Self> {
+        if value.is_empty() {
+            Outcome::Absent
+        } else {
+            Outcome::Fit(T::from(value))
+        }
+    }
+
+    fn from_string(value: String) -> Outcome<Self> {
+        if value.is_empty() {
+            Outcome::Absent
+        } else {
+            Outcome::Fit(T::from(value))
+        }
     }
 }
 
 impl Lenient for Value {
+    const ACCEPTS_ALL: bool = true;
+
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
         Ok(match serde::Deserialize::deserialize(deserializer)? {
             Value::Null => Outcome::Absent,
@@ -761,22 +1225,31 @@ impl Lenient for Value {
         })
     }
 
-    fn accepts(_value: &Value) -> bool {
+    fn from_any(any: Any<'_>) -> Outcome<Self> {
+        match any {
+            Any::Null => Outcome::Absent,
+            other => Outcome::Fit(other.into_value()),
+        }
+    }
+
+    fn accepts(_any: &Any<'_>) -> bool {
         true
     }
 }
 
 impl<T: Lenient> Lenient for Personal<T> {
+    const ACCEPTS_ALL: bool = T::ACCEPTS_ALL;
+
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
-        Ok(match T::decode(deserializer)? {
-            Outcome::Fit(value) => Outcome::Fit(Personal::new(value)),
-            Outcome::Absent => Outcome::Absent,
-            Outcome::Raw(value) => Outcome::Raw(value),
-        })
+        Ok(T::decode(deserializer)?.map(Personal::new))
     }
 
-    fn accepts(value: &Value) -> bool {
-        T::accepts(value)
+    fn from_any(any: Any<'_>) -> Outcome<Self> {
+        T::from_any(any).map(Personal::new)
+    }
+
+    fn accepts(any: &Any<'_>) -> bool {
+        T::accepts(any)
     }
 
     fn collect_fallbacks(&self, path: &str, out: &mut Vec<String>) {
@@ -784,20 +1257,15 @@ impl<T: Lenient> Lenient for Personal<T> {
     }
 }
 
-/// An enum of wire strings: a string is a value (`""` means none), a number or boolean an
-/// unknown value in its JSON spelling; an array or object does not fit.
-pub(crate) fn enum_value<'de, T, D>(deserializer: D) -> Result<Outcome<T>, D::Error>
-where
-    T: for<'a> From<&'a str> + From<String>,
-    D: Deserializer<'de>,
-{
-    Ok(match Any::read(deserializer)?.scalar_text() {
-        Ok(None) => Outcome::Absent,
-        Ok(Some(text)) if text.is_empty() => Outcome::Absent,
-        Ok(Some(Cow::Borrowed(text))) => Outcome::Fit(T::from(text)),
-        Ok(Some(Cow::Owned(text))) => Outcome::Fit(T::from(text)),
-        Err(compound) => Outcome::Raw(compound.into_value()),
-    })
+impl<T> Outcome<T> {
+    /// The fitting value, converted.
+    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Outcome<U> {
+        match self {
+            Outcome::Fit(value) => Outcome::Fit(f(value)),
+            Outcome::Absent => Outcome::Absent,
+            Outcome::Raw(value) => Outcome::Raw(value),
+        }
+    }
 }
 
 /// A string that must be there: a string, or a number or boolean in its JSON spelling (for the
@@ -815,43 +1283,75 @@ pub(crate) fn required_string<'de, D: Deserializer<'de>>(
     }
 }
 
-/// A non-empty string (numbers in their JSON spelling); `""` reads as absent.
-fn non_empty<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<String>, D::Error> {
-    Ok(match String::decode(deserializer)? {
+/// A non-empty string; `""` reads as absent.
+fn non_empty(outcome: Outcome<String>) -> Outcome<String> {
+    match outcome {
         Outcome::Fit(text) if text.is_empty() => Outcome::Absent,
         other => other,
-    })
-}
-
-impl Lenient for AuthToken {
-    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
-        Ok(match non_empty(deserializer)? {
-            Outcome::Fit(token) => Outcome::Fit(AuthToken::new(token)),
-            Outcome::Absent => Outcome::Absent,
-            Outcome::Raw(value) => Outcome::Raw(value),
-        })
-    }
-
-    fn recover(&self, wire: &str, into: &mut Recovered) {
-        if wire == "authToken" {
-            into.auth_token = Some(self.clone());
-        }
     }
 }
 
-impl Lenient for ScanRef {
-    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
-        Ok(match non_empty(deserializer)? {
-            Outcome::Fit(scan_ref) => Outcome::Fit(ScanRef::from_response(scan_ref)),
-            Outcome::Absent => Outcome::Absent,
-            Outcome::Raw(value) => Outcome::Raw(value),
-        })
+/// Reads a list of items that always fit, item by item.
+struct StreamList<T>(PhantomData<T>);
+
+impl<T: Lenient> StreamList<T> {
+    fn single(any: Any<'_>) -> Outcome<Vec<T>> {
+        list_from_single(any)
+    }
+}
+
+impl<'de, T: Lenient> Visitor<'de> for StreamList<T> {
+    type Value = Outcome<Vec<T>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
     }
 
-    fn recover(&self, wire: &str, into: &mut Recovered) {
-        if wire == "scanRef" {
-            into.scan_ref = Some(self.clone());
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Self::Value, E> {
+        Ok(Self::single(Any::Bool(value)))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
+        Ok(Self::single(Any::Int(value)))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
+        Ok(Self::single(Any::UInt(value)))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
+        Ok(Self::single(Any::Float(value)))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(Self::single(Any::Str(Cow::Borrowed(value))))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Outcome::Absent)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Outcome::Absent)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut list = Vec::new();
+        while let Some(item) = seq.next_element_seed(FieldSeed::<T>(PhantomData))? {
+            // Nothing but `null` (skipped) can fail to fit.
+            if let Outcome::Fit(item) = item {
+                list.push(item);
+            }
         }
+        Ok(Outcome::Fit(list))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Ok(Self::single(Any::Object(Entries.map(map)?)))
     }
 }
 
@@ -859,28 +1359,22 @@ impl Lenient for ScanRef {
 /// that fits `T`, read as a list of one. An array with an item that does not fit is kept raw.
 impl<T: Lenient> Lenient for Vec<T> {
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
-        let value: Value = serde::Deserialize::deserialize(deserializer)?;
-        Ok(match value {
-            Value::Null => Outcome::Absent,
-            Value::Array(items) => {
-                if !items.iter().all(|item| item.is_null() || T::accepts(item)) {
-                    return Ok(Outcome::Raw(Value::Array(items)));
-                }
-                let mut list = Vec::with_capacity(items.len());
-                for item in items {
-                    if let Ok(Outcome::Fit(item)) = T::decode(item) {
-                        list.push(item);
-                    }
-                }
-                Outcome::Fit(list)
-            }
-            single if T::accepts(&single) => match T::decode(&single) {
-                Ok(Outcome::Fit(item)) => Outcome::Fit(vec![item]),
-                Ok(Outcome::Absent) => Outcome::Absent,
-                Ok(Outcome::Raw(_)) | Err(_) => Outcome::Raw(single),
-            },
-            other => Outcome::Raw(other),
-        })
+        if T::ACCEPTS_ALL {
+            deserializer.deserialize_any(StreamList::<T>(PhantomData))
+        } else {
+            Ok(Self::from_any(Any::read(deserializer)?))
+        }
+    }
+
+    fn from_any(any: Any<'_>) -> Outcome<Self> {
+        match any {
+            Any::Array(items) => list_from_items(items),
+            single => list_from_single(single),
+        }
+    }
+
+    fn accepts(any: &Any<'_>) -> bool {
+        !matches!(any, Any::Object(_))
     }
 
     fn collect_fallbacks(&self, path: &str, out: &mut Vec<String>) {
@@ -890,53 +1384,65 @@ impl<T: Lenient> Lenient for Vec<T> {
     }
 }
 
-/// A value of a map of strings ([`StringMap`]): a string, a number or boolean in its JSON
-/// spelling, or `null`.
+fn list_from_items<T: Lenient>(items: Vec<Any<'_>>) -> Outcome<Vec<T>> {
+    if !items
+        .iter()
+        .all(|item| matches!(item, Any::Null) || T::accepts(item))
+    {
+        return Outcome::Raw(Any::Array(items).into_value());
+    }
+    let mut list = Vec::with_capacity(items.len());
+    for item in items {
+        if let Outcome::Fit(item) = T::from_any(item) {
+            list.push(item);
+        }
+    }
+    Outcome::Fit(list)
+}
+
+fn list_from_single<T: Lenient>(single: Any<'_>) -> Outcome<Vec<T>> {
+    match single {
+        Any::Null => Outcome::Absent,
+        single if T::accepts(&single) => T::from_any(single).map(|item| vec![item]),
+        other => Outcome::Raw(other.into_value()),
+    }
+}
+
+/// A value of a map ([`BTreeMap`] field): what it accepts and what it makes of a value.
 pub(crate) trait MapValue: Sized {
-    fn accepts(value: &Value) -> bool;
-    fn from_value(value: Value) -> Self;
+    fn accepts(any: &Any<'_>) -> bool;
+    fn from_any(any: Any<'_>) -> Self;
     fn collect_fallbacks(&self, _path: &str, _out: &mut Vec<String>) {}
 }
 
+/// A string, a number or boolean in its JSON spelling, or `null` (`fileUrls`, `additionalSteps`).
 impl<T: From<String>> MapValue for Option<T> {
-    fn accepts(value: &Value) -> bool {
-        !matches!(value, Value::Array(_) | Value::Object(_))
+    fn accepts(any: &Any<'_>) -> bool {
+        !any.is_compound()
     }
 
-    fn from_value(value: Value) -> Self {
-        let text = match value {
-            Value::Null => return None,
-            Value::String(text) => text,
-            other => other.to_string(),
-        };
-        Some(T::from(text))
+    fn from_any(any: Any<'_>) -> Self {
+        match any.scalar_text() {
+            Ok(Some(text)) => Some(T::from(text.into_owned())),
+            Ok(None) | Err(_) => None,
+        }
     }
 }
 
 /// A JSON object read as a map; an empty array counts as an empty object. A map with a value
-/// that does not fit is kept raw.
+/// that does not fit is kept raw. A repeated key keeps its last value.
 impl<V: MapValue> Lenient for BTreeMap<String, V> {
-    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
-        let value: Value = serde::Deserialize::deserialize(deserializer)?;
-        Ok(match value {
-            Value::Null => Outcome::Absent,
-            Value::Array(items) if items.is_empty() => Outcome::Fit(BTreeMap::new()),
-            Value::Object(map) => {
-                if !map.values().all(V::accepts) {
-                    return Ok(Outcome::Raw(Value::Object(map)));
-                }
-                Outcome::Fit(
-                    map.into_iter()
-                        .map(|(key, value)| (key, V::from_value(value)))
-                        .collect(),
-                )
-            }
-            other => Outcome::Raw(other),
-        })
+    fn from_any(any: Any<'_>) -> Outcome<Self> {
+        match any {
+            Any::Null => Outcome::Absent,
+            Any::Array(items) if items.is_empty() => Outcome::Fit(BTreeMap::new()),
+            Any::Object(entries) => map_from_entries(entries),
+            other => Outcome::Raw(other.into_value()),
+        }
     }
 
-    fn accepts(value: &Value) -> bool {
-        value.is_object()
+    fn accepts(any: &Any<'_>) -> bool {
+        matches!(any, Any::Object(_))
     }
 
     fn collect_fallbacks(&self, path: &str, out: &mut Vec<String>) {
@@ -944,6 +1450,20 @@ impl<V: MapValue> Lenient for BTreeMap<String, V> {
             value.collect_fallbacks(&join(path, key), out);
         }
     }
+}
+
+fn map_from_entries<V: MapValue>(
+    entries: Vec<(Cow<'_, str>, Any<'_>)>,
+) -> Outcome<BTreeMap<String, V>> {
+    if !entries.iter().all(|(_, value)| V::accepts(value)) {
+        return Outcome::Raw(Any::Object(entries).into_value());
+    }
+    Outcome::Fit(
+        entries
+            .into_iter()
+            .map(|(key, value)| (key.into_owned(), V::from_any(value)))
+            .collect(),
+    )
 }
 
 /// Skips a value.
@@ -958,6 +1478,10 @@ impl Lenient for Ignored {
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
         deserializer.deserialize_ignored_any(IgnoredAny)?;
         Ok(Outcome::Absent)
+    }
+
+    fn from_any(_any: Any<'_>) -> Outcome<Self> {
+        Outcome::Absent
     }
 }
 
@@ -1006,6 +1530,10 @@ impl Lenient for IsObject {
             }
         }
         Ok(Outcome::Fit(IsObject(deserializer.deserialize_any(Probe)?)))
+    }
+
+    fn from_any(any: Any<'_>) -> Outcome<Self> {
+        Outcome::Fit(IsObject(matches!(any, Any::Object(_))))
     }
 }
 
@@ -1061,6 +1589,8 @@ macro_rules! model {
         impl $crate::decode::Draft for $draft {
             type Output = $name;
 
+            const HAS_REQUIRED: bool = false $( || $crate::decode::model!(@required $kind) )*;
+
             fn entry<'de, S: $crate::decode::Source<'de>>(
                 &mut self,
                 key: &str,
@@ -1068,10 +1598,7 @@ macro_rules! model {
             ) -> Result<bool, S::Error> {
                 match key {
                     $(
-                        $wire => {
-                            let outcome = source.field::<$ty>()?;
-                            $crate::decode::store(&mut self.$field, outcome, $wire, &mut self.extra);
-                        }
+                        $wire => source.store::<$ty>(&mut self.$field, $wire, &mut self.extra)?,
                     )*
                     _ => return Ok(false),
                 }
@@ -1163,8 +1690,21 @@ macro_rules! model {
                 $crate::decode::decode_nested::<$draft, D>(deserializer)
             }
 
-            fn accepts(value: &serde_json::Value) -> bool {
-                value.is_object()
+            fn decode_into<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+                slot: &mut Option<Self>,
+                wire: &'static str,
+                extra: &mut $crate::extra::ExtraFields,
+            ) -> Result<(), D::Error> {
+                $crate::decode::decode_nested_into::<$draft, D>(deserializer, slot, wire, extra)
+            }
+
+            fn from_any(any: $crate::decode::Any<'_>) -> $crate::decode::Outcome<Self> {
+                $crate::decode::model_from_any::<$draft>(any)
+            }
+
+            fn accepts(any: &$crate::decode::Any<'_>) -> bool {
+                matches!(any, $crate::decode::Any::Object(_))
             }
 
             fn collect_fallbacks(&self, path: &str, out: &mut Vec<String>) {
@@ -1175,6 +1715,10 @@ macro_rules! model {
             }
         }
     };
+
+    (@required req) => { true };
+    (@required must) => { true };
+    (@required $other:ident) => { false };
 
     (@ty opt $ty:ty) => { Option<$ty> };
     (@ty must $ty:ty) => { Option<$ty> };

@@ -85,11 +85,17 @@ macro_rules! string_enum {
 
         /// A string is a value (`""` means none); a number or boolean is an unknown value in
         /// its JSON spelling; an array or object does not fit (R7).
+        impl crate::decode::WireEnum for $name {}
+
         impl crate::decode::Lenient for $name {
             fn decode<'de, D: serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> Result<crate::decode::Outcome<Self>, D::Error> {
-                crate::decode::enum_value(deserializer)
+                crate::decode::scalar_decode(deserializer)
+            }
+
+            fn from_any(any: crate::decode::Any<'_>) -> crate::decode::Outcome<Self> {
+                crate::decode::scalar_from_any(any)
             }
         }
     };

@@ -748,9 +748,11 @@ impl Draft for FileUrlsDraft {
         };
         let mut urls = BTreeMap::new();
         for (step, value) in steps {
+            let value = decode::Any::from_value(value);
             if <Option<Personal<String>> as MapValue>::accepts(&value) {
-                urls.insert(step, MapValue::from_value(value));
+                urls.insert(step, MapValue::from_any(value));
             } else {
+                let value = value.into_value();
                 self.extra.insert_unknown(step, value);
             }
         }

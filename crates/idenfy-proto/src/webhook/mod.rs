@@ -165,7 +165,8 @@ fn kind_of_event(event_type: &EventType) -> Option<Kind> {
 
 /// The kind of body, guessed from its top-level fields, read without building anything.
 fn infer(body: &[u8]) -> Result<Kind, DecodeError> {
-    let probe = decode::from_slice_draft::<Probe>(body)?;
+    let mut probe = Probe::default();
+    decode::read_body(&mut probe, body)?;
     Ok(if !probe.scan_ref {
         Kind::Unknown
     } else if probe.video_call_answers {

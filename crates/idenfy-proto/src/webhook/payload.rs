@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::decode::{Hooks, Lenient, MapValue, Outcome, Source, model};
+use crate::decode::{Any, Hooks, Lenient, MapValue, Outcome, Source, model};
 use crate::enums::{ExpirationThreshold, OverallStatus, Platform, ServiceGroupType, ServiceStatus};
 use crate::model::{IdentificationData, VerificationStatus};
 use crate::secret::{AuthToken, Personal};
@@ -136,7 +136,8 @@ impl Hooks for IdentificationResultDraft {
             };
             if slot.is_none()
                 && !self.extra.contains_key(current)
-                && let Ok(Outcome::Fit(list)) = Vec::<ServiceResult>::decode(&value)
+                && let Outcome::Fit(list) =
+                    Vec::<ServiceResult>::from_any(Any::from_value(value.clone()))
             {
                 *slot = Some(list);
                 continue;
@@ -299,23 +300,21 @@ impl Hooks for VideoCallAnswerDraft {}
 
 /// An answer of `videoCallAnswers`: an object, or a bare value read as the text of the answer.
 impl MapValue for VideoCallAnswer {
-    fn accepts(value: &Value) -> bool {
-        !value.is_array()
+    fn accepts(any: &Any<'_>) -> bool {
+        !matches!(any, Any::Array(_))
     }
 
-    fn from_value(value: Value) -> Self {
-        match value {
-            object @ Value::Object(_) => match VideoCallAnswer::decode(object) {
-                Ok(Outcome::Fit(answer)) => answer,
+    fn from_any(any: Any<'_>) -> Self {
+        match any {
+            object @ Any::Object(_) => match <Self as Lenient>::from_any(object) {
+                Outcome::Fit(answer) => answer,
                 _ => VideoCallAnswer::default(),
             },
-            Value::Null => VideoCallAnswer::default(),
-            Value::String(text) => VideoCallAnswer {
-                answer: Some(Personal::new(text)),
-                ..VideoCallAnswer::default()
-            },
             other => VideoCallAnswer {
-                answer: Some(Personal::new(other.to_string())),
+                answer: match String::from_any(other) {
+                    Outcome::Fit(text) => Some(Personal::new(text)),
+                    _ => None,
+                },
                 ..VideoCallAnswer::default()
             },
         }
