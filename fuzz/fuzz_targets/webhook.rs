@@ -1,8 +1,13 @@
 //! Any bytes, any event header: parsing a webhook returns an event or a typed error, never
-//! panics; verification runs before parsing and agrees with it.
+//! panics; verification runs before parsing and agrees with it; a body inferred as an event
+//! decodes exactly as it does with that event's header (R8); plain serde into the public type
+//! agrees with the parse function (R7).
 #![no_main]
 
-use idenfy_proto::webhook::{self, WebhookError, WebhookKey};
+use idenfy_proto::webhook::{
+    self, DocumentExpiration, IdentificationResult, VideoCallResult, WebhookError, WebhookEvent,
+    WebhookKey,
+};
 use libfuzzer_sys::fuzz_target;
 
 /// Header values to try: none, each known event, an unknown one.
@@ -34,6 +39,41 @@ fuzz_target!(|input: (u8, &[u8])| {
             let _ = key.to_string();
         }
         let _ = serde_json::to_vec(event);
+    }
+
+    // Inferred without a header, the same event as with the header of its kind; and the same
+    // payload as plain serde reads into the public type.
+    if let Ok(inferred) = webhook::parse(body, None) {
+        let header = match &inferred {
+            WebhookEvent::Identification { result, .. } => {
+                let plain: IdentificationResult =
+                    serde_json::from_slice(body).expect("serde refused an inferred body");
+                assert_eq!(&plain, result.as_ref());
+                Some("IDENTIFICATION_AUTO_FINISHED")
+            }
+            WebhookEvent::DocumentExpiration { expiration, .. } => {
+                let plain: DocumentExpiration =
+                    serde_json::from_slice(body).expect("serde refused an inferred body");
+                assert_eq!(&plain, expiration);
+                Some("DOCUMENT_EXPIRATION")
+            }
+            WebhookEvent::VideoCall { call, .. } => {
+                let plain: VideoCallResult =
+                    serde_json::from_slice(body).expect("serde refused an inferred body");
+                assert_eq!(&plain, call);
+                Some("VIDEO_CALL_FINISHED")
+            }
+            _ => None,
+        };
+        if let Some(header) = header {
+            let with_header = webhook::parse(body, Some(header)).expect("refused with its header");
+            assert_eq!(
+                serde_json::to_value(&with_header).ok(),
+                serde_json::to_value(&inferred).ok()
+            );
+            assert_eq!(with_header.is_final(), inferred.is_final());
+            assert_eq!(with_header.scan_ref(), inferred.scan_ref());
+        }
     }
 
     // With its own signature the body gets past verification and parses exactly as above.

@@ -410,6 +410,42 @@ fn r8_final_flag_absent_true_false() {
 }
 
 #[test]
+fn r8_is_final_agrees_with_terminal_statuses_and_events() {
+    use idenfy_proto::OverallStatus;
+    // A terminal status with no later result is final, whatever `final` says, with or without
+    // the header, and the event agrees with its status.
+    for overall in ["EXPIRED", "EXPIRED-DELETED", "DELETED"] {
+        for flag in ["false", "null", "true"] {
+            let body =
+                format!(r#"{{"scanRef":"s-1","final":{flag},"status":{{"overall":"{overall}"}}}}"#);
+            for header in [None, Some("IDENTIFICATION_EXPIRED"), Some("IDENTIFICATION")] {
+                let event = webhook::parse(body.as_bytes(), header).unwrap();
+                assert!(event.is_final(), "{overall} final:{flag} {header:?}");
+                let status = result(&event).status.overall.clone().unwrap();
+                assert!(status.is_terminal() && status.is_final());
+            }
+        }
+    }
+    // The expiry and cancellation events are final even when the body says little.
+    for header in ["IDENTIFICATION_EXPIRED", "IDENTIFICATION_CANCELLED"] {
+        let body = br#"{"scanRef":"s-1","final":false,"status":{"overall":"ACTIVE"}}"#;
+        assert!(
+            webhook::parse(body, Some(header)).unwrap().is_final(),
+            "{header}"
+        );
+    }
+    // A non-terminal status is final only as `final` says (the auto result of a review).
+    let body = br#"{"scanRef":"s-1","final":false,"status":{"overall":"APPROVED"}}"#;
+    assert!(
+        !webhook::parse(body, Some("IDENTIFICATION_AUTO_FINISHED"))
+            .unwrap()
+            .is_final()
+    );
+    assert!(!OverallStatus::Approved.is_terminal());
+    assert!(!OverallStatus::Active.is_terminal() && !OverallStatus::Reviewing.is_terminal());
+}
+
+#[test]
 fn r7_uppercase_aml_lid_arrays() {
     let result = identification(AUTO_FINAL_FALSE);
     let aml = result.aml.as_ref().unwrap();

@@ -11,9 +11,13 @@
 //!
 //! *An invalid request value cannot exist, and no response bytes can make this crate panic.*
 //! Requests are validated when they are built (the builder's `build()` returns a
-//! [`ValidationError`] naming the wire field and the rule), responses are parsed leniently
-//! (unknown fields ignored, unknown enum values kept, `null` accepted for anything optional,
-//! numbers where strings are expected and the reverse) and every failure is a typed error.
+//! [`ValidationError`] naming the wire field and the rule), responses are parsed leniently,
+//! field by field (unknown fields and unknown enum values kept, `null` accepted for anything
+//! optional, numbers where strings are expected and the reverse, and a value of another type
+//! kept raw in the result's `extra` — see [`ExtraFields::fallbacks`] — while every other field
+//! still decodes), and every failure is a typed error. The public `Deserialize` impls are the
+//! same decoder, so `serde_json::from_slice` into the public types accepts every payload the
+//! parse functions accept.
 //!
 //! # Example
 //!
