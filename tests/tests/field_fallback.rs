@@ -525,18 +525,27 @@ fn webhook_equivalence(body: &[u8]) -> Result<(), TestCaseError> {
     let Ok(inferred) = webhook::parse(body, None) else {
         return Ok(());
     };
-    let header = match &inferred {
-        webhook::WebhookEvent::Identification { .. } => "IDENTIFICATION_AUTO_FINISHED",
-        webhook::WebhookEvent::DocumentExpiration { .. } => "DOCUMENT_EXPIRATION",
-        webhook::WebhookEvent::VideoCall { .. } => "VIDEO_CALL_FINISHED",
+    let headers: &[&str] = match &inferred {
+        webhook::WebhookEvent::Identification { .. } => &[
+            "IDENTIFICATION",
+            "IDENTIFICATION_AUTO_FINISHED",
+            "IDENTIFICATION_MANUAL_FINISHED",
+            "IDENTIFICATION_RESUBMITTED",
+            "IDENTIFICATION_CANCELLED",
+            "IDENTIFICATION_EXPIRED",
+        ],
+        webhook::WebhookEvent::DocumentExpiration { .. } => &["DOCUMENT_EXPIRATION"],
+        webhook::WebhookEvent::VideoCall { .. } => &["VIDEO_CALL_FINISHED"],
         _ => return Ok(()),
     };
-    let with_header = webhook::parse(body, Some(header)).map_err(|err| {
-        TestCaseError::fail(format!("inferred, but refused with {header}: {err}"))
-    })?;
-    prop_assert_eq!(written(&with_header), written(&inferred));
-    prop_assert_eq!(with_header.is_final(), inferred.is_final());
-    prop_assert_eq!(with_header.scan_ref(), inferred.scan_ref());
+    for header in headers {
+        let with_header = webhook::parse(body, Some(header)).map_err(|err| {
+            TestCaseError::fail(format!("inferred, but refused with {header}: {err}"))
+        })?;
+        prop_assert_eq!(written(&with_header), written(&inferred));
+        prop_assert_eq!(with_header.is_final(), inferred.is_final());
+        prop_assert_eq!(with_header.scan_ref(), inferred.scan_ref());
+    }
     Ok(())
 }
 
@@ -614,4 +623,117 @@ fn r7_the_examples_of_the_issue() {
             json!({"UTILITY_BILL": "VALID"})
         );
     }
+}
+
+/// Serializes `value` and checks that no object in the output repeats a key.
+fn no_repeated_keys<T: Serialize>(value: &T) -> String {
+    let text = serde_json::to_string(value).unwrap();
+    let reread: Value = serde_json::from_str(&text).unwrap();
+    // A repeated key would make the text longer than the value it reads back as.
+    assert_eq!(reread.to_string().len(), text.len(), "{text}");
+    text
+}
+
+#[test]
+fn r7_a_fallback_is_written_back_once_and_read_back_the_same() {
+    let result: IdentificationResult =
+        serde_json::from_slice(br#"{"scanRef":"s","data":"n/a","status":[1]}"#).unwrap();
+    assert_eq!(result.fallbacks(), ["data", "status"]);
+    let text = no_repeated_keys(&result);
+    let again: IdentificationResult = serde_json::from_str(&text).unwrap();
+    assert_eq!(again, result);
+
+    let data: DataResponse =
+        serde_json::from_slice(br#"{"scanRef":"s","clientId":{"a":1},"docDob":[1]}"#).unwrap();
+    assert_eq!(data.fallbacks(), ["clientId", "docDob"]);
+    let text = no_repeated_keys(&data);
+    assert_eq!(serde_json::from_str::<DataResponse>(&text).unwrap(), data);
+
+    // A wrapped `/files` answer is written back wrapped; the wrapper's odd entries stay in it.
+    let files: FileUrls = serde_json::from_slice(
+        br#"{"scanRef":"s","FRONT":"top-level","fileUrls":{"FRONT":"https://f","FACE":["x"],"clientId":"c"}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        files.iter().collect::<Vec<_>>(),
+        [("FRONT", Some("https://f"))]
+    );
+    assert_eq!(files.extra()["FRONT"], "top-level");
+    assert_eq!(
+        files.extra()["fileUrls"],
+        json!({"FACE": ["x"], "clientId": "c"})
+    );
+    let text = no_repeated_keys(&files);
+    assert_eq!(serde_json::from_str::<FileUrls>(&text).unwrap(), files);
+}
+
+#[test]
+fn r7_lifted_objects_and_aliases_lose_nothing() {
+    // The top level wins over a lifted `status` object; the inner value is kept beside it.
+    let status: StatusResponse = serde_json::from_slice(
+        br#"{"scanRef":"s","autoFace":[1],"status":{"autoFace":"FACE_MATCH","overall":"DENIED","manualFace":"FACE_MATCH"}}"#,
+    )
+    .unwrap();
+    assert_eq!(status.auto_face, None);
+    assert_eq!(status.extra["autoFace"], json!([1]));
+    assert_eq!(status.extra["status.autoFace"], "FACE_MATCH");
+    assert_eq!(status.status, Some(idenfy_proto::OverallStatus::Denied));
+    assert_eq!(
+        status.manual_face,
+        Some(idenfy_proto::FaceStatus::FaceMatch)
+    );
+    // The 2018 `overall` that would be the status but does not fit is a fallback.
+    let status: StatusResponse =
+        serde_json::from_slice(br#"{"scanRef":"s","overall":["APPROVED"]}"#).unwrap();
+    assert_eq!(status.status, None);
+    assert_eq!(status.fallbacks(), ["overall"]);
+    // An unused inner `overall` is kept too.
+    let status: StatusResponse =
+        serde_json::from_slice(br#"{"scanRef":"s","status":{"overall":[2]},"overall":"APPROVED"}"#)
+            .unwrap();
+    assert_eq!(status.status, Some(idenfy_proto::OverallStatus::Approved));
+    assert_eq!(status.extra["status.overall"], json!([2]));
+    // The same for a nested `data` object.
+    let data: DataResponse = serde_json::from_slice(
+        br#"{"scanRef":"s","docFirstName":"A","data":{"docFirstName":"B","docLastName":"C"}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        data.data.doc_first_name.as_ref().map(|name| name.as_str()),
+        Some("A")
+    );
+    assert_eq!(
+        data.data.doc_last_name.as_ref().map(|name| name.as_str()),
+        Some("C")
+    );
+    assert_eq!(data.data.extra["data.docFirstName"], "B");
+}
+
+#[test]
+fn r8_dedup_keys_of_results_that_fell_back_differ() {
+    let key = |body: &[u8]| {
+        webhook::parse(body, Some("IDENTIFICATION_RESUBMITTED"))
+            .unwrap()
+            .dedup_key()
+            .unwrap()
+    };
+    assert_ne!(
+        key(br#"{"scanRef":"s","final":true,"status":"APPROVED"}"#),
+        key(br#"{"scanRef":"s","final":true,"status":"DENIED"}"#)
+    );
+    assert_ne!(
+        key(br#"{"scanRef":"s","final":true,"finishTime":"2026-01-01T10:00"}"#),
+        key(br#"{"scanRef":"s","final":true,"finishTime":"2026-01-01T11:00"}"#)
+    );
+}
+
+#[test]
+fn r4_every_missing_required_field_is_named() {
+    let request = TokenRequest::builder("c").build().unwrap();
+    let err = decode_error(request.parse(response(br#"{"message":"ok"}"#))).unwrap_err();
+    assert_eq!(err.path(), Some("authToken"));
+    assert!(
+        err.message().contains("`authToken`") && err.message().contains("`scanRef`"),
+        "{err}"
+    );
 }

@@ -124,6 +124,9 @@ fn identification(body: &[u8], name: &str, infer: bool) -> Box<IdentificationRes
         "IDENTIFICATION",
         "IDENTIFICATION_AUTO_FINISHED",
         "IDENTIFICATION_MANUAL_FINISHED",
+        "IDENTIFICATION_RESUBMITTED",
+        "IDENTIFICATION_CANCELLED",
+        "IDENTIFICATION_EXPIRED",
     ] {
         let with_header = webhook::parse(body, Some(header)).unwrap();
         let WebhookEvent::Identification { result: same, .. } = &with_header else {

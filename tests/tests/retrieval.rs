@@ -758,7 +758,9 @@ fn r7_data_nested_in_a_data_object_is_read_too() {
         Some("ONA")
     );
     assert_eq!(parsed.data.doc_type, Some(DocumentType::Passport));
-    assert!(parsed.data.extra.is_empty(), "{:?}", parsed.data.extra);
+    // The nested value the top level shadows is kept beside it, not lost.
+    assert_eq!(parsed.data.extra.len(), 1, "{:?}", parsed.data.extra);
+    assert_eq!(parsed.data.extra["data.clientId"], "inner");
 }
 
 #[test]

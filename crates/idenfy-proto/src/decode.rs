@@ -130,7 +130,17 @@ impl Missing {
 
 impl fmt::Display for Missing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "missing required field `{}`", self.first())
+        match self.fields.as_slice() {
+            [one] => write!(f, "missing required field `{one}`"),
+            many => {
+                f.write_str("missing required fields")?;
+                for (at, field) in many.iter().enumerate() {
+                    let separator = if at == 0 { " " } else { ", " };
+                    write!(f, "{separator}`{field}`")?;
+                }
+                Ok(())
+            }
+        }
     }
 }
 
@@ -552,19 +562,23 @@ pub(crate) fn decode_map<'de, T: Draft, A: MapAccess<'de>>(
     Ok(())
 }
 
-/// Reads the entries of `object` into `draft` at a lower priority: a key the draft already
-/// holds is left as it is (the object is a nested copy of fields, such as a webhook-shaped
-/// `status` object in a `/status` answer).
-pub(crate) fn lift<T: Draft>(draft: &mut T, object: &Map<String, Value>) {
+/// Reads the entries of `object`, found under `container`, into `draft` at a lower priority
+/// (the object is a nested copy of fields, such as a webhook-shaped `status` object in a
+/// `/status` answer): a key the draft already holds keeps its top-level value, and the inner
+/// one is kept in `extra` under `container.key`, so that nothing the server sent is lost.
+pub(crate) fn lift<T: Draft>(draft: &mut T, container: &str, object: Map<String, Value>) {
     for (key, value) in object {
-        if draft.has(key) {
+        if draft.has(&key) {
+            draft
+                .extra_mut()
+                .insert_unknown(format!("{container}.{key}"), value);
             continue;
         }
-        let mut source = ValueSource(value);
-        match draft.entry(key, &mut source) {
+        let mut source = ValueSource(&value);
+        match draft.entry(&key, &mut source) {
             Ok(true) => {}
             // Reading a parsed value cannot fail; if it did, the value is still kept.
-            Ok(false) | Err(_) => draft.extra_mut().insert_unknown(key.clone(), value.clone()),
+            Ok(false) | Err(_) => draft.extra_mut().insert_unknown(key, value),
         }
     }
 }
@@ -1760,7 +1774,10 @@ macro_rules! model {
         $crate::decode::entry($m, $w, &$t.$f)?;
     };
     (@ser dflt $t:ident $m:ident $f:ident $w:literal $nulls:literal) => {
-        $crate::decode::entry($m, $w, &$t.$f)?;
+        // A value that fell back is written from `extra`, as it came, instead of the default.
+        if !$t.extra.is_fallback($w) {
+            $crate::decode::entry($m, $w, &$t.$f)?;
+        }
     };
     (@ser $other:ident $t:ident $m:ident $f:ident $w:literal $nulls:literal) => {
         match &$t.$f {

@@ -30,10 +30,22 @@ use serde_json::{Map, Value};
 /// assert_eq!(result.fallbacks(), ["gdcMatch"]);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct ExtraFields {
     map: Map<String, Value>,
     fallbacks: Vec<&'static str>,
+}
+
+/// Equal when the fields are, and the same of them are fallbacks (in any order).
+impl PartialEq for ExtraFields {
+    fn eq(&self, other: &Self) -> bool {
+        self.map == other.map
+            && self.fallbacks.len() == other.fallbacks.len()
+            && self
+                .fallbacks
+                .iter()
+                .all(|name| other.fallbacks.contains(name))
+    }
 }
 
 impl ExtraFields {

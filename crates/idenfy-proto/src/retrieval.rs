@@ -17,7 +17,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::config::Config;
-use crate::decode::{self, Draft, Hooks, MapValue, Missing, Source, ValueSource, model};
+use crate::decode::{self, Draft, Hooks, Lenient, MapValue, Missing, Source, model};
 use crate::endpoint::{Endpoint, RetryClass, success_body};
 use crate::enums::{
     DocumentStatus, FaceStatus, FraudTag, MismatchTag, OverallStatus, SuspicionReason,
@@ -312,47 +312,54 @@ impl Hooks for StatusResponseDraft {
     /// Lifts a `status` object's fields where the top level has none, then reads `overall`
     /// (top level first, then the lifted object's) as `status` when `status` has no value.
     fn resolve(&mut self) {
-        let pending = std::mem::take(&mut self.pending);
-        let mut overall = Vec::new();
-        for (key, value) in &pending {
-            if *key == LEGACY_STATUS_KEY {
-                overall.push(value);
+        let mut top_overall = None;
+        let mut inner = None;
+        for (key, value) in std::mem::take(&mut self.pending) {
+            match (key, value) {
+                (LEGACY_STATUS_KEY, value) => top_overall = Some(value),
+                (STATUS_KEY, Value::Object(object)) => inner = Some(object),
+                _ => {}
             }
         }
-        for (key, value) in &pending {
-            if *key == STATUS_KEY
-                && let Value::Object(inner) = value
-            {
-                if let Some(inner_overall) = inner.get(LEGACY_STATUS_KEY) {
-                    overall.push(inner_overall);
-                }
-                let rest: Map<String, Value> = inner
-                    .iter()
-                    .filter(|(key, _)| *key != LEGACY_STATUS_KEY)
-                    .map(|(key, value)| (key.clone(), value.clone()))
-                    .collect();
-                decode::lift(self, &rest);
-            }
+        let mut inner_overall = None;
+        if let Some(mut object) = inner {
+            inner_overall = object.remove(LEGACY_STATUS_KEY);
+            decode::lift(self, STATUS_KEY, object);
         }
-        let mut unused = None;
-        for value in overall {
+        // `overall` is read as `status` when `status` has no value: the top-level one first,
+        // then the lifted object's. One that is not used stays where it was; one that was to be
+        // used but does not fit is a fallback.
+        if let Some(value) = top_overall
+            && !self.take_overall(&value)
+        {
             if self.status.is_none() && !self.extra.contains_key(STATUS_KEY) {
-                // The alias takes the field only if it fits; a value that does not is kept.
-                let mut probe = Self::default();
-                if probe.entry(STATUS_KEY, &mut ValueSource(value)).is_ok()
-                    && probe.status.is_some()
-                {
-                    self.status = probe.status;
-                    continue;
-                }
+                self.extra.set_fallback(LEGACY_STATUS_KEY, value);
+            } else {
+                self.extra
+                    .insert_unknown(LEGACY_STATUS_KEY.to_owned(), value);
             }
-            unused.get_or_insert(value);
         }
-        if let Some(value) = unused
-            && !self.extra.contains_key(LEGACY_STATUS_KEY)
+        if let Some(value) = inner_overall
+            && !self.take_overall(&value)
         {
             self.extra
-                .insert_unknown(LEGACY_STATUS_KEY.to_owned(), value.clone());
+                .insert_unknown(format!("{STATUS_KEY}.{LEGACY_STATUS_KEY}"), value);
+        }
+    }
+}
+
+impl StatusResponseDraft {
+    /// Reads `value` (an `overall`) as `status` if `status` has no value and it fits.
+    fn take_overall(&mut self, value: &Value) -> bool {
+        if self.status.is_some() || self.extra.contains_key(STATUS_KEY) {
+            return false;
+        }
+        match OverallStatus::decode(value) {
+            Ok(decode::Outcome::Fit(status)) => {
+                self.status = Some(status);
+                true
+            }
+            _ => false,
         }
     }
 }
@@ -500,7 +507,7 @@ impl Draft for DataResponseDraft {
 
     fn finish(mut self) -> Result<DataResponse, Missing> {
         if let Some(Value::Object(nested)) = self.nested.take() {
-            decode::lift(&mut self, &nested);
+            decode::lift(&mut self, DATA_KEY, nested);
         }
         let Some(scan_ref) = self.scan_ref.filter(|scan_ref| !scan_ref.is_empty()) else {
             return Err(Missing::field(SCAN_REF_KEY));
@@ -517,8 +524,15 @@ impl Serialize for DataResponse {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry(SCAN_REF_KEY, &self.scan_ref)?;
-        map.serialize_entry(CLIENT_ID_KEY, &self.client_id)?;
+        // A value that fell back is written from `extra` instead, as it came.
+        for (key, value) in [
+            (SCAN_REF_KEY, &self.scan_ref),
+            (CLIENT_ID_KEY, &self.client_id),
+        ] {
+            if value.is_some() || !self.data.extra.contains_key(key) {
+                map.serialize_entry(key, value)?;
+            }
+        }
         self.data.serialize_entries(&mut map)?;
         map.end()
     }
@@ -565,6 +579,8 @@ pub struct FileUrls {
     scan_ref: Option<String>,
     client_id: Option<String>,
     extra: ExtraFields,
+    /// The steps came in a `fileUrls` object: they are written back the same way.
+    wrapped: bool,
 }
 
 impl FileUrls {
@@ -666,11 +682,31 @@ impl Serialize for FileUrls {
         if let Some(client_id) = &self.client_id {
             map.serialize_entry(CLIENT_ID_KEY, client_id)?;
         }
-        for (step, url) in &self.urls {
-            map.serialize_entry(step, url)?;
-        }
-        for (key, value) in self.extra.iter() {
-            map.serialize_entry(key, value)?;
+        if self.wrapped {
+            // The wrapper's own entries that were no URL are kept in `extra` under its key.
+            let mut wrapper: Map<String, Value> = match self.extra.get(FILE_URLS_KEY) {
+                Some(Value::Object(rest)) => rest.clone(),
+                _ => Map::new(),
+            };
+            for (step, url) in &self.urls {
+                let url = url
+                    .as_ref()
+                    .map_or(Value::Null, |url| Value::String(url.expose().clone()));
+                wrapper.insert(step.clone(), url);
+            }
+            map.serialize_entry(FILE_URLS_KEY, &wrapper)?;
+            for (key, value) in self.extra.iter() {
+                if key != FILE_URLS_KEY {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+        } else {
+            for (step, url) in &self.urls {
+                map.serialize_entry(step, url)?;
+            }
+            for (key, value) in self.extra.iter() {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -740,19 +776,31 @@ impl Draft for FileUrlsDraft {
 
     /// Without a `fileUrls` wrapper, the top-level keys are the steps; with one, its keys are,
     /// and the top level's other keys stay in `extra`. A step whose value is an array or an
-    /// object is no URL: it stays in `extra`.
+    /// object is no URL: it stays in `extra` (inside the wrapper's object, for a wrapped one),
+    /// and so do a `scanRef` and `clientId` inside a wrapper.
     fn finish(mut self) -> Result<FileUrls, Missing> {
-        let steps = match self.wrapper.take() {
-            Some(wrapped) => wrapped.unwrap_or_default(),
-            None => self.extra.take_unknown(),
+        let (steps, wrapped) = match self.wrapper.take() {
+            Some(wrapper) => (wrapper.unwrap_or_default(), true),
+            None => (self.extra.take_unknown(), false),
         };
         let mut urls = BTreeMap::new();
+        let mut rest = Map::new();
         for (step, value) in steps {
             let value = decode::Any::from_value(value);
-            if <Option<Personal<String>> as MapValue>::accepts(&value) {
+            let id = wrapped && (step == SCAN_REF_KEY || step == CLIENT_ID_KEY);
+            if !id && <Option<Personal<String>> as MapValue>::accepts(&value) {
                 urls.insert(step, MapValue::from_any(value));
             } else {
-                let value = value.into_value();
+                rest.insert(step, value.into_value());
+            }
+        }
+        if wrapped {
+            if !rest.is_empty() {
+                self.extra
+                    .insert_unknown(FILE_URLS_KEY.to_owned(), Value::Object(rest));
+            }
+        } else {
+            for (step, value) in rest {
                 self.extra.insert_unknown(step, value);
             }
         }
@@ -761,6 +809,7 @@ impl Draft for FileUrlsDraft {
             scan_ref: self.scan_ref,
             client_id: self.client_id,
             extra: self.extra,
+            wrapped,
         })
     }
 }

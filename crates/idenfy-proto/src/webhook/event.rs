@@ -95,21 +95,16 @@ impl WebhookEvent {
 
     /// Whether this is a result a partner may act on (R8).
     ///
-    /// An identification result is final when its overall status is terminal (`EXPIRED`,
-    /// `EXPIRED-DELETED`, `DELETED`), when `final` is `true`, or, for legacy payloads without
-    /// `final`, when a person has reviewed it ([`IdentificationResult::is_final`]); the
-    /// `IDENTIFICATION_EXPIRED` and `IDENTIFICATION_CANCELLED` events are final too, since no
-    /// later result follows them. A document-expiration notice and a video-call outcome are
-    /// final by nature; an unknown event is never reported final.
+    /// An identification result is final when its overall status is terminal with no later
+    /// result to come (`EXPIRED`, `EXPIRED-DELETED`, `DELETED` — what the expiry and
+    /// cancellation events carry), when `final` is `true`, or, for legacy payloads without
+    /// `final`, when a person has reviewed it ([`IdentificationResult::is_final`]). It depends on
+    /// the body alone, so a delivery is final or not whether or not its `Idenfy-Event-Type`
+    /// header came with it, and never contradicts a terminal status. A document-expiration notice
+    /// and a video-call outcome are final by nature; an unknown event is never reported final.
     pub fn is_final(&self) -> bool {
         match self {
-            WebhookEvent::Identification { result, event_type } => {
-                result.is_final()
-                    || matches!(
-                        event_type,
-                        Some(EventType::IdentificationExpired | EventType::IdentificationCancelled)
-                    )
-            }
+            WebhookEvent::Identification { result, .. } => result.is_final(),
             WebhookEvent::DocumentExpiration { .. } | WebhookEvent::VideoCall { .. } => true,
             WebhookEvent::Unknown { .. } => false,
         }
@@ -187,18 +182,26 @@ impl WebhookEvent {
     fn fingerprint(&self) -> String {
         let mut hasher = Sha256::new();
         let mut feed = |value: &dyn erased::Feed| value.feed(&mut hasher);
+        // Each field with its value, or, when that fell back, the value as it came.
+        let raw = |extra: &crate::ExtraFields, key: &str| extra.get(key).cloned();
         match self {
             WebhookEvent::Identification { result, .. } => {
                 feed(&result.status);
+                feed(&raw(&result.extra, "status"));
                 feed(&result.finish_time);
+                feed(&raw(&result.extra, "finishTime"));
             }
             WebhookEvent::DocumentExpiration { expiration, .. } => {
                 feed(&expiration.expiration_threshold);
+                feed(&raw(&expiration.extra, "expirationThreshold"));
                 feed(&expiration.document_expiration);
+                feed(&raw(&expiration.extra, "documentExpiration"));
             }
             WebhookEvent::VideoCall { call, .. } => {
                 feed(&call.date);
+                feed(&raw(&call.extra, "date"));
                 feed(&call.status);
+                feed(&raw(&call.extra, "status"));
             }
             WebhookEvent::Unknown { body, .. } => feed(body),
         }
