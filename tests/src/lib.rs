@@ -7,6 +7,38 @@
 
 pub mod server;
 
+/// Every `Idenfy-Event-Type` of an identification result (reference §5.2).
+pub const IDENTIFICATION_EVENTS: [&str; 6] = [
+    "IDENTIFICATION",
+    "IDENTIFICATION_AUTO_FINISHED",
+    "IDENTIFICATION_MANUAL_FINISHED",
+    "IDENTIFICATION_RESUBMITTED",
+    "IDENTIFICATION_CANCELLED",
+    "IDENTIFICATION_EXPIRED",
+];
+
+/// Where the shared oracle files are: `shared/oracles` beside the repository.
+pub const ORACLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/oracles");
+
+/// The shared oracle directory, or `None` (with a note on stderr) when this checkout has none
+/// beside it. In CI (`CI` set) a missing directory fails the test instead: the oracle checks may
+/// not be skipped there.
+pub fn oracles_dir() -> Option<std::path::PathBuf> {
+    let dir = std::path::PathBuf::from(ORACLES);
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "the shared oracles are missing; CI must check them"
+    );
+    #[allow(clippy::print_stderr, reason = "the note that a check was skipped")]
+    {
+        eprintln!("note: {ORACLES} does not exist; oracle checks skipped");
+    }
+    None
+}
+
 /// The 249 officially assigned ISO 3166-1 alpha-2 codes, sorted (R2 `country`,
 /// R3 `nationality`). User-assigned (`XK`), reserved (`UK`, `EU`) and withdrawn codes are absent.
 pub const ISO_3166_ALPHA2: [&str; 249] = [

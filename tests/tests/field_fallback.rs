@@ -526,14 +526,7 @@ fn webhook_equivalence(body: &[u8]) -> Result<(), TestCaseError> {
         return Ok(());
     };
     let headers: &[&str] = match &inferred {
-        webhook::WebhookEvent::Identification { .. } => &[
-            "IDENTIFICATION",
-            "IDENTIFICATION_AUTO_FINISHED",
-            "IDENTIFICATION_MANUAL_FINISHED",
-            "IDENTIFICATION_RESUBMITTED",
-            "IDENTIFICATION_CANCELLED",
-            "IDENTIFICATION_EXPIRED",
-        ],
+        webhook::WebhookEvent::Identification { .. } => &idenfy_tests::IDENTIFICATION_EVENTS,
         webhook::WebhookEvent::DocumentExpiration { .. } => &["DOCUMENT_EXPIRATION"],
         webhook::WebhookEvent::VideoCall { .. } => &["VIDEO_CALL_FINISHED"],
         _ => return Ok(()),

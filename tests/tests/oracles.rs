@@ -26,7 +26,7 @@ use idenfy_proto::{
 use serde::Serialize;
 use serde_json::Value;
 
-const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/oracles");
+use idenfy_tests::IDENTIFICATION_EVENTS;
 
 /// What a sample is, and so which public type reads it.
 #[derive(Debug)]
@@ -120,14 +120,7 @@ fn identification(body: &[u8], name: &str, infer: bool) -> Box<IdentificationRes
     let WebhookEvent::Identification { result, .. } = &inferred else {
         panic!("{name}: not inferred as an identification: {inferred:?}");
     };
-    for header in [
-        "IDENTIFICATION",
-        "IDENTIFICATION_AUTO_FINISHED",
-        "IDENTIFICATION_MANUAL_FINISHED",
-        "IDENTIFICATION_RESUBMITTED",
-        "IDENTIFICATION_CANCELLED",
-        "IDENTIFICATION_EXPIRED",
-    ] {
+    for header in IDENTIFICATION_EVENTS {
         let with_header = webhook::parse(body, Some(header)).unwrap();
         let WebhookEvent::Identification { result: same, .. } = &with_header else {
             panic!("{name}: {header}");
@@ -265,20 +258,11 @@ fn check(path: &Path, kind: &Kind) {
 
 #[test]
 fn r7_every_shared_payload_decodes_through_parse_and_serde_alike() {
-    let oracles = Path::new(SHARED);
-    if !oracles.exists() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the shared oracles are missing; CI must check them"
-        );
-        eprintln!(
-            "skipped: {} not found (shared/ is not beside the repository)",
-            oracles.display()
-        );
+    let Some(oracles) = idenfy_tests::oracles_dir() else {
         return;
-    }
+    };
     let mut all = Vec::new();
-    files(oracles, &mut all);
+    files(&oracles, &mut all);
     all.sort();
     let mut read = 0;
     for path in &all {

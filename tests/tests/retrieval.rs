@@ -1295,21 +1295,9 @@ fn r6_client_errors_keep_their_kind() {
 // The shared oracle files (read at run time; never copied into this repository)
 // ---------------------------------------------------------------------------------------------
 
-const ORACLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/oracles");
-
 /// The oracle directory, or `None` (with a note) when this checkout does not have it.
 fn oracles() -> Option<std::path::PathBuf> {
-    let dir = std::path::PathBuf::from(ORACLES);
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the shared oracles are missing; CI must check them"
-        );
-        eprintln!("note: {ORACLES} does not exist; oracle checks skipped");
-        None
-    }
+    idenfy_tests::oracles_dir()
 }
 
 /// The files of `dir` whose names start with `prefix` and end with `.json`, sorted.

@@ -5,7 +5,6 @@
 //! de-duplication keys, the JSON written back, and redaction of personal data in `Debug`.
 
 use std::collections::HashSet;
-use std::path::Path;
 
 use idenfy_proto::http::Request;
 use idenfy_proto::webhook::{
@@ -45,16 +44,7 @@ const IDENTIFICATION_FIXTURES: [(&str, &[u8]); 7] = [
     ("identification_empty_manual_statuses", EMPTY_MANUAL),
 ];
 
-const IDENTIFICATION_EVENTS: [&str; 6] = [
-    "IDENTIFICATION",
-    "IDENTIFICATION_AUTO_FINISHED",
-    "IDENTIFICATION_MANUAL_FINISHED",
-    "IDENTIFICATION_RESUBMITTED",
-    "IDENTIFICATION_CANCELLED",
-    "IDENTIFICATION_EXPIRED",
-];
-
-const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/oracles");
+use idenfy_tests::IDENTIFICATION_EVENTS;
 
 fn result(event: &WebhookEvent) -> &IdentificationResult {
     match event {
@@ -1019,18 +1009,10 @@ fn r10_debug_never_shows_personal_data_or_the_auth_token() {
 
 #[test]
 fn r7_every_shared_webhook_sample_parses() {
-    let oracles = Path::new(SHARED);
-    if !oracles.exists() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the shared oracles are missing; CI must check them"
-        );
-        eprintln!(
-            "skipped: {} not found (shared/ is not beside the repository)",
-            oracles.display()
-        );
+    let Some(oracles) = idenfy_tests::oracles_dir() else {
         return;
-    }
+    };
+    let oracles = oracles.as_path();
     let mut files = Vec::new();
     for (dir, prefix) in [("idenfy", "callback."), ("idenfy-docs", "webhook_")] {
         for entry in std::fs::read_dir(oracles.join(dir)).unwrap() {

@@ -1052,21 +1052,11 @@ impl Scalar for i64 {
     }
 
     fn from_str(value: &str) -> Outcome<Self> {
-        let trimmed = value.trim();
-        if trimmed.is_empty() {
-            Outcome::Absent
-        } else if let Some(number) = parse_i64(trimmed) {
-            Outcome::Fit(number)
-        } else {
-            Outcome::Raw(Value::String(value.to_owned()))
-        }
+        from_text(value, parse_i64)
     }
 
     fn from_string(value: String) -> Outcome<Self> {
-        match Self::from_str(&value) {
-            Outcome::Raw(_) => Outcome::Raw(Value::String(value)),
-            other => other,
-        }
+        from_owned_text(value, parse_i64)
     }
 }
 
@@ -1091,27 +1081,51 @@ impl Scalar for bool {
     }
 
     fn from_str(value: &str) -> Outcome<Self> {
-        let trimmed = value.trim();
-        if trimmed.is_empty() {
-            Outcome::Absent
-        } else if trimmed.eq_ignore_ascii_case("true") {
-            Outcome::Fit(true)
-        } else if trimmed.eq_ignore_ascii_case("false") {
-            Outcome::Fit(false)
-        } else {
-            Outcome::Raw(Value::String(value.to_owned()))
-        }
+        from_text(value, parse_bool)
     }
 
     fn from_string(value: String) -> Outcome<Self> {
-        match Self::from_str(&value) {
-            Outcome::Raw(_) => Outcome::Raw(Value::String(value)),
-            other => other,
-        }
+        from_owned_text(value, parse_bool)
     }
 }
 
 impl Recover for bool {}
+
+/// `true`/`false` in any case.
+fn parse_bool(text: &str) -> Option<bool> {
+    if text.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if text.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// A scalar read from text: blank text is none, `read` takes the trimmed rest, and text it
+/// refuses is kept as it came.
+fn from_text<T>(value: &str, read: impl FnOnce(&str) -> Option<T>) -> Outcome<T> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Outcome::Absent;
+    }
+    match read(trimmed) {
+        Some(read) => Outcome::Fit(read),
+        None => Outcome::Raw(Value::String(value.to_owned())),
+    }
+}
+
+/// [`from_text`] for owned text: text that is refused is kept without a copy.
+fn from_owned_text<T>(value: String, read: impl FnOnce(&str) -> Option<T>) -> Outcome<T> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Outcome::Absent;
+    }
+    match read(trimmed) {
+        Some(read) => Outcome::Fit(read),
+        None => Outcome::Raw(Value::String(value)),
+    }
+}
 
 /// An integer from its decimal spelling, or from a float's (truncated toward zero).
 pub(crate) fn parse_i64(text: &str) -> Option<i64> {

@@ -440,6 +440,22 @@ impl DataResponse {
     }
 }
 
+/// Reads `scanRef` and `clientId` into their slots; `false` for any other key.
+fn store_ids<'de, S: Source<'de>>(
+    key: &str,
+    source: &mut S,
+    scan_ref: &mut Option<String>,
+    client_id: &mut Option<String>,
+    extra: &mut ExtraFields,
+) -> Result<bool, S::Error> {
+    match key {
+        SCAN_REF_KEY => source.store(scan_ref, SCAN_REF_KEY, extra)?,
+        CLIENT_ID_KEY => source.store(client_id, CLIENT_ID_KEY, extra)?,
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
 /// The decoding state of [`DataResponse`].
 #[derive(Default)]
 pub(crate) struct DataResponseDraft {
@@ -453,28 +469,16 @@ impl Draft for DataResponseDraft {
     type Output = DataResponse;
 
     fn entry<'de, S: Source<'de>>(&mut self, key: &str, source: &mut S) -> Result<bool, S::Error> {
-        match key {
-            SCAN_REF_KEY => {
-                let outcome = source.field()?;
-                decode::store(
-                    &mut self.scan_ref,
-                    outcome,
-                    SCAN_REF_KEY,
-                    &mut self.data.extra,
-                );
-            }
-            CLIENT_ID_KEY => {
-                let outcome = source.field()?;
-                decode::store(
-                    &mut self.client_id,
-                    outcome,
-                    CLIENT_ID_KEY,
-                    &mut self.data.extra,
-                );
-            }
-            _ => return self.data.entry(key, source),
+        if store_ids(
+            key,
+            source,
+            &mut self.scan_ref,
+            &mut self.client_id,
+            &mut self.data.extra,
+        )? {
+            return Ok(true);
         }
-        Ok(true)
+        self.data.entry(key, source)
     }
 
     fn has(&self, key: &str) -> bool {
@@ -732,18 +736,13 @@ impl Draft for FileUrlsDraft {
     type Output = FileUrls;
 
     fn entry<'de, S: Source<'de>>(&mut self, key: &str, source: &mut S) -> Result<bool, S::Error> {
-        match key {
-            SCAN_REF_KEY => {
-                let outcome = source.field()?;
-                decode::store(&mut self.scan_ref, outcome, SCAN_REF_KEY, &mut self.extra);
-            }
-            CLIENT_ID_KEY => {
-                let outcome = source.field()?;
-                decode::store(&mut self.client_id, outcome, CLIENT_ID_KEY, &mut self.extra);
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
+        store_ids(
+            key,
+            source,
+            &mut self.scan_ref,
+            &mut self.client_id,
+            &mut self.extra,
+        )
     }
 
     fn has(&self, key: &str) -> bool {
