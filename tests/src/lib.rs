@@ -7,7 +7,8 @@
 
 pub mod server;
 
-/// Every `Idenfy-Event-Type` of an identification result (reference §5.2).
+/// Every `Idenfy-Event-Type` of an identification result (reference §5.2), written out here as
+/// a second opinion on `EventType::is_identification` (checked in `webhook_events.rs`).
 pub const IDENTIFICATION_EVENTS: [&str; 6] = [
     "IDENTIFICATION",
     "IDENTIFICATION_AUTO_FINISHED",

@@ -67,6 +67,16 @@ fn personal(value: &Option<idenfy_proto::Personal<String>>) -> Option<&str> {
 // ---- choosing the event ------------------------------------------------------------------
 
 #[test]
+fn r8_identification_events_are_the_ones_the_crate_says() {
+    let known: Vec<&str> = EventType::KNOWN
+        .iter()
+        .filter(|event| event.is_identification())
+        .map(EventType::as_str)
+        .collect();
+    assert_eq!(known, IDENTIFICATION_EVENTS);
+}
+
+#[test]
 fn r8_identification_by_every_identification_header() {
     for name in IDENTIFICATION_EVENTS {
         for body in [

@@ -739,6 +739,33 @@ string_enum! {
     }
 }
 
+impl EventType {
+    /// Whether the event carries an identification result (`IDENTIFICATION*`): its body is an
+    /// [`IdentificationResult`](crate::webhook::IdentificationResult).
+    ///
+    /// ```
+    /// use idenfy_proto::EventType;
+    /// let names: Vec<&str> = EventType::KNOWN
+    ///     .iter()
+    ///     .filter(|event| event.is_identification())
+    ///     .map(EventType::as_str)
+    ///     .collect();
+    /// assert_eq!(names.len(), 6);
+    /// assert!(!EventType::DocumentExpiration.is_identification());
+    /// ```
+    pub fn is_identification(&self) -> bool {
+        matches!(
+            self,
+            EventType::Identification
+                | EventType::IdentificationAutoFinished
+                | EventType::IdentificationManualFinished
+                | EventType::IdentificationResubmitted
+                | EventType::IdentificationCancelled
+                | EventType::IdentificationExpired
+        )
+    }
+}
+
 string_enum! {
     /// How close a verified document is to its expiry (`expirationThreshold`; reference §5.8).
     pub enum ExpirationThreshold {

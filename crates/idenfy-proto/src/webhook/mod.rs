@@ -151,12 +151,7 @@ pub fn from_request<B: AsRef<[u8]>>(
 /// The kind of body a known event carries; `None` for an event this version does not know.
 fn kind_of_event(event_type: &EventType) -> Option<Kind> {
     match event_type {
-        EventType::Identification
-        | EventType::IdentificationAutoFinished
-        | EventType::IdentificationManualFinished
-        | EventType::IdentificationResubmitted
-        | EventType::IdentificationCancelled
-        | EventType::IdentificationExpired => Some(Kind::Identification),
+        event if event.is_identification() => Some(Kind::Identification),
         EventType::DocumentExpiration => Some(Kind::DocumentExpiration),
         EventType::VideoCallFinished => Some(Kind::VideoCall),
         _ => None,
