@@ -291,3 +291,28 @@ proptest! {
         prop_assert_eq!(err.status().as_u16(), status);
     }
 }
+
+#[test]
+fn r6_r7_error_bodies_are_read_field_by_field_and_keep_everything() {
+    let body = br#"{"identifier":"BAD_VALUE","message":{"country":["bad"]},"documentation":{"url":"x"},"severity":7,"requestId":"r-1","identifier":"MISSING_VALUE"}"#;
+    let err = api_error(400, body);
+    // The last of a repeated key wins; a message may be any JSON; a number is a string.
+    assert_eq!(err.identifier(), Some(&ErrorIdentifier::MissingValue));
+    assert!(matches!(err.message(), Some(ErrorMessage::Json(_))));
+    assert_eq!(err.severity(), Some("7"));
+    // A value that does not fit is kept, named; an unmodelled field is kept too.
+    assert_eq!(err.documentation(), None);
+    assert_eq!(err.extra()["documentation"], json!({"url": "x"}));
+    assert_eq!(
+        err.extra().fallbacks().collect::<Vec<_>>(),
+        ["documentation"]
+    );
+    assert_eq!(err.extra()["requestId"], "r-1");
+    assert!(err.raw_body().is_none());
+    // Debug shows the keys of what was kept, never the values.
+    let debug = format!("{err:?}");
+    assert!(
+        debug.contains("requestId") && !debug.contains("r-1"),
+        "{debug}"
+    );
+}

@@ -838,16 +838,6 @@ pub(crate) fn path_at(body: &[u8], line: usize, column: usize) -> String {
     path
 }
 
-/// The value as a string: strings as they are, numbers and booleans in their JSON spelling,
-/// arrays and objects as JSON text; `None` for `null`.
-pub(crate) fn value_to_string(value: Value) -> Option<String> {
-    match value {
-        Value::Null => None,
-        Value::String(text) => Some(text),
-        other => Some(other.to_string()),
-    }
-}
-
 /// `prefix.name`, or `name` at the top.
 pub(crate) fn join(prefix: &str, name: &str) -> String {
     if prefix.is_empty() {
@@ -1590,7 +1580,7 @@ pub(crate) fn entry<M: SerializeMap, T: serde::Serialize + ?Sized>(
 macro_rules! model {
     (
         $(#[$meta:meta])*
-        pub struct $name:ident / $draft:ident (nulls = $nulls:literal) {
+        $vis:vis struct $name:ident / $draft:ident (nulls = $nulls:literal) {
             $(
                 $(#[$fmeta:meta])*
                 $kind:ident $field:ident : $ty:ty = $wire:literal,
@@ -1598,11 +1588,11 @@ macro_rules! model {
         }
     ) => {
         $(#[$meta])*
-        pub struct $name {
-            $( $(#[$fmeta])* pub $field: $crate::decode::model!(@ty $kind $ty), )*
+        $vis struct $name {
+            $( $(#[$fmeta])* $vis $field: $crate::decode::model!(@ty $kind $ty), )*
             /// Fields this version does not model, and values that did not fit their field
             /// (R7; [`ExtraFields::fallbacks`](crate::ExtraFields::fallbacks) names those).
-            pub extra: $crate::extra::ExtraFields,
+            $vis extra: $crate::extra::ExtraFields,
         }
 
         #[doc = concat!("The decoding state of [`", stringify!($name), "`].")]
@@ -1674,7 +1664,8 @@ macro_rules! model {
             /// instead (R7), this object's and its nested objects' (`status.overall`,
             /// `AML[0].status.serviceSuspected`); names only, never values. Empty when every
             /// value fitted.
-            pub fn fallbacks(&self) -> Vec<String> {
+            #[allow(dead_code)]
+            $vis fn fallbacks(&self) -> Vec<String> {
                 let mut out = Vec::new();
                 $crate::decode::Lenient::collect_fallbacks(self, "", &mut out);
                 out

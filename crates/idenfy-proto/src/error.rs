@@ -5,7 +5,9 @@ use std::fmt;
 
 use http::StatusCode;
 
+use crate::decode::{Any, Hooks, Lenient, Outcome, model};
 use crate::enums::ErrorIdentifier;
+use crate::extra::ExtraFields;
 
 /// Any failure of the protocol layer: an invalid value, an error answer of the API, or a
 /// response that could not be decoded.
@@ -225,6 +227,50 @@ struct ApiErrorInner {
     documentation: Option<String>,
     severity: Option<String>,
     raw_body: Option<Vec<u8>>,
+    extra: ExtraFields,
+}
+
+model! {
+    /// The fields of an error body (R6), as the decoding engine reads them.
+    #[derive(Debug, Default)]
+    pub(crate) struct ErrorFields / ErrorFieldsDraft (nulls = false) {
+        /// `identifier`, as a string: every string is an identifier, `""` included.
+        opt identifier: String = "identifier",
+        /// `message`: a string, or any JSON value.
+        opt message: ErrorMessage = "message",
+        /// `documentation`.
+        opt documentation: String = "documentation",
+        /// `severity`.
+        opt severity: String = "severity",
+    }
+}
+
+impl Hooks for ErrorFieldsDraft {}
+
+/// Any value but `null` is a message: a string as text, anything else as JSON.
+impl Lenient for ErrorMessage {
+    const ACCEPTS_ALL: bool = true;
+
+    fn from_any(any: Any<'_>) -> Outcome<Self> {
+        match any {
+            Any::Null => Outcome::Absent,
+            Any::Str(text) => Outcome::Fit(ErrorMessage::Text(text.into_owned())),
+            other => Outcome::Fit(ErrorMessage::Json(other.into_value())),
+        }
+    }
+
+    fn accepts(_any: &Any<'_>) -> bool {
+        true
+    }
+}
+
+impl serde::Serialize for ErrorMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ErrorMessage::Text(text) => serializer.serialize_str(text),
+            ErrorMessage::Json(value) => value.serialize(serializer),
+        }
+    }
 }
 
 /// Longest raw body quoted in an [`ApiError`]'s `Display`.
@@ -243,33 +289,31 @@ impl ApiError {
             documentation: None,
             severity: None,
             raw_body: None,
+            extra: ExtraFields::default(),
         };
-        let parsed = serde_json::from_slice::<serde_json::Value>(body).ok();
-        match parsed {
-            Some(serde_json::Value::Object(mut map)) => {
-                error.identifier = map
-                    .remove("identifier")
-                    .and_then(crate::decode::value_to_string)
-                    .map(ErrorIdentifier::from);
-                error.message = match map.remove("message") {
-                    None | Some(serde_json::Value::Null) => None,
-                    Some(serde_json::Value::String(text)) => Some(ErrorMessage::Text(text)),
-                    Some(other) => Some(ErrorMessage::Json(other)),
-                };
-                error.documentation = map
-                    .remove("documentation")
-                    .and_then(crate::decode::value_to_string);
-                error.severity = map
-                    .remove("severity")
-                    .and_then(crate::decode::value_to_string);
+        // Read by the decoding engine, field by field (R7): an odd value is kept in `extra`.
+        match crate::decode::from_slice::<ErrorFieldsDraft>(body) {
+            Ok(fields) => {
+                error.identifier = fields.identifier.map(ErrorIdentifier::from);
+                error.message = fields.message;
+                error.documentation = fields.documentation;
+                error.severity = fields.severity;
+                error.extra = fields.extra;
                 if error.identifier.is_none() && error.message.is_none() {
                     error.raw_body = Some(body.to_vec());
                 }
             }
-            _ if body.is_empty() => {}
-            _ => error.raw_body = Some(body.to_vec()),
+            Err(_) if body.is_empty() => {}
+            Err(_) => error.raw_body = Some(body.to_vec()),
         }
         Self(Box::new(error))
+    }
+
+    /// The fields of the error body this version does not model, and values of the modelled
+    /// ones that did not fit their type (R7: kept, named by
+    /// [`ExtraFields::fallbacks`](crate::ExtraFields::fallbacks)). `Debug` shows their keys only.
+    pub fn extra(&self) -> &ExtraFields {
+        &self.0.extra
     }
 
     /// The HTTP status of the response.
@@ -338,6 +382,7 @@ impl fmt::Debug for ApiError {
             .field("documentation", &self.0.documentation)
             .field("severity", &self.0.severity)
             .field("raw_body", &raw_body)
+            .field("extra", &self.0.extra)
             .finish()
     }
 }
