@@ -17,9 +17,11 @@
 //! underlying JSON syntax, a top level that is not an object, or a missing required field make a
 //! decode fail. Duplicate keys overwrite what an earlier occurrence stored, so the last one wins.
 //!
-//! Lists and maps are buffered as `Value`s of their items, checked, and then converted by moving
-//! the items, so that a list that does not fit can be kept raw with nothing lost; a list of
-//! structs converts each object with the same engine.
+//! Lists and maps are buffered as a tree of borrowed values ([`Any`]), checked, and then
+//! converted by moving the items, so that a list that does not fit can be kept raw with nothing
+//! lost; a list of objects converts each one with the same engine. A body that is valid UTF-8 is
+//! read with serde_json's `str` reader, and nested objects decode straight into their field's
+//! slot, so that no large value is moved through the deserializer's layers.
 //!
 //! # Where a new field goes
 //!
