@@ -55,7 +55,8 @@
 //! other endpoints ([`StatusRequest`], [`DataRequest`], [`FilesRequest`], [`DeleteRequest`],
 //! [`PdfRequest`]) and the hosted-UI URLs ([`Config::redirect_url`], [`iframe_url`]), R6 errors
 //! ([`ApiError`]), R7 lenient parsing, R8 webhooks ([`webhook`]: signatures and events), R9 which
-//! calls may be retried ([`RetryClass`]; the policy itself is the client's), R10 secrets and
+//! calls may be retried ([`RetryClass`]) and after how long ([`RetryPolicy::decide`], a pure
+//! function of the outcome, the attempt, the time left and a random draw), R10 secrets and
 //! personal data ([`ApiSecret`], [`AuthToken`], [`Personal`]).
 //!
 //! # Webhooks
@@ -88,6 +89,7 @@ mod error;
 mod extra;
 mod model;
 mod retrieval;
+mod retry;
 mod secret;
 mod token;
 mod token_echo;
@@ -112,6 +114,10 @@ pub use model::{IdentificationData, VerificationStatus};
 pub use retrieval::{
     DataRequest, DataResponse, DeleteRequest, FileUrls, FilesRequest, Pdf, PdfRequest,
     StatusRequest, StatusResponse,
+};
+pub use retry::{
+    AttemptOutcome, RetryDecision, RetryPolicy, StopReason, TransportErrorKind,
+    is_retryable_status, retry_after,
 };
 pub use secret::{ApiSecret, AuthToken, Personal};
 pub use token::{TokenRequest, TokenRequestBuilder, TokenResponse};

@@ -8,10 +8,10 @@
 use std::time::{Duration, Instant};
 
 use idenfy_proto::http::{Request, Response};
-use idenfy_proto::{Endpoint, RetryClass};
+use idenfy_proto::{AttemptOutcome, Endpoint, RetryClass, RetryDecision};
 
 use crate::error::Error;
-use crate::policy::{CallOptions, Decision, Outcome};
+use crate::policy::{CallOptions, random_fraction};
 use crate::transport::{AttemptLimits, TransportError, TransportErrorKind};
 
 /// What the client does next.
@@ -88,8 +88,8 @@ impl<'a> Call<'a> {
             }
         });
         let outcome = match &result {
-            Ok(response) => Outcome::Status(response.status(), response.headers()),
-            Err(error) => Outcome::of_error(error),
+            Ok(response) => AttemptOutcome::Status(response.status(), response.headers()),
+            Err(error) => AttemptOutcome::Transport(error.kind()),
         };
         let elapsed_ms = millis(self.started.elapsed());
         match &result {
@@ -108,12 +108,15 @@ impl<'a> Call<'a> {
                 "failed"
             ),
         }
-        let decision =
-            self.options
-                .get_retry()
-                .decide(self.class, self.attempt, outcome, self.remaining());
+        let decision = self.options.get_retry().decide(
+            self.class,
+            self.attempt,
+            outcome,
+            self.remaining(),
+            random_fraction(),
+        );
         match decision {
-            Decision::Retry(wait) => {
+            RetryDecision::Retry(wait) => {
                 trace!(
                     endpoint = self.name,
                     attempt = self.attempt + 1,
@@ -123,13 +126,14 @@ impl<'a> Call<'a> {
                 self.attempt += 1;
                 Step::Retry(wait)
             }
-            Decision::Stop(reason) => {
+            // `RetryDecision` is non-exhaustive: anything but a retry ends the call.
+            stop => {
+                let reason = match stop {
+                    RetryDecision::Stop(reason) => reason.as_str(),
+                    _ => "stopped",
+                };
                 if result.is_err() || outcome_is_retryable_status(&outcome) {
-                    trace!(
-                        endpoint = self.name,
-                        reason = reason.as_str(),
-                        "not retrying"
-                    );
+                    trace!(endpoint = self.name, reason, "not retrying");
                 }
                 Step::Done(result)
             }
@@ -147,8 +151,8 @@ impl<'a> Call<'a> {
     }
 }
 
-fn outcome_is_retryable_status(outcome: &Outcome<'_>) -> bool {
-    matches!(outcome, Outcome::Status(status, _) if crate::policy::is_retryable_status(*status))
+fn outcome_is_retryable_status(outcome: &AttemptOutcome<'_>) -> bool {
+    matches!(outcome, AttemptOutcome::Status(status, _) if idenfy_proto::is_retryable_status(*status))
 }
 
 fn millis(duration: Duration) -> u64 {

@@ -5,6 +5,8 @@ use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
+pub use idenfy_proto::TransportErrorKind;
+
 use idenfy_proto::http::{Request, Response};
 
 use crate::timer::ThreadSleep;
@@ -129,35 +131,6 @@ where
         request: Request<Vec<u8>>,
     ) -> impl Future<Output = Result<Response<Vec<u8>>, TransportError>> + Send {
         self(request)
-    }
-}
-
-/// What kind of transport failure happened; it decides whether a retry is safe (R9).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TransportErrorKind {
-    /// No connection was established (refused, DNS failure, TLS handshake failure): the
-    /// request never reached the server.
-    Connect,
-    /// The request timed out; it may have reached the server.
-    Timeout,
-    /// The connection failed after the request may have been sent (reset, truncated body).
-    Io,
-    /// The response was larger than the configured limit.
-    BodyTooLarge,
-    /// Anything else.
-    Other,
-}
-
-impl fmt::Display for TransportErrorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            TransportErrorKind::Connect => "could not connect",
-            TransportErrorKind::Timeout => "timed out",
-            TransportErrorKind::Io => "connection failed",
-            TransportErrorKind::BodyTooLarge => "response body too large",
-            TransportErrorKind::Other => "transport failed",
-        })
     }
 }
 
