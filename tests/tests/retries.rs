@@ -260,3 +260,92 @@ fn r9_the_blocking_client_follows_the_same_policy() {
     );
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
+
+type Pending = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<Response<Vec<u8>>, TransportError>> + Send>,
+>;
+
+/// A transport whose first `hanging` attempts never answer, then `answer`.
+fn hanging_then(
+    hanging: usize,
+    answer: fn() -> Response<Vec<u8>>,
+    calls: Arc<AtomicUsize>,
+) -> impl Fn(Request<Vec<u8>>) -> Pending {
+    move |_request| {
+        if calls.fetch_add(1, Ordering::SeqCst) < hanging {
+            Box::pin(std::future::pending())
+        } else {
+            Box::pin(std::future::ready(Ok(answer())))
+        }
+    }
+}
+
+#[test]
+fn r9_an_attempt_timeout_inside_the_budget_is_retried_for_a_read_only_call() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let transport = hanging_then(1, || response(200, None, status_body()), Arc::clone(&calls));
+    let options = CallOptions::default()
+        .timeout(Duration::from_secs(5))
+        .attempt_timeout(Duration::from_millis(150))
+        .retry(
+            RetryPolicy::default()
+                .jitter(false)
+                .initial_backoff(Duration::from_millis(10)),
+        );
+    let client = Client::with_transport(config(), transport).with_options(options);
+    let started = Instant::now();
+    let status = pollster::block_on(client.status(SCAN_REF)).unwrap();
+    assert!(status.is_approved());
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    // One dead attempt cost its own timeout, not the call's five seconds.
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn r9_token_creation_is_not_retried_after_an_attempt_timeout() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let transport = hanging_then(1, || response(201, None, "{}"), Arc::clone(&calls));
+    let options = CallOptions::default()
+        .timeout(Duration::from_secs(5))
+        .attempt_timeout(Duration::from_millis(100));
+    let client = Client::with_transport(config(), transport).with_options(options);
+    let request = TokenRequest::builder("customer-1").build().unwrap();
+    match pollster::block_on(client.create_token(&request)).unwrap_err() {
+        idenfy::Error::Transport(error) => assert!(error.is_timeout(), "{error}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn r9_a_retry_without_a_useful_budget_returns_the_last_answer() {
+    // 1.2 s for the call; a 503 asking for 1 s, then an answer that would never come in time:
+    // the typed 503 comes back, not a bare timeout.
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let transport = move |_request: Request<Vec<u8>>| -> Pending {
+        if counter.fetch_add(1, Ordering::SeqCst) == 0 {
+            Box::pin(std::future::ready(Ok(response(
+                503,
+                Some("1"),
+                r#"{"identifier":"INTERNAL_ERROR","message":"busy"}"#,
+            ))))
+        } else {
+            Box::pin(std::future::pending())
+        }
+    };
+    let client = Client::with_transport(config(), transport)
+        .with_options(CallOptions::default().timeout(Duration::from_millis(1200)));
+    let error = pollster::block_on(client.status(SCAN_REF)).unwrap_err();
+    let api = error.as_api().unwrap_or_else(|| panic!("{error:?}"));
+    assert_eq!(api.status(), 503);
+    assert_eq!(
+        api.identifier(),
+        Some(&idenfy::ErrorIdentifier::InternalError)
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}

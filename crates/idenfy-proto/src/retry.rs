@@ -49,13 +49,19 @@ impl fmt::Display for TransportErrorKind {
 /// - The pause is exponential (`initial_backoff × 2^n`, at most `max_backoff`) with full jitter,
 ///   unless the server sent `Retry-After`, which is honoured (up to `max_retry_after`; a longer
 ///   wait ends the call instead).
-/// - No retry ever outlasts the call's total timeout.
+/// - No retry ever outlasts the call's total timeout, and none starts unless a useful attempt
+///   budget ([`RetryPolicy::min_attempt_budget`]) remains after its pause: the last answer is
+///   returned instead. A `Retry-After: 0` is read as at least [`RetryPolicy::min_retry_after`].
+/// - Read-only calls are also retried after an attempt that timed out (the attempt timeout is
+///   the client's, inside the call's budget).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     max_retries: u32,
     initial_backoff: Duration,
     max_backoff: Duration,
     max_retry_after: Duration,
+    min_retry_after: Duration,
+    min_attempt_budget: Duration,
     jitter: bool,
 }
 
@@ -67,6 +73,8 @@ impl Default for RetryPolicy {
             initial_backoff: Duration::from_millis(250),
             max_backoff: Duration::from_secs(4),
             max_retry_after: Duration::from_secs(30),
+            min_retry_after: Duration::from_millis(100),
+            min_attempt_budget: Duration::from_millis(500),
             jitter: true,
         }
     }
@@ -114,6 +122,23 @@ impl RetryPolicy {
     #[must_use]
     pub fn jitter(mut self, jitter: bool) -> Self {
         self.jitter = jitter;
+        self
+    }
+
+    /// The shortest pause a `Retry-After` can ask for (default 100 ms): a server answering
+    /// `Retry-After: 0` is not hammered.
+    #[must_use]
+    pub fn min_retry_after(mut self, wait: Duration) -> Self {
+        self.min_retry_after = wait;
+        self
+    }
+
+    /// The least time a retry must still have for its attempt, once its pause is over (default
+    /// 500 ms). A retry that would start with less is not made: the last answer (a typed API
+    /// error, say) is returned instead of a bare timeout a moment later.
+    #[must_use]
+    pub fn min_attempt_budget(mut self, budget: Duration) -> Self {
+        self.min_attempt_budget = budget;
         self
     }
 
@@ -168,8 +193,11 @@ impl RetryPolicy {
         }
         let retryable = match (class, outcome) {
             (_, AttemptOutcome::Transport(TransportErrorKind::Connect)) => true,
+            // A read-only call is retried after an attempt that failed or timed out (an attempt
+            // timeout inside the call's budget: when the budget itself is spent, the time check
+            // below stops it).
             (RetryClass::ReadOnly, AttemptOutcome::Transport(kind)) => {
-                kind == TransportErrorKind::Io
+                matches!(kind, TransportErrorKind::Io | TransportErrorKind::Timeout)
             }
             (RetryClass::ReadOnly, AttemptOutcome::Status(status, _)) => {
                 is_retryable_status(status)
@@ -184,12 +212,14 @@ impl RetryPolicy {
                 Some(wait) if wait > self.max_retry_after => {
                     return RetryDecision::Stop(StopReason::RetryAfterTooLong);
                 }
-                Some(wait) => wait,
+                Some(wait) => wait.max(self.min_retry_after),
                 None => self.backoff(attempt, random),
             },
             AttemptOutcome::Transport(_) => self.backoff(attempt, random),
         };
-        if wait >= remaining {
+        // A retry is made only if, after its pause, a useful attempt budget is left.
+        let needed = wait.saturating_add(self.min_attempt_budget);
+        if needed > remaining || wait >= remaining {
             return RetryDecision::Stop(StopReason::NoTimeLeft);
         }
         RetryDecision::Retry(wait)
@@ -398,8 +428,19 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(RETRY_AFTER, "0".parse().unwrap());
         let policy = fixed();
+        // `Retry-After: 0` has a floor.
         assert_eq!(
             policy.decide(RetryClass::ReadOnly, 0, status(503, &headers), LOTS, DRAW),
+            RetryDecision::Retry(Duration::from_millis(100))
+        );
+        assert_eq!(
+            policy.clone().min_retry_after(Duration::ZERO).decide(
+                RetryClass::ReadOnly,
+                0,
+                status(503, &headers),
+                LOTS,
+                DRAW
+            ),
             RetryDecision::Retry(Duration::ZERO)
         );
         headers.insert(RETRY_AFTER, " 7 ".parse().unwrap());
@@ -447,5 +488,55 @@ mod tests {
             ),
             RetryDecision::Stop(StopReason::RetriesExhausted)
         );
+    }
+
+    #[test]
+    fn r9_a_retry_needs_a_useful_attempt_budget() {
+        // The case: 1.2 s for the call, a 503 asking for 1 s after 0.05 s: a retry
+        // would have 0.15 s; the 503 is returned instead of a bare timeout later.
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, "1".parse().unwrap());
+        let policy = RetryPolicy::default();
+        let left = Duration::from_millis(1150);
+        assert_eq!(
+            policy.decide(RetryClass::ReadOnly, 0, status(503, &headers), left, DRAW),
+            RetryDecision::Stop(StopReason::NoTimeLeft)
+        );
+        // With 1.5 s left the retry keeps 0.5 s for its attempt: made.
+        assert_eq!(
+            policy.decide(
+                RetryClass::ReadOnly,
+                0,
+                status(503, &headers),
+                Duration::from_millis(1500),
+                DRAW
+            ),
+            RetryDecision::Retry(Duration::from_secs(1))
+        );
+    }
+
+    #[test]
+    fn r9_read_only_calls_retry_after_an_attempt_timeout_and_tokens_do_not() {
+        let timeout = AttemptOutcome::Transport(TransportErrorKind::Timeout);
+        assert!(matches!(
+            fixed().decide(RetryClass::ReadOnly, 0, timeout, LOTS, DRAW),
+            RetryDecision::Retry(_)
+        ));
+        assert_eq!(
+            fixed().decide(RetryClass::NotIdempotent, 0, timeout, LOTS, DRAW),
+            RetryDecision::Stop(StopReason::NotRetryable)
+        );
+        for kind in [TransportErrorKind::BodyTooLarge, TransportErrorKind::Other] {
+            assert_eq!(
+                fixed().decide(
+                    RetryClass::ReadOnly,
+                    0,
+                    AttemptOutcome::Transport(kind),
+                    LOTS,
+                    DRAW
+                ),
+                RetryDecision::Stop(StopReason::NotRetryable)
+            );
+        }
     }
 }

@@ -52,6 +52,11 @@ impl<'a> Call<'a> {
         self.deadline.saturating_duration_since(Instant::now())
     }
 
+    /// The time the next attempt may take: its own timeout, within what is left of the call.
+    pub(crate) fn attempt_budget(&self) -> Duration {
+        self.options.get_attempt_timeout().min(self.remaining())
+    }
+
     /// A copy of `request` for the next attempt, carrying its [`AttemptLimits`]; `None` when no
     /// time is left.
     pub(crate) fn next_request(&self, request: &Request<Vec<u8>>) -> Option<Request<Vec<u8>>> {
@@ -65,7 +70,7 @@ impl<'a> Call<'a> {
         *copy.version_mut() = request.version();
         *copy.headers_mut() = request.headers().clone();
         copy.extensions_mut().insert(AttemptLimits::new(
-            remaining,
+            remaining.min(self.options.get_attempt_timeout()),
             self.options.get_max_response_bytes(),
             self.class == RetryClass::ReadOnly,
         ));

@@ -8,7 +8,7 @@ use crate::call::{Call, Step, finish};
 use crate::error::Error;
 use crate::policy::CallOptions;
 use crate::timer::{Elapsed, with_timeout};
-use crate::transport::{DefaultTransport, Transport};
+use crate::transport::{DefaultTransport, Transport, TransportError, TransportErrorKind};
 
 /// The iDenfy client: a [`Config`] and a [`Transport`].
 ///
@@ -83,10 +83,12 @@ impl<T: Transport> Client<T> {
             let Some(attempt) = call.next_request(&request) else {
                 return Err(call.timed_out());
             };
-            let sleep = self.transport.sleep(call.remaining());
+            let sleep = self.transport.sleep(call.attempt_budget());
             let result = match with_timeout(self.transport.send(attempt), sleep).await {
                 Ok(result) => result,
-                Err(Elapsed) => return Err(call.timed_out()),
+                Err(Elapsed) if call.remaining().is_zero() => return Err(call.timed_out()),
+                // The attempt's own timeout, inside the call's budget: the policy decides.
+                Err(Elapsed) => Err(TransportError::new(TransportErrorKind::Timeout)),
             };
             match call.after(result) {
                 Step::Retry(wait) => self.transport.sleep(wait).await,

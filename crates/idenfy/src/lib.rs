@@ -55,7 +55,9 @@ mod transport;
 pub use blocking::BlockingClient;
 pub use client::Client;
 pub use error::Error;
-pub use policy::{CallOptions, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, RetryPolicy};
+pub use policy::{
+    CallOptions, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, RetryPolicy,
+};
 pub use timer::ThreadSleep;
 pub use transport::{
     AttemptLimits, BlockingTransport, DefaultTransport, Transport, TransportError,

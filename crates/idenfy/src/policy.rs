@@ -10,6 +10,10 @@ pub use idenfy_proto::RetryPolicy;
 /// The default total time a call may take, retries included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The default time one attempt may take, inside the call's total (R9): a dead connection
+/// costs this, not the whole budget.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The default largest response body accepted (a verification PDF with photos is a few MiB).
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
@@ -29,6 +33,7 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallOptions {
     timeout: Duration,
+    attempt_timeout: Duration,
     max_response_bytes: usize,
     retry: RetryPolicy,
 }
@@ -37,6 +42,7 @@ impl Default for CallOptions {
     fn default() -> Self {
         Self {
             timeout: DEFAULT_TIMEOUT,
+            attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryPolicy::default(),
         }
@@ -49,6 +55,14 @@ impl CallOptions {
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The time one attempt may take, inside the total (default 10 s): a half-dead connection
+    /// costs this much, and a read-only call is then retried if time remains (R9).
+    #[must_use]
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = timeout;
         self
     }
 
@@ -70,6 +84,11 @@ impl CallOptions {
     /// The total timeout per call.
     pub fn get_timeout(&self) -> Duration {
         self.timeout
+    }
+
+    /// The timeout of one attempt.
+    pub fn get_attempt_timeout(&self) -> Duration {
+        self.attempt_timeout
     }
 
     /// The largest accepted response body.
