@@ -69,6 +69,14 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long an idle pooled connection is kept by default.
 pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 
+/// The TCP keepalive interval of the default connector.
+const TCP_KEEPALIVE: Duration = Duration::from_secs(30);
+
+/// How often an HTTP/2 connection is pinged, and how long a ping may go unanswered before the
+/// connection is closed.
+const HTTP2_KEEP_ALIVE_INTERVAL: Duration = Duration::from_secs(20);
+const HTTP2_KEEP_ALIVE_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// A [`Transport`] over a pooled hyper client (`hyper_util::client::legacy::Client`).
 ///
 /// Cloning is cheap and shares the connection pool.
@@ -242,6 +250,9 @@ impl HyperTransportBuilder {
         http.enforce_http(false);
         http.set_connect_timeout(Some(self.connect_timeout));
         http.set_nodelay(true);
+        // A connection the network silently dropped is noticed by the kernel's keepalive
+        // probes instead of costing a whole attempt (R9).
+        http.set_keepalive(Some(TCP_KEEPALIVE));
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let https = HttpsConnectorBuilder::new()
             .with_provider_and_webpki_roots(provider)
@@ -252,10 +263,15 @@ impl HyperTransportBuilder {
             .wrap_connector(http);
         // hyper-util's only retry (`retry_canceled_requests`, on by default) resends a request
         // whose pooled connection closed before any of it was written: safe under R9, so kept.
+        // HTTP/2 connections are pinged, idle ones too, so that a dead one is dropped from the
+        // pool before a call is sent on it (R9).
         let client = LegacyClient::builder(TokioExecutor::new())
             .pool_idle_timeout(self.pool_idle_timeout)
             .pool_timer(TokioTimer::new())
             .timer(TokioTimer::new())
+            .http2_keep_alive_interval(Some(HTTP2_KEEP_ALIVE_INTERVAL))
+            .http2_keep_alive_timeout(HTTP2_KEEP_ALIVE_TIMEOUT)
+            .http2_keep_alive_while_idle(true)
             .build(https);
         Ok(HyperTransport::from_client(client))
     }
