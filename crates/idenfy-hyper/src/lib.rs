@@ -62,8 +62,7 @@ pub use idenfy::*;
 /// The iDenfy client over hyper: `idenfy_hyper::Client::new(credentials)?`.
 pub type Client = idenfy::Client<HyperTransport>;
 
-/// How long establishing the TCP connection may take by default (the TLS handshake after it is
-/// bounded by the attempt's timeout).
+/// How long setting up a connection — TCP and the TLS handshake — may take by default.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long an idle pooled connection is kept by default.
@@ -80,7 +79,7 @@ const HTTP2_KEEP_ALIVE_TIMEOUT: Duration = Duration::from_secs(10);
 /// A [`Transport`] over a pooled hyper client (`hyper_util::client::legacy::Client`).
 ///
 /// Cloning is cheap and shares the connection pool.
-pub struct HyperTransport<C = HttpsConnector<HttpConnector>> {
+pub struct HyperTransport<C = TimeoutConnector<HttpsConnector<HttpConnector>>> {
     client: LegacyClient<C, Full<Bytes>>,
 }
 
@@ -172,6 +171,59 @@ where
     }
 }
 
+/// A connector that bounds the whole setup of a connection — TCP, and the TLS handshake after it
+/// — by one timeout, so that a server that accepts but never finishes the handshake costs the
+/// connect timeout, as a connect failure (the request never left), rather than the attempt's.
+///
+/// The default transport wraps its connector in one; wrap your own the same way when building a
+/// client for [`HyperTransport::from_client`].
+#[derive(Debug, Clone)]
+pub struct TimeoutConnector<C> {
+    inner: C,
+    timeout: Duration,
+}
+
+impl<C> TimeoutConnector<C> {
+    /// `inner`, with every connection it makes bounded by `timeout`.
+    pub fn new(inner: C, timeout: Duration) -> Self {
+        Self { inner, timeout }
+    }
+}
+
+impl<C> tower_service::Service<hyper::Uri> for TimeoutConnector<C>
+where
+    C: tower_service::Service<hyper::Uri>,
+    C::Future: Send + 'static,
+    C::Error: Into<Box<dyn StdError + Send + Sync>>,
+{
+    type Response = C::Response;
+    type Error = Box<dyn StdError + Send + Sync>;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<C::Response, Self::Error>> + Send>,
+    >;
+
+    fn poll_ready(
+        &mut self,
+        context: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(context).map_err(Into::into)
+    }
+
+    fn call(&mut self, uri: hyper::Uri) -> Self::Future {
+        let connecting = self.inner.call(uri);
+        let timeout = self.timeout;
+        Box::pin(async move {
+            match tokio::time::timeout(timeout, connecting).await {
+                Ok(connected) => connected.map_err(Into::into),
+                Err(_elapsed) => Err(Box::new(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "setting up the connection (TCP and TLS) timed out",
+                )) as Box<dyn StdError + Send + Sync>),
+            }
+        })
+    }
+}
+
 /// Reads `body` frame by frame, failing as soon as it would exceed `max` bytes.
 async fn read_capped(mut body: Incoming, max: usize) -> Result<Vec<u8>, TransportError> {
     let too_large = || TransportError::new(TransportErrorKind::BodyTooLarge);
@@ -231,8 +283,9 @@ pub struct HyperTransportBuilder {
 }
 
 impl HyperTransportBuilder {
-    /// How long establishing the TCP connection may take; 10 s by default. A connect timeout is
-    /// reported as [`TransportErrorKind::Connect`]: the request never left.
+    /// How long setting up a connection may take, TCP and TLS handshake together; 10 s by
+    /// default. A connect timeout is reported as [`TransportErrorKind::Connect`]: the request
+    /// never left, so even a token request may be sent again (R9).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -248,6 +301,7 @@ impl HyperTransportBuilder {
     pub fn build(self) -> Result<HyperTransport, TransportError> {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
+        // The TCP part alone; `TimeoutConnector` below bounds TCP and TLS together.
         http.set_connect_timeout(Some(self.connect_timeout));
         http.set_nodelay(true);
         // A connection the network silently dropped is noticed by the kernel's keepalive
@@ -261,6 +315,7 @@ impl HyperTransportBuilder {
             .enable_http1()
             .enable_http2()
             .wrap_connector(http);
+        let connector = TimeoutConnector::new(https, self.connect_timeout);
         // hyper-util's only retry (`retry_canceled_requests`, on by default) resends a request
         // whose pooled connection closed before any of it was written: safe under R9, so kept.
         // HTTP/2 connections are pinged, idle ones too, so that a dead one is dropped from the
@@ -272,7 +327,7 @@ impl HyperTransportBuilder {
             .http2_keep_alive_interval(Some(HTTP2_KEEP_ALIVE_INTERVAL))
             .http2_keep_alive_timeout(HTTP2_KEEP_ALIVE_TIMEOUT)
             .http2_keep_alive_while_idle(true)
-            .build(https);
+            .build(connector);
         Ok(HyperTransport::from_client(client))
     }
 }

@@ -26,3 +26,48 @@ fn without_a_tokio_runtime_a_call_fails_without_panicking() {
     };
     assert_eq!(transport.kind(), TransportErrorKind::Other);
 }
+
+/// A server that accepts the TCP connection but never answers the TLS handshake costs the
+/// connect timeout, not the attempt's, and is a connect failure (the request never left): R9.
+#[tokio::test(flavor = "current_thread")]
+async fn a_tls_handshake_that_never_finishes_is_a_connect_failure() {
+    use std::time::{Duration, Instant};
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // Hold the first connection open without a byte of answer; the thread ends with the test.
+    std::thread::spawn(move || {
+        let held = listener.accept();
+        std::thread::sleep(Duration::from_secs(5));
+        drop(held);
+    });
+    let config = Config::builder(Credentials::new("key", "secret").unwrap())
+        .base_url(format!("https://127.0.0.1:{port}"))
+        .build()
+        .unwrap();
+    let transport = HyperTransport::builder()
+        .connect_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let client = Client::with_transport(config, transport).with_options(
+        CallOptions::default()
+            .timeout(Duration::from_secs(4))
+            .attempt_timeout(Duration::from_secs(4))
+            .retry(RetryPolicy::none()),
+    );
+    let started = Instant::now();
+    let error = client
+        .status("3af4c9a4-1d2f-4b8e-9c61-0a2b3c4d5e6f")
+        .await
+        .unwrap_err();
+    let Error::Transport(transport) = error else {
+        panic!("expected a transport error, got {error:?}")
+    };
+    assert_eq!(transport.kind(), TransportErrorKind::Connect, "{transport}");
+    // Bounded by the connect timeout (0.3 s), far below the attempt's 4 s.
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+}
