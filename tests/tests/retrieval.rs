@@ -1418,3 +1418,39 @@ fn r5_oracle_request_bodies_match_ours() {
         }
     }
 }
+
+#[test]
+fn r5_a_pdf_reaches_the_caller_without_a_copy() {
+    // The transport's buffer is the one the caller gets: the body moves to the parser.
+    let sent = Arc::new(Mutex::new(0usize));
+    let record = Arc::clone(&sent);
+    let transport = move |_request: Request<Vec<u8>>| {
+        let body = MINIMAL_PDF.to_vec();
+        *record.lock().unwrap() = body.as_ptr() as usize;
+        std::future::ready(Ok::<_, TransportError>(
+            Response::builder().status(200).body(body).unwrap(),
+        ))
+    };
+    let client = Client::with_transport(config(), transport);
+    let pdf = pollster::block_on(client.pdf(SCAN_REF)).unwrap();
+    assert_eq!(pdf.as_bytes(), MINIMAL_PDF);
+    assert_eq!(pdf.as_bytes().as_ptr() as usize, *sent.lock().unwrap());
+}
+
+proptest! {
+    #[test]
+    fn r5_parse_owned_and_parse_agree_on_any_answer(
+        status in prop_oneof![Just(200u16), Just(201), Just(400), Just(500)],
+        body in prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..64),
+            Just(MINIMAL_PDF.to_vec()),
+            Just(b"\xEF\xBB\xBF \n%PDF-1.4 tail".to_vec()),
+        ],
+    ) {
+        let request = PdfRequest::new(SCAN_REF).unwrap();
+        let borrowed = request.parse(response(status, &body));
+        let owned = request.parse_owned(Response::builder().status(status).body(body.clone()).unwrap());
+        prop_assert_eq!(format!("{borrowed:?}"), format!("{owned:?}"));
+        prop_assert_eq!(borrowed.ok().map(Pdf::into_bytes), owned.ok().map(Pdf::into_bytes));
+    }
+}

@@ -36,6 +36,14 @@ pub trait Endpoint {
 
     /// Decodes the response: a 2xx into [`Self::Output`], anything else into [`ApiError`].
     fn parse(&self, response: Response<&[u8]>) -> Result<Self::Output, Error>;
+
+    /// [`Endpoint::parse`] of a response whose body the caller owns and gives away: an endpoint
+    /// whose output is the body itself (the PDF report) keeps it without a copy. The default
+    /// borrows and calls [`Endpoint::parse`]; the `idenfy` client calls this one.
+    fn parse_owned(&self, response: Response<Vec<u8>>) -> Result<Self::Output, Error> {
+        let (parts, body) = response.into_parts();
+        self.parse(Response::from_parts(parts, body.as_slice()))
+    }
 }
 
 /// The body of a 2xx response, or the [`ApiError`] any other status stands for (R4, R6).

@@ -53,7 +53,8 @@ macro_rules! scan_ref_request {
             name: $label:literal,
             retry: $retry:expr,
             output: $output:ty,
-            parse: $parse:path $(,)?
+            parse: $parse:path
+            $(, parse_owned: $parse_owned:path)? $(,)?
         }
     ) => {
         $(#[$meta])*
@@ -103,6 +104,12 @@ macro_rules! scan_ref_request {
             fn parse(&self, response: Response<&[u8]>) -> Result<$output, Error> {
                 $parse(response)
             }
+
+            $(
+                fn parse_owned(&self, response: Response<Vec<u8>>) -> Result<$output, Error> {
+                    $parse_owned(response)
+                }
+            )?
         }
     };
 }
@@ -232,6 +239,7 @@ scan_ref_request! {
         retry: RetryClass::ReadOnly,
         output: Pdf,
         parse: parse_pdf,
+        parse_owned: parse_pdf_owned,
     }
 }
 
@@ -906,6 +914,17 @@ fn parse_pdf(response: Response<&[u8]>) -> Result<Pdf, Error> {
         return Ok(Pdf(decoded));
     }
     Err(not_a_pdf(&response).into())
+}
+
+/// [`parse_pdf`] of an owned body: a PDF document is kept as it came, without a copy.
+fn parse_pdf_owned(response: Response<Vec<u8>>) -> Result<Pdf, Error> {
+    let is_pdf =
+        response.status().is_success() && skip_preamble(response.body()).starts_with(PDF_MAGIC);
+    if is_pdf {
+        return Ok(Pdf(response.into_body()));
+    }
+    let (parts, body) = response.into_parts();
+    parse_pdf(Response::from_parts(parts, body.as_slice()))
 }
 
 /// `body` after an optional UTF-8 byte-order mark and ASCII whitespace.

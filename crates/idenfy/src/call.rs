@@ -169,7 +169,6 @@ pub(crate) fn finish<E: Endpoint>(
     endpoint: &E,
     result: Result<Response<Vec<u8>>, TransportError>,
 ) -> Result<E::Output, Error> {
-    let response = result?;
-    let (parts, body) = response.into_parts();
-    Ok(endpoint.parse(Response::from_parts(parts, body.as_slice()))?)
+    // The body moves to the parser: an output that is the body itself is not copied.
+    Ok(endpoint.parse_owned(result?)?)
 }
