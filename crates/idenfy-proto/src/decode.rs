@@ -252,6 +252,58 @@ impl<'de> MapHandler<'de> for Entries {
     }
 }
 
+/// The `visit_*` methods of a visitor for every value that is neither an array nor an object:
+/// the value as an [`Any`] (strings borrowed where the input allows), passed to `$wrap`.
+macro_rules! visit_scalars_as_any {
+    ($wrap:expr) => {
+        fn visit_bool<E: de::Error>(self, value: bool) -> Result<Self::Value, E> {
+            Ok($wrap(Any::Bool(value)))
+        }
+
+        fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
+            Ok($wrap(Any::Int(value)))
+        }
+
+        fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
+            Ok($wrap(match i64::try_from(value) {
+                Ok(value) => Any::Int(value),
+                Err(_) => Any::UInt(value),
+            }))
+        }
+
+        fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
+            Ok($wrap(Any::Float(value)))
+        }
+
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+            Ok($wrap(Any::Str(Cow::Owned(value.to_owned()))))
+        }
+
+        fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+            Ok($wrap(Any::Str(Cow::Borrowed(value))))
+        }
+
+        fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+            Ok($wrap(Any::Str(Cow::Owned(value))))
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok($wrap(Any::Null))
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok($wrap(Any::Null))
+        }
+
+        fn visit_some<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_any(self)
+        }
+    };
+}
+
 /// A JSON value by shape: a scalar or array as [`Any`], or a map handled by `M`.
 pub(crate) enum Shape<'de, M> {
     Scalar(Any<'de>),
@@ -267,48 +319,7 @@ impl<'de, M: MapHandler<'de>> Visitor<'de> for ShapeVisitor<M> {
         f.write_str("any JSON value")
     }
 
-    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Self::Value, E> {
-        Ok(Shape::Scalar(Any::Bool(value)))
-    }
-
-    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
-        Ok(Shape::Scalar(Any::Int(value)))
-    }
-
-    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
-        Ok(Shape::Scalar(match i64::try_from(value) {
-            Ok(value) => Any::Int(value),
-            Err(_) => Any::UInt(value),
-        }))
-    }
-
-    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
-        Ok(Shape::Scalar(Any::Float(value)))
-    }
-
-    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
-        Ok(Shape::Scalar(Any::Str(Cow::Owned(value.to_owned()))))
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
-        Ok(Shape::Scalar(Any::Str(Cow::Borrowed(value))))
-    }
-
-    fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
-        Ok(Shape::Scalar(Any::Str(Cow::Owned(value))))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Shape::Scalar(Any::Null))
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Shape::Scalar(Any::Null))
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
+    visit_scalars_as_any!(Shape::Scalar);
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut items = Vec::new();
@@ -1314,12 +1325,6 @@ fn non_empty(outcome: Outcome<String>) -> Outcome<String> {
 /// Reads a list of items that always fit, item by item.
 struct StreamList<T>(PhantomData<T>);
 
-impl<T: Lenient> StreamList<T> {
-    fn single(any: Any<'_>) -> Outcome<Vec<T>> {
-        list_from_single(any)
-    }
-}
-
 impl<'de, T: Lenient> Visitor<'de> for StreamList<T> {
     type Value = Outcome<Vec<T>>;
 
@@ -1327,37 +1332,7 @@ impl<'de, T: Lenient> Visitor<'de> for StreamList<T> {
         f.write_str("any JSON value")
     }
 
-    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Self::Value, E> {
-        Ok(Self::single(Any::Bool(value)))
-    }
-
-    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
-        Ok(Self::single(Any::Int(value)))
-    }
-
-    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
-        Ok(Self::single(Any::UInt(value)))
-    }
-
-    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
-        Ok(Self::single(Any::Float(value)))
-    }
-
-    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
-        Ok(Self::single(Any::Str(Cow::Borrowed(value))))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Outcome::Absent)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Outcome::Absent)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
+    visit_scalars_as_any!(list_from_single);
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut list = Vec::new();
@@ -1371,7 +1346,7 @@ impl<'de, T: Lenient> Visitor<'de> for StreamList<T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        Ok(Self::single(Any::Object(Entries.map(map)?)))
+        Ok(list_from_single(Any::Object(Entries.map(map)?)))
     }
 }
 
