@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use idenfy::http::{Request, Response};
 use idenfy::{
     AttemptLimits, BlockingClient, CallOptions, Client, Config, Credentials, RetryPolicy,
-    ThreadSleep, TokenRequest, TransportError, TransportErrorKind,
+    TokenRequest, TransportError, TransportErrorKind,
 };
 
 const SCAN_REF: &str = "5d2c8f1e-0b7a-4c3d-9e6f-1a2b3c4d5e6f";
@@ -139,7 +139,7 @@ fn shuffled_durations(count: u64) -> Vec<Duration> {
 }
 
 #[tokio::test(flavor = "current_thread")]
-async fn thread_sleeps_complete_in_deadline_order_under_tokio() {
+async fn default_sleeps_complete_in_deadline_order_under_tokio() {
     let durations = shuffled_durations(50);
     let order = Arc::new(std::sync::Mutex::new(Vec::new()));
     let tasks: Vec<_> = durations
@@ -147,7 +147,7 @@ async fn thread_sleeps_complete_in_deadline_order_under_tokio() {
         .map(|&duration| {
             let order = Arc::clone(&order);
             tokio::spawn(async move {
-                ThreadSleep::new(duration).await;
+                idenfy::default_sleep(duration).await;
                 order.lock().unwrap().push(duration);
             })
         })
@@ -162,14 +162,14 @@ async fn thread_sleeps_complete_in_deadline_order_under_tokio() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn many_thread_sleeps_complete_on_time_under_a_multi_threaded_tokio() {
+async fn many_default_sleeps_complete_on_time_under_a_multi_threaded_tokio() {
     let durations = shuffled_durations(400);
     let tasks: Vec<_> = durations
         .iter()
         .map(|&duration| {
             tokio::spawn(async move {
                 let started = Instant::now();
-                ThreadSleep::new(duration).await;
+                idenfy::default_sleep(duration).await;
                 started.elapsed()
             })
         })

@@ -1,4 +1,4 @@
-//! The async client's default timer ([`idenfy::ThreadSleep`], used by closure transports and by
+//! The async client's default timer ([`idenfy::default_sleep`], futures-timer; used by closure transports and by
 //! `idenfy-isahc`) costs no OS thread per call: every call races its attempt against a sleep of
 //! the whole remaining call timeout (30 s by default), and all those sleeps share one timer
 //! thread, which forgets a sleep as soon as its call is over.

@@ -166,7 +166,7 @@ where
         if tokio::runtime::Handle::try_current().is_ok() {
             tokio::time::sleep(duration).await;
         } else {
-            ThreadSleep::new(duration).await;
+            idenfy::default_sleep(duration).await;
         }
     }
 }

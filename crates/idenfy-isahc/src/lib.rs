@@ -28,10 +28,10 @@
 //! default on the first TLS connection. The other adapters of this project pass their provider
 //! explicitly, so they are unaffected by it either way.
 //!
-//! The call timeout and the pauses between retries use the core's [`ThreadSleep`]: isahc's
-//! dependencies include no timer usable without a runtime, and adding one would tie this crate
-//! to an executor. All pending `ThreadSleep`s of the process share one timer thread, so this
-//! costs no thread per call.
+//! The call timeout and the pauses between retries use the core's default timer
+//! ([`idenfy::default_sleep`], futures-timer): isahc's dependencies include no timer usable
+//! without a runtime, and a runtime's timer would tie this crate to an executor. All pending
+//! sleeps of the process share one timer thread, so this costs no thread per call.
 //!
 //! [isahc]: https://docs.rs/isahc/2
 #![forbid(unsafe_code)]
@@ -123,7 +123,7 @@ impl fmt::Debug for IsahcTransport {
     }
 }
 
-// `Transport::sleep` keeps its default, the core's `ThreadSleep`: one timer thread shared by
+// `Transport::sleep` keeps its default, the core's `default_sleep`: one timer thread shared by
 // every pending sleep of the process, a sleep deregistered as soon as its call is dropped. It
 // works under any executor, as this transport does; a runtime's timer would tie the crate to
 // that runtime for no gain.

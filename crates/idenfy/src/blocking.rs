@@ -85,17 +85,20 @@ impl<T: BlockingTransport> BlockingClient<T> {
         #[cfg(feature = "tracing")]
         let _span = tracing::debug_span!("idenfy", endpoint = endpoint.name()).entered();
         let request = endpoint.to_request(&self.config)?;
-        let mut call = Call::new(&self.options, endpoint);
+        let transport = &self.transport;
+        let mut call = Call::new(&self.options, endpoint, transport.now());
         loop {
-            let Some(attempt) = call.next_request(&request) else {
-                return Err(call.timed_out());
+            let now = transport.now();
+            let Some(attempt) = call.next_request(&request, now) else {
+                return Err(call.timed_out(now));
             };
-            let result = self.transport.send(attempt);
-            if call.remaining().is_zero() && result.is_err() {
-                return Err(call.timed_out());
+            let result = transport.send(attempt);
+            let now = transport.now();
+            if call.remaining(now).is_zero() && result.is_err() {
+                return Err(call.timed_out(now));
             }
-            match call.after(result) {
-                Step::Retry(wait) => std::thread::sleep(wait),
+            match call.after(result, now) {
+                Step::Retry(wait) => transport.sleep(wait),
                 Step::Done(result) => return finish(endpoint, result),
             }
         }

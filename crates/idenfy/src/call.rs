@@ -5,7 +5,7 @@
 // Without the `tracing` feature the log events compile to nothing, leaving their inputs unused.
 #![cfg_attr(not(feature = "tracing"), allow(unused_variables, dead_code))]
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use idenfy_proto::http::{Request, Response};
 use idenfy_proto::{AttemptOutcome, Endpoint, RetryClass, RetryDecision};
@@ -23,44 +23,48 @@ pub(crate) enum Step {
 }
 
 /// The state of one call.
+///
+/// Time comes in as arguments — `now`, read from the transport's monotonic clock as a duration
+/// since its origin — so the core reads no clock of its own (R11).
 pub(crate) struct Call<'a> {
     options: &'a CallOptions,
     class: RetryClass,
     name: &'static str,
-    started: Instant,
-    deadline: Instant,
+    started: Duration,
+    deadline: Duration,
     attempt: u32,
 }
 
 impl<'a> Call<'a> {
-    pub(crate) fn new<E: Endpoint>(options: &'a CallOptions, endpoint: &E) -> Self {
-        let started = Instant::now();
+    pub(crate) fn new<E: Endpoint>(options: &'a CallOptions, endpoint: &E, now: Duration) -> Self {
         Self {
             options,
             class: endpoint.retry_class(),
             name: endpoint.name(),
-            started,
-            deadline: started
-                .checked_add(options.get_timeout())
-                .unwrap_or(started + Duration::from_secs(86_400 * 365)),
+            started: now,
+            deadline: now.saturating_add(options.get_timeout()),
             attempt: 0,
         }
     }
 
     /// The time left before the call's deadline.
-    pub(crate) fn remaining(&self) -> Duration {
-        self.deadline.saturating_duration_since(Instant::now())
+    pub(crate) fn remaining(&self, now: Duration) -> Duration {
+        self.deadline.saturating_sub(now)
     }
 
     /// The time the next attempt may take: its own timeout, within what is left of the call.
-    pub(crate) fn attempt_budget(&self) -> Duration {
-        self.options.get_attempt_timeout().min(self.remaining())
+    pub(crate) fn attempt_budget(&self, now: Duration) -> Duration {
+        self.options.get_attempt_timeout().min(self.remaining(now))
     }
 
     /// A copy of `request` for the next attempt, carrying its [`AttemptLimits`]; `None` when no
     /// time is left.
-    pub(crate) fn next_request(&self, request: &Request<Vec<u8>>) -> Option<Request<Vec<u8>>> {
-        let remaining = self.remaining();
+    pub(crate) fn next_request(
+        &self,
+        request: &Request<Vec<u8>>,
+        now: Duration,
+    ) -> Option<Request<Vec<u8>>> {
+        let remaining = self.remaining(now);
         if remaining.is_zero() {
             return None;
         }
@@ -84,7 +88,11 @@ impl<'a> Call<'a> {
     }
 
     /// Weighs the result of the attempt just made.
-    pub(crate) fn after(&mut self, result: Result<Response<Vec<u8>>, TransportError>) -> Step {
+    pub(crate) fn after(
+        &mut self,
+        result: Result<Response<Vec<u8>>, TransportError>,
+        now: Duration,
+    ) -> Step {
         let result = result.and_then(|response| {
             if response.body().len() > self.options.get_max_response_bytes() {
                 Err(TransportError::new(TransportErrorKind::BodyTooLarge))
@@ -96,7 +104,7 @@ impl<'a> Call<'a> {
             Ok(response) => AttemptOutcome::Status(response.status(), response.headers()),
             Err(error) => AttemptOutcome::Transport(error.kind()),
         };
-        let elapsed_ms = millis(self.started.elapsed());
+        let elapsed_ms = millis(now.saturating_sub(self.started));
         match &result {
             Ok(response) => trace!(
                 endpoint = self.name,
@@ -117,7 +125,7 @@ impl<'a> Call<'a> {
             self.class,
             self.attempt,
             outcome,
-            self.remaining(),
+            self.remaining(now),
             random_fraction(),
         );
         match decision {
@@ -146,10 +154,10 @@ impl<'a> Call<'a> {
     }
 
     /// The error of a call whose time ran out.
-    pub(crate) fn timed_out(&self) -> Error {
+    pub(crate) fn timed_out(&self, now: Duration) -> Error {
         trace!(
             endpoint = self.name,
-            elapsed_ms = millis(self.started.elapsed()),
+            elapsed_ms = millis(now.saturating_sub(self.started)),
             "timed out"
         );
         Error::Transport(TransportError::new(TransportErrorKind::Timeout))

@@ -7,7 +7,7 @@ use idenfy_proto::{AuthToken, Config, Credentials, Endpoint};
 use crate::call::{Call, Step, finish};
 use crate::error::Error;
 use crate::policy::CallOptions;
-use crate::timer::{Elapsed, with_timeout};
+use crate::race::{Elapsed, with_timeout};
 use crate::transport::{DefaultTransport, Transport, TransportError, TransportErrorKind};
 
 /// The iDenfy client: a [`Config`] and a [`Transport`].
@@ -78,19 +78,26 @@ impl<T: Transport> Client<T> {
 
     async fn send_inner<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
         let request = endpoint.to_request(&self.config)?;
-        let mut call = Call::new(&self.options, endpoint);
+        let transport = &self.transport;
+        let mut call = Call::new(&self.options, endpoint, transport.now());
         loop {
-            let Some(attempt) = call.next_request(&request) else {
-                return Err(call.timed_out());
+            let now = transport.now();
+            let Some(attempt) = call.next_request(&request, now) else {
+                return Err(call.timed_out(now));
             };
-            let sleep = self.transport.sleep(call.attempt_budget());
-            let result = match with_timeout(self.transport.send(attempt), sleep).await {
+            let sleep = transport.sleep(call.attempt_budget(now));
+            let result = match with_timeout(transport.send(attempt), sleep).await {
                 Ok(result) => result,
-                Err(Elapsed) if call.remaining().is_zero() => return Err(call.timed_out()),
-                // The attempt's own timeout, inside the call's budget: the policy decides.
-                Err(Elapsed) => Err(TransportError::new(TransportErrorKind::Timeout)),
+                Err(Elapsed) => {
+                    let now = transport.now();
+                    if call.remaining(now).is_zero() {
+                        return Err(call.timed_out(now));
+                    }
+                    // The attempt's own timeout, inside the call's budget: the policy decides.
+                    Err(TransportError::new(TransportErrorKind::Timeout))
+                }
             };
-            match call.after(result) {
+            match call.after(result, transport.now()) {
                 Step::Retry(wait) => self.transport.sleep(wait).await,
                 Step::Done(result) => return finish(endpoint, result),
             }

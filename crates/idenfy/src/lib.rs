@@ -49,7 +49,7 @@ mod call;
 mod client;
 mod error;
 mod policy;
-mod timer;
+mod race;
 mod transport;
 
 pub use blocking::BlockingClient;
@@ -58,7 +58,8 @@ pub use error::Error;
 pub use policy::{
     CallOptions, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, RetryPolicy,
 };
-pub use timer::ThreadSleep;
+#[cfg(not(target_family = "wasm"))]
+pub use transport::default_sleep;
 pub use transport::{
     AttemptLimits, BlockingTransport, DefaultTransport, Transport, TransportError,
     TransportErrorKind,
