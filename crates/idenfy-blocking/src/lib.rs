@@ -30,6 +30,18 @@
 //! and in minimal containers. Plain `http` works too; the core allows it only for loopback
 //! hosts (the emulator, tests) unless told otherwise.
 //!
+//! # Logging: turn `ureq_proto` below TRACE (R10)
+//!
+//! ureq's protocol crate, `ureq-proto`, writes a hex dump of every request and response head
+//! it handles — the `Authorization` header with the API secret, and request bodies with personal
+//! data — at TRACE level through the `log` facade (target `ureq_proto::util`). `log` has one
+//! global logger and no per-call scope, so nothing in this crate can silence it for its own
+//! requests. A service that logs at TRACE must filter that target out, e.g.
+//! `RUST_LOG=trace,ureq_proto=debug` with `env_logger`, or a `tracing-subscriber` `EnvFilter`
+//! with `ureq_proto=debug` when `log` records are bridged into tracing. `idenfy-hyper` and
+//! `idenfy-isahc` log no secret at any level (checked by the workspace's
+//! `no_secret_in_logs` test, which also checks that this dump still happens).
+//!
 //! [ureq]: https://docs.rs/ureq/3
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

@@ -33,17 +33,31 @@
 //! without a runtime, and a runtime's timer would tie this crate to an executor. All pending
 //! sleeps of the process share one timer thread, so this costs no thread per call.
 //!
+//! # Logging (R10)
+//!
+//! isahc logs curl's raw wire trace — the `Authorization` header, request bodies with personal
+//! data — under `isahc::wire` at TRACE whenever curl's verbose mode is on, and turns that mode on
+//! when a `tracing` subscriber wants its request span. This transport creates each request with
+//! no subscriber, so curl stays quiet, and depends on isahc without its `log` feature, which
+//! would turn verbose mode on for any `log` logger at debug. If your own build enables isahc's
+//! default features (and so `log`) and you run a `log` logger at debug, filter `isahc` below
+//! debug.
+//!
 //! [isahc]: https://docs.rs/isahc/2
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 use std::fmt;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use futures_lite::AsyncReadExt as _;
 use isahc::config::Configurable as _;
 use isahc::error::ErrorKind;
 use isahc::{AsyncBody, HttpClient};
+use tracing::Dispatch;
+use tracing::instrument::WithSubscriber as _;
+use tracing::subscriber::NoSubscriber;
 
 use idenfy::http::{Request, Response, header};
 
@@ -161,7 +175,16 @@ impl Transport for IsahcTransport {
             (Some(unpooled), false) => unpooled,
             _ => &self.client,
         };
-        let response = client.send_async(request).await.map_err(map_error)?;
+        // isahc turns on curl's verbose mode when a tracing subscriber is interested in its
+        // request span, and then logs the raw wire bytes — the `Authorization` header, bodies
+        // with personal data — under `isahc::wire` (R10). Creating the request with no
+        // subscriber leaves that span disabled, so curl stays quiet; the user's subscriber
+        // still sees everything else, this crate's and the core's events included.
+        let response = client
+            .send_async(request)
+            .with_subscriber(quiet())
+            .await
+            .map_err(map_error)?;
         let (parts, body) = response.into_parts();
         let max = limits.max_response_bytes();
         let announced = parts
@@ -184,6 +207,15 @@ impl Transport for IsahcTransport {
         }
         Ok(Response::from_parts(parts, bytes))
     }
+}
+
+/// The tracing dispatcher isahc's requests are created under: one that wants nothing, made once
+/// (every new dispatcher makes tracing recompute the interest of every callsite).
+fn quiet() -> Dispatch {
+    static QUIET: OnceLock<Dispatch> = OnceLock::new();
+    QUIET
+        .get_or_init(|| Dispatch::new(NoSubscriber::default()))
+        .clone()
 }
 
 /// Maps isahc's error kinds onto the core's: `Connect` only when the request certainly did not
