@@ -52,6 +52,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ureq::tls::{RootCerts, TlsConfig, TlsProvider};
+use ureq::unversioned::resolver::DefaultResolver;
+use ureq::unversioned::transport::{ConnectionDetails, Connector, DefaultConnector};
 use ureq::{Agent, Timeout};
 
 use idenfy::http::{Request, Response};
@@ -86,18 +88,29 @@ impl UreqTransport {
             .root_certs(RootCerts::WebPki)
             .unversioned_rustls_crypto_provider(provider)
             .build();
-        let agent = Agent::config_builder()
+        let config = Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
             .timeout_connect(Some(timeout))
             .tls_config(tls)
-            .build()
-            .new_agent();
+            .build();
+        let agent = Agent::with_parts(
+            config,
+            PhaseConnector(DefaultConnector::new()),
+            DefaultResolver::default(),
+        );
         Self { agent }
     }
 
     /// A transport over a ureq agent of your own (a proxy, other certificates, other pool
     /// settings).
+    ///
+    /// This transport cannot see which phase a failure of your agent happened in (it marks
+    /// connection set-up failures only on the agents it builds), so an I/O error of your agent
+    /// is never `Connect`, whatever its error code: a refused connection is then `Io`, which a
+    /// read-only call retries and token creation does not (R9). Only failures that name their
+    /// phase — DNS, a connect timeout, a proxy's refusal, a certificate the handshake rejected —
+    /// are `Connect`.
     ///
     /// Whatever the agent's settings, each request is sent with `http_status_as_error(false)`
     /// (so error bodies reach the parser), no redirects followed, and the attempt's timeout.
@@ -151,11 +164,66 @@ impl BlockingTransport for UreqTransport {
     }
 }
 
+/// Wraps ureq's connector chain (TCP, TLS handshake, proxies) so that every failure it returns
+/// is marked as a failure to set up the connection: nothing of the request can have been
+/// written yet. Errors after that — on a fresh or a pooled connection — carry no mark.
+#[derive(Debug)]
+struct PhaseConnector<C>(C);
+
+impl<C: Connector<()>> Connector<()> for PhaseConnector<C> {
+    type Out = C::Out;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails<'_>,
+        chained: Option<()>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        self.0
+            .connect(details, chained)
+            .map_err(|error| ureq::Error::Io(io::Error::other(SetUpFailed(Box::new(error)))))
+    }
+}
+
+/// A failure of ureq's connector chain: the request was not sent.
+#[derive(Debug)]
+struct SetUpFailed(Box<ureq::Error>);
+
+impl fmt::Display for SetUpFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "connection set-up failed: {}", self.0)
+    }
+}
+
+impl std::error::Error for SetUpFailed {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.0)
+    }
+}
+
 /// Maps ureq's errors onto the core's kinds: `Connect` only when the request certainly did not
-/// reach the server.
+/// reach the server — decided by the phase the error happened in, never by an OS error code
+/// (an `EHOSTUNREACH` stored on an established socket is not a failed connect).
 fn map_error(error: ureq::Error) -> TransportError {
     use TransportErrorKind as Kind;
     let kind = match &error {
+        ureq::Error::Io(io) => match io.get_ref().and_then(|e| e.downcast_ref::<SetUpFailed>()) {
+            // Set-up failed: nothing was sent, unless the request itself is unusable.
+            Some(SetUpFailed(inner)) => match phase_free_kind(inner) {
+                Kind::Other => Kind::Other,
+                _ => Kind::Connect,
+            },
+            None => phase_free_kind(&error),
+        },
+        _ => phase_free_kind(&error),
+    };
+    TransportError::with_source(kind, error)
+}
+
+/// The kind of an error whose phase is unknown (an agent of the user's, or after the
+/// connection was set up): `Connect` only for errors that name their phase.
+fn phase_free_kind(error: &ureq::Error) -> TransportErrorKind {
+    use TransportErrorKind as Kind;
+    match error {
         ureq::Error::HostNotFound
         | ureq::Error::ConnectionFailed
         | ureq::Error::ConnectProxyFailed(_)
@@ -164,26 +232,19 @@ fn map_error(error: ureq::Error) -> TransportError {
         | ureq::Error::Timeout(Timeout::Resolve | Timeout::Connect) => Kind::Connect,
         ureq::Error::Timeout(_) => Kind::Timeout,
         ureq::Error::BodyExceedsLimit(_) => Kind::BodyTooLarge,
-        ureq::Error::Io(error) => match error.kind() {
-            io::ErrorKind::ConnectionRefused
-            | io::ErrorKind::NetworkUnreachable
-            | io::ErrorKind::HostUnreachable
-            | io::ErrorKind::AddrNotAvailable => Kind::Connect,
-            io::ErrorKind::TimedOut => Kind::Timeout,
-            // ureq reports a failed TLS handshake as an I/O error around rustls' error; only
-            // the errors a handshake alone can raise prove that nothing was sent.
-            _ => match error
-                .get_ref()
-                .and_then(|e| e.downcast_ref::<rustls::Error>())
-            {
-                Some(
-                    rustls::Error::InvalidCertificate(_)
-                    | rustls::Error::NoCertificatesPresented
-                    | rustls::Error::PeerIncompatible(_)
-                    | rustls::Error::UnsupportedNameType,
-                ) => Kind::Connect,
-                _ => Kind::Io,
-            },
+        ureq::Error::Io(error) if error.kind() == io::ErrorKind::TimedOut => Kind::Timeout,
+        // A certificate the handshake rejected: only a handshake raises these.
+        ureq::Error::Io(error) => match error
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<rustls::Error>())
+        {
+            Some(
+                rustls::Error::InvalidCertificate(_)
+                | rustls::Error::NoCertificatesPresented
+                | rustls::Error::PeerIncompatible(_)
+                | rustls::Error::UnsupportedNameType,
+            ) => Kind::Connect,
+            _ => Kind::Io,
         },
         ureq::Error::Http(_)
         | ureq::Error::BadUri(_)
@@ -192,6 +253,58 @@ fn map_error(error: ureq::Error) -> TransportError {
         | ureq::Error::TlsRequired
         | ureq::Error::Pem(_) => Kind::Other,
         _ => Kind::Io,
-    };
-    TransportError::with_source(kind, error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set_up_failed(error: ureq::Error) -> ureq::Error {
+        ureq::Error::Io(io::Error::other(SetUpFailed(Box::new(error))))
+    }
+
+    /// An error code alone decides nothing: a stored `EHOSTUNREACH` or `ECONNREFUSED` read on an
+    /// established socket is `Io`; the same codes from connection set-up are `Connect`.
+    #[test]
+    fn connect_is_decided_by_the_phase_not_the_error_code() {
+        for code in [
+            io::ErrorKind::HostUnreachable,
+            io::ErrorKind::ConnectionRefused,
+            io::ErrorKind::NetworkUnreachable,
+            io::ErrorKind::AddrNotAvailable,
+        ] {
+            let established = map_error(ureq::Error::Io(io::Error::from(code)));
+            assert_eq!(established.kind(), TransportErrorKind::Io, "{code:?}");
+            let set_up = map_error(set_up_failed(ureq::Error::Io(io::Error::from(code))));
+            assert_eq!(set_up.kind(), TransportErrorKind::Connect, "{code:?}");
+        }
+    }
+
+    #[test]
+    fn set_up_failures_are_connect_unless_the_request_itself_is_unusable() {
+        let timeout = map_error(set_up_failed(ureq::Error::Timeout(Timeout::Global)));
+        assert_eq!(timeout.kind(), TransportErrorKind::Connect);
+        let handshake = map_error(set_up_failed(ureq::Error::Io(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "garbled handshake",
+        ))));
+        assert_eq!(handshake.kind(), TransportErrorKind::Connect);
+        let unusable = map_error(set_up_failed(ureq::Error::TlsRequired));
+        assert_eq!(unusable.kind(), TransportErrorKind::Other);
+        // The cause stays reachable.
+        assert!(std::error::Error::source(&unusable).is_some());
+    }
+
+    #[test]
+    fn after_set_up_only_errors_that_name_their_phase_are_connect() {
+        let connect_timeout = map_error(ureq::Error::Timeout(Timeout::Connect));
+        assert_eq!(connect_timeout.kind(), TransportErrorKind::Connect);
+        let read_timeout = map_error(ureq::Error::Timeout(Timeout::RecvResponse));
+        assert_eq!(read_timeout.kind(), TransportErrorKind::Timeout);
+        let reset = map_error(ureq::Error::Io(io::Error::from(
+            io::ErrorKind::ConnectionReset,
+        )));
+        assert_eq!(reset.kind(), TransportErrorKind::Io);
+    }
 }

@@ -33,3 +33,45 @@ fn a_users_default_agent_still_returns_error_bodies() {
     assert_eq!(api.identifier(), Some(&ErrorIdentifier::Unauthorized));
     assert_eq!(server.count("/api/v2/status"), 1);
 }
+
+/// A port on 127.0.0.1 with nothing listening: bound, then released.
+fn refused_base_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    format!("http://{addr}")
+}
+
+fn token_error(transport: UreqTransport) -> Error {
+    let config = Config::builder(Credentials::new("key", "secret").unwrap())
+        .base_url(refused_base_url())
+        .build()
+        .unwrap();
+    Client::with_transport(config, transport)
+        .with_options(
+            idenfy_blocking::CallOptions::default().retry(idenfy_blocking::RetryPolicy::none()),
+        )
+        .create_token(
+            &idenfy_blocking::TokenRequest::builder("customer-42")
+                .build()
+                .unwrap(),
+        )
+        .unwrap_err()
+}
+
+/// R9: `Connect` is decided by the phase, not by an error code. The adapter's own agent marks
+/// every failure of connection set-up, so a refused connection is `Connect`; with a user's
+/// agent the phase is unknown, and the same refusal is `Io`, never retried for a token.
+#[test]
+fn a_refused_connection_is_connect_only_where_the_phase_is_known() {
+    let Error::Transport(own) = token_error(UreqTransport::new().unwrap()) else {
+        panic!("expected a transport error")
+    };
+    assert_eq!(own.kind(), idenfy_blocking::TransportErrorKind::Connect);
+    let Error::Transport(users) =
+        token_error(UreqTransport::from_agent(ureq::Agent::new_with_defaults()))
+    else {
+        panic!("expected a transport error")
+    };
+    assert_eq!(users.kind(), idenfy_blocking::TransportErrorKind::Io);
+}

@@ -108,10 +108,9 @@ impl Harness for Isahc {
 pub(crate) struct Blocking(BlockingClient<idenfy_blocking::UreqTransport>);
 
 impl Harness for Blocking {
-    /// ureq reports a garbled handshake as an I/O error around rustls' `InvalidMessage`, which
-    /// can also happen after a request is sent, so it stays `Io` (never retried for a token);
-    /// only handshake-only failures such as a bad certificate become `Connect`.
-    const FAILED_HANDSHAKE: TransportErrorKind = TransportErrorKind::Io;
+    /// The adapter's own agent marks every failure of ureq's connector chain (TCP, TLS
+    /// handshake) as a set-up failure, so a garbled handshake is `Connect` here too.
+    const FAILED_HANDSHAKE: TransportErrorKind = TransportErrorKind::Connect;
 
     fn new(config: Config, options: CallOptions) -> Self {
         let transport = idenfy_blocking::UreqTransport::new().unwrap();
