@@ -60,6 +60,10 @@ pub enum FaultKind {
     /// Answer with bytes that are not HTTP, then close the connection; the request is not
     /// processed.
     Garbage,
+    /// Process the request in full — a token request creates its token — then close the
+    /// connection without a byte of the answer: an answer lost on its way back, the case where
+    /// a client that resends creates a second token (R9).
+    LoseAnswer,
 }
 
 /// Which request paths a [`Fault`] applies to.
@@ -130,6 +134,11 @@ impl Fault {
     /// Answer with bytes that are not HTTP, then close the connection.
     pub fn garbage() -> Self {
         Self::new(FaultKind::Garbage)
+    }
+
+    /// Process the request, then close the connection without answering.
+    pub fn lose_answer() -> Self {
+        Self::new(FaultKind::LoseAnswer)
     }
 
     /// For a [`Fault::status`] fault: the body and its `Content-Type`.
@@ -216,6 +225,7 @@ impl Fault {
             FaultKind::DropConnection => set("kind", "drop".into()),
             FaultKind::TruncateBody => set("kind", "truncate".into()),
             FaultKind::Garbage => set("kind", "garbage".into()),
+            FaultKind::LoseAnswer => set("kind", "lose".into()),
         }
         serde_json::Value::Object(value)
     }
@@ -278,9 +288,10 @@ impl FaultJson {
             "drop" => Fault::drop_connection(),
             "truncate" => Fault::truncate_body(),
             "garbage" => Fault::garbage(),
+            "lose" => Fault::lose_answer(),
             _ => {
                 return Err(invalid(
-                    "`kind` must be one of status, delay, drop, truncate, garbage",
+                    "`kind` must be one of status, delay, drop, truncate, garbage, lose",
                 ));
             }
         };

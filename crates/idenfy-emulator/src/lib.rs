@@ -109,7 +109,7 @@
 //! | `DELETE /__emulator/webhooks` | | forgets them (`204`) |
 //! | `GET`/`PUT /__emulator/webhook-url` | `{"url": "http://…"\|null}` | the default webhook URL |
 //! | `GET /__emulator/faults` | | the faults still pending |
-//! | `POST /__emulator/faults` | fault | adds one (`201`): `{"kind": "status"\|"delay"\|"drop"\|"truncate"\|"garbage", "path" or "prefix", "times": n, "status": 503, "body": "…" or JSON, "contentType", "delayMs": n}` |
+//! | `POST /__emulator/faults` | fault | adds one (`201`): `{"kind": "status"\|"delay"\|"drop"\|"truncate"\|"garbage"\|"lose", "path" or "prefix", "times": n, "status": 503, "body": "…" or JSON, "contentType", "delayMs": n}` |
 //! | `DELETE /__emulator/faults` | | removes them all (`204`) |
 //! | `GET /__emulator/files/{scanRef}/{STEP}.png` | | the photo behind a `fileUrls` URL |
 //! | `POST /__emulator/ui/finish` | form: `authToken`, `outcome` | the redirect page's form; answers `303` to `successUrl` (approved) or `errorUrl` |

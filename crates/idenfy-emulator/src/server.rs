@@ -327,6 +327,7 @@ async fn handle(
     }
     let fault = shared.with_state(|state| fault::take_matching(&mut state.faults, path));
     let mut truncate = false;
+    let mut lose = false;
     match fault {
         Some(FaultKind::Status {
             status,
@@ -349,11 +350,14 @@ async fn handle(
             return Answer::empty(200);
         }
         Some(FaultKind::TruncateBody) => truncate = true,
+        Some(FaultKind::LoseAnswer) => lose = true,
         None => {}
     }
     let answer = api(&shared, remote, request).await;
     if truncate {
         slot.set(answer.truncated_bytes());
+    } else if lose {
+        slot.set(Vec::new());
     }
     answer
 }
