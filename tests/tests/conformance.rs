@@ -36,8 +36,8 @@ use idenfy::{
     ErrorIdentifier, ErrorMessage, FilesRequest, PdfRequest, RetryPolicy, StatusRequest,
     TokenRequest, TransportErrorKind,
 };
+use idenfy_conformance::server::{Behaviour, RecordedRequest, Reply, TestServer, refused_base_url};
 use idenfy_tests::base64_decode;
-use idenfy_tests::server::{Behaviour, RecordedRequest, Reply, TestServer, refused_base_url};
 use serde_json::{Value, json};
 
 use harness::{Blocking, Harness, Hyper, Isahc};
@@ -204,7 +204,7 @@ fn plain_text_server() -> (String, JoinHandle<()>) {
 // R5: every endpoint's success path (and R1: the request the server saw).
 
 fn r5_token_success<H: Harness>() {
-    let server = TestServer::start();
+    let server = TestServer::start().unwrap();
     server.enqueue(TOKEN, Behaviour::Respond(Reply::json(201, token_body())));
     let client = H::new(config(&server.base_url()), defaults());
 
@@ -228,7 +228,7 @@ fn r5_token_success<H: Harness>() {
 }
 
 fn r5_status_success<H: Harness>() {
-    let server = TestServer::start();
+    let server = TestServer::start().unwrap();
     server.enqueue(STATUS, Behaviour::Respond(Reply::json(200, status_body())));
     let client = H::new(config(&server.base_url()), defaults());
 
@@ -243,7 +243,7 @@ fn r5_status_success<H: Harness>() {
 }
 
 fn r5_data_success<H: Harness>() {
-    let server = TestServer::start();
+    let server = TestServer::start().unwrap();
     let data = json!({
         "docFirstName": "JONAS",
         "docLastName": "JONAITIS",
@@ -274,7 +274,7 @@ fn r5_data_success<H: Harness>() {
 }
 
 fn r5_files_success<H: Harness>() {
-    let server = TestServer::start();
+    let server = TestServer::start().unwrap();
     let files = json!({
         "FRONT": "https://files.example/front.jpg",
         "BACK": null,
@@ -298,7 +298,7 @@ fn r5_files_success<H: Harness>() {
 }
 
 fn r5_delete_success_with_empty_body<H: Harness>() {
-    let server = TestServer::start();
+    let server = TestServer::start().unwrap();
     server.enqueue(DELETE, Behaviour::Respond(Reply::new(200)));
     let client = H::new(config(&server.base_url()), defaults());
 
@@ -310,7 +310,7 @@ fn r5_delete_success_with_empty_body<H: Harness>() {
 
 fn r5_pdf_success_bytes_unchanged<H: Harness>() {
     assert!(MINIMAL_PDF.starts_with(b"%PDF-1.4") && MINIMAL_PDF.ends_with(b"%%EOF\n"));
-    let server = TestServer::start();
+    let server = TestServer::start().unwrap();
     server.enqueue(
         PDF,
         Behaviour::Respond(
@@ -330,7 +330,7 @@ fn r5_pdf_success_bytes_unchanged<H: Harness>() {
 
 /// R1: a pooled client reuses its keep-alive connection for consecutive calls.
 fn r1_calls_share_a_kept_alive_connection<H: Harness>() {
-    let server = TestServer::start();
+    let server = TestServer::start().unwrap();
     server.set_default(STATUS, Behaviour::Respond(Reply::json(200, status_body())));
     let client = H::new(config(&server.base_url()), defaults());
 
@@ -349,7 +349,7 @@ fn r1_calls_share_a_kept_alive_connection<H: Harness>() {
 
 /// A server that is slow but answers within the timeout is waited for.
 fn r9_slow_answer_within_the_timeout_succeeds<H: Harness>() {
-    let server = TestServer::start();
+    let server = TestServer::start().unwrap();
     server.enqueue(
         STATUS,
         Behaviour::Delay(Duration::from_millis(300), Reply::json(200, status_body())),
@@ -393,7 +393,7 @@ fn identifiers() -> [(&'static str, ErrorIdentifier, u16); 13] {
 /// every endpoint in turn. Retries are off, so the 429 and 500 are answered once (the retry
 /// cases below cover retrying).
 fn r6_every_error_identifier_is_typed<H: Harness>() {
-    let server = TestServer::start();
+    let server = TestServer::start().unwrap();
     let client = H::new(config(&server.base_url()), no_retries());
     let paths = [TOKEN, STATUS, DATA, FILES, DELETE, PDF];
 
@@ -444,7 +444,7 @@ fn r6_every_error_identifier_is_typed<H: Harness>() {
 
 /// 401 with iDenfy's JSON body, and 401 and 403 with no body at all: all `Error::Api`.
 fn r6_unauthorized_with_and_without_body<H: Harness>() {
-    let server = TestServer::start();
+    let server = TestServer::start().unwrap();
     let client = H::new(config(&server.base_url()), defaults());
 
     server.enqueue(
@@ -483,7 +483,7 @@ fn r6_unauthorized_with_and_without_body<H: Harness>() {
 /// timeout (plus a margin), never a hang; not retried, the time being spent.
 fn r6_never_answering_server_times_out<H: Harness>() {
     let timeout = Duration::from_millis(500);
-    let server = TestServer::start();
+    let server = TestServer::start().unwrap();
     server.set_default(STATUS, Behaviour::NeverAnswer);
     let client = H::new(
         config(&server.base_url()),
@@ -509,7 +509,7 @@ fn r6_never_answering_server_times_out<H: Harness>() {
 /// the configured timeout — the limit covers reading the body, not only the headers.
 fn r6_stalled_body_times_out<H: Harness>() {
     let timeout = Duration::from_millis(500);
-    let server = TestServer::start();
+    let server = TestServer::start().unwrap();
     server.set_default(STATUS, Behaviour::StallMidResponse);
     let client = H::new(
         config(&server.base_url()),
@@ -538,7 +538,7 @@ fn r6_oversized_body_is_refused<H: Harness>() {
         Behaviour::Oversized(1024 * 1024),
         Behaviour::OversizedChunked(1024 * 1024),
     ] {
-        let server = TestServer::start();
+        let server = TestServer::start().unwrap();
         server.enqueue(PDF, behaviour.clone());
         let client = H::new(
             config(&server.base_url()),
@@ -559,7 +559,7 @@ fn r6_oversized_body_is_not_read_to_the_end<H: Harness>() {
         Behaviour::Oversized(size),
         Behaviour::OversizedChunked(size),
     ] {
-        let server = TestServer::start();
+        let server = TestServer::start().unwrap();
         server.enqueue(PDF, behaviour.clone());
         let client = H::new(
             config(&server.base_url()),
@@ -585,7 +585,7 @@ fn r6_oversized_body_is_not_read_to_the_end<H: Harness>() {
 
 /// The same 1 MiB body under the default cap is delivered whole.
 fn r6_large_body_under_the_cap_is_delivered<H: Harness>() {
-    let server = TestServer::start();
+    let server = TestServer::start().unwrap();
     server.enqueue(PDF, Behaviour::OversizedChunked(1024 * 1024));
     let client = H::new(config(&server.base_url()), no_retries());
     let answer = client.send(&pdf_request()).unwrap();
@@ -598,7 +598,7 @@ fn r6_large_body_under_the_cap_is_delivered<H: Harness>() {
 /// reading (chunked).
 fn r6_body_cap_is_exact_to_the_byte<H: Harness>() {
     let body = status_body();
-    let server = TestServer::start();
+    let server = TestServer::start().unwrap();
     let at_cap = H::new(
         config(&server.base_url()),
         no_retries().max_response_bytes(body.len()),
@@ -627,7 +627,7 @@ fn r6_body_cap_is_exact_to_the_byte<H: Harness>() {
 /// A connection reset in the middle of the body is `Io` (retries off, so the kind is the
 /// first attempt's).
 fn r6_reset_mid_response_is_io<H: Harness>() {
-    let server = TestServer::start();
+    let server = TestServer::start().unwrap();
     server.enqueue(STATUS, Behaviour::ResetMidResponse);
     let client = H::new(config(&server.base_url()), no_retries());
     assert_eq!(
@@ -640,7 +640,7 @@ fn r6_reset_mid_response_is_io<H: Harness>() {
 /// A body cut short by a normal close (fewer bytes than `Content-Length`) is `Io` too, never
 /// a success with a truncated body.
 fn r6_truncated_body_is_io<H: Harness>() {
-    let server = TestServer::start();
+    let server = TestServer::start().unwrap();
     server.enqueue(STATUS, Behaviour::TruncateMidResponse);
     let client = H::new(config(&server.base_url()), no_retries());
     assert_eq!(
@@ -676,7 +676,7 @@ fn r6_https_to_a_plain_text_server_fails_cleanly<H: Harness>() {
 /// Token creation is sent exactly once when the server answers 503, even with retries on and
 /// `Retry-After: 0`.
 fn r9_token_is_sent_once_on_503<H: Harness>() {
-    let server = TestServer::start();
+    let server = TestServer::start().unwrap();
     server.set_default(
         TOKEN,
         Behaviour::Respond(
@@ -695,7 +695,7 @@ fn r9_token_is_sent_once_on_503<H: Harness>() {
 
 /// `status` is retried after two 503s with `Retry-After: 0`, and the third answer wins.
 fn r9_status_is_retried_after_two_503s<H: Harness>() {
-    let server = TestServer::start();
+    let server = TestServer::start().unwrap();
     for _ in 0..2 {
         server.enqueue(
             STATUS,
@@ -718,7 +718,7 @@ fn r9_status_is_retried_after_two_503s<H: Harness>() {
 
 /// A read-only call whose connection is reset mid-response is retried (on a new connection).
 fn r9_status_is_retried_after_a_reset<H: Harness>() {
-    let server = TestServer::start();
+    let server = TestServer::start().unwrap();
     server.enqueue(STATUS, Behaviour::ResetMidResponse);
     server.enqueue(STATUS, Behaviour::Respond(Reply::json(200, status_body())));
     let client = H::new(config(&server.base_url()), defaults());
@@ -730,7 +730,7 @@ fn r9_status_is_retried_after_a_reset<H: Harness>() {
 
 /// Token creation whose connection is reset after the request arrived is NOT retried.
 fn r9_token_is_not_retried_after_a_reset<H: Harness>() {
-    let server = TestServer::start();
+    let server = TestServer::start().unwrap();
     server.enqueue(TOKEN, Behaviour::ResetMidResponse);
     server.set_default(TOKEN, Behaviour::Respond(Reply::json(201, token_body())));
     let client = H::new(config(&server.base_url()), defaults());
@@ -747,7 +747,7 @@ fn r9_token_is_not_retried_after_a_reset<H: Harness>() {
 /// and succeeds. (The pause between the calls is the idle time of the scenario, not a
 /// synchronisation: a server closes idle connections long before the next call in real life.)
 fn r9_connection_closed_while_idle_is_not_reused<H: Harness>() {
-    let server = TestServer::start();
+    let server = TestServer::start().unwrap();
     server.enqueue(
         STATUS,
         Behaviour::RespondThenClose(Reply::json(200, status_body())),
@@ -775,7 +775,7 @@ fn r9_refused_connection_is_connect_and_token_is_retried<H: Harness>() {
                 .initial_backoff(Duration::from_millis(100))
                 .jitter(false),
         );
-    let client = H::new(config(&refused_base_url()), options);
+    let client = H::new(config(&refused_base_url().unwrap()), options);
 
     let started = Instant::now();
     let kind = transport_kind(client.send(&token_request()));
@@ -788,7 +788,7 @@ fn r9_refused_connection_is_connect_and_token_is_retried<H: Harness>() {
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
 
     // Without retries the same failure comes back at once.
-    let client = H::new(config(&refused_base_url()), no_retries());
+    let client = H::new(config(&refused_base_url().unwrap()), no_retries());
     assert_eq!(
         transport_kind(client.send(&status_request())),
         TransportErrorKind::Connect

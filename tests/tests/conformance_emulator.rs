@@ -37,8 +37,8 @@ use idenfy::{
     ErrorIdentifier, ErrorMessage, EventType, FaceStatus, FilesRequest, OverallStatus, PdfRequest,
     RetryPolicy, StatusRequest, StatusResponse, TokenRequest, TokenResponse, TransportErrorKind,
 };
+use idenfy_conformance::server::{Behaviour, Reply, TestServer};
 use idenfy_emulator::{DeliveryOutcome, Emulator, Fault, Outcome};
-use idenfy_tests::server::{Behaviour, Reply, TestServer};
 
 use harness::{Blocking, Harness, Hyper, Isahc};
 
@@ -498,7 +498,7 @@ fn r6_injected_garbage_is_io<H: Harness>() {
 /// exactly one webhook, final, about that `scanRef`, whose signature verifies with the
 /// emulator's key (and with no other).
 fn r8_finished_verification_delivers_one_signed_final_webhook<H: Harness>() {
-    let receiver = TestServer::start();
+    let receiver = TestServer::start().unwrap();
     receiver.set_default(WEBHOOK_PATH, Behaviour::Respond(Reply::new(200)));
     let webhook_url = format!("{}{WEBHOOK_PATH}", receiver.base_url());
     let emulator = Emulator::builder()

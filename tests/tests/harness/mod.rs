@@ -1,5 +1,5 @@
 //! The adapter harness of the conformance suites (`conformance.rs` against the scripted
-//! [`TestServer`](idenfy_tests::server::TestServer), `conformance_emulator.rs` against the
+//! [`TestServer`](idenfy_conformance::server::TestServer), `conformance_emulator.rs` against the
 //! emulator): one [`Harness`] per HTTP adapter, and the `conformance!` macro that instantiates
 //! every case once per adapter.
 //!
