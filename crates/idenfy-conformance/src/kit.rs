@@ -14,8 +14,8 @@ use crate::report::{CaseReport, Failure, Report};
 /// expectations ([`Kit::new`]); `make` is called once per client a case needs.
 ///
 /// The cases run one after the other on the executor that polls the returned future — the
-/// scripted server lives on threads of its own, so any executor does, and the transport's
-/// futures need not be `Send`. A transport tied to a runtime (Tokio, …) is polled inside it:
+/// scripted server lives on threads of its own, so any executor does, and the kit spawns
+/// nothing, so it asks no `Send` of the transport's futures. A transport tied to a runtime (Tokio, …) is polled inside it:
 /// call this from a `#[tokio::test]`, say.
 ///
 /// ```no_run

@@ -36,7 +36,8 @@
 //!   threads of its own, and whatever the kit waits for (a pause, the server's end of a
 //!   stream) it waits for on a short-lived thread of its own, so any executor works — a
 //!   single-threaded one too, with the transport's background tasks running meanwhile.
-//! - The kit never spawns the transport's futures: they need not be `Send`.
+//! - The kit never spawns the transport's futures, so it asks no `Send` of them (whatever the
+//!   `Transport` trait itself asks).
 //! - A case returns its first failed check as a [`Failure`]; a case that panics is caught and
 //!   reported as failed; the other cases still run. Nothing in the kit panics but
 //!   [`Report::assert_passed`], on purpose.
