@@ -5,8 +5,6 @@
 //! calendar), so that a test compares the crate against a second opinion rather than against
 //! itself.
 
-pub mod server;
-
 /// Every `Idenfy-Event-Type` of an identification result (reference §5.2), written out here as
 /// a second opinion on `EventType::is_identification` (checked in `webhook_events.rs`).
 pub const IDENTIFICATION_EVENTS: [&str; 6] = [

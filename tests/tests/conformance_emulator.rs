@@ -6,11 +6,10 @@
 //! `idenfy-isahc` and `idenfy-blocking` (ureq) — over loopback, each case on a fresh
 //! [`Emulator`] of its own.
 //!
-//! It shares its [`Harness`] and `conformance!` macro with `conformance.rs` (see `harness/`), so
-//! the tests are named `hyper::r5_lifecycle_from_token_to_deletion`,
+//! Its [`Harness`] and `conformance!` macro (in `harness/`) make the tests named `hyper::r5_lifecycle_from_token_to_deletion`,
 //! `isahc::r5_lifecycle_from_token_to_deletion`, … (`cargo test --test conformance_emulator
-//! blocking::` runs one adapter). `conformance.rs` keeps the cases only a scripted server can
-//! produce precisely (stalls, resets, oversized bodies, idle closes, every documented error
+//! blocking::` runs one adapter). The conformance kit (`idenfy-conformance`, run against the
+//! adapters by `conformance.rs`) has the cases only a scripted server can produce precisely (stalls, resets, oversized bodies, idle closes, every documented error
 //! body); this file covers what needs a server with state — a verification's lifecycle, the
 //! delete rule and its expiry on the emulator's clock, credentials, unknown `scanRef`s — and
 //! the faults the emulator injects, as each adapter sees them, plus the signed webhook a
@@ -37,8 +36,8 @@ use idenfy::{
     ErrorIdentifier, ErrorMessage, EventType, FaceStatus, FilesRequest, OverallStatus, PdfRequest,
     RetryPolicy, StatusRequest, StatusResponse, TokenRequest, TokenResponse, TransportErrorKind,
 };
+use idenfy_conformance::server::{Behaviour, Reply, TestServer};
 use idenfy_emulator::{DeliveryOutcome, Emulator, Fault, Outcome};
-use idenfy_tests::server::{Behaviour, Reply, TestServer};
 
 use harness::{Blocking, Harness, Hyper, Isahc};
 
@@ -498,7 +497,7 @@ fn r6_injected_garbage_is_io<H: Harness>() {
 /// exactly one webhook, final, about that `scanRef`, whose signature verifies with the
 /// emulator's key (and with no other).
 fn r8_finished_verification_delivers_one_signed_final_webhook<H: Harness>() {
-    let receiver = TestServer::start();
+    let receiver = TestServer::start().unwrap();
     receiver.set_default(WEBHOOK_PATH, Behaviour::Respond(Reply::new(200)));
     let webhook_url = format!("{}{WEBHOOK_PATH}", receiver.base_url());
     let emulator = Emulator::builder()

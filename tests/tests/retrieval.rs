@@ -38,7 +38,8 @@ const DATA_NULLS: &[u8] = include_bytes!("../fixtures/retrieval/data_nulls.json"
 const FILES_WITH_NULLS: &[u8] = include_bytes!("../fixtures/retrieval/files_with_nulls.json");
 const FILES_WRAPPED: &[u8] = include_bytes!("../fixtures/retrieval/files_wrapped.json");
 const DELETE_NOT_EXPIRED: &[u8] = include_bytes!("../fixtures/retrieval/delete_not_expired.json");
-const MINIMAL_PDF: &[u8] = include_bytes!("../fixtures/retrieval/minimal.pdf");
+/// The smallest valid PDF; it lives in the conformance kit, which ships it for its own cases.
+const MINIMAL_PDF: &[u8] = include_bytes!("../../crates/idenfy-conformance/src/minimal.pdf");
 const NOT_A_PDF: &[u8] = include_bytes!("../fixtures/retrieval/not_a_pdf.html");
 
 const SCAN_REF: &str = "e2b7c4d1-9a3f-4e8b-b6c5-1d0e9f8a7b6c";

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use idenfy::http::{Request, Response};
 use idenfy::{CallOptions, Client, Config, Credentials, TransportError};
-use idenfy_tests::server::{Behaviour, Reply, TestServer};
+use idenfy_conformance::server::{Behaviour, Reply, TestServer};
 
 const SCAN_REF: &str = "5d2c8f1e-0b7a-4c3d-9e6f-1a2b3c4d5e6f";
 const STATUS_BODY: &str =
@@ -85,7 +85,7 @@ fn the_default_timer_does_not_start_a_thread_per_call() {
     // idenfy-isahc, which keeps the default `Transport::sleep`, against a local server: the
     // first call starts isahc's agent thread and the server's connection thread, the next 200
     // reuse both.
-    let server = TestServer::start();
+    let server = TestServer::start().unwrap();
     server.set_default(
         "/api/v2/status",
         Behaviour::Respond(Reply::json(200, STATUS_BODY)),

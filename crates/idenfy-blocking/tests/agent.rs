@@ -4,13 +4,13 @@
 //! (`tests/tests/conformance.rs` of the workspace).
 
 use idenfy_blocking::{Client, Config, Credentials, Error, ErrorIdentifier, UreqTransport};
-use idenfy_tests::server::{Behaviour, Reply, TestServer};
+use idenfy_conformance::server::{Behaviour, Reply, TestServer};
 
 /// A user's agent with ureq's defaults (`http_status_as_error(true)`, redirects followed) still
 /// hands error bodies to the parser: the transport overrides both per request.
 #[test]
 fn a_users_default_agent_still_returns_error_bodies() {
-    let server = TestServer::start();
+    let server = TestServer::start().unwrap();
     server.enqueue(
         "/api/v2/status",
         Behaviour::Respond(Reply::json(

@@ -1,27 +1,16 @@
-//! The adapter harness of the conformance suites (`conformance.rs` against the scripted
-//! [`TestServer`](idenfy_tests::server::TestServer), `conformance_emulator.rs` against the
-//! emulator): one [`Harness`] per HTTP adapter, and the `conformance!` macro that instantiates
-//! every case once per adapter.
+//! The adapter harness of the emulator conformance suite (`conformance_emulator.rs`): one
+//! [`Harness`] per HTTP adapter, and the `conformance!` macro that instantiates every case once
+//! per adapter. (The cases against the scripted server are the conformance kit's,
+//! `idenfy-conformance`, run by `conformance.rs`.)
 //!
 //! A case is a function generic over a [`Harness`] (an adapter's client, driven synchronously:
 //! the async adapters inside a Tokio runtime of their own, the blocking one directly), so the
 //! same assertions run against `idenfy-hyper`, `idenfy-isahc` and `idenfy-blocking` (ureq).
 
-use idenfy::{
-    BlockingClient, CallOptions, Client, Config, Endpoint, Error, Transport, TransportErrorKind,
-};
+use idenfy::{BlockingClient, CallOptions, Client, Config, Endpoint, Error, Transport};
 
 /// One HTTP adapter, with a client for a configuration and call options.
 pub(crate) trait Harness: Sized {
-    /// The kind of error an `https` call to a server that answers in plain text ends in: the
-    /// one place where the adapters rightly differ. `Connect` where the adapter can tell a
-    /// failed handshake from a failure after the request was sent, `Io` where it cannot.
-    #[allow(
-        dead_code,
-        reason = "used by conformance.rs, not by conformance_emulator.rs"
-    )]
-    const FAILED_HANDSHAKE: TransportErrorKind;
-
     /// A client of this adapter for `config` (base URL and credentials), calling with
     /// `options`.
     fn new(config: Config, options: CallOptions) -> Self;
@@ -74,8 +63,6 @@ impl<T> Drop for InRuntime<T> {
 pub(crate) struct Hyper(InRuntime<idenfy_hyper::HyperTransport>);
 
 impl Harness for Hyper {
-    const FAILED_HANDSHAKE: TransportErrorKind = TransportErrorKind::Connect;
-
     fn new(config: Config, options: CallOptions) -> Self {
         Self(InRuntime::new(config, options, || {
             idenfy_hyper::HyperTransport::new().unwrap()
@@ -91,8 +78,6 @@ impl Harness for Hyper {
 pub(crate) struct Isahc(InRuntime<idenfy_isahc::IsahcTransport>);
 
 impl Harness for Isahc {
-    const FAILED_HANDSHAKE: TransportErrorKind = TransportErrorKind::Connect;
-
     fn new(config: Config, options: CallOptions) -> Self {
         Self(InRuntime::new(config, options, || {
             idenfy_isahc::IsahcTransport::new().unwrap()
@@ -108,10 +93,6 @@ impl Harness for Isahc {
 pub(crate) struct Blocking(BlockingClient<idenfy_blocking::UreqTransport>);
 
 impl Harness for Blocking {
-    /// The adapter's own agent marks every failure of ureq's connector chain (TCP, TLS
-    /// handshake) as a set-up failure, so a garbled handshake is `Connect` here too.
-    const FAILED_HANDSHAKE: TransportErrorKind = TransportErrorKind::Connect;
-
     fn new(config: Config, options: CallOptions) -> Self {
         let transport = idenfy_blocking::UreqTransport::new().unwrap();
         Self(BlockingClient::with_transport(config, transport).with_options(options))

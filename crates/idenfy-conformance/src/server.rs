@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! A scripted HTTP/1.1 server on a real loopback socket, for testing HTTP transports end to end —
 //! including the ways a server misbehaves.
 //!
@@ -22,22 +21,26 @@
 //! shuts every connection down, so a detached connection thread ends at the latest then, and no
 //! socket outlives the test.
 //!
+//! It is what the conformance cases of this crate run against, and it is public so that a
+//! transport's own tests can script a server too:
+//!
 //! ```
 //! use std::io::{Read, Write};
-//! use idenfy_tests::server::{Behaviour, Reply, TestServer};
+//! use idenfy_conformance::server::{Behaviour, Reply, TestServer};
 //!
-//! let server = TestServer::start();
+//! # fn main() -> std::io::Result<()> {
+//! let server = TestServer::start()?;
 //! server.enqueue("/ping", Behaviour::Respond(Reply::json(200, r#"{"pong":true}"#)));
-//! let mut socket = std::net::TcpStream::connect(server.addr()).unwrap();
-//! socket
-//!     .write_all(b"GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-//!     .unwrap();
+//! let mut socket = std::net::TcpStream::connect(server.addr())?;
+//! socket.write_all(b"GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")?;
 //! let mut answer = String::new();
-//! socket.read_to_string(&mut answer).unwrap();
+//! socket.read_to_string(&mut answer)?;
 //! assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"));
 //! assert!(answer.ends_with(r#"{"pong":true}"#));
 //! assert_eq!(server.count("/ping"), 1);
 //! assert_eq!(server.requests()[0].method, "GET");
+//! # Ok(())
+//! # }
 //! ```
 
 use std::collections::{HashMap, VecDeque};
@@ -64,6 +67,7 @@ const CUT_PAUSE: Duration = Duration::from_millis(50);
 
 /// One HTTP response to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Reply {
     /// The status code.
     pub status: u16,
@@ -114,6 +118,7 @@ impl Reply {
 
 /// What the server does with one request, once it has read it completely.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Behaviour {
     /// Answers at once; the connection stays open for the next request.
     Respond(Reply),
@@ -146,6 +151,7 @@ pub enum Behaviour {
 /// How the writing of an [`Behaviour::Oversized`] or [`Behaviour::OversizedChunked`] body
 /// ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct StreamOutcome {
     /// The body size the behaviour was to write.
     pub size: usize,
@@ -158,6 +164,7 @@ pub struct StreamOutcome {
 
 /// One request as the server read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RecordedRequest {
     /// The method, e.g. `POST`.
     pub method: String,
@@ -257,24 +264,40 @@ impl Shared {
                 .0;
         }
     }
+
+    /// Waits until `n` oversized bodies have ended or `timeout` has passed.
+    fn wait_for_streams(&self, n: usize, timeout: Duration) -> Vec<StreamOutcome> {
+        let deadline = Instant::now() + timeout;
+        let mut state = self.state();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if state.streams.len() >= n || left.is_zero() {
+                return state.streams.clone();
+            }
+            state = self
+                .wake
+                .wait_timeout(state, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
 }
 
 impl TestServer {
     /// Binds `127.0.0.1:0` and starts accepting connections.
     ///
-    /// # Panics
+    /// # Errors
     ///
-    /// If no loopback socket can be bound or no thread started: the test cannot run.
-    pub fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback socket");
-        let addr = listener.local_addr().expect("the bound address");
+    /// If no loopback socket can be bound or the accept thread cannot be started.
+    pub fn start() -> io::Result<Self> {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let addr = listener.local_addr()?;
         let shared = Arc::new(Shared::default());
         let for_thread = Arc::clone(&shared);
         thread::Builder::new()
             .name("test-server-accept".into())
-            .spawn(move || accept_loop(&listener, &for_thread))
-            .expect("start the accept thread");
-        Self { addr, shared }
+            .spawn(move || accept_loop(&listener, &for_thread))?;
+        Ok(Self { addr, shared })
     }
 
     /// The address the server listens on.
@@ -330,21 +353,23 @@ impl TestServer {
     /// passed, and returns the outcomes so far. The writing ends when the whole body was
     /// written or when the client closed the connection, which may be a moment after the
     /// client's call returned.
+    ///
+    /// This blocks the calling thread; [`TestServer::stream_waiter`] does the same wait on
+    /// another thread.
     pub fn wait_for_streams(&self, n: usize, timeout: Duration) -> Vec<StreamOutcome> {
-        let deadline = Instant::now() + timeout;
-        let mut state = self.shared.state();
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if state.streams.len() >= n || left.is_zero() {
-                return state.streams.clone();
-            }
-            state = self
-                .shared
-                .wake
-                .wait_timeout(state, left)
-                .unwrap_or_else(PoisonError::into_inner)
-                .0;
-        }
+        self.shared.wait_for_streams(n, timeout)
+    }
+
+    /// [`TestServer::wait_for_streams`] as a closure that owns what it needs, to run on another
+    /// thread while the current one goes on (an async client's connection tasks may have to
+    /// run for the streams to end).
+    pub fn stream_waiter(
+        &self,
+        n: usize,
+        timeout: Duration,
+    ) -> impl FnOnce() -> Vec<StreamOutcome> + Send + 'static {
+        let shared = Arc::clone(&self.shared);
+        move || shared.wait_for_streams(n, timeout)
     }
 
     /// How many connections were accepted.
@@ -370,14 +395,14 @@ impl Drop for TestServer {
 /// Closes a port that was just free on the loopback interface and returns its base URL: a
 /// connection to it is refused (nothing listens there).
 ///
-/// # Panics
+/// # Errors
 ///
 /// If no loopback socket can be bound.
-pub fn refused_base_url() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback socket");
-    let addr = listener.local_addr().expect("the bound address");
+pub fn refused_base_url() -> io::Result<String> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let addr = listener.local_addr()?;
     drop(listener);
-    format!("http://{addr}")
+    Ok(format!("http://{addr}"))
 }
 
 fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
