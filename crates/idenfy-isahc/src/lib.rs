@@ -194,6 +194,7 @@ fn map_error(error: isahc::Error) -> TransportError {
         | ErrorKind::NameResolution
         | ErrorKind::BadServerCertificate
         | ErrorKind::BadClientCertificate => TransportErrorKind::Connect,
+        ErrorKind::Timeout if timed_out_while_connecting(&error) => TransportErrorKind::Connect,
         ErrorKind::Timeout => TransportErrorKind::Timeout,
         ErrorKind::ClientInitialization
         | ErrorKind::InvalidTlsConfiguration
@@ -205,4 +206,26 @@ fn map_error(error: isahc::Error) -> TransportError {
         _ => TransportErrorKind::Io,
     };
     TransportError::with_source(kind, error)
+}
+
+/// Whether a timeout struck while the connection was being set up — TCP, a proxy's `CONNECT`,
+/// the TLS handshake — so that the request never left (R9: even a token request may be sent
+/// again).
+///
+/// curl reports every timeout of a transfer with one code (`CURLE_OPERATION_TIMEDOUT`) and
+/// isahc with one kind, and the message that would tell the phase does not reach isahc's error
+/// on its multi-handle path. What does tell it is the connection's address: curl (8.x, the
+/// version `curl-sys` builds into this crate) records it for the transfer only once every
+/// connection filter — TCP, proxy tunnel, TLS — has connected, or when the transfer is attached
+/// to a pooled connection, in both cases before a byte of the request is written; isahc copies
+/// it into the error. A timeout of curl's transfer without an address therefore comes from a
+/// connection that was never complete. Only curl's own error counts: a timeout isahc makes of
+/// an I/O error carries no address whatever the phase. A curl that recorded the address
+/// earlier would only make more timeouts `Timeout`, which is never unsafe (it forgoes a
+/// retry). The loopback tests (`tests/tests/parity_connect.rs`) pin both directions.
+fn timed_out_while_connecting(error: &isahc::Error) -> bool {
+    let curl_timeout = std::error::Error::source(error)
+        .and_then(|source| source.downcast_ref::<curl::Error>())
+        .is_some_and(curl::Error::is_operation_timedout);
+    curl_timeout && error.remote_addr().is_none() && error.local_addr().is_none()
 }
