@@ -22,14 +22,20 @@
 //!
 //! # TLS
 //!
-//! The default connector uses [hyper-rustls] with the **aws-lc-rs** crypto provider passed
-//! explicitly (never a process-wide default, which rustls cannot choose when two providers are
-//! compiled in, as they are next to `isahc`) and the **Mozilla root certificates** of
-//! `webpki-roots`, compiled in, so it behaves the same on every machine and in minimal
-//! containers without a system certificate store. It offers HTTP/2 and HTTP/1.1 by ALPN and
-//! also speaks plain `http`, which the core allows only for loopback hosts (the emulator,
-//! tests) unless told otherwise. For other roots, build your own hyper client and pass it to
-//! [`HyperTransport::from_client`].
+//! The default connector uses [hyper-rustls] with the crypto provider and the roots the crate's
+//! features choose, the provider passed explicitly (never rustls' process-wide default, which
+//! rustls cannot choose when two providers are compiled in, as they are next to `isahc`):
+//!
+//! | feature | what | with both |
+//! |---|---|---|
+//! | `aws-lc-rs` (default), `ring` | rustls' crypto provider | aws-lc-rs |
+//! | `webpki-roots` (default), `platform-verifier` | Mozilla's roots compiled in (the same on every machine, and in minimal containers without a certificate store), or the system's verifier (rustls-platform-verifier) | the platform verifier |
+//!
+//! `default-features = false, features = ["ring", "webpki-roots"]` builds without aws-lc (and
+//! the C and CMake toolchain of `aws-lc-sys`); at least one feature of each row is required.
+//! The connector offers HTTP/2 and HTTP/1.1 by ALPN and also speaks plain `http`, which the
+//! core allows only for loopback hosts (the emulator, tests) unless told otherwise. For other
+//! roots, build your own hyper client and pass it to [`HyperTransport::from_client`].
 //!
 //! # Proxies
 //!
@@ -114,7 +120,8 @@ pub struct HyperTransport<C = DefaultConnector> {
 }
 
 impl HyperTransport {
-    /// The default transport: rustls (aws-lc-rs, Mozilla roots), HTTP/2 and HTTP/1.1, a 10 s
+    /// The default transport: rustls (provider and roots chosen by the crate's features: see
+    /// the crate documentation), HTTP/2 and HTTP/1.1, a 10 s
     /// connect timeout, a 90 s pool idle timeout and the proxies of the environment
     /// (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`, read now).
     pub fn new() -> Result<Self, TransportError> {
@@ -494,6 +501,40 @@ fn io_or_timeout(error: &(dyn StdError + 'static)) -> TransportErrorKind {
     TransportErrorKind::Io
 }
 
+/// The crypto provider the crate's features choose: aws-lc-rs when `aws-lc-rs` is enabled,
+/// ring otherwise. Passed to rustls explicitly, never installed as the process default.
+fn crypto_provider() -> Arc<rustls::crypto::CryptoProvider> {
+    #[cfg(feature = "aws-lc-rs")]
+    let provider = rustls::crypto::aws_lc_rs::default_provider();
+    #[cfg(all(feature = "ring", not(feature = "aws-lc-rs")))]
+    let provider = rustls::crypto::ring::default_provider();
+    Arc::new(provider)
+}
+
+/// The TLS connector's builder with the crate's crypto provider and roots: the platform's
+/// verifier when `platform-verifier` is enabled, Mozilla's roots (`webpki-roots`) otherwise.
+fn tls_connector_builder()
+-> Result<HttpsConnectorBuilder<hyper_rustls::builderstates::WantsSchemes>, TransportError> {
+    let builder = HttpsConnectorBuilder::new();
+    #[cfg(feature = "platform-verifier")]
+    let builder = builder.with_provider_and_platform_verifier(crypto_provider());
+    #[cfg(all(feature = "webpki-roots", not(feature = "platform-verifier")))]
+    let builder = builder.with_provider_and_webpki_roots(crypto_provider());
+    builder.map_err(|error| TransportError::with_source(TransportErrorKind::Other, error))
+}
+
+#[cfg(not(any(feature = "aws-lc-rs", feature = "ring")))]
+compile_error!(
+    "idenfy-hyper needs a rustls crypto provider: enable its feature `aws-lc-rs` (the default) \
+     or `ring`"
+);
+
+#[cfg(not(any(feature = "webpki-roots", feature = "platform-verifier")))]
+compile_error!(
+    "idenfy-hyper needs root certificates: enable its feature `webpki-roots` (the default) or \
+     `platform-verifier`"
+);
+
 /// Builds a [`HyperTransport`] with the default connector and other timeouts or proxies.
 #[derive(Debug, Clone)]
 #[must_use]
@@ -559,10 +600,7 @@ impl HyperTransportBuilder {
             Proxies::Direct => None,
             Proxies::Rules(rules) => Some(rules),
         };
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        let https = HttpsConnectorBuilder::new()
-            .with_provider_and_webpki_roots(provider)
-            .map_err(|error| TransportError::with_source(TransportErrorKind::Other, error))?
+        let https = tls_connector_builder()?
             .https_or_http()
             .enable_http1()
             .enable_http2()
