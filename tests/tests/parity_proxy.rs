@@ -699,12 +699,19 @@ fn hyper_explicit_proxies() {
         runtime.block_on(client.create_token(&request))
     };
 
-    call(
+    let rules = || {
         idenfy_hyper::ProxyMatcher::builder()
             .http(proxy.url())
-            .build(),
-    )
-    .unwrap();
+            .build()
+    };
+    // The builder prints the proxy's address, never its credentials.
+    let builder = format!(
+        "{:?}",
+        idenfy_hyper::HyperTransport::builder().proxies(rules())
+    );
+    assert!(builder.contains(&proxy.addr.to_string()), "{builder}");
+    assert!(!builder.contains(PROXY_PASSWORD), "{builder}");
+    call(rules()).unwrap();
     assert_eq!(proxy.seen().len(), 1);
     assert_eq!(
         proxy.seen()[0].proxy_authorization.as_deref(),
