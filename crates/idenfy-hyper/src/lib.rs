@@ -121,9 +121,9 @@ pub struct HyperTransport<C = DefaultConnector> {
 
 impl HyperTransport {
     /// The default transport: rustls (provider and roots chosen by the crate's features: see
-    /// the crate documentation), HTTP/2 and HTTP/1.1, a 10 s
-    /// connect timeout, a 90 s pool idle timeout and the proxies of the environment
-    /// (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`, read now).
+    /// the crate documentation), HTTP/2 and HTTP/1.1, a 10 s connect timeout, a 90 s pool idle
+    /// timeout and the proxies of the environment (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`,
+    /// `NO_PROXY`, read now).
     pub fn new() -> Result<Self, TransportError> {
         Self::builder().build()
     }
