@@ -24,11 +24,28 @@
 //!
 //! # TLS
 //!
-//! rustls with the **aws-lc-rs** crypto provider passed explicitly to ureq (never a process
-//! default, which rustls cannot choose when two providers are compiled in) and the **Mozilla
-//! root certificates** of `webpki-roots`, compiled in, so it behaves the same on every machine
-//! and in minimal containers. Plain `http` works too; the core allows it only for loopback
-//! hosts (the emulator, tests) unless told otherwise.
+//! rustls with the crypto provider and the roots the crate's features choose, the provider
+//! passed explicitly to ureq (never rustls' process-wide default, which rustls cannot choose
+//! when two providers are compiled in):
+//!
+//! | feature | what | with both |
+//! |---|---|---|
+//! | `aws-lc-rs` (default), `ring` | rustls' crypto provider | aws-lc-rs |
+//! | `webpki-roots` (default), `platform-verifier` | Mozilla's roots compiled in (the same on every machine, and in minimal containers), or the system's verifier (rustls-platform-verifier) | the platform verifier |
+//!
+//! `default-features = false, features = ["ring", "webpki-roots"]` builds without aws-lc; at
+//! least one feature of each row is required. Plain `http` works too; the core allows it only
+//! for loopback hosts (the emulator, tests) unless told otherwise.
+//!
+//! # Proxies
+//!
+//! ureq reads the proxy variables when the transport is built: the first of `ALL_PROXY`,
+//! `HTTPS_PROXY` and `HTTP_PROXY` that is set (either case) is the proxy for every destination,
+//! `http` and `https` alike, and `NO_PROXY` (either case) names the hosts reached directly.
+//! Loopback destinations are not exempt unless `NO_PROXY` names them. Every request goes
+//! through a `CONNECT` tunnel, plain `http` ones too; credentials in the proxy's URL go to the
+//! proxy alone. The connect timeout covers the tunnel. For other proxy settings, pass an agent
+//! of your own to [`UreqTransport::from_agent`].
 //!
 //! # Logging: turn `ureq_proto` below TRACE (R10)
 //!
@@ -75,18 +92,18 @@ pub struct UreqTransport {
 }
 
 impl UreqTransport {
-    /// The default transport: rustls (aws-lc-rs, Mozilla roots), a 10 s connect timeout.
+    /// The default transport: rustls (provider and roots chosen by the crate's features: see
+    /// the crate documentation), a 10 s connect timeout, the proxies of the environment.
     pub fn new() -> Result<Self, TransportError> {
         Ok(Self::with_connect_timeout(DEFAULT_CONNECT_TIMEOUT))
     }
 
     /// The default transport with another connect timeout.
     pub fn with_connect_timeout(timeout: Duration) -> Self {
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let tls = TlsConfig::builder()
             .provider(TlsProvider::Rustls)
-            .root_certs(RootCerts::WebPki)
-            .unversioned_rustls_crypto_provider(provider)
+            .root_certs(root_certs())
+            .unversioned_rustls_crypto_provider(crypto_provider())
             .build();
         let config = Agent::config_builder()
             .http_status_as_error(false)
@@ -126,6 +143,38 @@ impl UreqTransport {
         &self.agent
     }
 }
+
+/// The crypto provider the crate's features choose: aws-lc-rs when `aws-lc-rs` is enabled,
+/// ring otherwise. Passed to ureq explicitly, never installed as the process default.
+fn crypto_provider() -> Arc<rustls::crypto::CryptoProvider> {
+    #[cfg(feature = "aws-lc-rs")]
+    let provider = rustls::crypto::aws_lc_rs::default_provider();
+    #[cfg(all(feature = "ring", not(feature = "aws-lc-rs")))]
+    let provider = rustls::crypto::ring::default_provider();
+    Arc::new(provider)
+}
+
+/// The roots the crate's features choose: the platform's verifier when `platform-verifier` is
+/// enabled, Mozilla's (`webpki-roots`) otherwise.
+fn root_certs() -> RootCerts {
+    #[cfg(feature = "platform-verifier")]
+    let roots = RootCerts::PlatformVerifier;
+    #[cfg(all(feature = "webpki-roots", not(feature = "platform-verifier")))]
+    let roots = RootCerts::WebPki;
+    roots
+}
+
+#[cfg(not(any(feature = "aws-lc-rs", feature = "ring")))]
+compile_error!(
+    "idenfy-blocking needs a rustls crypto provider: enable its feature `aws-lc-rs` (the \
+     default) or `ring`"
+);
+
+#[cfg(not(any(feature = "webpki-roots", feature = "platform-verifier")))]
+compile_error!(
+    "idenfy-blocking needs root certificates: enable its feature `webpki-roots` (the default) or \
+     `platform-verifier`"
+);
 
 impl DefaultTransport for UreqTransport {
     fn default_transport() -> Result<Self, TransportError> {

@@ -22,11 +22,33 @@
 //! each request: the time left becomes curl's timeout for the whole exchange, and the body is
 //! read up to the size limit and no further.
 //!
-//! TLS is isahc's default: curl built with rustls (through rustls-ffi) and the platform's
-//! certificate store (rustls-platform-verifier); HTTP/2 is negotiated by ALPN. rustls-ffi uses
-//! rustls' process-wide crypto provider and, when none is set, installs aws-lc-rs as that
-//! default on the first TLS connection. The other adapters of this project pass their provider
-//! explicitly, so they are unaffected by it either way.
+//! # TLS
+//!
+//! curl's TLS library and roots are chosen by the crate's features:
+//!
+//! | feature | what | with both |
+//! |---|---|---|
+//! | `aws-lc-rs` (default), `native-tls` | curl with rustls (through rustls-ffi), or with the system's TLS library (OpenSSL on Linux, found with pkg-config) | refused: isahc builds curl with one TLS library (so `--all-features` does not build) |
+//! | `webpki-roots` (default), `platform-verifier` | Mozilla's roots compiled in, or the platform's (with rustls, rustls-platform-verifier; with OpenSSL, its default store; `SSL_CERT_FILE` is honoured) | the platform's |
+//!
+//! **There is no `ring` build.** curl-sys depends on rustls-ffi with its default features,
+//! which include aws-lc-rs, and Cargo offers a dependent crate no way to switch a dependency's
+//! default features off: any rustls build of isahc 2 compiles aws-lc. `native-tls` is the one
+//! way to build this crate without aws-lc. Nor can this crate pass curl a crypto provider:
+//! rustls-ffi uses rustls' process-wide default if the program installed one, and otherwise
+//! installs aws-lc-rs as that default on the first TLS connection. The other adapters of this
+//! project pass their provider explicitly, so they are unaffected by it either way. HTTP/2 is
+//! negotiated by ALPN.
+//!
+//! # Proxies
+//!
+//! curl reads the proxy variables for every request: `https_proxy` or `HTTPS_PROXY` for `https`
+//! destinations, `http_proxy` for plain `http` ones (never the upper-case `HTTP_PROXY`, which
+//! a CGI program's environment takes from a request's `Proxy:` header), `all_proxy` or
+//! `ALL_PROXY` for both, and `no_proxy` or `NO_PROXY` for the hosts reached directly. Loopback
+//! destinations are not exempt unless `NO_PROXY` names them. `https` goes through a `CONNECT`
+//! tunnel, plain `http` to the proxy in absolute form; the connect timeout covers the tunnel.
+//! For other proxy settings, pass a client of your own to [`IsahcTransport::from_client`].
 //!
 //! The call timeout and the pauses between retries use the core's default timer
 //! ([`idenfy::default_sleep`], futures-timer): isahc's dependencies include no timer usable
@@ -83,8 +105,9 @@ pub struct IsahcTransport {
 }
 
 impl IsahcTransport {
-    /// The default transport: isahc's defaults (rustls, HTTP/2, no redirects followed) with a
-    /// 10 s connect timeout.
+    /// The default transport: isahc's defaults (HTTP/2, no redirects followed, the proxies of the
+    /// environment) with the TLS library and roots of the crate's features (see the crate
+    /// documentation) and a 10 s connect timeout.
     pub fn new() -> Result<Self, TransportError> {
         Self::with_connect_timeout(DEFAULT_CONNECT_TIMEOUT)
     }
@@ -93,10 +116,12 @@ impl IsahcTransport {
     pub fn with_connect_timeout(timeout: Duration) -> Result<Self, TransportError> {
         let client = HttpClient::builder()
             .connect_timeout(timeout)
+            .tls_config(tls_config())
             .build()
             .map_err(map_error)?;
         let unpooled = HttpClient::builder()
             .connect_timeout(timeout)
+            .tls_config(tls_config())
             .connection_cache_size(0)
             .build()
             .map_err(map_error)?;
@@ -124,6 +149,30 @@ impl IsahcTransport {
         &self.client
     }
 }
+
+/// The TLS settings of the default transport: isahc's, with the roots the crate's features
+/// choose — the platform's when `platform-verifier` is enabled, Mozilla's (`webpki-roots`)
+/// otherwise.
+fn tls_config() -> isahc::tls::TlsConfig {
+    #[cfg(feature = "platform-verifier")]
+    let roots = isahc::tls::TrustStore::native();
+    #[cfg(all(feature = "webpki-roots", not(feature = "platform-verifier")))]
+    let roots = isahc::tls::TrustStore::webpki_roots();
+    isahc::tls::TlsConfig::builder().trust_store(roots).build()
+}
+
+#[cfg(not(any(feature = "aws-lc-rs", feature = "native-tls")))]
+compile_error!(
+    "idenfy-isahc needs curl with TLS: enable its feature `aws-lc-rs` (rustls, the default) or \
+     `native-tls` (the system's TLS library). There is no `ring` build: curl-sys's rustls-ffi \
+     always brings aws-lc-rs."
+);
+
+#[cfg(not(any(feature = "webpki-roots", feature = "platform-verifier")))]
+compile_error!(
+    "idenfy-isahc needs root certificates: enable its feature `webpki-roots` (the default) or \
+     `platform-verifier`"
+);
 
 impl DefaultTransport for IsahcTransport {
     fn default_transport() -> Result<Self, TransportError> {
@@ -226,6 +275,7 @@ fn map_error(error: isahc::Error) -> TransportError {
         | ErrorKind::NameResolution
         | ErrorKind::BadServerCertificate
         | ErrorKind::BadClientCertificate => TransportErrorKind::Connect,
+        ErrorKind::Timeout if timed_out_while_connecting(&error) => TransportErrorKind::Connect,
         ErrorKind::Timeout => TransportErrorKind::Timeout,
         ErrorKind::ClientInitialization
         | ErrorKind::InvalidTlsConfiguration
@@ -237,4 +287,26 @@ fn map_error(error: isahc::Error) -> TransportError {
         _ => TransportErrorKind::Io,
     };
     TransportError::with_source(kind, error)
+}
+
+/// Whether a timeout struck while the connection was being set up — TCP, a proxy's `CONNECT`,
+/// the TLS handshake — so that the request never left (R9: even a token request may be sent
+/// again).
+///
+/// curl reports every timeout of a transfer with one code (`CURLE_OPERATION_TIMEDOUT`) and
+/// isahc with one kind, and the message that would tell the phase does not reach isahc's error
+/// on its multi-handle path. What does tell it is the connection's address: curl (8.x, the
+/// version `curl-sys` builds into this crate) records it for the transfer only once every
+/// connection filter — TCP, proxy tunnel, TLS — has connected, or when the transfer is attached
+/// to a pooled connection, in both cases before a byte of the request is written; isahc copies
+/// it into the error. A timeout of curl's transfer without an address therefore comes from a
+/// connection that was never complete. Only curl's own error counts: a timeout isahc makes of
+/// an I/O error carries no address whatever the phase. A curl that recorded the address
+/// earlier would only make more timeouts `Timeout`, which is never unsafe (it forgoes a
+/// retry). The loopback tests (`tests/tests/parity_connect.rs`) pin both directions.
+fn timed_out_while_connecting(error: &isahc::Error) -> bool {
+    let curl_timeout = std::error::Error::source(error)
+        .and_then(|source| source.downcast_ref::<curl::Error>())
+        .is_some_and(curl::Error::is_operation_timedout);
+    curl_timeout && error.remote_addr().is_none() && error.local_addr().is_none()
 }
