@@ -4,6 +4,7 @@
 //! agrees with the parse function (R7).
 #![no_main]
 
+use idenfy_proto::server;
 use idenfy_proto::EventType;
 use idenfy_proto::webhook::{
     self, DocumentExpiration, IdentificationResult, VideoCallResult, WebhookError, WebhookEvent,
@@ -87,7 +88,7 @@ fuzz_target!(|input: (u8, &[u8])| {
         WebhookKey::new("fuzz-old-key").unwrap(),
         WebhookKey::new("fuzz-key").unwrap(),
     ];
-    let signature = webhook::sign(&keys[1], body);
+    let signature = server::sign_webhook(&keys[1], body);
     match webhook::verify_and_parse(body, Some(&signature), event_type, &keys) {
         Ok(event) => assert_eq!(Ok(event), parsed),
         Err(WebhookError::Decode(err)) => assert_eq!(Err(err), parsed),

@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 
 use idenfy_proto::http::Request;
+use idenfy_proto::server;
 use idenfy_proto::webhook::{
     self, DedupKey, IdentificationResult, SignatureError, WebhookError, WebhookEvent, WebhookKey,
 };
@@ -648,7 +649,7 @@ fn r7_file_urls_and_additional_steps() {
 #[test]
 fn r8_verify_and_parse_with_a_bad_signature_returns_no_payload() {
     let keys = [WebhookKey::new("receiver-key").unwrap()];
-    let wrong = webhook::sign(&WebhookKey::new("someone-else").unwrap(), AUTO_FINAL_FALSE);
+    let wrong = server::sign_webhook(&WebhookKey::new("someone-else").unwrap(), AUTO_FINAL_FALSE);
     let outcome = webhook::verify_and_parse(AUTO_FINAL_FALSE, Some(&wrong), None, &keys);
     assert_eq!(
         outcome.unwrap_err(),
@@ -666,13 +667,13 @@ fn r8_verify_and_parse_with_a_bad_signature_returns_no_payload() {
         WebhookError::Signature(SignatureError::Missing)
     );
     // With the right signature, a body that is not JSON is a decode error.
-    let signature = webhook::sign(&keys[0], NOT_JSON);
+    let signature = server::sign_webhook(&keys[0], NOT_JSON);
     let outcome = webhook::verify_and_parse(NOT_JSON, Some(&signature), None, &keys);
     assert!(
         matches!(outcome, Err(WebhookError::Decode(err)) if err.kind() == DecodeErrorKind::Syntax)
     );
     // And a good one parses the same as `parse`.
-    let signature = webhook::sign(&keys[0], AUTO_FINAL_FALSE);
+    let signature = server::sign_webhook(&keys[0], AUTO_FINAL_FALSE);
     let event = webhook::verify_and_parse(
         AUTO_FINAL_FALSE,
         Some(&signature),
@@ -706,7 +707,7 @@ fn r8_from_request_lower_case_headers_select_the_event() {
         ),
     ] {
         let request = Request::post("/hooks/idenfy")
-            .header("idenfy-signature", webhook::sign(&key, body))
+            .header("idenfy-signature", server::sign_webhook(&key, body))
             .header("idenfy-event-type", event_type)
             .body(body.to_vec())
             .unwrap();
@@ -716,7 +717,10 @@ fn r8_from_request_lower_case_headers_select_the_event() {
     // Event names are case-sensitive values: a lower-case name is an unknown event, and the body
     // decides (here: a document expiration).
     let request = Request::post("/")
-        .header("idenfy-signature", webhook::sign(&key, DOCUMENT_EXPIRATION))
+        .header(
+            "idenfy-signature",
+            server::sign_webhook(&key, DOCUMENT_EXPIRATION),
+        )
         .header("idenfy-event-type", "document_expiration")
         .body(DOCUMENT_EXPIRATION)
         .unwrap();

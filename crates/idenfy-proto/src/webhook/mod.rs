@@ -6,7 +6,8 @@
 //! (reference §5). This module checks the one and reads the other, with no I/O and no clock:
 //!
 //! - [`verify`] checks a signature against the exact raw bytes, in constant time, trying every
-//!   key given (for key rotation); [`sign`] makes one, for tests and emulators.
+//!   key given (for key rotation); [`crate::server::sign_webhook`] makes one, for tests and
+//!   emulators.
 //! - [`parse`] reads a body into a [`WebhookEvent`] leniently (R7): duplicate keys (last wins),
 //!   float timestamps, numeric `clientId`, placeholder dates, legacy AML/LID shapes, unknown
 //!   fields and enum values are all accepted.
@@ -20,7 +21,7 @@
 //! let keys = [WebhookKey::new("new-signing-key")?, WebhookKey::new("old-signing-key")?];
 //! let body = br#"{"clientId":"crm-88412","scanRef":"2f1e5c7a","final":true,"status":{"overall":"APPROVED"}}"#;
 //! let request = idenfy_proto::http::Request::post("/idenfy/webhook")
-//!     .header("idenfy-signature", webhook::sign(&keys[1], body))
+//!     .header("idenfy-signature", idenfy_proto::server::sign_webhook(&keys[1], body))
 //!     .header("idenfy-event-type", "IDENTIFICATION_AUTO_FINISHED")
 //!     .body(&body[..])?;
 //!
@@ -52,8 +53,9 @@ pub use payload::{
     DocumentExpiration, IdentificationResult, ServiceResult, ServiceResultStatus, VideoCallAnswer,
     VideoCallResult,
 };
+pub(crate) use signature::sign;
 pub use signature::{
-    EVENT_TYPE_HEADER, EmptyKeyError, SIGNATURE_HEADER, SignatureError, WebhookKey, sign, verify,
+    EVENT_TYPE_HEADER, EmptyKeyError, SIGNATURE_HEADER, SignatureError, WebhookKey, verify,
 };
 
 /// Why a webhook delivery was refused: its signature, or (after the signature verified) its
