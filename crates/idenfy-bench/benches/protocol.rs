@@ -159,19 +159,19 @@ mod webhook_body {
         )
     }
 
-    /// `webhook::parse` with the event-type header (no signature check).
+    /// `webhook::parse_unverified` with the event-type header (no signature check).
     #[divan::bench]
     fn parse_with_event_type() -> Result<webhook::WebhookEvent, idenfy_proto::DecodeError> {
-        webhook::parse(
+        webhook::parse_unverified(
             black_box(IDENTIFICATION_WEBHOOK),
             Some(IDENTIFICATION_EVENT_TYPE),
         )
     }
 
-    /// `webhook::parse` without the header: the variant is inferred from the body.
+    /// `webhook::parse_unverified` without the header: the variant is inferred from the body.
     #[divan::bench]
     fn parse_inferred() -> Result<webhook::WebhookEvent, idenfy_proto::DecodeError> {
-        webhook::parse(black_box(IDENTIFICATION_WEBHOOK), None)
+        webhook::parse_unverified(black_box(IDENTIFICATION_WEBHOOK), None)
     }
 }
 
