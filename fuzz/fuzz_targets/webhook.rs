@@ -4,6 +4,7 @@
 //! agrees with the parse function (R7).
 #![no_main]
 
+use idenfy_proto::server;
 use idenfy_proto::EventType;
 use idenfy_proto::webhook::{
     self, DocumentExpiration, IdentificationResult, VideoCallResult, WebhookError, WebhookEvent,
@@ -29,7 +30,7 @@ fuzz_target!(|input: (u8, &[u8])| {
     let (selector, body) = input;
     let event_type = EVENT_TYPES[usize::from(selector) % EVENT_TYPES.len()];
 
-    let parsed = webhook::parse(body, event_type);
+    let parsed = webhook::parse_unverified(body, event_type);
     if let Ok(event) = &parsed {
         // Whatever parsed must be usable without panicking.
         let _ = format!("{event:?}");
@@ -44,7 +45,7 @@ fuzz_target!(|input: (u8, &[u8])| {
 
     // Inferred without a header, the same event as with the header of its kind; and the same
     // payload as plain serde reads into the public type.
-    if let Ok(inferred) = webhook::parse(body, None) {
+    if let Ok(inferred) = webhook::parse_unverified(body, None) {
         let identification_events: Vec<&str> = EventType::KNOWN
             .iter()
             .filter(|event| event.is_identification())
@@ -72,7 +73,7 @@ fuzz_target!(|input: (u8, &[u8])| {
             _ => &[],
         };
         for header in headers {
-            let with_header = webhook::parse(body, Some(header)).expect("refused with its header");
+            let with_header = webhook::parse_unverified(body, Some(header)).expect("refused with its header");
             assert_eq!(
                 serde_json::to_value(&with_header).ok(),
                 serde_json::to_value(&inferred).ok()
@@ -87,7 +88,7 @@ fuzz_target!(|input: (u8, &[u8])| {
         WebhookKey::new("fuzz-old-key").unwrap(),
         WebhookKey::new("fuzz-key").unwrap(),
     ];
-    let signature = webhook::sign(&keys[1], body);
+    let signature = server::sign_webhook(&keys[1], body);
     match webhook::verify_and_parse(body, Some(&signature), event_type, &keys) {
         Ok(event) => assert_eq!(Ok(event), parsed),
         Err(WebhookError::Decode(err)) => assert_eq!(Err(err), parsed),

@@ -78,38 +78,6 @@ pub const NAME_ALLOWED: &[char] = &[
 /// Multi-byte characters (2, 3 and 4 bytes in UTF-8) for length tests counted in `chars()`.
 pub const MULTIBYTE: &[char] = &['Ž', 'ą', 'é', 'Д', '李', '€', 'ท', '😀', '🦀', '𝄞'];
 
-/// Every typed wire key of the token request (R2 and R3); an extra field may not use one.
-pub const TYPED_WIRE_KEYS: [&str; 28] = [
-    "clientId",
-    "firstName",
-    "lastName",
-    "successUrl",
-    "errorUrl",
-    "unverifiedUrl",
-    "callbackUrl",
-    "locale",
-    "expiryTime",
-    "sessionLength",
-    "country",
-    "documents",
-    "tokenType",
-    "showInstructions",
-    "generateDigitString",
-    "dateOfBirth",
-    "dateOfExpiry",
-    "dateOfIssue",
-    "nationality",
-    "personalNumber",
-    "documentNumber",
-    "sex",
-    "address",
-    "externalRef",
-    "videoCallQuestions",
-    "utilityBill",
-    "questionnaire",
-    "dummyStatus",
-];
-
 /// The number of days of `month` (1 to 12) in `year` of the proleptic Gregorian calendar; 0 for a
 /// month that does not exist.
 pub fn days_in_month(year: u16, month: u8) -> u8 {

@@ -188,7 +188,7 @@ fn cases() -> Vec<Case> {
             name: "identification webhook",
             payload: identification_payload(),
             parse: |body| {
-                let event = webhook::parse(body, Some("IDENTIFICATION_AUTO_FINISHED"))?;
+                let event = webhook::parse_unverified(body, Some("IDENTIFICATION_AUTO_FINISHED"))?;
                 let webhook::WebhookEvent::Identification { result, .. } = event else {
                     panic!("not an identification: {event:?}");
                 };
@@ -219,7 +219,7 @@ fn cases() -> Vec<Case> {
                 "documentExpiration": "2031-01-01"
             }),
             parse: |body| {
-                let event = webhook::parse(body, Some("DOCUMENT_EXPIRATION"))?;
+                let event = webhook::parse_unverified(body, Some("DOCUMENT_EXPIRATION"))?;
                 let webhook::WebhookEvent::DocumentExpiration { expiration, .. } = event else {
                     panic!("not a document expiration: {event:?}");
                 };
@@ -245,7 +245,7 @@ fn cases() -> Vec<Case> {
                 "videoCallAnswers": {"Your name?": {"answer": "Jonas", "correct": true}}
             }),
             parse: |body| {
-                let event = webhook::parse(body, Some("VIDEO_CALL_FINISHED"))?;
+                let event = webhook::parse_unverified(body, Some("VIDEO_CALL_FINISHED"))?;
                 let webhook::WebhookEvent::VideoCall { call, .. } = event else {
                     panic!("not a video call: {event:?}");
                 };
@@ -522,7 +522,7 @@ fn check(case: &Case, path: &[Step], key: &str, replacement: &Value) -> Result<(
 /// R8: a body inferred as an event decodes exactly as it does with that event's header: same
 /// kind, same payload (and so the same status), same `is_final`.
 fn webhook_equivalence(body: &[u8]) -> Result<(), TestCaseError> {
-    let Ok(inferred) = webhook::parse(body, None) else {
+    let Ok(inferred) = webhook::parse_unverified(body, None) else {
         return Ok(());
     };
     let headers: &[&str] = match &inferred {
@@ -532,7 +532,7 @@ fn webhook_equivalence(body: &[u8]) -> Result<(), TestCaseError> {
         _ => return Ok(()),
     };
     for header in headers {
-        let with_header = webhook::parse(body, Some(header)).map_err(|err| {
+        let with_header = webhook::parse_unverified(body, Some(header)).map_err(|err| {
             TestCaseError::fail(format!("inferred, but refused with {header}: {err}"))
         })?;
         prop_assert_eq!(written(&with_header), written(&inferred));
@@ -604,7 +604,7 @@ fn r7_the_examples_of_the_issue() {
     // without the header.
     let body = br#"{"scanRef":"s-1","final":true,"clientId":12,"status":{"overall":"APPROVED","additionalSteps":{"UTILITY_BILL":"VALID"}}}"#;
     for header in [Some("IDENTIFICATION_MANUAL_FINISHED"), None] {
-        let event = webhook::parse(body, header).unwrap();
+        let event = webhook::parse_unverified(body, header).unwrap();
         assert!(event.is_final(), "{header:?}");
         assert_eq!(event.client_id(), Some("12"));
         let webhook::WebhookEvent::Identification { result, .. } = &event else {
@@ -705,7 +705,7 @@ fn r7_lifted_objects_and_aliases_lose_nothing() {
 #[test]
 fn r8_dedup_keys_of_results_that_fell_back_differ() {
     let key = |body: &[u8]| {
-        webhook::parse(body, Some("IDENTIFICATION_RESUBMITTED"))
+        webhook::parse_unverified(body, Some("IDENTIFICATION_RESUBMITTED"))
             .unwrap()
             .dedup_key()
             .unwrap()

@@ -12,8 +12,7 @@ use idenfy_proto::{
     ValidationError,
 };
 use idenfy_tests::{
-    ISO_3166_ALPHA2, MULTIBYTE, NAME_ALLOWED, NAME_FORBIDDEN, TYPED_WIRE_KEYS, days_in_month,
-    is_assigned_country,
+    ISO_3166_ALPHA2, MULTIBYTE, NAME_ALLOWED, NAME_FORBIDDEN, days_in_month, is_assigned_country,
 };
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
@@ -183,7 +182,7 @@ fn json_value() -> impl Strategy<Value = Value> {
 
 fn extra_key() -> impl Strategy<Value = String> {
     prop_oneof![any_chars(1..30), "[a-z][A-Za-z]{0,20}"].prop_filter("not a typed key", |key| {
-        !TYPED_WIRE_KEYS.contains(&key.as_str()) && key != "personScanRef"
+        !TokenRequest::FIELDS.contains(&key.as_str()) && key != "personScanRef"
     })
 }
 
@@ -409,7 +408,7 @@ fn r3_documents_known_values() {
 
 #[test]
 fn r3_extra_field_every_typed_key_refused() {
-    for key in TYPED_WIRE_KEYS {
+    for &key in TokenRequest::FIELDS.iter().chain(&["personScanRef"]) {
         assert_refused(
             base().extra_field(key, json!("x")),
             key,
@@ -420,6 +419,91 @@ fn r3_extra_field_every_typed_key_refused() {
     for key in ["ClientId", "client_id", "clientid", "firstname", " locale"] {
         let value = accepted(base().extra_field(key, json!(1)));
         assert_only(&value, key, &json!(1));
+    }
+}
+
+/// How to set one checked field of the request to a valid or an invalid value.
+type Setter = Box<dyn Fn(TokenRequestBuilder, bool) -> TokenRequestBuilder>;
+
+/// Every field with a rule, in wire order (R2, R3), with a value each way.
+fn checked_fields() -> Vec<(&'static str, Setter)> {
+    fn text(field: &'static str, good: &str, bad: &str) -> (&'static str, Setter) {
+        let (good, bad) = (good.to_owned(), bad.to_owned());
+        let setter = move |b, ok| set(b, field, if ok { good.clone() } else { bad.clone() });
+        (field, Box::new(setter))
+    }
+    fn other(
+        field: &'static str,
+        setter: fn(TokenRequestBuilder, bool) -> TokenRequestBuilder,
+    ) -> (&'static str, Setter) {
+        (field, Box::new(setter))
+    }
+    vec![
+        text("firstName", "Ona", ""),
+        text("lastName", "Ona", "0na"),
+        text("successUrl", "https://e.com/", "e"),
+        text("errorUrl", "https://e.com/", "ftp://e.com/"),
+        text("unverifiedUrl", "https://e.com/", "e.com/x"),
+        text("callbackUrl", "https://e.com/h", "http://e.com/h"),
+        text("locale", "lt", "EN"),
+        other("expiryTime", |b, ok| b.expiry_time(if ok { 60 } else { 0 })),
+        other("sessionLength", |b, ok| {
+            b.session_length(if ok { 60 } else { 59 })
+        }),
+        text("country", "lt", "XX"),
+        other("documents", |b, ok| {
+            b.documents([DocumentType::from(if ok { "OTHER" } else { "" })])
+        }),
+        other("tokenType", |b, ok| {
+            b.token_type(TokenType::from(if ok { "DOCUMENT" } else { "SELFIE" }))
+        }),
+        text("dateOfBirth", "1990-01-31", "1990-02-30"),
+        text("dateOfExpiry", "2030-01-31", "YYYY-MM-DD"),
+        text("dateOfIssue", "2020-01-31", "2020-1-31"),
+        text("nationality", "lv", "XK"),
+        text("personalNumber", "1", ""),
+        text("documentNumber", "1", &"1".repeat(51)),
+        other("sex", |b, ok| b.sex(Sex::from(if ok { "M" } else { "X" }))),
+        text("address", "a", &"a".repeat(256)),
+        text("externalRef", "r", &"r".repeat(41)),
+        other("dummyStatus", |b, ok| {
+            b.dummy_status(DummyStatus::from(if ok { "DENIED" } else { "MAYBE" }))
+        }),
+    ]
+}
+
+#[test]
+fn r2_r3_the_first_failure_is_reported_in_wire_order() {
+    let checked = checked_fields();
+    // The oracle's order is the table's: the checked fields as `TokenRequest::FIELDS` lists them.
+    let names: Vec<&str> = checked.iter().map(|(name, _)| *name).collect();
+    let in_table_order: Vec<&str> = TokenRequest::FIELDS
+        .iter()
+        .copied()
+        .filter(|field| names.contains(field))
+        .collect();
+    assert_eq!(names, in_table_order);
+
+    // With every field invalid, `clientId` fails first; made valid one by one in wire order,
+    // each next field is the one reported; an extra field naming a typed one comes last.
+    let steps = checked.len() + 2;
+    for valid in 0..=steps {
+        let mut builder = TokenRequest::builder(if valid == 0 { "" } else { CLIENT_ID });
+        for (index, (_, set)) in checked.iter().enumerate() {
+            builder = set(builder, index + 1 < valid);
+        }
+        builder = builder.extra_field("theme", json!("dark"));
+        if valid < steps {
+            builder = builder.extra_field("locale", json!("lt"));
+        }
+        match valid {
+            0 => assert_refused(builder, "clientId", &length(1, 100, 0)),
+            n if n <= checked.len() => assert_eq!(refused(builder).field(), checked[n - 1].0),
+            n if n < steps => assert_refused(builder, "locale", &Rule::CollidesWithTypedField),
+            _ => {
+                accepted(builder);
+            }
+        }
     }
 }
 
@@ -915,7 +999,7 @@ proptest! {
 
     #[test]
     fn r3_extra_field_collides_with_typed_field(
-        key in select(&TYPED_WIRE_KEYS[..]),
+        key in select(TokenRequest::FIELDS),
         value in json_value(),
         other in btree_map(extra_key(), json_value(), 0..3),
     ) {

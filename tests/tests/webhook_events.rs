@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 
 use idenfy_proto::http::Request;
+use idenfy_proto::server;
 use idenfy_proto::webhook::{
     self, DedupKey, IdentificationResult, SignatureError, WebhookError, WebhookEvent, WebhookKey,
 };
@@ -54,7 +55,7 @@ fn result(event: &WebhookEvent) -> &IdentificationResult {
 }
 
 fn identification(body: &[u8]) -> Box<IdentificationResult> {
-    match webhook::parse(body, None).unwrap() {
+    match webhook::parse_unverified(body, None).unwrap() {
         WebhookEvent::Identification { result, .. } => result,
         other => panic!("expected an identification result, got {other:?}"),
     }
@@ -84,7 +85,7 @@ fn r8_identification_by_every_identification_header() {
             &br#"{"scanRef":"s-0"}"#[..],
             UNKNOWN_EVENT,
         ] {
-            let event = webhook::parse(body, Some(name)).unwrap();
+            let event = webhook::parse_unverified(body, Some(name)).unwrap();
             assert!(
                 matches!(event, WebhookEvent::Identification { .. }),
                 "{name}: {event:?}"
@@ -98,7 +99,7 @@ fn r8_identification_by_every_identification_header() {
             br#"{"scanRef":null,"final":true}"#,
             br#"{"scanRef":""}"#,
         ] {
-            let err = webhook::parse(body, Some(name)).unwrap_err();
+            let err = webhook::parse_unverified(body, Some(name)).unwrap_err();
             assert_eq!(
                 (err.kind(), err.path()),
                 (DecodeErrorKind::Data, Some("scanRef"))
@@ -106,20 +107,21 @@ fn r8_identification_by_every_identification_header() {
         }
     }
     // Surrounding whitespace of the header value is ignored.
-    let event = webhook::parse(AUTO_FINAL_FALSE, Some("  IDENTIFICATION_EXPIRED \t")).unwrap();
+    let event =
+        webhook::parse_unverified(AUTO_FINAL_FALSE, Some("  IDENTIFICATION_EXPIRED \t")).unwrap();
     assert_eq!(event.event_type(), Some(&EventType::IdentificationExpired));
 }
 
 #[test]
 fn r8_identification_inferred_without_or_with_unknown_header() {
     for (name, body) in IDENTIFICATION_FIXTURES {
-        let event = webhook::parse(body, None).unwrap();
+        let event = webhook::parse_unverified(body, None).unwrap();
         assert!(
             matches!(event, WebhookEvent::Identification { .. }),
             "{name}"
         );
         assert_eq!(event.event_type(), None);
-        let event = webhook::parse(body, Some("ID_VERIFICATION_AUTO_FINISHED")).unwrap();
+        let event = webhook::parse_unverified(body, Some("ID_VERIFICATION_AUTO_FINISHED")).unwrap();
         assert!(
             matches!(event, WebhookEvent::Identification { .. }),
             "{name}"
@@ -135,16 +137,16 @@ fn r8_identification_inferred_without_or_with_unknown_header() {
         br#"{"status":{"overall":"DENIED"},"scanRef":42}"#,
     ] {
         assert!(matches!(
-            webhook::parse(body, None).unwrap(),
+            webhook::parse_unverified(body, None).unwrap(),
             WebhookEvent::Identification { .. }
         ));
     }
     // Without a `scanRef` no kind is inferred: such a body could not be read with a header.
-    let event = webhook::parse(br#"{"status":{"overall":"DENIED"}}"#, None).unwrap();
+    let event = webhook::parse_unverified(br#"{"status":{"overall":"DENIED"}}"#, None).unwrap();
     assert!(matches!(event, WebhookEvent::Unknown { .. }), "{event:?}");
     // An empty header counts as none.
     assert_eq!(
-        webhook::parse(AUTO_FINAL_FALSE, Some(" "))
+        webhook::parse_unverified(AUTO_FINAL_FALSE, Some(" "))
             .unwrap()
             .event_type(),
         None
@@ -158,7 +160,7 @@ fn r8_document_expiration_by_header_and_by_inference() {
         None,
         Some("DOCUMENT_EXPIRY_V2"),
     ] {
-        let event = webhook::parse(DOCUMENT_EXPIRATION, header).unwrap();
+        let event = webhook::parse_unverified(DOCUMENT_EXPIRATION, header).unwrap();
         let WebhookEvent::DocumentExpiration { expiration, .. } = &event else {
             panic!("{header:?}: {event:?}");
         };
@@ -181,10 +183,11 @@ fn r8_document_expiration_by_header_and_by_inference() {
         assert!(event.is_final());
     }
     // By header, whatever the body holds.
-    let event = webhook::parse(br#"{"scanRef":"s-2"}"#, Some("DOCUMENT_EXPIRATION")).unwrap();
+    let event =
+        webhook::parse_unverified(br#"{"scanRef":"s-2"}"#, Some("DOCUMENT_EXPIRATION")).unwrap();
     assert!(matches!(event, WebhookEvent::DocumentExpiration { .. }));
     // Unknown thresholds are kept.
-    let event = webhook::parse(
+    let event = webhook::parse_unverified(
         br#"{"scanRef":"s-3","expirationThreshold":"DOCUMENT_EXPIRES_WITHIN_90_DAYS"}"#,
         None,
     )
@@ -201,7 +204,7 @@ fn r8_document_expiration_by_header_and_by_inference() {
 #[test]
 fn r8_video_call_by_header_and_by_inference() {
     for header in [Some("VIDEO_CALL_FINISHED"), None] {
-        let event = webhook::parse(VIDEO_CALL, header).unwrap();
+        let event = webhook::parse_unverified(VIDEO_CALL, header).unwrap();
         let WebhookEvent::VideoCall { call, .. } = &event else {
             panic!("{event:?}");
         };
@@ -230,7 +233,7 @@ fn r8_video_call_by_header_and_by_inference() {
         assert!(event.is_final());
     }
     // A bare string answer is read as the answer.
-    let event = webhook::parse(
+    let event = webhook::parse_unverified(
         br#"{"scanRef":"v-1","videoCallAnswers":{"Where do you live?":"Tartu"}}"#,
         Some("VIDEO_CALL_FINISHED"),
     )
@@ -245,7 +248,7 @@ fn r8_video_call_by_header_and_by_inference() {
     );
     assert_eq!(answers["Where do you live?"].correct, None);
     // The video-call body has a boolean `status`: never taken for an identification result.
-    let event = webhook::parse(
+    let event = webhook::parse_unverified(
         br#"{"scanRef":"v-1","videoCallAnswers":{},"status":false}"#,
         None,
     )
@@ -256,7 +259,7 @@ fn r8_video_call_by_header_and_by_inference() {
 #[test]
 fn r8_unknown_json_is_an_unknown_event_not_an_error() {
     for header in [None, Some("AML_MONITORING_ALERT")] {
-        let event = webhook::parse(UNKNOWN_EVENT, header).unwrap();
+        let event = webhook::parse_unverified(UNKNOWN_EVENT, header).unwrap();
         let WebhookEvent::Unknown { body, event_type } = &event else {
             panic!("{event:?}");
         };
@@ -272,7 +275,7 @@ fn r8_unknown_json_is_an_unknown_event_not_an_error() {
         assert_eq!(event.client_id(), Some("crm-88412"));
         assert!(!event.is_final());
     }
-    let event = webhook::parse(b"{}", None).unwrap();
+    let event = webhook::parse_unverified(b"{}", None).unwrap();
     assert!(matches!(event, WebhookEvent::Unknown { .. }), "{event:?}");
     assert_eq!(event.scan_ref(), None);
     assert_eq!(event.dedup_key(), None);
@@ -283,7 +286,7 @@ fn r8_unknown_json_is_an_unknown_event_not_an_error() {
             Some("AML_MONITORING_ALERT"),
             Some("IDENTIFICATION_MANUAL_FINISHED"),
         ] {
-            let err = webhook::parse(body, header).unwrap_err();
+            let err = webhook::parse_unverified(body, header).unwrap_err();
             assert_eq!(
                 (err.kind(), err.path()),
                 (DecodeErrorKind::Data, Some(".")),
@@ -295,7 +298,7 @@ fn r8_unknown_json_is_an_unknown_event_not_an_error() {
     // that result, with or without a header: the odd value is kept raw, the rest is read.
     let odd = br#"{"scanRef":"s-9","final":true,"status":{"overall":["not","a","string"],"autoFace":"FACE_MATCH"}}"#;
     for header in [None, Some("IDENTIFICATION")] {
-        let event = webhook::parse(odd, header).unwrap();
+        let event = webhook::parse_unverified(odd, header).unwrap();
         let WebhookEvent::Identification { result, .. } = &event else {
             panic!("{event:?}");
         };
@@ -323,7 +326,7 @@ fn r7_not_json_is_a_decode_error() {
         (b" \r\n\t", DecodeErrorKind::Empty),
     ] {
         for header in [None, Some("IDENTIFICATION"), Some("SOMETHING_ELSE")] {
-            let err = webhook::parse(body, header).unwrap_err();
+            let err = webhook::parse_unverified(body, header).unwrap_err();
             assert_eq!(err.kind(), kind, "{body:?} {header:?}");
         }
     }
@@ -347,7 +350,7 @@ fn r7_float_and_string_timestamps_become_integers() {
     let result = identification(DRIFT_FINAL_TRUE);
     assert_eq!(result.start_time, Some(1_760_000_000));
     assert_eq!(result.finish_time, Some(1_760_000_300));
-    let json = serde_json::to_value(webhook::parse(FLOAT_2019, None).unwrap()).unwrap();
+    let json = serde_json::to_value(webhook::parse_unverified(FLOAT_2019, None).unwrap()).unwrap();
     assert_eq!(json["startTime"], json!(1_555_000_111));
     assert!(json["finishTime"].is_i64());
 }
@@ -385,28 +388,37 @@ fn r7_placeholder_dates_stay_strings() {
 #[test]
 fn r8_final_flag_absent_true_false() {
     // final: false, no manual status.
-    let event = webhook::parse(AUTO_FINAL_FALSE, Some("IDENTIFICATION_AUTO_FINISHED")).unwrap();
+    let event =
+        webhook::parse_unverified(AUTO_FINAL_FALSE, Some("IDENTIFICATION_AUTO_FINISHED")).unwrap();
     assert_eq!(result(&event).final_, Some(false));
     assert!(!event.is_final());
     // final: true.
-    let event = webhook::parse(DRIFT_FINAL_TRUE, None).unwrap();
+    let event = webhook::parse_unverified(DRIFT_FINAL_TRUE, None).unwrap();
     assert_eq!(result(&event).final_, Some(true));
     assert!(event.is_final());
     // No final (2021 docs), manual statuses set: the legacy sign of the final callback.
-    let event = webhook::parse(DOCS_2021_DUP_KEY, None).unwrap();
+    let event = webhook::parse_unverified(DOCS_2021_DUP_KEY, None).unwrap();
     assert_eq!(result(&event).final_, None);
     assert!(result(&event).status.is_manually_reviewed());
     assert!(event.is_final());
     // No final, manual statuses null or "": not final.
-    assert!(!webhook::parse(FLOAT_2019, None).unwrap().is_final());
-    assert!(!webhook::parse(EMPTY_MANUAL, None).unwrap().is_final());
+    assert!(
+        !webhook::parse_unverified(FLOAT_2019, None)
+            .unwrap()
+            .is_final()
+    );
+    assert!(
+        !webhook::parse_unverified(EMPTY_MANUAL, None)
+            .unwrap()
+            .is_final()
+    );
     // An explicit final: false wins over manual statuses, and "final" may be a string.
     let body = br#"{"scanRef":"s","final":false,"status":{"manualFace":"FACE_MATCH"}}"#;
-    assert!(!webhook::parse(body, None).unwrap().is_final());
+    assert!(!webhook::parse_unverified(body, None).unwrap().is_final());
     let body = br#"{"scanRef":"s","final":"true","status":{}}"#;
-    assert!(webhook::parse(body, None).unwrap().is_final());
+    assert!(webhook::parse_unverified(body, None).unwrap().is_final());
     let body = br#"{"scanRef":"s","final":null,"status":{"manualDocument":"DOC_VALIDATED"}}"#;
-    assert!(webhook::parse(body, None).unwrap().is_final());
+    assert!(webhook::parse_unverified(body, None).unwrap().is_final());
 }
 
 #[test]
@@ -419,7 +431,7 @@ fn r8_is_final_agrees_with_terminal_statuses_and_events() {
             let body =
                 format!(r#"{{"scanRef":"s-1","final":{flag},"status":{{"overall":"{overall}"}}}}"#);
             for header in [None, Some("IDENTIFICATION_EXPIRED"), Some("IDENTIFICATION")] {
-                let event = webhook::parse(body.as_bytes(), header).unwrap();
+                let event = webhook::parse_unverified(body.as_bytes(), header).unwrap();
                 assert!(event.is_final(), "{overall} final:{flag} {header:?}");
                 let status = result(&event).status.overall.clone().unwrap();
                 assert!(status.is_terminal() && status.is_final());
@@ -431,15 +443,17 @@ fn r8_is_final_agrees_with_terminal_statuses_and_events() {
     let open = br#"{"scanRef":"s-1","final":false,"status":{"overall":"ACTIVE"}}"#;
     for header in IDENTIFICATION_EVENTS {
         assert!(
-            !webhook::parse(open, Some(header)).unwrap().is_final(),
+            !webhook::parse_unverified(open, Some(header))
+                .unwrap()
+                .is_final(),
             "{header}"
         );
     }
-    assert!(!webhook::parse(open, None).unwrap().is_final());
+    assert!(!webhook::parse_unverified(open, None).unwrap().is_final());
     // A non-terminal status is final only as `final` says (the auto result of a review).
     let body = br#"{"scanRef":"s-1","final":false,"status":{"overall":"APPROVED"}}"#;
     assert!(
-        !webhook::parse(body, Some("IDENTIFICATION_AUTO_FINISHED"))
+        !webhook::parse_unverified(body, Some("IDENTIFICATION_AUTO_FINISHED"))
             .unwrap()
             .is_final()
     );
@@ -483,7 +497,7 @@ fn r7_lowercase_single_object_aml_lid() {
     assert!(!result.extra.contains_key("aml"));
     assert!(!result.extra.contains_key("lid"));
     // Written back with the current names.
-    let json = serde_json::to_value(webhook::parse(FLOAT_2019, None).unwrap()).unwrap();
+    let json = serde_json::to_value(webhook::parse_unverified(FLOAT_2019, None).unwrap()).unwrap();
     assert!(json["AML"].is_array());
     assert!(json["LID"].is_array());
     assert!(json.get("aml").is_none());
@@ -526,7 +540,7 @@ fn r7_both_spellings_present() {
 
 #[test]
 fn r7_numeric_client_id_is_a_string() {
-    let event = webhook::parse(DRIFT_FINAL_TRUE, None).unwrap();
+    let event = webhook::parse_unverified(DRIFT_FINAL_TRUE, None).unwrap();
     assert_eq!(event.client_id(), Some("88412"));
     let json = serde_json::to_value(&event).unwrap();
     assert_eq!(json["clientId"], json!("88412"));
@@ -601,7 +615,8 @@ fn r7_unknown_enum_values_are_kept() {
     assert_eq!(status.service_suspected, Some(false), "\"false\"");
     assert_eq!(status.service_used, Some(true), "1");
     // And written back verbatim.
-    let json = serde_json::to_value(webhook::parse(DRIFT_FINAL_TRUE, None).unwrap()).unwrap();
+    let json =
+        serde_json::to_value(webhook::parse_unverified(DRIFT_FINAL_TRUE, None).unwrap()).unwrap();
     assert_eq!(json["platform"], "SMART_TV");
     assert_eq!(json["status"]["overall"], "ON_HOLD");
     assert_eq!(json["data"]["docType"], "LUNAR_PASSPORT");
@@ -648,7 +663,7 @@ fn r7_file_urls_and_additional_steps() {
 #[test]
 fn r8_verify_and_parse_with_a_bad_signature_returns_no_payload() {
     let keys = [WebhookKey::new("receiver-key").unwrap()];
-    let wrong = webhook::sign(&WebhookKey::new("someone-else").unwrap(), AUTO_FINAL_FALSE);
+    let wrong = server::sign_webhook(&WebhookKey::new("someone-else").unwrap(), AUTO_FINAL_FALSE);
     let outcome = webhook::verify_and_parse(AUTO_FINAL_FALSE, Some(&wrong), None, &keys);
     assert_eq!(
         outcome.unwrap_err(),
@@ -666,13 +681,13 @@ fn r8_verify_and_parse_with_a_bad_signature_returns_no_payload() {
         WebhookError::Signature(SignatureError::Missing)
     );
     // With the right signature, a body that is not JSON is a decode error.
-    let signature = webhook::sign(&keys[0], NOT_JSON);
+    let signature = server::sign_webhook(&keys[0], NOT_JSON);
     let outcome = webhook::verify_and_parse(NOT_JSON, Some(&signature), None, &keys);
     assert!(
         matches!(outcome, Err(WebhookError::Decode(err)) if err.kind() == DecodeErrorKind::Syntax)
     );
     // And a good one parses the same as `parse`.
-    let signature = webhook::sign(&keys[0], AUTO_FINAL_FALSE);
+    let signature = server::sign_webhook(&keys[0], AUTO_FINAL_FALSE);
     let event = webhook::verify_and_parse(
         AUTO_FINAL_FALSE,
         Some(&signature),
@@ -682,7 +697,7 @@ fn r8_verify_and_parse_with_a_bad_signature_returns_no_payload() {
     .unwrap();
     assert_eq!(
         event,
-        webhook::parse(AUTO_FINAL_FALSE, Some("IDENTIFICATION_AUTO_FINISHED")).unwrap()
+        webhook::parse_unverified(AUTO_FINAL_FALSE, Some("IDENTIFICATION_AUTO_FINISHED")).unwrap()
     );
 }
 
@@ -706,7 +721,7 @@ fn r8_from_request_lower_case_headers_select_the_event() {
         ),
     ] {
         let request = Request::post("/hooks/idenfy")
-            .header("idenfy-signature", webhook::sign(&key, body))
+            .header("idenfy-signature", server::sign_webhook(&key, body))
             .header("idenfy-event-type", event_type)
             .body(body.to_vec())
             .unwrap();
@@ -716,7 +731,10 @@ fn r8_from_request_lower_case_headers_select_the_event() {
     // Event names are case-sensitive values: a lower-case name is an unknown event, and the body
     // decides (here: a document expiration).
     let request = Request::post("/")
-        .header("idenfy-signature", webhook::sign(&key, DOCUMENT_EXPIRATION))
+        .header(
+            "idenfy-signature",
+            server::sign_webhook(&key, DOCUMENT_EXPIRATION),
+        )
         .header("idenfy-event-type", "document_expiration")
         .body(DOCUMENT_EXPIRATION)
         .unwrap();
@@ -738,7 +756,8 @@ fn split_key(key: &DedupKey) -> (String, String) {
 
 #[test]
 fn r8_dedup_key_format() {
-    let event = webhook::parse(AUTO_FINAL_FALSE, Some("IDENTIFICATION_AUTO_FINISHED")).unwrap();
+    let event =
+        webhook::parse_unverified(AUTO_FINAL_FALSE, Some("IDENTIFICATION_AUTO_FINISHED")).unwrap();
     let key = event.dedup_key().unwrap();
     let (head, fingerprint) = split_key(&key);
     assert_eq!(
@@ -766,8 +785,15 @@ fn r8_dedup_key_format() {
     );
 
     // Without a header, the event is named after the kind of body.
-    let inferred =
-        |body: &[u8]| split_key(&webhook::parse(body, None).unwrap().dedup_key().unwrap()).0;
+    let inferred = |body: &[u8]| {
+        split_key(
+            &webhook::parse_unverified(body, None)
+                .unwrap()
+                .dedup_key()
+                .unwrap(),
+        )
+        .0
+    };
     assert_eq!(
         inferred(DOCS_2021_DUP_KEY),
         "e0a4c2b6-1d9f-4c3e-8b7a-5f6d2e1c0b9a:IDENTIFICATION:true"
@@ -784,7 +810,7 @@ fn r8_dedup_key_format() {
         inferred(UNKNOWN_EVENT),
         "5c1d7e2a-4b3f-4e8a-9d61-0f2b7a3c9e11:UNKNOWN:false"
     );
-    let unknown = webhook::parse(UNKNOWN_EVENT, Some("AML_MONITORING_ALERT")).unwrap();
+    let unknown = webhook::parse_unverified(UNKNOWN_EVENT, Some("AML_MONITORING_ALERT")).unwrap();
     assert_eq!(
         split_key(&unknown.dedup_key().unwrap()).0,
         "5c1d7e2a-4b3f-4e8a-9d61-0f2b7a3c9e11:AML_MONITORING_ALERT:false"
@@ -793,20 +819,21 @@ fn r8_dedup_key_format() {
     // A repeated delivery has the same key; the auto and the manual result do not.
     let mut seen = HashSet::new();
     assert!(seen.insert(event.dedup_key().unwrap()));
-    let again = webhook::parse(AUTO_FINAL_FALSE, Some("IDENTIFICATION_AUTO_FINISHED")).unwrap();
+    let again =
+        webhook::parse_unverified(AUTO_FINAL_FALSE, Some("IDENTIFICATION_AUTO_FINISHED")).unwrap();
     assert!(!seen.insert(again.dedup_key().unwrap()));
     let manual = br#"{"scanRef":"5c1d7e2a-4b3f-4e8a-9d61-0f2b7a3c9e11","final":true,"status":{}}"#;
-    let manual = webhook::parse(manual, Some("IDENTIFICATION_MANUAL_FINISHED")).unwrap();
+    let manual = webhook::parse_unverified(manual, Some("IDENTIFICATION_MANUAL_FINISHED")).unwrap();
     assert!(seen.insert(manual.dedup_key().unwrap()));
     // Each expiration threshold is its own event.
     let expired = br#"{"scanRef":"5c1d7e2a-4b3f-4e8a-9d61-0f2b7a3c9e11","expirationThreshold":"DOCUMENT_EXPIRED"}"#;
-    let week = webhook::parse(DOCUMENT_EXPIRATION, Some("DOCUMENT_EXPIRATION")).unwrap();
-    let expired = webhook::parse(expired, Some("DOCUMENT_EXPIRATION")).unwrap();
+    let week = webhook::parse_unverified(DOCUMENT_EXPIRATION, Some("DOCUMENT_EXPIRATION")).unwrap();
+    let expired = webhook::parse_unverified(expired, Some("DOCUMENT_EXPIRATION")).unwrap();
     assert!(seen.insert(week.dedup_key().unwrap()));
     assert!(seen.insert(expired.dedup_key().unwrap()));
 
     // No scanRef, no key.
-    let event = webhook::parse(br#"{"status":{"overall":"APPROVED"}}"#, None).unwrap();
+    let event = webhook::parse_unverified(br#"{"status":{"overall":"APPROVED"}}"#, None).unwrap();
     assert_eq!(event.dedup_key(), None);
 }
 
@@ -816,7 +843,7 @@ fn r8_dedup_key_separates_resubmission_results_and_keeps_repeats_together() {
         let body = format!(
             r#"{{"scanRef":"5c1d7e2a","final":true,"finishTime":{finish},"status":{{"overall":"{overall}"}},"fileUrls":{{"FRONT":"{front}"}}}}"#
         );
-        webhook::parse(body.as_bytes(), Some("IDENTIFICATION_RESUBMITTED"))
+        webhook::parse_unverified(body.as_bytes(), Some("IDENTIFICATION_RESUBMITTED"))
             .unwrap()
             .dedup_key()
             .unwrap()
@@ -842,7 +869,7 @@ fn r8_dedup_key_separates_resubmission_results_and_keeps_repeats_together() {
         let body = format!(
             r#"{{"scanRef":"5c1d7e2a","expirationThreshold":"{threshold}","documentExpiration":"2031-01-01"}}"#
         );
-        webhook::parse(body.as_bytes(), None)
+        webhook::parse_unverified(body.as_bytes(), None)
             .unwrap()
             .dedup_key()
             .unwrap()
@@ -871,7 +898,8 @@ fn strip_nulls(value: &Value) -> Value {
 
 #[test]
 fn r7_serialize_writes_the_payload_with_idenfy_names() {
-    let event = webhook::parse(AUTO_FINAL_FALSE, Some("IDENTIFICATION_AUTO_FINISHED")).unwrap();
+    let event =
+        webhook::parse_unverified(AUTO_FINAL_FALSE, Some("IDENTIFICATION_AUTO_FINISHED")).unwrap();
     let json = serde_json::to_value(&event).unwrap();
     let original: Value = serde_json::from_slice(AUTO_FINAL_FALSE).unwrap();
     for key in [
@@ -906,14 +934,16 @@ fn r7_serialize_writes_the_payload_with_idenfy_names() {
     assert!(json.get("CRIMINAL_CHECK").is_none());
 
     // Other kinds: the body itself.
-    let json = serde_json::to_value(webhook::parse(DOCUMENT_EXPIRATION, None).unwrap()).unwrap();
+    let json = serde_json::to_value(webhook::parse_unverified(DOCUMENT_EXPIRATION, None).unwrap())
+        .unwrap();
     assert_eq!(
         json,
         serde_json::from_slice::<Value>(DOCUMENT_EXPIRATION).unwrap()
     );
-    let json = serde_json::to_value(webhook::parse(VIDEO_CALL, None).unwrap()).unwrap();
+    let json = serde_json::to_value(webhook::parse_unverified(VIDEO_CALL, None).unwrap()).unwrap();
     assert_eq!(json, serde_json::from_slice::<Value>(VIDEO_CALL).unwrap());
-    let json = serde_json::to_value(webhook::parse(UNKNOWN_EVENT, None).unwrap()).unwrap();
+    let json =
+        serde_json::to_value(webhook::parse_unverified(UNKNOWN_EVENT, None).unwrap()).unwrap();
     assert_eq!(
         json,
         serde_json::from_slice::<Value>(UNKNOWN_EVENT).unwrap()
@@ -923,9 +953,9 @@ fn r7_serialize_writes_the_payload_with_idenfy_names() {
 #[test]
 fn r7_written_json_parses_back_to_the_same_event() {
     for (name, body) in IDENTIFICATION_FIXTURES {
-        let event = webhook::parse(body, Some("IDENTIFICATION")).unwrap();
+        let event = webhook::parse_unverified(body, Some("IDENTIFICATION")).unwrap();
         let written = serde_json::to_vec(&event).unwrap();
-        let again = webhook::parse(&written, Some("IDENTIFICATION")).unwrap();
+        let again = webhook::parse_unverified(&written, Some("IDENTIFICATION")).unwrap();
         assert_eq!(again, event, "{name}");
     }
 }
@@ -992,7 +1022,7 @@ fn r10_debug_never_shows_personal_data_or_the_auth_token() {
         .collect();
     for (name, body) in fixtures {
         for header in [None, Some("IDENTIFICATION")] {
-            let Ok(event) = webhook::parse(body, header) else {
+            let Ok(event) = webhook::parse_unverified(body, header) else {
                 continue;
             };
             for debug in [format!("{event:?}"), format!("{event:#?}")] {
@@ -1006,11 +1036,17 @@ fn r10_debug_never_shows_personal_data_or_the_auth_token() {
         }
     }
     // What helps debugging stays visible.
-    let debug = format!("{:?}", webhook::parse(AUTO_FINAL_FALSE, None).unwrap());
+    let debug = format!(
+        "{:?}",
+        webhook::parse_unverified(AUTO_FINAL_FALSE, None).unwrap()
+    );
     assert!(debug.contains("5c1d7e2a-4b3f-4e8a-9d61-0f2b7a3c9e11"));
     assert!(debug.contains("crm-88412"));
     assert!(debug.contains("FRONT"));
-    let debug = format!("{:?}", webhook::parse(UNKNOWN_EVENT, None).unwrap());
+    let debug = format!(
+        "{:?}",
+        webhook::parse_unverified(UNKNOWN_EVENT, None).unwrap()
+    );
     assert!(debug.contains("monitoringId"), "keys are shown: {debug}");
     assert!(!debug.contains("mon-7781"), "values are not: {debug}");
 }
@@ -1040,8 +1076,8 @@ fn r7_every_shared_webhook_sample_parses() {
         let body = std::fs::read(&path).unwrap();
         let raw: Value = serde_json::from_slice(&body).unwrap();
         let scan_ref = raw["scanRef"].as_str().unwrap();
-        let event =
-            webhook::parse(&body, None).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        let event = webhook::parse_unverified(&body, None)
+            .unwrap_or_else(|err| panic!("{}: {err}", path.display()));
         assert_eq!(event.scan_ref(), Some(scan_ref), "{}", path.display());
         if is_identification {
             assert!(
@@ -1050,7 +1086,7 @@ fn r7_every_shared_webhook_sample_parses() {
                 path.display()
             );
             for name in IDENTIFICATION_EVENTS {
-                let by_header = webhook::parse(&body, Some(name)).unwrap();
+                let by_header = webhook::parse_unverified(&body, Some(name)).unwrap();
                 assert_eq!(by_header.scan_ref(), Some(scan_ref));
             }
             let result = result(&event);
@@ -1075,7 +1111,7 @@ fn r7_every_shared_webhook_sample_parses() {
                 "unique_auth_token"
             );
             assert!(!format!("{event:?}").contains("unique_auth_token"));
-            let by_header = webhook::parse(&body, Some("VIDEO_CALL_FINISHED")).unwrap();
+            let by_header = webhook::parse_unverified(&body, Some("VIDEO_CALL_FINISHED")).unwrap();
             assert_eq!(by_header.scan_ref(), Some(scan_ref));
         }
         // Debug never shows the documented placeholder names or file URLs.

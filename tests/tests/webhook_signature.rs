@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use idenfy_proto::http::{HeaderValue, Request};
+use idenfy_proto::server;
 use idenfy_proto::webhook::{
     self, EVENT_TYPE_HEADER, EmptyKeyError, SIGNATURE_HEADER, SignatureError, WebhookError,
     WebhookEvent, WebhookKey,
@@ -43,7 +44,10 @@ fn keys(list: &[&str]) -> Vec<WebhookKey> {
 fn r8_known_answer_body_with_trailing_lf() {
     assert_eq!(AUTO_FINAL_FALSE.last(), Some(&b'\n'));
     let key = WebhookKey::new(KEY_1).unwrap();
-    assert_eq!(webhook::sign(&key, AUTO_FINAL_FALSE), AUTO_FINAL_FALSE_SIG);
+    assert_eq!(
+        server::sign_webhook(&key, AUTO_FINAL_FALSE),
+        AUTO_FINAL_FALSE_SIG
+    );
     assert_eq!(
         webhook::verify(AUTO_FINAL_FALSE, Some(AUTO_FINAL_FALSE_SIG), &[key]),
         Ok(())
@@ -63,7 +67,10 @@ fn r8_trailing_lf_is_signed_stripping_it_fails() {
         Err(SignatureError::Mismatch)
     );
     // The stripped body has its own signature, which openssl agrees with.
-    assert_eq!(webhook::sign(&key, stripped), AUTO_FINAL_FALSE_STRIPPED_SIG);
+    assert_eq!(
+        server::sign_webhook(&key, stripped),
+        AUTO_FINAL_FALSE_STRIPPED_SIG
+    );
     assert_eq!(
         webhook::verify(
             AUTO_FINAL_FALSE,
@@ -80,7 +87,7 @@ fn r8_known_answer_non_ascii_key_is_its_utf8_bytes() {
     // openssl dgst -sha256 -hmac 'raktas-ąčęėįšųūž-🔑' video_call.json
     let expected = "b1c06866d4f64abe7ea2938bdad3fc2ec7fd31e515ddd4c412d44b22f9890ad4";
     let key = WebhookKey::new("raktas-ąčęėįšųūž-🔑").unwrap();
-    assert_eq!(webhook::sign(&key, VIDEO_CALL), expected);
+    assert_eq!(server::sign_webhook(&key, VIDEO_CALL), expected);
     assert_eq!(
         key.expose_secret(),
         "raktas-ąčęėįšųūž-🔑".as_bytes(),
@@ -96,7 +103,7 @@ fn r8_known_answer_key_longer_than_a_block() {
     assert!(secret.len() > 64);
     let expected = "b93323c157ab17e5b8f1a5268222db1a877c955325b86872e0cba7998c950d45";
     let key = WebhookKey::new(secret).unwrap();
-    assert_eq!(webhook::sign(&key, DOCUMENT_EXPIRATION), expected);
+    assert_eq!(server::sign_webhook(&key, DOCUMENT_EXPIRATION), expected);
     assert!(webhook::verify(DOCUMENT_EXPIRATION, Some(expected), &[key]).is_ok());
 }
 
@@ -105,7 +112,7 @@ fn r8_known_answer_empty_body() {
     // : > empty && openssl dgst -sha256 -hmac k empty
     let expected = "8bb990c40a7d61cb97597a942125025be50ac8beb74436e3735b98893a7f6620";
     let key = WebhookKey::new("k").unwrap();
-    assert_eq!(webhook::sign(&key, b""), expected);
+    assert_eq!(server::sign_webhook(&key, b""), expected);
     assert!(webhook::verify(b"", Some(expected), &[key]).is_ok());
 }
 
@@ -116,18 +123,18 @@ fn r8_key_is_never_hex_decoded() {
     // openssl dgst -sha256 -mac HMAC -macopt hexkey:deadbeef unknown_event.json
     let hex_decoded_key = "758f515fe441ad34cdd994e20dfb4e8783c64f45af7145f37bd387f3cfbe7542";
     let key = WebhookKey::new("deadbeef").unwrap();
-    assert_eq!(webhook::sign(&key, UNKNOWN_EVENT), text_key);
+    assert_eq!(server::sign_webhook(&key, UNKNOWN_EVENT), text_key);
     assert_eq!(
         webhook::verify(UNKNOWN_EVENT, Some(hex_decoded_key), &[key]),
         Err(SignatureError::Mismatch)
     );
     let bytes = WebhookKey::new(vec![0xde, 0xad, 0xbe, 0xef]).unwrap();
-    assert_eq!(webhook::sign(&bytes, UNKNOWN_EVENT), hex_decoded_key);
+    assert_eq!(server::sign_webhook(&bytes, UNKNOWN_EVENT), hex_decoded_key);
 }
 
 #[test]
 fn r8_key_case_matters() {
-    let sig = webhook::sign(&WebhookKey::new(KEY_1).unwrap(), AUTO_FINAL_FALSE);
+    let sig = server::sign_webhook(&WebhookKey::new(KEY_1).unwrap(), AUTO_FINAL_FALSE);
     assert_eq!(
         webhook::verify(
             AUTO_FINAL_FALSE,
@@ -183,7 +190,7 @@ fn r8_shared_oracle_vectors() {
             assert_eq!(body.len() as u64, len, "{id}: body length");
         }
         // Every listed signature is the HMAC of its body under its key ...
-        assert_eq!(webhook::sign(&key, &body), signature, "{id}: sign");
+        assert_eq!(server::sign_webhook(&key, &body), signature, "{id}: sign");
         assert_eq!(
             webhook::verify(&body, Some(signature), std::slice::from_ref(&key)),
             Ok(()),
@@ -275,7 +282,7 @@ fn r8_shared_go_idenfy_signature_file() {
 #[test]
 fn r8_each_error_variant_from_its_input() {
     let key = WebhookKey::new(KEY_1).unwrap();
-    let good = webhook::sign(&key, AUTO_FINAL_FALSE);
+    let good = server::sign_webhook(&key, AUTO_FINAL_FALSE);
     let keys = [key];
     let check = |signature: Option<&str>| webhook::verify(AUTO_FINAL_FALSE, signature, &keys);
 
@@ -325,7 +332,7 @@ fn r8_each_error_variant_from_its_input() {
 #[test]
 fn r10_errors_never_show_the_key_or_the_expected_signature() {
     let key = WebhookKey::new(KEY_1).unwrap();
-    let expected = webhook::sign(&key, AUTO_FINAL_FALSE);
+    let expected = server::sign_webhook(&key, AUTO_FINAL_FALSE);
     let keys = [key];
     let wrong = "f".repeat(64);
     for signature in [
@@ -373,7 +380,7 @@ fn request(headers: &[(&str, &[u8])], body: &'static [u8]) -> Request<&'static [
 #[test]
 fn r8_from_request_header_names_in_any_case() {
     let key = WebhookKey::new(KEY_1).unwrap();
-    let sig = webhook::sign(&key, AUTO_FINAL_FALSE);
+    let sig = server::sign_webhook(&key, AUTO_FINAL_FALSE);
     let keys = [key];
     for (signature_name, event_name) in [
         ("idenfy-signature", "idenfy-event-type"),
@@ -400,7 +407,7 @@ fn r8_from_request_header_names_in_any_case() {
 #[test]
 fn r8_from_request_refuses_bad_headers_without_parsing() {
     let key = WebhookKey::new(KEY_1).unwrap();
-    let sig = webhook::sign(&key, AUTO_FINAL_FALSE);
+    let sig = server::sign_webhook(&key, AUTO_FINAL_FALSE);
     let keys = [key];
     let refused = |headers: &[(&str, &[u8])]| match webhook::from_request(
         &request(headers, AUTO_FINAL_FALSE),
@@ -482,7 +489,7 @@ proptest! {
         key in proptest::collection::vec(any::<u8>(), 1..160),
     ) {
         let key = WebhookKey::new(key).unwrap();
-        let signature = webhook::sign(&key, &body);
+        let signature = server::sign_webhook(&key, &body);
         prop_assert_eq!(signature.len(), 64);
         prop_assert!(signature.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
         prop_assert_eq!(webhook::verify(&body, Some(&signature), &[key]), Ok(()));
@@ -496,7 +503,7 @@ proptest! {
         flip in 1u8..=255,
     ) {
         let key = WebhookKey::new(key).unwrap();
-        let signature = webhook::sign(&key, &body);
+        let signature = server::sign_webhook(&key, &body);
         let mut changed = body.clone();
         let at = index.index(changed.len());
         changed[at] ^= flip;
@@ -514,7 +521,7 @@ proptest! {
         choice in any::<u8>(),
     ) {
         let key = WebhookKey::new(key).unwrap();
-        let mut signature = webhook::sign(&key, &body).into_bytes();
+        let mut signature = server::sign_webhook(&key, &body).into_bytes();
         signature[index] = other_hex_digit(signature[index], choice);
         let signature = String::from_utf8(signature).unwrap();
         prop_assert_eq!(
@@ -532,7 +539,7 @@ proptest! {
         after in "[ \t\r\n]{0,4}",
     ) {
         let key = WebhookKey::new(key).unwrap();
-        let signature = webhook::sign(&key, &body);
+        let signature = server::sign_webhook(&key, &body);
         let mixed: String = signature
             .chars()
             .zip(&upper)
@@ -552,7 +559,7 @@ proptest! {
         position in any::<prop::sample::Index>(),
     ) {
         let right = WebhookKey::new("current-signing-key").unwrap();
-        let signature = webhook::sign(&right, &body);
+        let signature = server::sign_webhook(&right, &body);
         // "wrong-" never equals the right key.
         let mut list: Vec<WebhookKey> =
             others.iter().map(|other| WebhookKey::new(format!("wrong-{other}")).unwrap()).collect();

@@ -140,6 +140,31 @@ fn r2_r3_every_field_set_gives_the_exact_object() {
 }
 
 #[test]
+fn r2_r3_the_typed_fields_are_the_golden_keys_in_serialization_order() {
+    // `TokenRequest::FIELDS`, declared with the table of the request, against this file's
+    // independent oracle: the golden object's keys (its one extra field aside) ...
+    let golden = every_field_json();
+    let mut typed: Vec<&str> = golden
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .filter(|key| *key != "checkAml")
+        .collect();
+    let mut listed = TokenRequest::FIELDS.to_vec();
+    typed.sort_unstable();
+    listed.sort_unstable();
+    assert_eq!(listed, typed);
+    // ... and the order of the body as sent, which is the order of the list.
+    let body = String::from_utf8(every_field_request().to_json().unwrap()).unwrap();
+    let positions: Vec<usize> = TokenRequest::FIELDS
+        .iter()
+        .map(|key| body.find(&format!("\"{key}\":")).unwrap())
+        .collect();
+    assert!(positions.is_sorted(), "{body}");
+}
+
+#[test]
 fn r2_every_field_golden_file_matches() {
     // The same request, checked against the golden file kept with the fixtures.
     let golden: Value =

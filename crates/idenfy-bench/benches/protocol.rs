@@ -23,6 +23,7 @@ use idenfy_bench::{
     full_token_request, minimal_token_request, response, rotation_keys, signing_key,
 };
 use idenfy_proto::http::StatusCode;
+use idenfy_proto::server;
 use idenfy_proto::webhook::{self, WebhookKey};
 use idenfy_proto::{ApiError, Config, Endpoint, TokenRequest};
 
@@ -49,7 +50,7 @@ static CONFIG: LazyLock<Config> = LazyLock::new(|| config().expect("the bench cr
 
 /// The `Idenfy-Signature` of the webhook body under the signing (last) key.
 static SIGNATURE: LazyLock<String> =
-    LazyLock::new(|| webhook::sign(&signing_key().expect("a key"), IDENTIFICATION_WEBHOOK));
+    LazyLock::new(|| server::sign_webhook(&signing_key().expect("a key"), IDENTIFICATION_WEBHOOK));
 
 /// The three keys of a rotation; only the last one matches.
 static ROTATION: LazyLock<[WebhookKey; 3]> =
@@ -119,11 +120,11 @@ mod response {
 mod webhook_body {
     use super::*;
 
-    /// `webhook::sign`: HMAC-SHA256 plus lowercase hex.
+    /// `server::sign_webhook`: HMAC-SHA256 plus lowercase hex.
     #[divan::bench]
     fn sign(bencher: Bencher<'_, '_>) {
         let key = signing_key().expect("a key");
-        bencher.bench(|| webhook::sign(&key, black_box(IDENTIFICATION_WEBHOOK)));
+        bencher.bench(|| server::sign_webhook(&key, black_box(IDENTIFICATION_WEBHOOK)));
     }
 
     /// `webhook::verify` with the one (matching) key.
@@ -158,19 +159,19 @@ mod webhook_body {
         )
     }
 
-    /// `webhook::parse` with the event-type header (no signature check).
+    /// `webhook::parse_unverified` with the event-type header (no signature check).
     #[divan::bench]
     fn parse_with_event_type() -> Result<webhook::WebhookEvent, idenfy_proto::DecodeError> {
-        webhook::parse(
+        webhook::parse_unverified(
             black_box(IDENTIFICATION_WEBHOOK),
             Some(IDENTIFICATION_EVENT_TYPE),
         )
     }
 
-    /// `webhook::parse` without the header: the variant is inferred from the body.
+    /// `webhook::parse_unverified` without the header: the variant is inferred from the body.
     #[divan::bench]
     fn parse_inferred() -> Result<webhook::WebhookEvent, idenfy_proto::DecodeError> {
-        webhook::parse(black_box(IDENTIFICATION_WEBHOOK), None)
+        webhook::parse_unverified(black_box(IDENTIFICATION_WEBHOOK), None)
     }
 }
 

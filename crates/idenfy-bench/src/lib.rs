@@ -176,7 +176,8 @@ mod tests {
     #[test]
     fn webhook_is_about_3_kb_and_verifies_on_the_last_key_only() {
         assert!((3_000..3_600).contains(&IDENTIFICATION_WEBHOOK.len()));
-        let signature = webhook::sign(&signing_key().unwrap(), IDENTIFICATION_WEBHOOK);
+        let signature =
+            idenfy_proto::server::sign_webhook(&signing_key().unwrap(), IDENTIFICATION_WEBHOOK);
         let keys = rotation_keys().unwrap();
         assert_eq!(
             webhook::verify(IDENTIFICATION_WEBHOOK, Some(&signature), &keys[..2]),
@@ -188,7 +189,8 @@ mod tests {
 
     #[test]
     fn webhook_parses_as_a_final_identification_with_and_without_header() {
-        let signature = webhook::sign(&signing_key().unwrap(), IDENTIFICATION_WEBHOOK);
+        let signature =
+            idenfy_proto::server::sign_webhook(&signing_key().unwrap(), IDENTIFICATION_WEBHOOK);
         for event_type in [Some(IDENTIFICATION_EVENT_TYPE), None] {
             let event = webhook::verify_and_parse(
                 IDENTIFICATION_WEBHOOK,

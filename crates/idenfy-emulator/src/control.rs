@@ -312,15 +312,13 @@ fn finish_from_page(shared: &Arc<Shared>, remote: SocketAddr, body: &[u8]) -> An
         };
         let request = &session.request;
         let next = if approved {
-            request.success_url().map_or(
-                idenfy_proto::TokenRequest::DEFAULT_SUCCESS_URL,
-                WebUrl::as_str,
-            )
+            request
+                .success_url()
+                .map_or(idenfy_proto::server::DEFAULT_SUCCESS_URL, WebUrl::as_str)
         } else {
-            request.error_url().map_or(
-                idenfy_proto::TokenRequest::DEFAULT_ERROR_URL,
-                WebUrl::as_str,
-            )
+            request
+                .error_url()
+                .map_or(idenfy_proto::server::DEFAULT_ERROR_URL, WebUrl::as_str)
         };
         (session.status().as_str().to_owned(), next.to_owned())
     });

@@ -10,6 +10,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use idenfy_proto::EventType;
 use idenfy_proto::http::{self, HeaderValue, Method, Request};
+use idenfy_proto::server;
 use idenfy_proto::webhook::{
     self, EVENT_TYPE_HEADER, SIGNATURE_HEADER, WebhookError, WebhookEvent, WebhookKey,
 };
@@ -242,7 +243,10 @@ pub(crate) fn webhook_client() -> WebhookClient {
 pub(crate) fn headers(job: &Job, key: &WebhookKey) -> Vec<(String, String)> {
     vec![
         ("Content-Type".to_owned(), "application/json".to_owned()),
-        (SIGNATURE_HEADER.to_owned(), webhook::sign(key, &job.body)),
+        (
+            SIGNATURE_HEADER.to_owned(),
+            server::sign_webhook(key, &job.body),
+        ),
         (
             EVENT_TYPE_HEADER.to_owned(),
             job.event_type.as_str().to_owned(),

@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
-use idenfy_proto::{ErrorBody, ErrorIdentifier};
+use idenfy_proto::ErrorIdentifier;
+use idenfy_proto::server::ErrorBody;
 use serde::Deserialize;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;

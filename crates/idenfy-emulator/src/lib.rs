@@ -4,7 +4,7 @@
 //! [`Emulator::start`] serves the API on `127.0.0.1` with a port of its own; point any iDenfy
 //! client at [`Emulator::base_url`] with [`Emulator::credentials`] (or take
 //! [`Emulator::config`] for the `idenfy` client). It creates tokens with the same validation as
-//! the client (`idenfy-proto`'s [`TokenRequest::from_json`](idenfy_proto::TokenRequest::from_json)),
+//! the client (`idenfy-proto`'s [`server::read_token_request`](idenfy_proto::server::read_token_request)),
 //! answers with iDenfy's error bodies, applies iDenfy's defaults, keeps each verification's
 //! state, lets a person (or your test) finish it, and delivers signed webhooks.
 //!

@@ -4,6 +4,7 @@
 //! Field names and shapes follow the reference (§3, §5) and reuse `idenfy-proto`'s types where
 //! they serialize with iDenfy's names ([`IdentificationData`], [`ServiceResult`]).
 
+use idenfy_proto::server;
 use idenfy_proto::webhook::{ServiceResult, ServiceResultStatus};
 use idenfy_proto::{
     AgeGroup, Date, DocumentSex, DocumentType, FraudTag, IdentificationData, Personal, RiskLevel,
@@ -32,7 +33,7 @@ pub(crate) fn redirect_url(base_url: &str, auth_token: &str) -> String {
 /// The answer to `POST /api/v2/token` (reference §3.1.3): the echo of the request with the
 /// defaults applied, plus what the server makes.
 pub(crate) fn token_response(session: &Session, base_url: &str) -> Value {
-    let mut body = session.request.response_echo();
+    let mut body = server::response_echo(&session.request);
     let message = if session.request.dummy_status().is_some() {
         "Dummy token and verification created successfully"
     } else {

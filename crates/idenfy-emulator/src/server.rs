@@ -19,7 +19,8 @@ use idenfy_proto::http::header::{
 use idenfy_proto::http::{
     HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode,
 };
-use idenfy_proto::{ErrorBody, ErrorIdentifier, Rule, ScanRef, TokenRequest, ValidationError};
+use idenfy_proto::server::{self, ErrorBody};
+use idenfy_proto::{ErrorIdentifier, Rule, ScanRef, ValidationError};
 use serde_json::Value;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
@@ -463,7 +464,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// `POST /api/v2/token`.
 fn create_token(shared: &Arc<Shared>, value: &Value) -> Answer {
-    let request = match TokenRequest::from_json(value) {
+    let request = match server::read_token_request(value) {
         Ok(request) => request,
         Err(err) => return validation_error(&err),
     };

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use idenfy_proto::{DummyStatus, EventType, OverallStatus, TokenRequest};
+use idenfy_proto::{DummyStatus, EventType, OverallStatus, TokenRequest, server};
 
 use crate::delivery::Job;
 use crate::fault::Fault;
@@ -68,8 +68,10 @@ impl Session {
     pub(crate) fn expires_at(&self) -> Option<i64> {
         match self.phase {
             Phase::Active => Some(match self.started_at {
-                Some(started) => started + i64::from(self.request.effective_session_length()),
-                None => self.created_at + i64::from(self.request.effective_expiry_time()),
+                Some(started) => {
+                    started + i64::from(server::effective_session_length(&self.request))
+                }
+                None => self.created_at + i64::from(server::effective_expiry_time(&self.request)),
             }),
             _ => None,
         }
@@ -486,7 +488,7 @@ mod tests {
     fn state_with(request: serde_json::Value) -> (State, i64) {
         let mut state = State::new(Some("http://127.0.0.1:9/hook".into()));
         let now = 1_700_000_000;
-        let request = TokenRequest::from_json(&request).unwrap();
+        let request = server::read_token_request(&request).unwrap();
         let jobs = state.create(request, ("s-1".into(), "t-1".into(), None), now, "http://e");
         assert!(jobs.is_empty());
         (state, now)

@@ -428,7 +428,7 @@ async fn the_server_validates_exactly_as_the_client() {
         json!([1, 2]),
     ];
     for body in bodies {
-        let expected = TokenRequest::from_json(&body).unwrap_err();
+        let expected = idenfy_hyper::server::read_token_request(&body).unwrap_err();
         let answer = post_json(&emulator, "/api/v2/token", &body.to_string()).await;
         assert_eq!(answer.status, 400, "{body}");
         let message = answer.json()["message"].as_str().unwrap().to_owned();

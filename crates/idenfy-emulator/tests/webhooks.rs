@@ -70,7 +70,10 @@ async fn a_finished_verification_sends_one_signed_final_webhook_in_the_current_s
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     );
     let key = emulator.webhook_key();
-    assert_eq!(signature, webhook::sign(&key, &delivery.body));
+    assert_eq!(
+        signature,
+        idenfy_hyper::server::sign_webhook(&key, &delivery.body)
+    );
     assert!(
         webhook::verify(
             &delivery.body,

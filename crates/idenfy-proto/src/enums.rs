@@ -83,6 +83,14 @@ macro_rules! string_enum {
             }
         }
 
+        impl crate::enums::KnownValues for $name {
+            const KNOWN_STRS: &'static [&'static str] = $name::KNOWN_STRS;
+
+            fn is_known(&self) -> bool {
+                $name::is_known(self)
+            }
+        }
+
         /// A string is a value (`""` means none); a number or boolean is an unknown value in
         /// its JSON spelling; an array or object does not fit (R7).
         impl crate::decode::WireEnum for $name {}
@@ -99,6 +107,16 @@ macro_rules! string_enum {
             }
         }
     };
+}
+
+/// What a request refuses of an enum: a value this version does not know (R3: only the listed
+/// values of `tokenType`, `sex` and `dummyStatus` are sent).
+pub(crate) trait KnownValues {
+    /// The wire strings of the known values.
+    const KNOWN_STRS: &'static [&'static str];
+
+    /// Whether this is one of the known values.
+    fn is_known(&self) -> bool;
 }
 
 string_enum! {

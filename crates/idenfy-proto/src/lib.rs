@@ -66,7 +66,7 @@
 //!
 //! let key = WebhookKey::new("signing-key-from-the-dashboard")?;
 //! let body = br#"{"scanRef":"7c0e1f9a","clientId":42,"final":true,"status":{"overall":"APPROVED"}}"#;
-//! let signature = webhook::sign(&key, body); // what iDenfy sends in Idenfy-Signature
+//! let signature = idenfy_proto::server::sign_webhook(&key, body); // what iDenfy sends
 //!
 //! // In the handler: verify the raw bytes first; only then is there an event.
 //! let event = webhook::verify_and_parse(body, Some(&signature), None, &[key])?;
@@ -91,9 +91,8 @@ mod model;
 mod retrieval;
 mod retry;
 mod secret;
+pub mod server;
 mod token;
-mod token_echo;
-mod token_json;
 mod types;
 mod urls;
 pub mod webhook;
@@ -107,7 +106,7 @@ pub use enums::{
     SuspicionReason, TokenType,
 };
 pub use error::{
-    ApiError, DecodeError, DecodeErrorKind, Error, ErrorBody, ErrorMessage, Rule, ValidationError,
+    ApiError, DecodeError, DecodeErrorKind, Error, ErrorMessage, Rule, ValidationError,
 };
 pub use extra::ExtraFields;
 pub use model::{IdentificationData, VerificationStatus};

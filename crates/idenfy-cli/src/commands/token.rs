@@ -4,9 +4,7 @@
 //! `build()`. This module only converts flag strings to the setters' argument types.
 
 use clap::Args;
-use idenfy::{
-    DocumentType, DummyStatus, Sex, TokenRequest, TokenRequestBuilder, TokenType, ValidationError,
-};
+use idenfy::{DocumentType, TokenRequest, TokenRequestBuilder, ValidationError};
 
 use crate::cli::GlobalArgs;
 use crate::commands::endpoint;
@@ -157,90 +155,117 @@ pub(crate) fn run(global: &GlobalArgs, args: TokenArgs, out: &Output) -> Result<
 /// The builder with every given option set, converting flag strings to the setters' types.
 fn builder(args: TokenArgs) -> Result<TokenRequestBuilder, ValidationError> {
     let mut builder = TokenRequest::builder(args.client_id);
-    if let Some(value) = args.first_name {
-        builder = builder.first_name(value);
+    // One option, one setter: text as it is, numbers and booleans read for their wire field
+    // (so that a malformed one is refused naming it), enum values by their wire string.
+    macro_rules! set {
+        ($($field:ident $(: $kind:ident $($wire:literal)?)?,)*) => {
+            $(
+                if let Some(value) = args.$field {
+                    builder = builder.$field(set!(@ value $($kind $($wire)?)?));
+                }
+            )*
+        };
+        (@ $value:ident) => { $value };
+        (@ $value:ident integer $wire:literal) => { convert::integer($wire, &$value)? };
+        (@ $value:ident boolean $wire:literal) => { convert::boolean($wire, &$value)? };
+        (@ $value:ident wire_enum) => { $value.into() };
     }
-    if let Some(value) = args.last_name {
-        builder = builder.last_name(value);
-    }
-    if let Some(value) = args.success_url {
-        builder = builder.success_url(value);
-    }
-    if let Some(value) = args.error_url {
-        builder = builder.error_url(value);
-    }
-    if let Some(value) = args.unverified_url {
-        builder = builder.unverified_url(value);
-    }
-    if let Some(value) = args.callback_url {
-        builder = builder.callback_url(value);
-    }
-    if let Some(value) = args.locale {
-        builder = builder.locale(value);
-    }
-    if let Some(value) = args.expiry_time {
-        builder = builder.expiry_time(convert::integer("expiryTime", &value)?);
-    }
-    if let Some(value) = args.session_length {
-        builder = builder.session_length(convert::integer("sessionLength", &value)?);
-    }
-    if let Some(value) = args.country {
-        builder = builder.country(value);
+    set! {
+        first_name,
+        last_name,
+        success_url,
+        error_url,
+        unverified_url,
+        callback_url,
+        locale,
+        expiry_time: integer "expiryTime",
+        session_length: integer "sessionLength",
+        country,
+        token_type: wire_enum,
+        external_ref,
+        nationality,
+        date_of_birth,
+        date_of_expiry,
+        date_of_issue,
+        sex: wire_enum,
+        personal_number,
+        document_number,
+        address,
+        show_instructions: boolean "showInstructions",
+        utility_bill: boolean "utilityBill",
+        questionnaire,
+        dummy_status: wire_enum,
     }
     if !args.documents.is_empty() {
         builder = builder.documents(args.documents.into_iter().map(DocumentType::from));
     }
-    if let Some(value) = args.token_type {
-        builder = builder.token_type(TokenType::from(value));
-    }
-    if let Some(value) = args.external_ref {
-        builder = builder.external_ref(value);
-    }
-    if let Some(value) = args.nationality {
-        builder = builder.nationality(value);
-    }
-    if let Some(value) = args.date_of_birth {
-        builder = builder.date_of_birth(value);
-    }
-    if let Some(value) = args.date_of_expiry {
-        builder = builder.date_of_expiry(value);
-    }
-    if let Some(value) = args.date_of_issue {
-        builder = builder.date_of_issue(value);
-    }
-    if let Some(value) = args.sex {
-        builder = builder.sex(Sex::from(value));
-    }
-    if let Some(value) = args.personal_number {
-        builder = builder.personal_number(value);
-    }
-    if let Some(value) = args.document_number {
-        builder = builder.document_number(value);
-    }
-    if let Some(value) = args.address {
-        builder = builder.address(value);
-    }
-    if let Some(value) = args.show_instructions {
-        builder = builder.show_instructions(convert::boolean("showInstructions", &value)?);
-    }
     if args.generate_digit_string {
         builder = builder.generate_digit_string(true);
     }
-    if let Some(value) = args.utility_bill {
-        builder = builder.utility_bill(convert::boolean("utilityBill", &value)?);
-    }
-    if let Some(value) = args.questionnaire {
-        builder = builder.questionnaire(value);
-    }
     if !args.video_call_questions.is_empty() {
         builder = builder.video_call_questions(args.video_call_questions);
-    }
-    if let Some(value) = args.dummy_status {
-        builder = builder.dummy_status(DummyStatus::from(value));
     }
     for field in &args.fields {
         let (key, value) = convert::key_json(field)?;
         builder = builder.extra_field(key, value);
     }
     Ok(builder)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use clap::{Args as _, Command, FromArgMatches as _};
+
+    use super::*;
+
+    /// The flags are written by hand (their names, value names and help are the command
+    /// line's own); this holds them to the table of the request: every typed field of
+    /// `TokenRequest::FIELDS` has a flag, and each flag sets the field its help names first.
+    #[test]
+    fn every_field_of_the_request_has_a_flag_that_sets_it() {
+        let command = TokenArgs::augment_args(Command::new("token"));
+        let mut covered = Vec::new();
+        for arg in command.get_arguments() {
+            if matches!(arg.get_id().as_str(), "fields" | "dry_run") {
+                continue;
+            }
+            let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+            let wire = help
+                .strip_prefix('`')
+                .and_then(|rest| rest.split('`').next())
+                .unwrap_or_else(|| panic!("the help of {:?} starts with no field", arg.get_id()));
+            let flag = format!("--{}", arg.get_long().unwrap());
+            // An empty value: refused naming the field, or sent under it.
+            let mut argv = vec!["token"];
+            if flag != "--client-id" {
+                argv.extend(["--client-id", "c-1"]);
+            }
+            argv.push(&flag);
+            if arg.get_action().takes_values() {
+                argv.push("");
+            }
+            let matches = command.clone().try_get_matches_from(&argv).unwrap();
+            let args = TokenArgs::from_arg_matches(&matches).unwrap();
+            match builder(args).and_then(TokenRequestBuilder::build) {
+                Err(err) => assert_eq!(err.field(), wire, "{flag}: {err}"),
+                Ok(request) => {
+                    let body = serde_json::to_value(&request).unwrap();
+                    assert!(
+                        body.get(wire).is_some(),
+                        "{flag} does not set {wire}: {body}"
+                    );
+                }
+            }
+            covered.push(wire.to_owned());
+        }
+        covered.sort_unstable();
+        let mut fields: Vec<String> = TokenRequest::FIELDS
+            .iter()
+            .map(|f| (*f).to_owned())
+            .collect();
+        fields.sort_unstable();
+        assert_eq!(covered, fields, "one flag per typed field of the request");
+    }
 }

@@ -151,13 +151,13 @@ impl WebhookEvent {
     /// ```
     /// use idenfy_proto::webhook;
     /// let body = br#"{"scanRef":"7c0e1f9a","final":true,"status":{"overall":"APPROVED"}}"#;
-    /// let event = webhook::parse(body, Some("IDENTIFICATION_MANUAL_FINISHED"))?;
+    /// let event = webhook::parse_unverified(body, Some("IDENTIFICATION_MANUAL_FINISHED"))?;
     /// let key = event.dedup_key().unwrap();
     /// assert!(key.to_string().starts_with("7c0e1f9a:IDENTIFICATION_MANUAL_FINISHED:true:"));
-    /// let again = webhook::parse(body, Some("IDENTIFICATION_MANUAL_FINISHED"))?;
+    /// let again = webhook::parse_unverified(body, Some("IDENTIFICATION_MANUAL_FINISHED"))?;
     /// assert_eq!(again.dedup_key(), Some(key.clone()));
     /// let resubmitted = br#"{"scanRef":"7c0e1f9a","final":true,"status":{"overall":"DENIED"}}"#;
-    /// let other = webhook::parse(resubmitted, Some("IDENTIFICATION_MANUAL_FINISHED"))?;
+    /// let other = webhook::parse_unverified(resubmitted, Some("IDENTIFICATION_MANUAL_FINISHED"))?;
     /// assert_ne!(other.dedup_key(), Some(key));
     /// # Ok::<(), idenfy_proto::DecodeError>(())
     /// ```

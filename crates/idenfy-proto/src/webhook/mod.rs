@@ -5,13 +5,18 @@
 //! key set in the dashboard (older accounts: the API secret), and `Idenfy-Event-Type`, the event
 //! (reference §5). This module checks the one and reads the other, with no I/O and no clock:
 //!
-//! - [`verify`] checks a signature against the exact raw bytes, in constant time, trying every
-//!   key given (for key rotation); [`sign`] makes one, for tests and emulators.
-//! - [`parse`] reads a body into a [`WebhookEvent`] leniently (R7): duplicate keys (last wins),
-//!   float timestamps, numeric `clientId`, placeholder dates, legacy AML/LID shapes, unknown
-//!   fields and enum values are all accepted.
-//! - [`verify_and_parse`] and [`from_request`] do both, in that order: a body whose signature
-//!   fails is never parsed, and nothing of it is returned.
+//! - [`from_request`] and [`verify_and_parse`] are what a receiver calls: they check the
+//!   signature against the exact raw bytes, in constant time, trying every key given (for key
+//!   rotation), and only then read the body into a [`WebhookEvent`], leniently (R7): duplicate
+//!   keys (last wins), float timestamps, numeric `clientId`, placeholder dates, legacy AML/LID
+//!   shapes, unknown fields and enum values are all accepted. A body whose signature fails is
+//!   never parsed, and nothing of it is returned.
+//! - [`verify`] is the signature check alone.
+//! - [`parse_unverified`] reads a body **without** checking its signature: for bodies whose
+//!   origin is already established (a stored delivery, a fixture, a fuzzer), never for a request
+//!   off the network. Its name says so at every call site.
+//!
+//! Signing, the sender's side, is [`crate::server::sign_webhook`].
 //!
 //! ```
 //! use idenfy_proto::webhook::{self, WebhookEvent, WebhookKey};
@@ -20,7 +25,7 @@
 //! let keys = [WebhookKey::new("new-signing-key")?, WebhookKey::new("old-signing-key")?];
 //! let body = br#"{"clientId":"crm-88412","scanRef":"2f1e5c7a","final":true,"status":{"overall":"APPROVED"}}"#;
 //! let request = idenfy_proto::http::Request::post("/idenfy/webhook")
-//!     .header("idenfy-signature", webhook::sign(&keys[1], body))
+//!     .header("idenfy-signature", idenfy_proto::server::sign_webhook(&keys[1], body))
 //!     .header("idenfy-event-type", "IDENTIFICATION_AUTO_FINISHED")
 //!     .body(&body[..])?;
 //!
@@ -52,8 +57,9 @@ pub use payload::{
     DocumentExpiration, IdentificationResult, ServiceResult, ServiceResultStatus, VideoCallAnswer,
     VideoCallResult,
 };
+pub(crate) use signature::sign;
 pub use signature::{
-    EVENT_TYPE_HEADER, EmptyKeyError, SIGNATURE_HEADER, SignatureError, WebhookKey, sign, verify,
+    EVENT_TYPE_HEADER, EmptyKeyError, SIGNATURE_HEADER, SignatureError, WebhookKey, verify,
 };
 
 /// Why a webhook delivery was refused: its signature, or (after the signature verified) its
@@ -78,8 +84,10 @@ enum Kind {
     Unknown,
 }
 
-/// Parses a webhook body (R7, R8). It does **not** check the signature: call [`verify`] first,
-/// or use [`verify_and_parse`] or [`from_request`].
+/// Parses a webhook body (R7, R8) **without checking its signature**: anyone can send a body
+/// that parses. A receiver calls [`from_request`] or [`verify_and_parse`], which verify first;
+/// this is for bodies whose origin is already established (read back from storage after
+/// verification, fixtures, fuzzing).
 ///
 /// `event_type` is the `Idenfy-Event-Type` header, if any (surrounding whitespace ignored). A
 /// known event chooses the variant. Without a header, or with one this version does not know,
@@ -94,7 +102,10 @@ enum Kind {
 ///
 /// Errors: an empty body, one that is not JSON, one whose top level is not an object, and (with
 /// a known header) one without the required `scanRef`; the error names the JSON path.
-pub fn parse(body: &[u8], event_type: Option<&str>) -> Result<WebhookEvent, DecodeError> {
+pub fn parse_unverified(
+    body: &[u8],
+    event_type: Option<&str>,
+) -> Result<WebhookEvent, DecodeError> {
     let event_type = event_type
         .map(str::trim)
         .filter(|name| !name.is_empty())
@@ -115,7 +126,8 @@ pub fn parse(body: &[u8], event_type: Option<&str>) -> Result<WebhookEvent, Deco
     }
 }
 
-/// Verifies the signature (see [`verify`]) and only then parses the body (see [`parse`]).
+/// Verifies the signature (see [`verify`]) and only then parses the body (as
+/// [`parse_unverified`] does).
 ///
 /// `signature` and `event_type` are the values of the `Idenfy-Signature` and
 /// `Idenfy-Event-Type` headers. A failed verification returns the [`SignatureError`] and nothing
@@ -127,7 +139,7 @@ pub fn verify_and_parse(
     keys: &[WebhookKey],
 ) -> Result<WebhookEvent, WebhookError> {
     verify(body, signature, keys)?;
-    Ok(parse(body, event_type)?)
+    Ok(parse_unverified(body, event_type)?)
 }
 
 /// [`verify_and_parse`] for an [`http::Request`]: reads the `Idenfy-Signature` and
@@ -145,7 +157,7 @@ pub fn from_request<B: AsRef<[u8]>>(
     let event_type = headers
         .get(EVENT_TYPE_HEADER)
         .and_then(|value| value.to_str().ok());
-    Ok(parse(body, event_type)?)
+    Ok(parse_unverified(body, event_type)?)
 }
 
 /// The kind of body a known event carries; `None` for an event this version does not know.

@@ -24,7 +24,7 @@ model! {
     ///
     /// The legacy shapes of the AML and LID blocks (lowercase `aml`/`lid` single objects, the 2018
     /// `{"suspected": …, "results": …}` object) are read into [`Self::aml`] and [`Self::lid`], by
-    /// [`webhook::parse`](crate::webhook::parse) and by this type's `Deserialize` alike. A body
+    /// [`webhook::parse_unverified`](crate::webhook::parse_unverified) and by this type's `Deserialize` alike. A body
     /// without `scanRef` is refused (R7).
     #[derive(Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
@@ -157,11 +157,11 @@ impl IdentificationResult {
     /// ```
     /// use idenfy_proto::webhook::{self, WebhookEvent};
     /// let legacy = br#"{"scanRef":"s-1","status":{"overall":"APPROVED","manualFace":"FACE_MATCH"}}"#;
-    /// assert!(webhook::parse(legacy, None)?.is_final());
+    /// assert!(webhook::parse_unverified(legacy, None)?.is_final());
     /// let auto = br#"{"scanRef":"s-1","final":false,"status":{"manualFace":"FACE_MATCH"}}"#;
-    /// assert!(!webhook::parse(auto, None)?.is_final());
+    /// assert!(!webhook::parse_unverified(auto, None)?.is_final());
     /// let expired = br#"{"scanRef":"s-1","final":false,"status":{"overall":"EXPIRED"}}"#;
-    /// assert!(webhook::parse(expired, None)?.is_final());
+    /// assert!(webhook::parse_unverified(expired, None)?.is_final());
     /// # Ok::<(), idenfy_proto::DecodeError>(())
     /// ```
     pub fn is_final(&self) -> bool {

@@ -156,19 +156,8 @@ pub enum SignatureError {
 }
 
 /// Signs `body` as iDenfy does: the lowercase hex of `HMAC-SHA256(key, body)`, 64 characters.
-///
-/// For tests, emulators and tools that send webhooks; a receiver calls [`verify`].
-///
-/// ```
-/// use idenfy_proto::webhook::{self, WebhookKey};
-/// let key = WebhookKey::new("key")?;
-/// let signature = webhook::sign(&key, b"The quick brown fox jumps over the lazy dog");
-/// // RFC 4231 style known answer (also on Wikipedia's HMAC page).
-/// assert_eq!(signature, "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");
-/// assert!(webhook::verify(b"The quick brown fox jumps over the lazy dog", Some(&signature), &[key]).is_ok());
-/// # Ok::<(), webhook::EmptyKeyError>(())
-/// ```
-pub fn sign(key: &WebhookKey, body: &[u8]) -> String {
+/// Public as [`crate::server::sign_webhook`], the sender's side.
+pub(crate) fn sign(key: &WebhookKey, body: &[u8]) -> String {
     let mut mac = key.mac();
     mac.update(body);
     hex_encode(&mac.finalize().into_bytes())

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use idenfy::DecodeError;
+use idenfy::server;
 use idenfy::webhook::{self, WebhookError, WebhookEvent, WebhookKey};
 use serde_json::json;
 
@@ -104,7 +105,7 @@ pub(crate) fn run(args: WebhookArgs, out: &Output) -> Result<(), CliError> {
 fn sign(args: &SignArgs, out: &Output) -> Result<(), CliError> {
     let key = WebhookKey::new(args.key.as_str())?;
     let body = read_body(args.input.as_deref())?;
-    let signature = webhook::sign(&key, &body);
+    let signature = server::sign_webhook(&key, &body);
     if out.is_json() {
         out.json_document(&json!({ "signature": signature }));
     } else {
@@ -136,7 +137,7 @@ fn verify(args: &VerifyArgs, out: &Output) -> Result<(), CliError> {
 /// `webhook parse`: parses without verifying.
 fn parse(args: &ParseArgs, out: &Output) -> Result<(), CliError> {
     let body = read_body(args.input.as_deref())?;
-    let event = webhook::parse(&body, args.event_type.as_deref())?;
+    let event = webhook::parse_unverified(&body, args.event_type.as_deref())?;
     print_event(out, &event, false)
 }
 

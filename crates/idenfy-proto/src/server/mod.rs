@@ -1,0 +1,48 @@
+//! The server's side of the protocol: what iDenfy does, for emulators and tests that play it.
+//!
+//! A client never needs this module; everything here exists so that a stand-in for iDenfy
+//! (the `idenfy-emulator` crate, or a test's own fake) reuses the protocol's rules instead of
+//! re-implementing them (P3: one source of truth):
+//!
+//! - [`read_token_request`] reads a `POST /api/v2/token` body as iDenfy receives it and checks it
+//!   with exactly the rules of [`TokenRequestBuilder`](crate::TokenRequestBuilder);
+//! - the `DEFAULT_*` constants are the values iDenfy applies to omitted fields (R2, R3), and
+//!   [`effective_expiry_time`] and [`effective_session_length`] apply them;
+//! - [`response_echo`] is the echo of a request that the token answer carries (R4);
+//! - [`ErrorBody`] writes an error answer as iDenfy does (R6);
+//! - [`sign_webhook`] signs a webhook body as iDenfy does (R8).
+//!
+//! The receiving side of webhooks, verification first, is [`crate::webhook`].
+
+mod error_body;
+mod token;
+
+pub use error_body::ErrorBody;
+pub use token::{
+    DEFAULT_DOCUMENTS, DEFAULT_ERROR_URL, DEFAULT_EXPIRY_TIME, DEFAULT_LOCALE,
+    DEFAULT_SESSION_LENGTH, DEFAULT_SHOW_INSTRUCTIONS, DEFAULT_SUCCESS_URL, DEFAULT_TOKEN_TYPE,
+    DEFAULT_UNVERIFIED_URL, DEFAULT_VIDEO_CALL_QUESTIONS, effective_expiry_time,
+    effective_session_length, read_token_request, response_echo,
+};
+
+use crate::webhook::WebhookKey;
+
+/// Signs a webhook `body` as iDenfy does (R8): the lowercase hex of `HMAC-SHA256(key, body)`,
+/// 64 characters, the value of the `Idenfy-Signature` header.
+///
+/// For emulators, tests and tools that send webhooks; a receiver calls
+/// [`webhook::from_request`](crate::webhook::from_request) or
+/// [`webhook::verify_and_parse`](crate::webhook::verify_and_parse).
+///
+/// ```
+/// use idenfy_proto::{server, webhook::{self, WebhookKey}};
+/// let key = WebhookKey::new("key")?;
+/// let signature = server::sign_webhook(&key, b"The quick brown fox jumps over the lazy dog");
+/// // RFC 4231 style known answer (also on Wikipedia's HMAC page).
+/// assert_eq!(signature, "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");
+/// assert!(webhook::verify(b"The quick brown fox jumps over the lazy dog", Some(&signature), &[key]).is_ok());
+/// # Ok::<(), webhook::EmptyKeyError>(())
+/// ```
+pub fn sign_webhook(key: &WebhookKey, body: &[u8]) -> String {
+    crate::webhook::sign(key, body)
+}
