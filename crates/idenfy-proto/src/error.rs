@@ -1,13 +1,16 @@
 //! The error model (R6): one type per concern, all of them free of secrets.
 
 use std::borrow::Cow;
+use std::error::Error as StdError;
 use std::fmt;
+use std::sync::Arc;
 
 use http::StatusCode;
 
 use crate::decode::{Any, Hooks, Lenient, Outcome, model};
 use crate::enums::ErrorIdentifier;
 use crate::extra::ExtraFields;
+use crate::retry::TransportErrorKind;
 
 /// Any failure of the protocol layer: an invalid value, an error answer of the API, or a
 /// response that could not be decoded.
@@ -535,6 +538,80 @@ impl DecodeError {
     /// What went wrong, without the offending string values.
     pub fn message(&self) -> &str {
         &self.message
+    }
+}
+
+/// A failure to exchange bytes with the server: what a transport returns when a request or its
+/// response could not be carried. Its [`kind`](TransportError::kind) decides whether a retry is
+/// safe (R9): [`TransportErrorKind::Connect`] means the request never reached the server.
+///
+/// Plain data — a kind and, optionally, the underlying cause — so that it lives here, next to
+/// the retry decision that reads it, and any transport (an adapter, a closure, your own HTTP
+/// stack) can build one without depending on more than this crate. Cloning shares the cause.
+///
+/// Transports must not put credentials, header values or bodies into it (R6, R10).
+///
+/// ```
+/// use idenfy_proto::{TransportError, TransportErrorKind};
+/// let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+/// let error = TransportError::with_source(TransportErrorKind::Connect, refused);
+/// assert!(error.is_connect());
+/// assert_eq!(error.to_string(), "could not connect: connection refused");
+/// ```
+#[derive(Debug, Clone)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    source: Option<Arc<dyn StdError + Send + Sync>>,
+}
+
+impl TransportError {
+    /// An error of `kind` with no underlying cause.
+    pub fn new(kind: TransportErrorKind) -> Self {
+        Self { kind, source: None }
+    }
+
+    /// An error of `kind` caused by `source`.
+    pub fn with_source(
+        kind: TransportErrorKind,
+        source: impl Into<Box<dyn StdError + Send + Sync>>,
+    ) -> Self {
+        Self {
+            kind,
+            source: Some(Arc::from(source.into())),
+        }
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// Whether the request certainly never reached the server.
+    pub fn is_connect(&self) -> bool {
+        self.kind == TransportErrorKind::Connect
+    }
+
+    /// Whether the call ran out of time.
+    pub fn is_timeout(&self) -> bool {
+        self.kind == TransportErrorKind::Timeout
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.kind, f)?;
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|source| source as &(dyn StdError + 'static))
     }
 }
 

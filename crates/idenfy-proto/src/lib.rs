@@ -107,7 +107,8 @@ pub use enums::{
     SuspicionReason, TokenType,
 };
 pub use error::{
-    ApiError, DecodeError, DecodeErrorKind, Error, ErrorBody, ErrorMessage, Rule, ValidationError,
+    ApiError, DecodeError, DecodeErrorKind, Error, ErrorBody, ErrorMessage, Rule, TransportError,
+    ValidationError,
 };
 pub use extra::ExtraFields;
 pub use model::{IdentificationData, VerificationStatus};
