@@ -12,8 +12,14 @@ use crate::enums::ErrorIdentifier;
 use crate::extra::ExtraFields;
 use crate::retry::TransportErrorKind;
 
-/// Any failure of the protocol layer: an invalid value, an error answer of the API, or a
-/// response that could not be decoded.
+/// Any failure of an iDenfy call, whoever reports it: this crate (an invalid value, an error
+/// answer, an unreadable body) or the layer that carries the bytes (the transport). The `idenfy`
+/// client returns this same type, so nothing is converted on the way up.
+///
+/// Each kind is distinct (R6): nothing was sent ([`Error::Validation`]), the API said no
+/// ([`Error::Api`]), the answer could not be read ([`Error::Decode`]), or the bytes did not make
+/// it ([`Error::Transport`]). No variant's `Display` or `Debug` contains the API secret, a
+/// webhook key or the `Authorization` header.
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -26,6 +32,19 @@ pub enum Error {
     /// The API answered with a success status, but the body could not be decoded.
     #[error(transparent)]
     Decode(#[from] DecodeError),
+    /// The request or its response could not be carried.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+}
+
+impl Error {
+    /// The API error, if the server answered with one.
+    pub fn as_api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(error) => Some(error),
+            _ => None,
+        }
+    }
 }
 
 /// A value refused by client-side validation, naming the wire field and the rule it broke.

@@ -8,9 +8,8 @@
 use std::time::Duration;
 
 use idenfy_proto::http::{Request, Response};
-use idenfy_proto::{AttemptOutcome, Endpoint, RetryClass, RetryDecision};
+use idenfy_proto::{AttemptOutcome, Endpoint, Error, RetryClass, RetryDecision};
 
-use crate::error::Error;
 use crate::policy::{CallOptions, random_fraction};
 use crate::transport::{AttemptLimits, TransportError, TransportErrorKind};
 
@@ -178,5 +177,5 @@ pub(crate) fn finish<E: Endpoint>(
     result: Result<Response<Vec<u8>>, TransportError>,
 ) -> Result<E::Output, Error> {
     // The body moves to the parser: an output that is the body itself is not copied.
-    Ok(endpoint.parse_owned(result?)?)
+    endpoint.parse_owned(result?)
 }

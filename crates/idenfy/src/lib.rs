@@ -47,14 +47,12 @@ mod methods;
 mod blocking;
 mod call;
 mod client;
-mod error;
 mod policy;
 mod race;
 mod transport;
 
 pub use blocking::BlockingClient;
 pub use client::Client;
-pub use error::Error;
 pub use policy::{
     CallOptions, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, RetryPolicy,
 };
@@ -65,6 +63,4 @@ pub use transport::{
     TransportErrorKind,
 };
 
-/// The protocol layer's own error (what [`Endpoint`] returns); [`enum@Error`] wraps it.
-pub use idenfy_proto::Error as ProtocolError;
 pub use idenfy_proto::*;

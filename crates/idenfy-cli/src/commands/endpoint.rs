@@ -31,7 +31,7 @@ pub(crate) fn run<E: Endpoint>(
 ) -> Result<(), CliError> {
     if dry_run {
         let config = context::config(global, CredentialSource::GivenOrPlaceholders)?;
-        let http_request = request.to_request(&config).map_err(protocol_error)?;
+        let http_request = request.to_request(&config).map_err(CliError::from)?;
         dry_run::print(out, &http_request);
         return Ok(());
     }
@@ -57,15 +57,6 @@ fn send<E: Endpoint>(
     runtime
         .block_on(client.send(request))
         .map_err(CliError::from)
-}
-
-/// Maps a failure of `to_request`. Building a request only ever fails validation (naming the
-/// field, e.g. `baseUrl`); any other kind is kept as a message.
-fn protocol_error(err: idenfy::ProtocolError) -> CliError {
-    match err {
-        idenfy::ProtocolError::Validation(err) => CliError::Validation(err),
-        other => CliError::Request(other.to_string()),
-    }
 }
 
 /// The error for a command that must send but has no credentials.
