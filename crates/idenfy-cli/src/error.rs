@@ -13,6 +13,8 @@ use std::path::Path;
 use idenfy::webhook::{EmptyKeyError, SignatureError, WebhookError};
 use idenfy::{ApiError, DecodeError, TransportError, ValidationError};
 
+use crate::convert::InputError;
+
 /// Exit code of a refusal by the other side: a signature that does not verify, a body that
 /// cannot be parsed.
 pub(crate) const EXIT_REFUSED: u8 = 1;
@@ -28,6 +30,9 @@ pub(crate) const EXIT_TRANSPORT: u8 = 3;
 pub(crate) enum CliError {
     /// A value the library refused: names the wire field and the rule (exit 2).
     Validation(ValidationError),
+    /// A flag value of the wrong shape (not an integer, not `KEY=JSON`, …), refused by the tool
+    /// itself; reported like a refused value (exit 2).
+    Input(InputError),
     /// A failure of a kind this version of the tool does not know (the library's error is
     /// non-exhaustive): kept whole and shown rather than lost (exit 2).
     Request(idenfy::Error),
@@ -112,6 +117,7 @@ impl CliError {
             | CliError::Demo { .. } => EXIT_REFUSED,
             CliError::Transport(_) | CliError::Runtime(_) => EXIT_TRANSPORT,
             CliError::Validation(_)
+            | CliError::Input(_)
             | CliError::EmptyKey(_)
             | CliError::Request(_)
             | CliError::Emulator(_)
@@ -122,7 +128,7 @@ impl CliError {
     /// The `kind` reported in the `--json` error document.
     pub(crate) fn kind(&self) -> &'static str {
         match self {
-            CliError::Validation(_) => "validation",
+            CliError::Validation(_) | CliError::Input(_) => "validation",
             CliError::EmptyKey(_) => "key",
             CliError::Request(_) => "request",
             CliError::Emulator(_) => "emulator",
@@ -142,6 +148,7 @@ impl CliError {
     pub(crate) fn field(&self) -> Option<&str> {
         match self {
             CliError::Validation(err) => Some(err.field()),
+            CliError::Input(err) => Some(err.field()),
             CliError::Decode(err) => err.path(),
             CliError::Demo { step, .. } => Some(step),
             CliError::Request(_)
@@ -161,6 +168,7 @@ impl CliError {
     pub(crate) fn message(&self) -> String {
         match self {
             CliError::Validation(err) => err.rule().to_string(),
+            CliError::Input(err) => err.rule().to_string(),
             CliError::Request(err) => err.to_string(),
             CliError::Emulator(message) => message.clone(),
             CliError::Signature(err) => err.to_string(),
@@ -188,6 +196,7 @@ impl CliError {
     pub(crate) fn human(&self) -> String {
         match self {
             CliError::Validation(err) => err.to_string(),
+            CliError::Input(err) => err.to_string(),
             CliError::Signature(_)
             | CliError::Webhook(_)
             | CliError::Decode(_)
@@ -234,6 +243,12 @@ impl From<idenfy::Error> for CliError {
 impl From<ValidationError> for CliError {
     fn from(err: ValidationError) -> Self {
         CliError::Validation(err)
+    }
+}
+
+impl From<InputError> for CliError {
+    fn from(err: InputError) -> Self {
+        CliError::Input(err)
     }
 }
 

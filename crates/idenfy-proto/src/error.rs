@@ -146,14 +146,8 @@ pub enum Rule {
     /// An extra field whose key is one of the typed fields of the request; set it through its
     /// own setter instead.
     CollidesWithTypedField,
-    /// Not an integer.
-    NotAnInteger,
-    /// Not `true` or `false`.
-    NotABoolean,
     /// Not a JSON value.
     NotJson,
-    /// Not `KEY=VALUE`.
-    NotKeyValue,
     /// Not valid in an HTTP header.
     HeaderValue,
     /// A JSON value of the wrong type (a number where a string is expected, …).
@@ -204,10 +198,7 @@ impl fmt::Display for Rule {
                 "is a typed field of the request and cannot be set as an extra field; \
                  use its own setter",
             ),
-            Rule::NotAnInteger => f.write_str("must be an integer"),
-            Rule::NotABoolean => f.write_str("must be true or false"),
             Rule::NotJson => f.write_str("must be a JSON value"),
-            Rule::NotKeyValue => f.write_str("must be written KEY=VALUE"),
             Rule::HeaderValue => f.write_str("must be visible ASCII, valid in an HTTP header"),
             Rule::WrongType { expected } => write!(f, "must be {expected}"),
         }

@@ -4,9 +4,7 @@
 //! `build()`. This module only converts flag strings to the setters' argument types.
 
 use clap::Args;
-use idenfy::{
-    DocumentType, DummyStatus, Sex, TokenRequest, TokenRequestBuilder, TokenType, ValidationError,
-};
+use idenfy::{DocumentType, DummyStatus, Sex, TokenRequest, TokenRequestBuilder, TokenType};
 
 use crate::cli::GlobalArgs;
 use crate::commands::endpoint;
@@ -155,7 +153,7 @@ pub(crate) fn run(global: &GlobalArgs, args: TokenArgs, out: &Output) -> Result<
 }
 
 /// The builder with every given option set, converting flag strings to the setters' types.
-fn builder(args: TokenArgs) -> Result<TokenRequestBuilder, ValidationError> {
+fn builder(args: TokenArgs) -> Result<TokenRequestBuilder, CliError> {
     let mut builder = TokenRequest::builder(args.client_id);
     if let Some(value) = args.first_name {
         builder = builder.first_name(value);
