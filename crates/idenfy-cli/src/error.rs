@@ -33,8 +33,10 @@ pub(crate) enum CliError {
     /// A flag value of the wrong shape (not an integer, not `KEY=JSON`, …), refused by the tool
     /// itself; reported like a refused value (exit 2).
     Input(InputError),
-    /// A failure of a kind this version of the tool does not know (the library's error is
-    /// non-exhaustive): kept whole and shown rather than lost (exit 2).
+    /// A failure of the library that is neither a refused value, an answer nor a transport
+    /// failure: an internal error (a bug: nothing was sent), or a kind this version of the tool
+    /// does not know (the library's error is non-exhaustive). Kept whole and shown rather than
+    /// lost (exit 2).
     Request(idenfy::Error),
     /// The emulator could not be served: the address is in use, the runtime could not start…
     /// (exit 2: nothing was served).

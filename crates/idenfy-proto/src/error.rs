@@ -35,6 +35,10 @@ pub enum Error {
     /// The request or its response could not be carried.
     #[error(transparent)]
     Transport(#[from] TransportError),
+    /// Something that checked inputs cannot cause went wrong: a bug in this library, never a
+    /// problem with a value the caller gave (those are [`Error::Validation`]).
+    #[error(transparent)]
+    Internal(#[from] InternalError),
 }
 
 impl Error {
@@ -146,8 +150,6 @@ pub enum Rule {
     /// An extra field whose key is one of the typed fields of the request; set it through its
     /// own setter instead.
     CollidesWithTypedField,
-    /// Not a JSON value.
-    NotJson,
     /// Not valid in an HTTP header.
     HeaderValue,
     /// A JSON value of the wrong type (a number where a string is expected, …).
@@ -198,7 +200,6 @@ impl fmt::Display for Rule {
                 "is a typed field of the request and cannot be set as an extra field; \
                  use its own setter",
             ),
-            Rule::NotJson => f.write_str("must be a JSON value"),
             Rule::HeaderValue => f.write_str("must be visible ASCII, valid in an HTTP header"),
             Rule::WrongType { expected } => write!(f, "must be {expected}"),
         }
@@ -618,6 +619,66 @@ impl fmt::Display for TransportError {
 }
 
 impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|source| source as &(dyn StdError + 'static))
+    }
+}
+
+/// A failure that checked inputs cannot cause: the library could not assemble something from
+/// values it had already validated (the request URI from the configured base URL and an
+/// endpoint's path, the JSON body of a request built by its builder, the `Authorization` header
+/// from base64). The types this crate uses report such failures in their signatures, but none of
+/// them can happen for values that exist; if one ever does, it is a bug in this library, and it
+/// is reported as this error rather than blamed on a field the caller gave.
+///
+/// Its message names what could not be built and never contains a secret or a header value.
+#[derive(Debug, Clone)]
+pub struct InternalError {
+    what: &'static str,
+    source: Option<Arc<dyn StdError + Send + Sync>>,
+}
+
+impl InternalError {
+    /// `what` (`the request URI`, …) could not be built, because of `source`.
+    pub(crate) fn new(
+        what: &'static str,
+        source: impl Into<Box<dyn StdError + Send + Sync>>,
+    ) -> Self {
+        Self {
+            what,
+            source: Some(Arc::from(source.into())),
+        }
+    }
+
+    /// `what` could not be built, for a reason with no error value of its own.
+    pub(crate) fn without_source(what: &'static str) -> Self {
+        Self { what, source: None }
+    }
+
+    /// What could not be built: `the request URI`, `the request body`, `the Authorization
+    /// header`.
+    pub fn what(&self) -> &str {
+        self.what
+    }
+}
+
+impl fmt::Display for InternalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "internal error: {} could not be built (a bug in idenfy-rs, please report it)",
+            self.what
+        )?;
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for InternalError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         self.source
             .as_deref()

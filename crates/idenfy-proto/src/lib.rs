@@ -107,8 +107,8 @@ pub use enums::{
     SuspicionReason, TokenType,
 };
 pub use error::{
-    ApiError, DecodeError, DecodeErrorKind, Error, ErrorBody, ErrorMessage, Rule, TransportError,
-    ValidationError,
+    ApiError, DecodeError, DecodeErrorKind, Error, ErrorBody, ErrorMessage, InternalError, Rule,
+    TransportError, ValidationError,
 };
 pub use extra::ExtraFields;
 pub use model::{IdentificationData, VerificationStatus};
