@@ -49,7 +49,8 @@ fn token_error(transport: UreqTransport) -> Error {
         .unwrap();
     Client::with_transport(config, transport)
         .with_options(
-            idenfy_blocking::CallOptions::default().retry(idenfy_blocking::RetryPolicy::none()),
+            idenfy_blocking::CallOptions::default()
+                .with_retry(idenfy_blocking::RetryPolicy::none()),
         )
         .create_token(
             &idenfy_blocking::TokenRequest::builder("customer-42")

@@ -295,7 +295,7 @@ async fn error_bodies() {
     .build()
     .unwrap();
     let intruder = Client::with_transport(config, HyperTransport::new().unwrap())
-        .with_options(CallOptions::default().retry(RetryPolicy::none()));
+        .with_options(CallOptions::default().with_retry(RetryPolicy::none()));
     let error = api_error(intruder.status("0b1c2d3e").await);
     assert_eq!(error.status().as_u16(), 401);
     assert_eq!(error.identifier(), Some(&ErrorIdentifier::Unauthorized));

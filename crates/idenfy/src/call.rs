@@ -41,7 +41,7 @@ impl<'a> Call<'a> {
             class: endpoint.retry_class(),
             name: endpoint.name(),
             started: now,
-            deadline: now.saturating_add(options.get_timeout()),
+            deadline: now.saturating_add(options.timeout()),
             attempt: 0,
         }
     }
@@ -53,7 +53,7 @@ impl<'a> Call<'a> {
 
     /// The time the next attempt may take: its own timeout, within what is left of the call.
     pub(crate) fn attempt_budget(&self, now: Duration) -> Duration {
-        self.options.get_attempt_timeout().min(self.remaining(now))
+        self.options.attempt_timeout().min(self.remaining(now))
     }
 
     /// A copy of `request` for the next attempt, carrying its [`AttemptLimits`]; `None` when no
@@ -73,8 +73,8 @@ impl<'a> Call<'a> {
         *copy.version_mut() = request.version();
         *copy.headers_mut() = request.headers().clone();
         copy.extensions_mut().insert(AttemptLimits::new(
-            remaining.min(self.options.get_attempt_timeout()),
-            self.options.get_max_response_bytes(),
+            remaining.min(self.options.attempt_timeout()),
+            self.options.max_response_bytes(),
             self.class == RetryClass::ReadOnly,
         ));
         trace!(
@@ -93,7 +93,7 @@ impl<'a> Call<'a> {
         now: Duration,
     ) -> Step {
         let result = result.and_then(|response| {
-            if response.body().len() > self.options.get_max_response_bytes() {
+            if response.body().len() > self.options.max_response_bytes() {
                 Err(TransportError::new(TransportErrorKind::BodyTooLarge))
             } else {
                 Ok(response)
@@ -120,7 +120,7 @@ impl<'a> Call<'a> {
                 "failed"
             ),
         }
-        let decision = self.options.get_retry().decide(
+        let decision = self.options.retry().decide(
             self.class,
             self.attempt,
             outcome,

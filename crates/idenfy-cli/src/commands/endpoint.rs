@@ -52,7 +52,7 @@ fn send<E: Endpoint>(
         .map_err(|source| CliError::Runtime(source.to_string()))?;
     let transport = idenfy_hyper::HyperTransport::new()
         .map_err(|error| CliError::from(idenfy::Error::Transport(error)))?;
-    let options = CallOptions::default().timeout(Duration::from_secs(global.timeout));
+    let options = CallOptions::default().with_timeout(Duration::from_secs(global.timeout));
     let client = idenfy::Client::with_transport(config, transport).with_options(options);
     runtime
         .block_on(client.send(request))
