@@ -7,9 +7,11 @@ mod support;
 use std::time::Duration;
 
 use idenfy_emulator::{DeliveryOutcome, Emulator, Outcome};
+use idenfy_hyper::idenfy::{
+    ApiError, Date, DocumentType, DummyStatus, ErrorIdentifier, EventType, OverallStatus, Sex,
+};
 use idenfy_hyper::{
-    CallOptions, Client, Credentials, DocumentType, DummyStatus, Error, ErrorIdentifier, EventType,
-    HyperTransport, OverallStatus, RetryPolicy, Sex, TokenRequest,
+    CallOptions, Client, Credentials, Error, HyperTransport, RetryPolicy, TokenRequest,
 };
 use serde_json::{Value, json};
 use support::{basic, client, post_json, raw_async};
@@ -22,7 +24,7 @@ fn is_uuid(text: &str) -> bool {
         })
 }
 
-fn api_error(result: Result<impl std::fmt::Debug, Error>) -> idenfy_hyper::ApiError {
+fn api_error(result: Result<impl std::fmt::Debug, Error>) -> ApiError {
     match result {
         Err(Error::Api(error)) => error,
         other => panic!("expected an API error, got {other:?}"),
@@ -209,7 +211,7 @@ async fn the_whole_lifecycle_over_status_data_files_pdf_and_delete() {
         Some("ŠIMKUTĖ")
     );
     assert_eq!(data.data.doc_type, Some(DocumentType::IdCard));
-    assert!(idenfy_hyper::Date::parse(data.data.doc_expiry.as_deref().unwrap()).is_ok());
+    assert!(Date::parse(data.data.doc_expiry.as_deref().unwrap()).is_ok());
 
     let files = client.files(scan_ref).await.unwrap();
     let front = files.front().unwrap().to_owned();

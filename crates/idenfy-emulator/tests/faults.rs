@@ -6,10 +6,8 @@ mod support;
 use std::time::Duration;
 
 use idenfy_emulator::{Emulator, Fault, FaultKind, PathMatch};
-use idenfy_hyper::{
-    CallOptions, Client, Error, ErrorIdentifier, HyperTransport, RetryPolicy, TokenRequest,
-    TransportErrorKind,
-};
+use idenfy_hyper::idenfy::{ErrorIdentifier, TransportErrorKind};
+use idenfy_hyper::{CallOptions, Client, Error, HyperTransport, RetryPolicy, TokenRequest};
 use support::{client, post_json, raw_async};
 
 fn transport_kind(result: Result<impl std::fmt::Debug, Error>) -> TransportErrorKind {

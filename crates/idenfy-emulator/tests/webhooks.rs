@@ -7,10 +7,9 @@ mod support;
 use std::time::Duration;
 
 use idenfy_emulator::{DeliveryOutcome, Emulator, Outcome};
-use idenfy_hyper::webhook::{self, WebhookEvent, WebhookKey};
-use idenfy_hyper::{
-    DocumentStatus, EventType, FaceStatus, MismatchTag, OverallStatus, TokenRequest,
-};
+use idenfy_hyper::TokenRequest;
+use idenfy_hyper::idenfy::webhook::{self, WebhookEvent, WebhookKey};
+use idenfy_hyper::idenfy::{DocumentStatus, EventType, FaceStatus, MismatchTag, OverallStatus};
 use serde_json::{Value, json};
 use support::{Receiver, client};
 

@@ -3,10 +3,8 @@
 //! shares with the other adapters is checked once for all of them, in the transport conformance
 //! suite (`tests/tests/conformance.rs` of the workspace).
 
-use idenfy_hyper::{
-    CallOptions, Client, Config, Credentials, Error, HyperTransport, RetryPolicy,
-    TransportErrorKind,
-};
+use idenfy_hyper::idenfy::TransportErrorKind;
+use idenfy_hyper::{CallOptions, Client, Config, Credentials, Error, HyperTransport, RetryPolicy};
 
 /// Outside a Tokio runtime a call fails with `Other` instead of panicking; constructing the
 /// transport needs no runtime. (Constructing it also builds its rustls configuration, here with

@@ -8,10 +8,12 @@
 use std::time::Duration;
 
 use idenfy_proto::http::{Request, Response};
-use idenfy_proto::{AttemptOutcome, Endpoint, Error, RetryClass, RetryDecision};
+use idenfy_proto::{
+    AttemptOutcome, Endpoint, Error, RetryClass, RetryDecision, TransportError, TransportErrorKind,
+};
 
 use crate::policy::{CallOptions, random_fraction};
-use crate::transport::{AttemptLimits, TransportError, TransportErrorKind};
+use crate::transport::AttemptLimits;
 
 /// What the client does next.
 pub(crate) enum Step {

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-pub use idenfy_proto::RetryPolicy;
+use idenfy_proto::RetryPolicy;
 
 /// The default total time a call may take, retries included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);

@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-pub use idenfy_proto::{TransportError, TransportErrorKind};
+use idenfy_proto::TransportError;
 
 use idenfy_proto::http::{Request, Response};
 
@@ -18,8 +18,8 @@ use idenfy_proto::http::{Request, Response};
 ///
 /// Each request carries [`AttemptLimits`] in its extensions: a transport should stop waiting
 /// after its `timeout` and stop reading a body longer than its `max_response_bytes` (returning
-/// [`TransportErrorKind::BodyTooLarge`]). The client enforces both as well, but only the
-/// transport can stop the work early.
+/// [`TransportErrorKind::BodyTooLarge`](crate::TransportErrorKind::BodyTooLarge)). The client
+/// enforces both as well, but only the transport can stop the work early.
 ///
 /// # Any runtime
 ///
