@@ -71,20 +71,20 @@ fn client_for<H: Harness>(emulator: &Emulator, options: CallOptions) -> H {
 }
 
 fn defaults() -> CallOptions {
-    CallOptions::default().timeout(GENEROUS)
+    CallOptions::default().with_timeout(GENEROUS)
 }
 
 fn no_retries() -> CallOptions {
-    defaults().retry(RetryPolicy::none())
+    defaults().with_retry(RetryPolicy::none())
 }
 
 /// Two retries, 10 ms apart: the retry cases stay fast and their attempt count exact.
 fn quick_retries() -> CallOptions {
-    defaults().retry(
+    defaults().with_retry(
         RetryPolicy::default()
-            .max_retries(2)
-            .initial_backoff(Duration::from_millis(10))
-            .jitter(false),
+            .with_max_retries(2)
+            .with_initial_backoff(Duration::from_millis(10))
+            .with_jitter(false),
     )
 }
 
@@ -380,7 +380,7 @@ fn r9_token_is_sent_once_on_an_injected_503<H: Harness>() {
 fn r6_injected_delay_beyond_the_timeout_is_timeout<H: Harness>() {
     let timeout = Duration::from_millis(300);
     let emulator = start();
-    let client: H = client_for(&emulator, no_retries().timeout(timeout));
+    let client: H = client_for(&emulator, no_retries().with_timeout(timeout));
 
     emulator.inject_fault(Fault::delay(Duration::from_secs(5)).on_path(STATUS));
     let started = Instant::now();

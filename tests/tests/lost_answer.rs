@@ -126,7 +126,7 @@ fn runtime() -> tokio::runtime::Runtime {
 /// A generous total timeout: the lost answer is noticed at once (the connection closes), so a
 /// call that takes long is a failure of its own.
 fn options() -> CallOptions {
-    CallOptions::default().timeout(Duration::from_secs(20))
+    CallOptions::default().with_timeout(Duration::from_secs(20))
 }
 
 fn hyper(config: Config) -> Box<dyn Pooled> {

@@ -197,8 +197,8 @@ fn tls_handshake_never_answered_is_connect(adapter: Adapter) {
         adapter,
         &format!("https://{}", server.addr),
         CallOptions::default()
-            .timeout(CALL_TIMEOUT)
-            .retry(RetryPolicy::none()),
+            .with_timeout(CALL_TIMEOUT)
+            .with_retry(RetryPolicy::none()),
         &status_request(),
     ));
     assert_connect_after_the_connect_timeout(kind, started.elapsed());
@@ -215,7 +215,7 @@ fn token_is_retried_after_a_connect_timeout(adapter: Adapter) {
     let kind = transport_kind(send(
         adapter,
         &format!("https://{}", server.addr),
-        CallOptions::default().timeout(CALL_TIMEOUT),
+        CallOptions::default().with_timeout(CALL_TIMEOUT),
         &token_request(),
     ));
     assert_eq!(kind, TransportErrorKind::Connect);
@@ -258,8 +258,8 @@ fn tcp_connect_never_answered_is_connect(adapter: Adapter) {
         adapter,
         &format!("http://{addr}"),
         CallOptions::default()
-            .timeout(CALL_TIMEOUT)
-            .retry(RetryPolicy::none()),
+            .with_timeout(CALL_TIMEOUT)
+            .with_retry(RetryPolicy::none()),
         &status_request(),
     ));
     assert_connect_after_the_connect_timeout(kind, started.elapsed());
@@ -276,7 +276,7 @@ fn answer_stalled_after_the_request_is_timeout(adapter: Adapter) {
     let kind = transport_kind(send(
         adapter,
         &format!("http://{}", server.addr),
-        CallOptions::default().timeout(call_timeout),
+        CallOptions::default().with_timeout(call_timeout),
         &token_request(),
     ));
     let elapsed = started.elapsed();

@@ -83,8 +83,8 @@ fn child_call() {
             .build()
             .unwrap();
     let options = CallOptions::default()
-        .timeout(Duration::from_secs(10))
-        .retry(RetryPolicy::none());
+        .with_timeout(Duration::from_secs(10))
+        .with_retry(RetryPolicy::none());
     let connect_timeout = std::env::var(CHILD_CONNECT_TIMEOUT)
         .map_or(idenfy_hyper::DEFAULT_CONNECT_TIMEOUT, |millis| {
             Duration::from_millis(millis.parse().unwrap())
@@ -692,8 +692,8 @@ fn hyper_explicit_proxies() {
             .unwrap();
         let client = Client::with_transport(config, transport).with_options(
             CallOptions::default()
-                .timeout(Duration::from_secs(10))
-                .retry(RetryPolicy::none()),
+                .with_timeout(Duration::from_secs(10))
+                .with_retry(RetryPolicy::none()),
         );
         let request = TokenRequest::builder("customer-42").build().unwrap();
         runtime.block_on(client.create_token(&request))

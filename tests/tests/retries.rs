@@ -70,12 +70,12 @@ fn r9_token_creation_is_sent_once_on_503() {
 fn r9_retries_stop_when_exhausted_and_can_be_switched_off() {
     for (policy, expected_calls) in [
         (RetryPolicy::default(), 3),
-        (RetryPolicy::default().max_retries(4), 5),
+        (RetryPolicy::default().with_max_retries(4), 5),
         (RetryPolicy::none(), 1),
     ] {
         let calls = Arc::new(AtomicUsize::new(0));
         let client = Client::with_transport(config(), flaky(usize::MAX, "{}", Arc::clone(&calls)))
-            .with_options(CallOptions::default().retry(policy));
+            .with_options(CallOptions::default().with_retry(policy));
         let err = pollster::block_on(client.data(SCAN_REF)).unwrap_err();
         assert_eq!(err.as_api().unwrap().status(), 503);
         assert_eq!(calls.load(Ordering::SeqCst), expected_calls);
@@ -88,7 +88,7 @@ fn r9_a_transport_that_never_answers_times_out() {
         std::future::pending::<Result<Response<Vec<u8>>, TransportError>>()
     };
     let client = Client::with_transport(config(), transport)
-        .with_options(CallOptions::default().timeout(Duration::from_millis(200)));
+        .with_options(CallOptions::default().with_timeout(Duration::from_millis(200)));
     let started = Instant::now();
     let err = pollster::block_on(client.status(SCAN_REF)).unwrap_err();
     let elapsed = started.elapsed();
@@ -110,7 +110,7 @@ fn never_answering(
 async fn r9_many_concurrent_calls_to_a_transport_that_never_answers_time_out_under_tokio() {
     let client = Arc::new(
         Client::with_transport(config(), never_answering)
-            .with_options(CallOptions::default().timeout(Duration::from_millis(300))),
+            .with_options(CallOptions::default().with_timeout(Duration::from_millis(300))),
     );
     let started = Instant::now();
     let calls: Vec<_> = (0..200)
@@ -193,8 +193,8 @@ fn each_attempt_carries_its_limits() {
         std::future::ready(Ok::<_, TransportError>(response(200, None, status_body())))
     };
     let options = CallOptions::default()
-        .timeout(Duration::from_secs(9))
-        .max_response_bytes(4096);
+        .with_timeout(Duration::from_secs(9))
+        .with_max_response_bytes(4096);
     let client = Client::with_transport(config(), transport).with_options(options);
     pollster::block_on(client.status(SCAN_REF)).unwrap();
     let limits = seen.lock().unwrap()[0].expect("limits attached");
@@ -214,8 +214,8 @@ fn an_oversized_body_is_refused_even_if_the_transport_delivers_it() {
     };
     let client = Client::with_transport(config(), transport).with_options(
         CallOptions::default()
-            .max_response_bytes(1024)
-            .retry(RetryPolicy::none()),
+            .with_max_response_bytes(1024)
+            .with_retry(RetryPolicy::none()),
     );
     match pollster::block_on(client.pdf(SCAN_REF)).unwrap_err() {
         idenfy::Error::Transport(error) => {
@@ -285,12 +285,12 @@ fn r9_an_attempt_timeout_inside_the_budget_is_retried_for_a_read_only_call() {
     let calls = Arc::new(AtomicUsize::new(0));
     let transport = hanging_then(1, || response(200, None, status_body()), Arc::clone(&calls));
     let options = CallOptions::default()
-        .timeout(Duration::from_secs(5))
-        .attempt_timeout(Duration::from_millis(150))
-        .retry(
+        .with_timeout(Duration::from_secs(5))
+        .with_attempt_timeout(Duration::from_millis(150))
+        .with_retry(
             RetryPolicy::default()
-                .jitter(false)
-                .initial_backoff(Duration::from_millis(10)),
+                .with_jitter(false)
+                .with_initial_backoff(Duration::from_millis(10)),
         );
     let client = Client::with_transport(config(), transport).with_options(options);
     let started = Instant::now();
@@ -310,8 +310,8 @@ fn r9_token_creation_is_not_retried_after_an_attempt_timeout() {
     let calls = Arc::new(AtomicUsize::new(0));
     let transport = hanging_then(1, || response(201, None, "{}"), Arc::clone(&calls));
     let options = CallOptions::default()
-        .timeout(Duration::from_secs(5))
-        .attempt_timeout(Duration::from_millis(100));
+        .with_timeout(Duration::from_secs(5))
+        .with_attempt_timeout(Duration::from_millis(100));
     let client = Client::with_transport(config(), transport).with_options(options);
     let request = TokenRequest::builder("customer-1").build().unwrap();
     match pollster::block_on(client.create_token(&request)).unwrap_err() {
@@ -339,7 +339,7 @@ fn r9_a_retry_without_a_useful_budget_returns_the_last_answer() {
         }
     };
     let client = Client::with_transport(config(), transport)
-        .with_options(CallOptions::default().timeout(Duration::from_millis(1200)));
+        .with_options(CallOptions::default().with_timeout(Duration::from_millis(1200)));
     let error = pollster::block_on(client.status(SCAN_REF)).unwrap_err();
     let api = error.as_api().unwrap_or_else(|| panic!("{error:?}"));
     assert_eq!(api.status(), 503);

@@ -230,7 +230,7 @@ fn r11_the_blocking_client_pauses_and_measures_on_the_transports_clock() {
         ],
     );
     let client = BlockingClient::with_transport(config(), transport)
-        .with_options(CallOptions::default().timeout(Duration::from_secs(30)));
+        .with_options(CallOptions::default().with_timeout(Duration::from_secs(30)));
     expect_unavailable(client.status(SCAN_REF));
     assert_eq!(client.transport().attempts.get(), 2);
 }

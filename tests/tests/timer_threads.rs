@@ -96,7 +96,7 @@ fn the_default_timer_does_not_start_a_thread_per_call() {
         .unwrap();
     let client =
         idenfy_isahc::Client::with_transport(config, idenfy_isahc::IsahcTransport::new().unwrap())
-            .with_options(CallOptions::default().timeout(Duration::from_secs(30)));
+            .with_options(CallOptions::default().with_timeout(Duration::from_secs(30)));
     pollster::block_on(client.status(SCAN_REF)).unwrap();
     let before = threads();
     for _ in 0..200 {

@@ -1,8 +1,9 @@
 //! The blocking iDenfy client over [ureq] 3: [`idenfy`] for synchronous code, with no async
 //! runtime anywhere in its dependencies.
 //!
-//! Everything of the core is re-exported here, and [`Client`] is the core's
-//! [`BlockingClient`] with [`UreqTransport`] filled in, so one import is enough:
+//! [`Client`] is the core's [`BlockingClient`](idenfy::BlockingClient) with [`UreqTransport`]
+//! filled in. The core crate is re-exported whole as [`idenfy`] (every protocol type, webhooks,
+//! `http`), and the few names a first call needs at the root:
 //!
 //! ```no_run
 //! use idenfy_blocking::{Client, Credentials, TokenRequest};
@@ -74,8 +75,13 @@ use ureq::unversioned::transport::{ConnectionDetails, Connector, DefaultConnecto
 use ureq::{Agent, Timeout};
 
 use idenfy::http::{Request, Response};
+use idenfy::{
+    AttemptLimits, BlockingTransport, DefaultTransport, TransportError, TransportErrorKind,
+};
 
-pub use idenfy::*;
+pub use idenfy;
+#[doc(no_inline)]
+pub use idenfy::{CallOptions, Config, Credentials, Error, RetryPolicy, TokenRequest};
 
 /// The blocking iDenfy client over ureq: `idenfy_blocking::Client::new(credentials)?`.
 pub type Client = idenfy::BlockingClient<UreqTransport>;

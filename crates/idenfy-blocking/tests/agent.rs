@@ -3,7 +3,8 @@
 //! the other adapters is checked once for all of them, in the transport conformance suite
 //! (`tests/tests/conformance.rs` of the workspace).
 
-use idenfy_blocking::{Client, Config, Credentials, Error, ErrorIdentifier, UreqTransport};
+use idenfy_blocking::idenfy::{ErrorIdentifier, TransportErrorKind};
+use idenfy_blocking::{Client, Config, Credentials, Error, UreqTransport};
 use idenfy_conformance::server::{Behaviour, Reply, TestServer};
 
 /// A user's agent with ureq's defaults (`http_status_as_error(true)`, redirects followed) still
@@ -49,7 +50,8 @@ fn token_error(transport: UreqTransport) -> Error {
         .unwrap();
     Client::with_transport(config, transport)
         .with_options(
-            idenfy_blocking::CallOptions::default().retry(idenfy_blocking::RetryPolicy::none()),
+            idenfy_blocking::CallOptions::default()
+                .with_retry(idenfy_blocking::RetryPolicy::none()),
         )
         .create_token(
             &idenfy_blocking::TokenRequest::builder("customer-42")
@@ -67,11 +69,11 @@ fn a_refused_connection_is_connect_only_where_the_phase_is_known() {
     let Error::Transport(own) = token_error(UreqTransport::new().unwrap()) else {
         panic!("expected a transport error")
     };
-    assert_eq!(own.kind(), idenfy_blocking::TransportErrorKind::Connect);
+    assert_eq!(own.kind(), TransportErrorKind::Connect);
     let Error::Transport(users) =
         token_error(UreqTransport::from_agent(ureq::Agent::new_with_defaults()))
     else {
         panic!("expected a transport error")
     };
-    assert_eq!(users.kind(), idenfy_blocking::TransportErrorKind::Io);
+    assert_eq!(users.kind(), TransportErrorKind::Io);
 }

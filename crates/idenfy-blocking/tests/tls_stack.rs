@@ -8,8 +8,9 @@ use std::io::Read;
 use std::net::TcpListener;
 use std::time::Duration;
 
+use idenfy_blocking::idenfy::TransportErrorKind;
 use idenfy_blocking::{
-    CallOptions, Client, Config, Credentials, Error, RetryPolicy, TransportErrorKind, UreqTransport,
+    CallOptions, Client, Config, Credentials, Error, RetryPolicy, UreqTransport,
 };
 
 const CONNECT_TIMEOUT: Duration = Duration::from_millis(300);
@@ -39,8 +40,8 @@ fn the_default_transport_sends_a_client_hello() {
     let transport = UreqTransport::with_connect_timeout(CONNECT_TIMEOUT);
     let client = Client::with_transport(config, transport);
     let options = CallOptions::default()
-        .timeout(Duration::from_secs(5))
-        .retry(RetryPolicy::none());
+        .with_timeout(Duration::from_secs(5))
+        .with_retry(RetryPolicy::none());
     let error = client
         .with_options(options)
         .status("3af4c9a4-1d2f-4b8e-9c61-0a2b3c4d5e6f")

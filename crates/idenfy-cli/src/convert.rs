@@ -1,52 +1,127 @@
 //! Flag strings to the plain values the library's setters take.
 //!
 //! Numbers and booleans are read as strings by clap and converted here, so that a malformed
-//! value is reported like every other refused value: a [`ValidationError`] naming the wire field.
-//! Only the *shape* is checked here (is it an integer, a boolean, `KEY=JSON`); every rule about
-//! the value itself is the library's, applied by `build()`.
+//! value is reported like every other refused value: naming the wire field, with exit code 2.
+//! Only the *shape* is checked here (is it an integer, a boolean, `KEY=JSON`, an address); every
+//! rule about the value itself is the library's, applied by `build()`. The shape rules are the
+//! tool's own ([`InputRule`]): the library never reads a flag.
 
+use std::fmt;
 use std::num::IntErrorKind;
 
-use idenfy::{Rule, ValidationError};
 use serde_json::Value;
+
+/// A flag value of the wrong shape, naming the wire field it was for (`expiryTime`), the extra
+/// field's key, or the flag (`field`, `listen`). Reported exactly like the library's validation
+/// errors: `field: rule`, kind `validation`, exit code 2. The value itself is never quoted (it may
+/// be personal data).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct InputError {
+    field: String,
+    rule: InputRule,
+}
+
+impl InputError {
+    /// `field` breaking `rule`.
+    pub(crate) fn new(field: impl Into<String>, rule: InputRule) -> Self {
+        Self {
+            field: field.into(),
+            rule,
+        }
+    }
+
+    /// The wire field, extra-field key or flag.
+    pub(crate) fn field(&self) -> &str {
+        &self.field
+    }
+
+    /// The rule that was broken.
+    pub(crate) fn rule(&self) -> &InputRule {
+        &self.rule
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.rule)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// The shape a flag value must have before the library sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum InputRule {
+    /// Not an integer.
+    NotAnInteger,
+    /// An integer beyond the range of `i64`: refused as such rather than clamped, so no error
+    /// ever reports a number the user did not give.
+    IntegerOutOfRange,
+    /// Not `true` or `false`.
+    NotABoolean,
+    /// Not `KEY=VALUE`.
+    NotKeyValue,
+    /// Not a JSON value.
+    NotJson,
+    /// Not a socket address `IP:PORT`.
+    NotASocketAddress,
+}
+
+impl fmt::Display for InputRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            InputRule::NotAnInteger => "must be an integer",
+            InputRule::IntegerOutOfRange => {
+                "must be an integer between -9223372036854775808 and 9223372036854775807"
+            }
+            InputRule::NotABoolean => "must be true or false",
+            InputRule::NotKeyValue => "must be written KEY=VALUE",
+            InputRule::NotJson => "must be a JSON value",
+            InputRule::NotASocketAddress => "must be an address IP:PORT such as 127.0.0.1:8080",
+        })
+    }
+}
 
 /// Reads an integer for the wire field `field`.
 ///
 /// A value beyond the range of `i64` is refused here as too large rather than clamped, so the
 /// error never reports a number the user did not give.
-pub(crate) fn integer(field: &'static str, value: &str) -> Result<i64, ValidationError> {
+pub(crate) fn integer(field: &'static str, value: &str) -> Result<i64, InputError> {
     match value.parse::<i64>() {
         Ok(number) => Ok(number),
         Err(err) => match err.kind() {
-            IntErrorKind::PosOverflow | IntErrorKind::NegOverflow => Err(ValidationError::new(
-                field,
-                Rule::WrongType {
-                    expected: "an integer between -9223372036854775808 and 9223372036854775807",
-                },
-            )),
-            _ => Err(ValidationError::new(field, Rule::NotAnInteger)),
+            IntErrorKind::PosOverflow | IntErrorKind::NegOverflow => {
+                Err(InputError::new(field, InputRule::IntegerOutOfRange))
+            }
+            _ => Err(InputError::new(field, InputRule::NotAnInteger)),
         },
     }
 }
 
 /// Reads `true` or `false` for the wire field `field`.
-pub(crate) fn boolean(field: &'static str, value: &str) -> Result<bool, ValidationError> {
+pub(crate) fn boolean(field: &'static str, value: &str) -> Result<bool, InputError> {
     match value {
         "true" => Ok(true),
         "false" => Ok(false),
-        _ => Err(ValidationError::new(field, Rule::NotABoolean)),
+        _ => Err(InputError::new(field, InputRule::NotABoolean)),
     }
 }
 
 /// Reads an extra field written `KEY=JSON` (`--field`). A missing `=` is refused naming
 /// `field`; a value that is not JSON is refused naming the key.
-pub(crate) fn key_json(value: &str) -> Result<(String, Value), ValidationError> {
+pub(crate) fn key_json(value: &str) -> Result<(String, Value), InputError> {
     let Some((key, json)) = value.split_once('=') else {
-        return Err(ValidationError::new("field", Rule::NotKeyValue));
+        return Err(InputError::new("field", InputRule::NotKeyValue));
     };
-    let json = serde_json::from_str(json)
-        .map_err(|_| ValidationError::new(key.to_owned(), Rule::NotJson))?;
+    let json = serde_json::from_str(json).map_err(|_| InputError::new(key, InputRule::NotJson))?;
     Ok((key.to_owned(), json))
+}
+
+/// Reads the socket address of `--listen` (`127.0.0.1:8080`).
+pub(crate) fn socket_address(value: &str) -> Result<std::net::SocketAddr, InputError> {
+    value
+        .parse()
+        .map_err(|_| InputError::new("listen", InputRule::NotASocketAddress))
 }
 
 #[cfg(test)]
@@ -62,13 +137,13 @@ mod tests {
         for huge in ["99999999999999999999", "-99999999999999999999"] {
             let err = integer("expiryTime", huge).unwrap_err();
             assert_eq!(err.field(), "expiryTime");
-            assert!(matches!(err.rule(), Rule::WrongType { .. }), "{huge}");
+            assert_eq!(err.rule(), &InputRule::IntegerOutOfRange, "{huge}");
             assert!(!err.to_string().contains("got"), "no made-up number: {err}");
         }
         for bad in ["", "abc", "1.5", "1e3", " 1", "0x10"] {
             let err = integer("expiryTime", bad).unwrap_err();
             assert_eq!(err.field(), "expiryTime");
-            assert_eq!(err.rule(), &Rule::NotAnInteger, "{bad:?}");
+            assert_eq!(err.rule(), &InputRule::NotAnInteger, "{bad:?}");
         }
     }
 
@@ -78,7 +153,7 @@ mod tests {
         assert!(!boolean("showInstructions", "false").unwrap());
         let err = boolean("showInstructions", "maybe").unwrap_err();
         assert_eq!(err.field(), "showInstructions");
-        assert_eq!(err.rule(), &Rule::NotABoolean);
+        assert_eq!(err.rule(), &InputRule::NotABoolean);
     }
 
     #[test]
@@ -92,8 +167,24 @@ mod tests {
             ("foo".to_owned(), serde_json::json!({"a": "b=c"}))
         );
         let err = key_json("foo").unwrap_err();
-        assert_eq!((err.field(), err.rule()), ("field", &Rule::NotKeyValue));
+        assert_eq!(
+            (err.field(), err.rule()),
+            ("field", &InputRule::NotKeyValue)
+        );
         let err = key_json("foo=notjson").unwrap_err();
-        assert_eq!((err.field(), err.rule()), ("foo", &Rule::NotJson));
+        assert_eq!((err.field(), err.rule()), ("foo", &InputRule::NotJson));
+    }
+
+    #[test]
+    fn messages_name_the_field_and_the_rule() {
+        assert_eq!(
+            integer("expiryTime", "abc").unwrap_err().to_string(),
+            "expiryTime: must be an integer"
+        );
+        assert_eq!(
+            socket_address("localhost").unwrap_err().to_string(),
+            "listen: must be an address IP:PORT such as 127.0.0.1:8080"
+        );
+        assert!(socket_address("127.0.0.1:0").is_ok());
     }
 }

@@ -10,8 +10,10 @@
 
 use std::path::Path;
 
-use idenfy::webhook::{EmptyKeyError, SignatureError};
+use idenfy::webhook::{EmptyKeyError, SignatureError, WebhookError};
 use idenfy::{ApiError, DecodeError, TransportError, ValidationError};
+
+use crate::convert::InputError;
 
 /// Exit code of a refusal by the other side: a signature that does not verify, a body that
 /// cannot be parsed.
@@ -28,10 +30,14 @@ pub(crate) const EXIT_TRANSPORT: u8 = 3;
 pub(crate) enum CliError {
     /// A value the library refused: names the wire field and the rule (exit 2).
     Validation(ValidationError),
-    /// The request could not be built for a reason other than a refused value; the library
-    /// never reports one today, but a new kind is shown rather than lost (exit 2: nothing was
-    /// sent).
-    Request(String),
+    /// A flag value of the wrong shape (not an integer, not `KEY=JSON`, …), refused by the tool
+    /// itself; reported like a refused value (exit 2).
+    Input(InputError),
+    /// A failure of the library that is neither a refused value, an answer nor a transport
+    /// failure: an internal error (a bug: nothing was sent), or a kind this version of the tool
+    /// does not know (the library's error is non-exhaustive). Kept whole and shown rather than
+    /// lost (exit 2).
+    Request(idenfy::Error),
     /// The emulator could not be served: the address is in use, the runtime could not start…
     /// (exit 2: nothing was served).
     Emulator(String),
@@ -40,9 +46,20 @@ pub(crate) enum CliError {
     /// A webhook signature that does not verify: wrong, malformed, empty (exit 1). The library's
     /// message never contains a key or the expected signature.
     Signature(SignatureError),
+    /// A webhook refused for a reason this version of the tool does not know (the library's
+    /// error is non-exhaustive): still a refusal (exit 1), kept whole.
+    Webhook(WebhookError),
     /// A webhook body that cannot be parsed (exit 1). The library's message never quotes the
     /// body's string values.
     Decode(DecodeError),
+    /// A result that could not be written as JSON for `--json`: never expected, the library's
+    /// types serialize (exit 1: a local failure after the answer or body was received).
+    Print {
+        /// What could not be written: `the answer (the request was sent)`, `the event`.
+        what: &'static str,
+        /// Why.
+        source: serde_json::Error,
+    },
     /// `idenfy demo` met an answer iDenfy would not give (exit 1).
     Demo {
         /// The step that failed.
@@ -95,11 +112,14 @@ impl CliError {
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
             CliError::Signature(_)
+            | CliError::Webhook(_)
             | CliError::Decode(_)
+            | CliError::Print { .. }
             | CliError::Api(_)
             | CliError::Demo { .. } => EXIT_REFUSED,
             CliError::Transport(_) | CliError::Runtime(_) => EXIT_TRANSPORT,
             CliError::Validation(_)
+            | CliError::Input(_)
             | CliError::EmptyKey(_)
             | CliError::Request(_)
             | CliError::Emulator(_)
@@ -110,11 +130,13 @@ impl CliError {
     /// The `kind` reported in the `--json` error document.
     pub(crate) fn kind(&self) -> &'static str {
         match self {
-            CliError::Validation(_) => "validation",
+            CliError::Validation(_) | CliError::Input(_) => "validation",
             CliError::EmptyKey(_) => "key",
             CliError::Request(_) => "request",
             CliError::Emulator(_) => "emulator",
             CliError::Signature(_) => "signature",
+            CliError::Webhook(_) => "webhook",
+            CliError::Print { .. } => "output",
             CliError::Decode(_) => "decode",
             CliError::Api(_) => "api",
             CliError::Demo { .. } => "demo",
@@ -128,12 +150,15 @@ impl CliError {
     pub(crate) fn field(&self) -> Option<&str> {
         match self {
             CliError::Validation(err) => Some(err.field()),
+            CliError::Input(err) => Some(err.field()),
             CliError::Decode(err) => err.path(),
             CliError::Demo { step, .. } => Some(step),
             CliError::Request(_)
             | CliError::EmptyKey(_)
             | CliError::Emulator(_)
             | CliError::Signature(_)
+            | CliError::Webhook(_)
+            | CliError::Print { .. }
             | CliError::Api(_)
             | CliError::Transport(_)
             | CliError::Runtime(_)
@@ -145,8 +170,14 @@ impl CliError {
     pub(crate) fn message(&self) -> String {
         match self {
             CliError::Validation(err) => err.rule().to_string(),
-            CliError::Request(message) | CliError::Emulator(message) => message.clone(),
+            CliError::Input(err) => err.rule().to_string(),
+            CliError::Request(err) => err.to_string(),
+            CliError::Emulator(message) => message.clone(),
             CliError::Signature(err) => err.to_string(),
+            CliError::Webhook(err) => err.to_string(),
+            CliError::Print { what, source } => {
+                format!("{what} could not be written as JSON: {source}")
+            }
             CliError::EmptyKey(err) => err.to_string(),
             CliError::Decode(err) => decode_message(err),
             CliError::Api(err) => err.to_string(),
@@ -167,7 +198,9 @@ impl CliError {
     pub(crate) fn human(&self) -> String {
         match self {
             CliError::Validation(err) => err.to_string(),
+            CliError::Input(err) => err.to_string(),
             CliError::Signature(_)
+            | CliError::Webhook(_)
             | CliError::Decode(_)
             | CliError::Api(_)
             | CliError::Transport(_)
@@ -178,6 +211,7 @@ impl CliError {
             CliError::Request(_)
             | CliError::EmptyKey(_)
             | CliError::Emulator(_)
+            | CliError::Print { .. }
             | CliError::Io { .. } => self.message(),
         }
     }
@@ -203,7 +237,7 @@ impl From<idenfy::Error> for CliError {
             idenfy::Error::Decode(err) => CliError::Decode(err),
             idenfy::Error::Transport(err) => CliError::Transport(err),
             // `idenfy::Error` is non-exhaustive: a kind added later is still reported.
-            other => CliError::Request(other.to_string()),
+            other => CliError::Request(other),
         }
     }
 }
@@ -211,6 +245,12 @@ impl From<idenfy::Error> for CliError {
 impl From<ValidationError> for CliError {
     fn from(err: ValidationError) -> Self {
         CliError::Validation(err)
+    }
+}
+
+impl From<InputError> for CliError {
+    fn from(err: InputError) -> Self {
+        CliError::Input(err)
     }
 }
 

@@ -10,9 +10,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, ChildStdout, Stdio};
 use std::time::{Duration, Instant};
 
-use idenfy_hyper::{
-    Client, Config, Credentials, HyperTransport, OverallStatus, TokenRequest, webhook,
-};
+use idenfy::{OverallStatus, webhook};
+use idenfy_hyper::{Client, Config, Credentials, HyperTransport, TokenRequest};
 use serde_json::Value;
 
 /// A running `idenfy emulator`, killed when dropped.
@@ -107,7 +106,7 @@ fn json_mode_prints_one_document_then_serves_until_interrupted() {
     runtime.block_on(async {
         let client = client(&base_url, "cli-key", "cli-secret");
         let request = TokenRequest::builder("from-the-cli-test")
-            .dummy_status(idenfy_hyper::DummyStatus::Approved)
+            .dummy_status(idenfy::DummyStatus::Approved)
             .build()
             .unwrap();
         let token = client.create_token(&request).await.unwrap();

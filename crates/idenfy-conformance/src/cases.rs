@@ -112,11 +112,11 @@ fn config(base_url: &str) -> Result<Config, Failure> {
 }
 
 fn defaults() -> CallOptions {
-    CallOptions::default().timeout(GENEROUS)
+    CallOptions::default().with_timeout(GENEROUS)
 }
 
 fn no_retries() -> CallOptions {
-    defaults().retry(RetryPolicy::none())
+    defaults().with_retry(RetryPolicy::none())
 }
 
 fn token_request() -> Result<TokenRequest, Failure> {
@@ -564,7 +564,7 @@ async fn check_times_out<H: Harness>(
 ) -> Outcome {
     let client = harness.client(
         config(&server.base_url())?,
-        CallOptions::default().timeout(timeout),
+        CallOptions::default().with_timeout(timeout),
     );
 
     let started = Instant::now();
@@ -610,7 +610,7 @@ async fn r6_oversized_body_is_refused<H: Harness>(harness: &H, _: &Kit) -> Outco
         server.enqueue(PDF, behaviour.clone());
         let client = harness.client(
             config(&server.base_url())?,
-            no_retries().max_response_bytes(64 * 1024),
+            no_retries().with_max_response_bytes(64 * 1024),
         );
         let kind = transport_kind(client.send(&pdf_request()?).await)?;
         check_eq!(kind, TransportErrorKind::BodyTooLarge, "{behaviour:?}");
@@ -632,7 +632,7 @@ async fn r6_oversized_body_is_not_read_to_the_end<H: Harness>(harness: &H, _: &K
         server.enqueue(PDF, behaviour.clone());
         let client = harness.client(
             config(&server.base_url())?,
-            no_retries().max_response_bytes(64 * 1024),
+            no_retries().with_max_response_bytes(64 * 1024),
         );
         let kind = transport_kind(client.send(&pdf_request()?).await)?;
         check_eq!(kind, TransportErrorKind::BodyTooLarge, "{behaviour:?}");
@@ -671,11 +671,11 @@ async fn r6_body_cap_is_exact_to_the_byte<H: Harness>(harness: &H, _: &Kit) -> O
     let server = start()?;
     let at_cap = harness.client(
         config(&server.base_url())?,
-        no_retries().max_response_bytes(body.len()),
+        no_retries().with_max_response_bytes(body.len()),
     );
     let one_over = harness.client(
         config(&server.base_url())?,
-        no_retries().max_response_bytes(body.len() - 1),
+        no_retries().with_max_response_bytes(body.len() - 1),
     );
     let chunked = Reply::new(200)
         .header("Content-Type", "application/json")
@@ -851,12 +851,12 @@ async fn r9_refused_connection_is_connect_and_token_is_retried<H: Harness>(
     _: &Kit,
 ) -> Outcome {
     let options = CallOptions::default()
-        .timeout(Duration::from_secs(5))
-        .retry(
+        .with_timeout(Duration::from_secs(5))
+        .with_retry(
             RetryPolicy::default()
-                .max_retries(2)
-                .initial_backoff(Duration::from_millis(100))
-                .jitter(false),
+                .with_max_retries(2)
+                .with_initial_backoff(Duration::from_millis(100))
+                .with_jitter(false),
         );
     let client = harness.client(config(&ok!(refused_base_url()))?, options);
 

@@ -7,9 +7,11 @@ mod support;
 use std::time::Duration;
 
 use idenfy_emulator::{DeliveryOutcome, Emulator, Outcome};
+use idenfy_hyper::idenfy::{
+    ApiError, Date, DocumentType, DummyStatus, ErrorIdentifier, EventType, OverallStatus, Sex,
+};
 use idenfy_hyper::{
-    CallOptions, Client, Credentials, DocumentType, DummyStatus, Error, ErrorIdentifier, EventType,
-    HyperTransport, OverallStatus, RetryPolicy, Sex, TokenRequest,
+    CallOptions, Client, Credentials, Error, HyperTransport, RetryPolicy, TokenRequest,
 };
 use serde_json::{Value, json};
 use support::{basic, client, post_json, raw_async};
@@ -22,7 +24,7 @@ fn is_uuid(text: &str) -> bool {
         })
 }
 
-fn api_error(result: Result<impl std::fmt::Debug, Error>) -> idenfy_hyper::ApiError {
+fn api_error(result: Result<impl std::fmt::Debug, Error>) -> ApiError {
     match result {
         Err(Error::Api(error)) => error,
         other => panic!("expected an API error, got {other:?}"),
@@ -209,7 +211,7 @@ async fn the_whole_lifecycle_over_status_data_files_pdf_and_delete() {
         Some("ŠIMKUTĖ")
     );
     assert_eq!(data.data.doc_type, Some(DocumentType::IdCard));
-    assert!(idenfy_hyper::Date::parse(data.data.doc_expiry.as_deref().unwrap()).is_ok());
+    assert!(Date::parse(data.data.doc_expiry.as_deref().unwrap()).is_ok());
 
     let files = client.files(scan_ref).await.unwrap();
     let front = files.front().unwrap().to_owned();
@@ -295,7 +297,7 @@ async fn error_bodies() {
     .build()
     .unwrap();
     let intruder = Client::with_transport(config, HyperTransport::new().unwrap())
-        .with_options(CallOptions::default().retry(RetryPolicy::none()));
+        .with_options(CallOptions::default().with_retry(RetryPolicy::none()));
     let error = api_error(intruder.status("0b1c2d3e").await);
     assert_eq!(error.status().as_u16(), 401);
     assert_eq!(error.identifier(), Some(&ErrorIdentifier::Unauthorized));
@@ -428,7 +430,8 @@ async fn the_server_validates_exactly_as_the_client() {
         json!([1, 2]),
     ];
     for body in bodies {
-        let expected = idenfy_hyper::server::read_token_request(&body).unwrap_err();
+        let expected =
+            idenfy_hyper::idenfy::idenfy_proto::server::read_token_request(&body).unwrap_err();
         let answer = post_json(&emulator, "/api/v2/token", &body.to_string()).await;
         assert_eq!(answer.status, 400, "{body}");
         let message = answer.json()["message"].as_str().unwrap().to_owned();

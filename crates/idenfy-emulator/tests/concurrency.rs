@@ -13,8 +13,9 @@ use http_body_util::{BodyExt as _, Full};
 use hyper_util::client::legacy::Client as LegacyClient;
 use hyper_util::rt::TokioExecutor;
 use idenfy_emulator::{DeliveryOutcome, Emulator, Outcome};
-use idenfy_hyper::webhook::{self, WebhookEvent};
-use idenfy_hyper::{OverallStatus, TokenRequest};
+use idenfy_hyper::TokenRequest;
+use idenfy_hyper::idenfy::OverallStatus;
+use idenfy_hyper::idenfy::webhook::{self, WebhookEvent};
 use support::{Receiver, client};
 use tokio::sync::Semaphore;
 

@@ -6,7 +6,8 @@ mod support;
 use std::time::Duration;
 
 use idenfy_emulator::Emulator;
-use idenfy_hyper::{OverallStatus, TokenRequest};
+use idenfy_hyper::TokenRequest;
+use idenfy_hyper::idenfy::OverallStatus;
 use serde_json::{Value, json};
 use support::{RawResponse, Receiver, client, raw_async};
 

@@ -6,10 +6,8 @@ mod support;
 use std::time::Duration;
 
 use idenfy_emulator::{Emulator, Fault, FaultKind, PathMatch};
-use idenfy_hyper::{
-    CallOptions, Client, Error, ErrorIdentifier, HyperTransport, RetryPolicy, TokenRequest,
-    TransportErrorKind,
-};
+use idenfy_hyper::idenfy::{ErrorIdentifier, TransportErrorKind};
+use idenfy_hyper::{CallOptions, Client, Error, HyperTransport, RetryPolicy, TokenRequest};
 use support::{client, post_json, raw_async};
 
 fn transport_kind(result: Result<impl std::fmt::Debug, Error>) -> TransportErrorKind {
@@ -74,8 +72,8 @@ async fn a_delay_beyond_the_client_timeout_is_a_timeout() {
     let impatient = Client::with_transport(emulator.config(), HyperTransport::new().unwrap())
         .with_options(
             CallOptions::default()
-                .retry(RetryPolicy::none())
-                .timeout(Duration::from_millis(300)),
+                .with_retry(RetryPolicy::none())
+                .with_timeout(Duration::from_millis(300)),
         );
     let started = std::time::Instant::now();
     assert_eq!(
@@ -169,11 +167,11 @@ async fn the_client_retries_read_only_calls_through_transient_faults() {
     emulator.inject_fault(Fault::status(503).on_path("/api/v2/status").times(2));
     let patient = Client::with_transport(emulator.config(), HyperTransport::new().unwrap())
         .with_options(
-            CallOptions::default().retry(
+            CallOptions::default().with_retry(
                 RetryPolicy::default()
-                    .max_retries(3)
-                    .initial_backoff(Duration::from_millis(10))
-                    .jitter(false),
+                    .with_max_retries(3)
+                    .with_initial_backoff(Duration::from_millis(10))
+                    .with_jitter(false),
             ),
         );
     let status = patient.status(token.scan_ref.as_str()).await.unwrap();

@@ -7,10 +7,9 @@ mod support;
 use std::time::Duration;
 
 use idenfy_emulator::{DeliveryOutcome, Emulator, Outcome};
-use idenfy_hyper::webhook::{self, WebhookEvent, WebhookKey};
-use idenfy_hyper::{
-    DocumentStatus, EventType, FaceStatus, MismatchTag, OverallStatus, TokenRequest,
-};
+use idenfy_hyper::TokenRequest;
+use idenfy_hyper::idenfy::webhook::{self, WebhookEvent, WebhookKey};
+use idenfy_hyper::idenfy::{DocumentStatus, EventType, FaceStatus, MismatchTag, OverallStatus};
 use serde_json::{Value, json};
 use support::{Receiver, client};
 
@@ -72,7 +71,7 @@ async fn a_finished_verification_sends_one_signed_final_webhook_in_the_current_s
     let key = emulator.webhook_key();
     assert_eq!(
         signature,
-        idenfy_hyper::server::sign_webhook(&key, &delivery.body)
+        idenfy_hyper::idenfy::idenfy_proto::server::sign_webhook(&key, &delivery.body)
     );
     assert!(
         webhook::verify(

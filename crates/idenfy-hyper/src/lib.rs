@@ -1,8 +1,9 @@
 //! The iDenfy client over [hyper] 1 on Tokio: [`idenfy`] with a pooled HTTP/1.1 and HTTP/2
 //! transport and rustls for TLS.
 //!
-//! Everything of the core is re-exported here, and [`Client`] is the core client with
-//! [`HyperTransport`] filled in, so one import is enough:
+//! [`Client`] is the core client with [`HyperTransport`] filled in. The core crate is
+//! re-exported whole as [`idenfy`] (every protocol type, webhooks, `http`), and the few names a
+//! first call needs at the root:
 //!
 //! ```no_run
 //! use idenfy_hyper::{Client, Credentials, TokenRequest};
@@ -79,6 +80,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 
 use idenfy::http::uri::Scheme;
 use idenfy::http::{Request, Response, header};
+use idenfy::{AttemptLimits, DefaultTransport, Transport, TransportError, TransportErrorKind};
 
 /// Proxy rules: which proxy, if any, a destination is reached through (hyper-util's
 /// [`Matcher`](hyper_util::client::proxy::matcher::Matcher)). Build one with
@@ -86,7 +88,9 @@ use idenfy::http::{Request, Response, header};
 /// with `ProxyMatcher::from_env()`.
 pub use hyper_util::client::proxy::matcher::Matcher as ProxyMatcher;
 
-pub use idenfy::*;
+pub use idenfy;
+#[doc(no_inline)]
+pub use idenfy::{CallOptions, Config, Credentials, Error, RetryPolicy, TokenRequest};
 
 /// The iDenfy client over hyper: `idenfy_hyper::Client::new(credentials)?`.
 pub type Client = idenfy::Client<HyperTransport>;

@@ -3,10 +3,8 @@
 //! shares with the other adapters is checked once for all of them, in the transport conformance
 //! suite (`tests/tests/conformance.rs` of the workspace).
 
-use idenfy_hyper::{
-    CallOptions, Client, Config, Credentials, Error, HyperTransport, RetryPolicy,
-    TransportErrorKind,
-};
+use idenfy_hyper::idenfy::TransportErrorKind;
+use idenfy_hyper::{CallOptions, Client, Config, Credentials, Error, HyperTransport, RetryPolicy};
 
 /// Outside a Tokio runtime a call fails with `Other` instead of panicking; constructing the
 /// transport needs no runtime. (Constructing it also builds its rustls configuration, here with
@@ -18,7 +16,7 @@ fn without_a_tokio_runtime_a_call_fails_without_panicking() {
         .build()
         .unwrap();
     let client = Client::with_transport(config, HyperTransport::new().unwrap())
-        .with_options(CallOptions::default().retry(RetryPolicy::none()));
+        .with_options(CallOptions::default().with_retry(RetryPolicy::none()));
     let error =
         pollster::block_on(client.status("3af4c9a4-1d2f-4b8e-9c61-0a2b3c4d5e6f")).unwrap_err();
     let Error::Transport(transport) = error else {
@@ -51,9 +49,9 @@ async fn a_tls_handshake_that_never_finishes_is_a_connect_failure() {
         .unwrap();
     let client = Client::with_transport(config, transport).with_options(
         CallOptions::default()
-            .timeout(Duration::from_secs(4))
-            .attempt_timeout(Duration::from_secs(4))
-            .retry(RetryPolicy::none()),
+            .with_timeout(Duration::from_secs(4))
+            .with_attempt_timeout(Duration::from_secs(4))
+            .with_retry(RetryPolicy::none()),
     );
     let started = Instant::now();
     let error = client

@@ -2,8 +2,9 @@
 //! isahc's own background thread, so it works under any executor (Tokio, async-std, smol, or
 //! a plain `block_on`).
 //!
-//! Everything of the core is re-exported here, and [`Client`] is the core client with
-//! [`IsahcTransport`] filled in, so one import is enough:
+//! [`Client`] is the core client with [`IsahcTransport`] filled in. The core crate is
+//! re-exported whole as [`idenfy`] (every protocol type, webhooks, `http`), and the few names a
+//! first call needs at the root:
 //!
 //! ```no_run
 //! use idenfy_isahc::{Client, Credentials, TokenRequest};
@@ -82,8 +83,11 @@ use tracing::instrument::WithSubscriber as _;
 use tracing::subscriber::NoSubscriber;
 
 use idenfy::http::{Request, Response, header};
+use idenfy::{AttemptLimits, DefaultTransport, Transport, TransportError, TransportErrorKind};
 
-pub use idenfy::*;
+pub use idenfy;
+#[doc(no_inline)]
+pub use idenfy::{CallOptions, Config, Credentials, Error, RetryPolicy, TokenRequest};
 
 /// The iDenfy client over isahc: `idenfy_isahc::Client::new(credentials)?`.
 pub type Client = idenfy::Client<IsahcTransport>;

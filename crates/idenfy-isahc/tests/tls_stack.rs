@@ -8,10 +8,8 @@ use std::io::Read;
 use std::net::TcpListener;
 use std::time::Duration;
 
-use idenfy_isahc::{
-    CallOptions, Client, Config, Credentials, Error, IsahcTransport, RetryPolicy,
-    TransportErrorKind,
-};
+use idenfy_isahc::idenfy::TransportErrorKind;
+use idenfy_isahc::{CallOptions, Client, Config, Credentials, Error, IsahcTransport, RetryPolicy};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_millis(300);
 
@@ -40,8 +38,8 @@ fn the_default_transport_sends_a_client_hello() {
     let transport = IsahcTransport::with_connect_timeout(CONNECT_TIMEOUT).unwrap();
     let client = Client::with_transport(config, transport);
     let options = CallOptions::default()
-        .timeout(Duration::from_secs(5))
-        .retry(RetryPolicy::none());
+        .with_timeout(Duration::from_secs(5))
+        .with_retry(RetryPolicy::none());
     let error = pollster::block_on(
         client
             .with_options(options)

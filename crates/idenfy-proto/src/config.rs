@@ -4,9 +4,9 @@ use std::fmt;
 
 use base64::Engine as _;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
-use http::{HeaderValue, Method, Request};
+use http::{HeaderValue, Method, Request, Uri};
 
-use crate::error::{Error, Rule, ValidationError};
+use crate::error::{Error, InternalError, Rule, ValidationError};
 use crate::secret::{ApiSecret, AuthToken};
 
 /// iDenfy's API host (R1).
@@ -30,7 +30,10 @@ pub const DEFAULT_USER_AGENT: &str = concat!("idenfy-rs/", env!("CARGO_PKG_VERSI
 pub struct Credentials {
     api_key: String,
     api_secret: ApiSecret,
-    authorization: HeaderValue,
+    /// `Basic <base64>`, marked sensitive. Base64 is visible ASCII, so it is always a valid
+    /// header value; `None` only if `http` ever refused one, which requests then report as an
+    /// [`InternalError`] (never as a problem with the secret the caller gave).
+    authorization: Option<HeaderValue>,
 }
 
 impl Credentials {
@@ -57,10 +60,14 @@ impl Credentials {
         }
         let encoded =
             base64::engine::general_purpose::STANDARD.encode(format!("{api_key}:{api_secret}"));
-        // Base64 is visible ASCII, so this cannot fail; the error is kept for honesty.
-        let mut authorization = HeaderValue::try_from(format!("Basic {encoded}"))
-            .map_err(|_| ValidationError::new("apiSecret", Rule::HeaderValue))?;
-        authorization.set_sensitive(true);
+        // Base64 is visible ASCII, so this cannot fail (`http`'s error says nothing more).
+        let authorization =
+            HeaderValue::try_from(format!("Basic {encoded}"))
+                .ok()
+                .map(|mut value| {
+                    value.set_sensitive(true);
+                    value
+                });
         Ok(Self {
             api_key,
             api_secret: ApiSecret::new(api_secret),
@@ -109,7 +116,11 @@ impl fmt::Debug for Credentials {
 /// ```
 #[derive(Clone)]
 pub struct Config {
+    /// The base URL as text, without a trailing slash: what [`Config::base_url`] returns.
     base_url: String,
+    /// The same URL, parsed once when the configuration was built: every request's URI is
+    /// this one with the endpoint's path appended.
+    base_uri: Uri,
     credentials: Credentials,
     user_agent: HeaderValue,
 }
@@ -119,6 +130,8 @@ impl Config {
     pub fn new(credentials: Credentials) -> Self {
         Self {
             base_url: DEFAULT_BASE_URL.to_owned(),
+            // A constant URI, checked by this module's tests.
+            base_uri: Uri::from_static(DEFAULT_BASE_URL),
             credentials,
             user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
         }
@@ -137,6 +150,12 @@ impl Config {
     /// The base URL, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The base URL as parsed when the configuration was built (for a root URL, its path is
+    /// `/`). Requests go to this URI with the endpoint's path appended.
+    pub fn base_uri(&self) -> &Uri {
+        &self.base_uri
     }
 
     /// The credentials.
@@ -159,16 +178,40 @@ impl Config {
         )
     }
 
+    /// The URI of the endpoint at `path` (which starts with `/`): the parsed base URI with
+    /// `path` appended to its path. The base was checked to be an absolute URI whose path has
+    /// no query and no trailing slash, and `path` is one of this crate's constant paths, so this
+    /// cannot fail; the types say it can, hence an [`InternalError`] should it ever happen.
+    fn endpoint_uri(&self, path: &str) -> Result<Uri, InternalError> {
+        let prefix = match self.base_uri.path() {
+            "/" => "",
+            prefix => prefix,
+        };
+        let mut uri = Uri::builder().path_and_query(format!("{prefix}{path}"));
+        if let Some(scheme) = self.base_uri.scheme() {
+            uri = uri.scheme(scheme.clone());
+        }
+        if let Some(authority) = self.base_uri.authority() {
+            uri = uri.authority(authority.clone());
+        }
+        uri.build()
+            .map_err(|error| InternalError::new("the request URI", error))
+    }
+
     /// An authenticated JSON `POST` to `path` (which starts with `/`).
     pub(crate) fn post_json(&self, path: &str, body: Vec<u8>) -> Result<Request<Vec<u8>>, Error> {
-        let uri = http::Uri::try_from(format!("{}{path}", self.base_url))
-            .map_err(|_| ValidationError::new("baseUrl", Rule::NotAWebUrl))?;
+        let uri = self.endpoint_uri(path)?;
+        let authorization = self
+            .credentials
+            .authorization
+            .clone()
+            .ok_or_else(|| InternalError::without_source("the Authorization header"))?;
         let mut request = Request::new(body);
         *request.method_mut() = Method::POST;
         *request.uri_mut() = uri;
         let headers = request.headers_mut();
         // Marked sensitive, so `http`'s own `Debug` of the request hides it.
-        headers.insert(AUTHORIZATION, self.credentials.authorization.clone());
+        headers.insert(AUTHORIZATION, authorization);
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, self.user_agent.clone());
@@ -236,6 +279,10 @@ impl ConfigBuilder {
             return Err(ValidationError::new(field, Rule::InsecureUrl));
         }
         let base_url = url.as_str().trim_end_matches('/').to_owned();
+        // Parsed once, here: a URL the `url` crate accepts but an HTTP request cannot carry is
+        // refused now, naming the field, rather than at every request.
+        let base_uri = Uri::try_from(base_url.as_str())
+            .map_err(|_| ValidationError::new(field, Rule::NotAWebUrl))?;
 
         let user_agent = match &self.user_agent_product {
             None => HeaderValue::from_static(DEFAULT_USER_AGENT),
@@ -244,8 +291,62 @@ impl ConfigBuilder {
         };
         Ok(Config {
             base_url,
+            base_uri,
             credentials: self.credentials,
             user_agent,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn credentials() -> Credentials {
+        Credentials::new("key", "secret").unwrap()
+    }
+
+    #[test]
+    fn the_default_base_uri_is_what_the_builder_parses() {
+        let built = Config::builder(credentials()).build().unwrap();
+        let default = Config::new(credentials());
+        assert_eq!(default.base_uri(), built.base_uri());
+        assert_eq!(default.base_url(), built.base_url());
+        assert_eq!(default.base_uri(), "https://ivs.idenfy.com/");
+    }
+
+    #[test]
+    fn endpoint_uris_append_the_path_to_the_parsed_base() {
+        for (base, expected) in [
+            (
+                "https://ivs.idenfy.com",
+                "https://ivs.idenfy.com/api/v2/token",
+            ),
+            (
+                "https://ivs.idenfy.com/",
+                "https://ivs.idenfy.com/api/v2/token",
+            ),
+            (
+                "https://proxy.example/idenfy/",
+                "https://proxy.example/idenfy/api/v2/token",
+            ),
+            (
+                "http://127.0.0.1:8080",
+                "http://127.0.0.1:8080/api/v2/token",
+            ),
+            ("http://[::1]:9/a/b", "http://[::1]:9/a/b/api/v2/token"),
+        ] {
+            let config = Config::builder(credentials())
+                .base_url(base)
+                .build()
+                .unwrap();
+            assert_eq!(
+                config.endpoint_uri("/api/v2/token").unwrap(),
+                expected,
+                "{base}"
+            );
+        }
     }
 }

@@ -1,16 +1,25 @@
 //! The error model (R6): one type per concern, all of them free of secrets.
 
 use std::borrow::Cow;
+use std::error::Error as StdError;
 use std::fmt;
+use std::sync::Arc;
 
 use http::StatusCode;
 
 use crate::decode::{Any, Hooks, Lenient, Outcome, model};
 use crate::enums::ErrorIdentifier;
 use crate::extra::ExtraFields;
+use crate::retry::TransportErrorKind;
 
-/// Any failure of the protocol layer: an invalid value, an error answer of the API, or a
-/// response that could not be decoded.
+/// Any failure of an iDenfy call, whoever reports it: this crate (an invalid value, an error
+/// answer, an unreadable body) or the layer that carries the bytes (the transport). The `idenfy`
+/// client returns this same type, so nothing is converted on the way up.
+///
+/// Each kind is distinct (R6): nothing was sent ([`Error::Validation`]), the API said no
+/// ([`Error::Api`]), the answer could not be read ([`Error::Decode`]), or the bytes did not make
+/// it ([`Error::Transport`]). No variant's `Display` or `Debug` contains the API secret, a
+/// webhook key or the `Authorization` header.
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -23,6 +32,23 @@ pub enum Error {
     /// The API answered with a success status, but the body could not be decoded.
     #[error(transparent)]
     Decode(#[from] DecodeError),
+    /// The request or its response could not be carried.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    /// Something that checked inputs cannot cause went wrong: a bug in this library, never a
+    /// problem with a value the caller gave (those are [`Error::Validation`]).
+    #[error(transparent)]
+    Internal(#[from] InternalError),
+}
+
+impl Error {
+    /// The API error, if the server answered with one.
+    pub fn as_api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(error) => Some(error),
+            _ => None,
+        }
+    }
 }
 
 /// A value refused by client-side validation, naming the wire field and the rule it broke.
@@ -124,14 +150,6 @@ pub enum Rule {
     /// An extra field whose key is one of the typed fields of the request; set it through its
     /// own setter instead.
     CollidesWithTypedField,
-    /// Not an integer.
-    NotAnInteger,
-    /// Not `true` or `false`.
-    NotABoolean,
-    /// Not a JSON value.
-    NotJson,
-    /// Not `KEY=VALUE`.
-    NotKeyValue,
     /// Not valid in an HTTP header.
     HeaderValue,
     /// A JSON value of the wrong type (a number where a string is expected, …).
@@ -182,10 +200,6 @@ impl fmt::Display for Rule {
                 "is a typed field of the request and cannot be set as an extra field; \
                  use its own setter",
             ),
-            Rule::NotAnInteger => f.write_str("must be an integer"),
-            Rule::NotABoolean => f.write_str("must be true or false"),
-            Rule::NotJson => f.write_str("must be a JSON value"),
-            Rule::NotKeyValue => f.write_str("must be written KEY=VALUE"),
             Rule::HeaderValue => f.write_str("must be visible ASCII, valid in an HTTP header"),
             Rule::WrongType { expected } => write!(f, "must be {expected}"),
         }
@@ -493,6 +507,140 @@ impl DecodeError {
     /// What went wrong, without the offending string values.
     pub fn message(&self) -> &str {
         &self.message
+    }
+}
+
+/// A failure to exchange bytes with the server: what a transport returns when a request or its
+/// response could not be carried. Its [`kind`](TransportError::kind) decides whether a retry is
+/// safe (R9): [`TransportErrorKind::Connect`] means the request never reached the server.
+///
+/// Plain data — a kind and, optionally, the underlying cause — so that it lives here, next to
+/// the retry decision that reads it, and any transport (an adapter, a closure, your own HTTP
+/// stack) can build one without depending on more than this crate. Cloning shares the cause.
+///
+/// Transports must not put credentials, header values or bodies into it (R6, R10).
+///
+/// ```
+/// use idenfy_proto::{TransportError, TransportErrorKind};
+/// let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+/// let error = TransportError::with_source(TransportErrorKind::Connect, refused);
+/// assert!(error.is_connect());
+/// assert_eq!(error.to_string(), "could not connect: connection refused");
+/// ```
+#[derive(Debug, Clone)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    source: Option<Arc<dyn StdError + Send + Sync>>,
+}
+
+impl TransportError {
+    /// An error of `kind` with no underlying cause.
+    pub fn new(kind: TransportErrorKind) -> Self {
+        Self { kind, source: None }
+    }
+
+    /// An error of `kind` caused by `source`.
+    pub fn with_source(
+        kind: TransportErrorKind,
+        source: impl Into<Box<dyn StdError + Send + Sync>>,
+    ) -> Self {
+        Self {
+            kind,
+            source: Some(Arc::from(source.into())),
+        }
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// Whether the request certainly never reached the server.
+    pub fn is_connect(&self) -> bool {
+        self.kind == TransportErrorKind::Connect
+    }
+
+    /// Whether the call ran out of time.
+    pub fn is_timeout(&self) -> bool {
+        self.kind == TransportErrorKind::Timeout
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.kind, f)?;
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|source| source as &(dyn StdError + 'static))
+    }
+}
+
+/// A failure that checked inputs cannot cause: the library could not assemble something from
+/// values it had already validated (the request URI from the configured base URL and an
+/// endpoint's path, the JSON body of a request built by its builder, the `Authorization` header
+/// from base64). The types this crate uses report such failures in their signatures, but none of
+/// them can happen for values that exist; if one ever does, it is a bug in this library, and it
+/// is reported as this error rather than blamed on a field the caller gave.
+///
+/// Its message names what could not be built and never contains a secret or a header value.
+#[derive(Debug, Clone)]
+pub struct InternalError {
+    what: &'static str,
+    source: Option<Arc<dyn StdError + Send + Sync>>,
+}
+
+impl InternalError {
+    /// `what` (`the request URI`, …) could not be built, because of `source`.
+    pub(crate) fn new(
+        what: &'static str,
+        source: impl Into<Box<dyn StdError + Send + Sync>>,
+    ) -> Self {
+        Self {
+            what,
+            source: Some(Arc::from(source.into())),
+        }
+    }
+
+    /// `what` could not be built, for a reason with no error value of its own.
+    pub(crate) fn without_source(what: &'static str) -> Self {
+        Self { what, source: None }
+    }
+
+    /// What could not be built: `the request URI`, `the request body`, `the Authorization
+    /// header`.
+    pub fn what(&self) -> &str {
+        self.what
+    }
+}
+
+impl fmt::Display for InternalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "internal error: {} could not be built (a bug in idenfy-rs, please report it)",
+            self.what
+        )?;
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for InternalError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|source| source as &(dyn StdError + 'static))
     }
 }
 

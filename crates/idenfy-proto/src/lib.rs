@@ -106,7 +106,8 @@ pub use enums::{
     SuspicionReason, TokenType,
 };
 pub use error::{
-    ApiError, DecodeError, DecodeErrorKind, Error, ErrorMessage, Rule, ValidationError,
+    ApiError, DecodeError, DecodeErrorKind, Error, ErrorMessage, InternalError, Rule,
+    TransportError, ValidationError,
 };
 pub use extra::ExtraFields;
 pub use model::{IdentificationData, VerificationStatus};

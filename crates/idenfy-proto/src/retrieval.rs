@@ -22,7 +22,7 @@ use crate::endpoint::{Endpoint, RetryClass, success_body};
 use crate::enums::{
     DocumentStatus, FaceStatus, FraudTag, MismatchTag, OverallStatus, SuspicionReason,
 };
-use crate::error::{DecodeError, DecodeErrorKind, Error, Rule, ValidationError};
+use crate::error::{DecodeError, DecodeErrorKind, Error, InternalError, ValidationError};
 use crate::extra::ExtraFields;
 use crate::model::{IdentificationData, IdentificationDataDraft, VerificationStatus};
 use crate::secret::Personal;
@@ -37,11 +37,12 @@ struct ScanRefBody<'a> {
 
 /// `{"scanRef":"…"}`.
 fn scan_ref_body(scan_ref: &ScanRef) -> Result<Vec<u8>, Error> {
-    // A struct of one string always serializes; the error is mapped rather than unwrapped.
+    // A struct of one string always serializes; were it not to, it would be a bug of this
+    // crate, not a refused value.
     serde_json::to_vec(&ScanRefBody {
         scan_ref: scan_ref.as_str(),
     })
-    .map_err(|_| Error::Validation(ValidationError::new("body", Rule::NotJson)))
+    .map_err(|error| InternalError::new("the request body", error).into())
 }
 
 /// Declares a request type holding one validated `scanRef`, and its [`Endpoint`] impl.

@@ -50,8 +50,8 @@ impl fmt::Display for TransportErrorKind {
 ///   unless the server sent `Retry-After`, which is honoured (up to `max_retry_after`; a longer
 ///   wait ends the call instead).
 /// - No retry ever outlasts the call's total timeout, and none starts unless a useful attempt
-///   budget ([`RetryPolicy::min_attempt_budget`]) remains after its pause: the last answer is
-///   returned instead. A `Retry-After: 0` is read as at least [`RetryPolicy::min_retry_after`].
+///   budget ([`RetryPolicy::with_min_attempt_budget`]) remains after its pause: the last answer is
+///   returned instead. A `Retry-After: 0` is read as at least [`RetryPolicy::with_min_retry_after`].
 /// - Read-only calls are also retried after an attempt that timed out (the attempt timeout is
 ///   the client's, inside the call's budget).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,28 +91,28 @@ impl RetryPolicy {
 
     /// How many times a request may be sent again after the first attempt.
     #[must_use]
-    pub fn max_retries(mut self, retries: u32) -> Self {
+    pub fn with_max_retries(mut self, retries: u32) -> Self {
         self.max_retries = retries;
         self
     }
 
     /// The pause before the first retry; each later pause doubles.
     #[must_use]
-    pub fn initial_backoff(mut self, backoff: Duration) -> Self {
+    pub fn with_initial_backoff(mut self, backoff: Duration) -> Self {
         self.initial_backoff = backoff;
         self
     }
 
     /// The longest pause between two attempts.
     #[must_use]
-    pub fn max_backoff(mut self, backoff: Duration) -> Self {
+    pub fn with_max_backoff(mut self, backoff: Duration) -> Self {
         self.max_backoff = backoff;
         self
     }
 
     /// The longest `Retry-After` honoured; a server asking for more ends the call.
     #[must_use]
-    pub fn max_retry_after(mut self, wait: Duration) -> Self {
+    pub fn with_max_retry_after(mut self, wait: Duration) -> Self {
         self.max_retry_after = wait;
         self
     }
@@ -120,7 +120,7 @@ impl RetryPolicy {
     /// Whether pauses are randomised (full jitter). On by default, so that many clients do not
     /// retry in step.
     #[must_use]
-    pub fn jitter(mut self, jitter: bool) -> Self {
+    pub fn with_jitter(mut self, jitter: bool) -> Self {
         self.jitter = jitter;
         self
     }
@@ -128,7 +128,7 @@ impl RetryPolicy {
     /// The shortest pause a `Retry-After` can ask for (default 100 ms): a server answering
     /// `Retry-After: 0` is not hammered.
     #[must_use]
-    pub fn min_retry_after(mut self, wait: Duration) -> Self {
+    pub fn with_min_retry_after(mut self, wait: Duration) -> Self {
         self.min_retry_after = wait;
         self
     }
@@ -137,14 +137,44 @@ impl RetryPolicy {
     /// 500 ms). A retry that would start with less is not made: the last answer (a typed API
     /// error, say) is returned instead of a bare timeout a moment later.
     #[must_use]
-    pub fn min_attempt_budget(mut self, budget: Duration) -> Self {
+    pub fn with_min_attempt_budget(mut self, budget: Duration) -> Self {
         self.min_attempt_budget = budget;
         self
     }
 
-    /// How many retries are allowed.
-    pub fn get_max_retries(&self) -> u32 {
+    /// How many times a request may be sent again after the first attempt.
+    pub fn max_retries(&self) -> u32 {
         self.max_retries
+    }
+
+    /// The pause before the first retry.
+    pub fn initial_backoff(&self) -> Duration {
+        self.initial_backoff
+    }
+
+    /// The longest pause between two attempts.
+    pub fn max_backoff(&self) -> Duration {
+        self.max_backoff
+    }
+
+    /// The longest `Retry-After` honoured.
+    pub fn max_retry_after(&self) -> Duration {
+        self.max_retry_after
+    }
+
+    /// Whether pauses are randomised (full jitter).
+    pub fn jitter(&self) -> bool {
+        self.jitter
+    }
+
+    /// The shortest pause a `Retry-After` can ask for.
+    pub fn min_retry_after(&self) -> Duration {
+        self.min_retry_after
+    }
+
+    /// The least time a retry must still have for its attempt, once its pause is over.
+    pub fn min_attempt_budget(&self) -> Duration {
+        self.min_attempt_budget
     }
 
     /// Decides what follows attempt number `attempt` (0 for the first) that ended with
@@ -321,7 +351,9 @@ mod tests {
     const LOTS: Duration = Duration::from_secs(3600);
 
     fn fixed() -> RetryPolicy {
-        RetryPolicy::default().jitter(false).max_retries(5)
+        RetryPolicy::default()
+            .with_jitter(false)
+            .with_max_retries(5)
     }
 
     fn status(code: u16, headers: &HeaderMap) -> AttemptOutcome<'_> {
@@ -382,8 +414,8 @@ mod tests {
     fn r9_backoff_doubles_and_is_capped() {
         let headers = HeaderMap::new();
         let policy = fixed()
-            .initial_backoff(Duration::from_millis(100))
-            .max_backoff(Duration::from_millis(350));
+            .with_initial_backoff(Duration::from_millis(100))
+            .with_max_backoff(Duration::from_millis(350));
         let waits: Vec<_> = (0..4)
             .map(|attempt| {
                 policy.decide(
@@ -404,7 +436,7 @@ mod tests {
     #[test]
     fn r9_jitter_scales_the_ceiling_by_the_draw() {
         let headers = HeaderMap::new();
-        let policy = RetryPolicy::default().initial_backoff(Duration::from_millis(100));
+        let policy = RetryPolicy::default().with_initial_backoff(Duration::from_millis(100));
         for (draw, ms) in [
             (0.0, 0),
             (0.25, 25),
@@ -434,7 +466,7 @@ mod tests {
             RetryDecision::Retry(Duration::from_millis(100))
         );
         assert_eq!(
-            policy.clone().min_retry_after(Duration::ZERO).decide(
+            policy.clone().with_min_retry_after(Duration::ZERO).decide(
                 RetryClass::ReadOnly,
                 0,
                 status(503, &headers),
@@ -463,7 +495,7 @@ mod tests {
     #[test]
     fn r9_no_retry_outlasts_the_timeout_or_the_budget() {
         let headers = HeaderMap::new();
-        let policy = fixed().initial_backoff(Duration::from_secs(1));
+        let policy = fixed().with_initial_backoff(Duration::from_secs(1));
         assert_eq!(
             policy.decide(
                 RetryClass::ReadOnly,

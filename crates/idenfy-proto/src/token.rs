@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::decode::{self, Hooks, model};
 use crate::endpoint::{Endpoint, RetryClass, success_body};
 use crate::enums::{DocumentType, DummyStatus, Sex, TokenType};
-use crate::error::{Error, Rule, ValidationError};
+use crate::error::{Error, InternalError, Rule, ValidationError};
 use crate::extra::ExtraFields;
 use crate::secret::{AuthToken, Personal};
 use crate::types::{
@@ -368,10 +368,10 @@ impl TokenRequest {
 
     /// The JSON body as sent.
     pub fn to_json(&self) -> Result<Vec<u8>, Error> {
-        // Every key is a string and every value serializes, so this does not fail; the error
-        // is mapped rather than unwrapped all the same.
+        // Every key is a string and every value serializes, so this does not fail; were it to,
+        // it would be a bug of this crate, not a refused value.
         serde_json::to_vec(self)
-            .map_err(|_| Error::Validation(ValidationError::new("body", Rule::NotJson)))
+            .map_err(|error| InternalError::new("the request body", error).into())
     }
 }
 

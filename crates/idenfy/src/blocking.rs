@@ -2,10 +2,9 @@
 
 use std::fmt;
 
-use idenfy_proto::{AuthToken, Config, Credentials, Endpoint};
+use idenfy_proto::{AuthToken, Config, Credentials, Endpoint, Error};
 
 use crate::call::{Call, Step, finish};
-use crate::error::Error;
 use crate::policy::CallOptions;
 use crate::transport::{BlockingTransport, DefaultTransport};
 

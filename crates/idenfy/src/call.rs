@@ -8,11 +8,12 @@
 use std::time::Duration;
 
 use idenfy_proto::http::{Request, Response};
-use idenfy_proto::{AttemptOutcome, Endpoint, RetryClass, RetryDecision};
+use idenfy_proto::{
+    AttemptOutcome, Endpoint, Error, RetryClass, RetryDecision, TransportError, TransportErrorKind,
+};
 
-use crate::error::Error;
 use crate::policy::{CallOptions, random_fraction};
-use crate::transport::{AttemptLimits, TransportError, TransportErrorKind};
+use crate::transport::AttemptLimits;
 
 /// What the client does next.
 pub(crate) enum Step {
@@ -42,7 +43,7 @@ impl<'a> Call<'a> {
             class: endpoint.retry_class(),
             name: endpoint.name(),
             started: now,
-            deadline: now.saturating_add(options.get_timeout()),
+            deadline: now.saturating_add(options.timeout()),
             attempt: 0,
         }
     }
@@ -54,7 +55,7 @@ impl<'a> Call<'a> {
 
     /// The time the next attempt may take: its own timeout, within what is left of the call.
     pub(crate) fn attempt_budget(&self, now: Duration) -> Duration {
-        self.options.get_attempt_timeout().min(self.remaining(now))
+        self.options.attempt_timeout().min(self.remaining(now))
     }
 
     /// A copy of `request` for the next attempt, carrying its [`AttemptLimits`]; `None` when no
@@ -74,8 +75,8 @@ impl<'a> Call<'a> {
         *copy.version_mut() = request.version();
         *copy.headers_mut() = request.headers().clone();
         copy.extensions_mut().insert(AttemptLimits::new(
-            remaining.min(self.options.get_attempt_timeout()),
-            self.options.get_max_response_bytes(),
+            remaining.min(self.options.attempt_timeout()),
+            self.options.max_response_bytes(),
             self.class == RetryClass::ReadOnly,
         ));
         trace!(
@@ -94,7 +95,7 @@ impl<'a> Call<'a> {
         now: Duration,
     ) -> Step {
         let result = result.and_then(|response| {
-            if response.body().len() > self.options.get_max_response_bytes() {
+            if response.body().len() > self.options.max_response_bytes() {
                 Err(TransportError::new(TransportErrorKind::BodyTooLarge))
             } else {
                 Ok(response)
@@ -121,7 +122,7 @@ impl<'a> Call<'a> {
                 "failed"
             ),
         }
-        let decision = self.options.get_retry().decide(
+        let decision = self.options.retry().decide(
             self.class,
             self.attempt,
             outcome,
@@ -178,5 +179,5 @@ pub(crate) fn finish<E: Endpoint>(
     result: Result<Response<Vec<u8>>, TransportError>,
 ) -> Result<E::Output, Error> {
     // The body moves to the parser: an output that is the body itself is not copied.
-    Ok(endpoint.parse_owned(result?)?)
+    endpoint.parse_owned(result?)
 }

@@ -2,13 +2,14 @@
 
 use std::fmt;
 
-use idenfy_proto::{AuthToken, Config, Credentials, Endpoint};
+use idenfy_proto::{
+    AuthToken, Config, Credentials, Endpoint, Error, TransportError, TransportErrorKind,
+};
 
 use crate::call::{Call, Step, finish};
-use crate::error::Error;
 use crate::policy::CallOptions;
 use crate::race::{Elapsed, with_timeout};
-use crate::transport::{DefaultTransport, Transport, TransportError, TransportErrorKind};
+use crate::transport::{DefaultTransport, Transport};
 
 /// The iDenfy client: a [`Config`] and a [`Transport`].
 ///

@@ -1,8 +1,17 @@
 //! A client for the iDenfy identity-verification (KYC) API, generic over the HTTP transport.
 //!
-//! [`Client`] drives the sans-IO protocol crate [`idenfy_proto`] (re-exported here whole) over
-//! any [`Transport`]: an adapter crate (`idenfy-hyper`, `idenfy-isahc`, `idenfy-blocking`), your
-//! own HTTP stack, or a closure — which is how the tests below talk to a server of their own.
+//! [`Client`] drives the sans-IO protocol crate [`idenfy_proto`] over any [`Transport`]: an
+//! adapter crate (`idenfy-hyper`, `idenfy-isahc`, `idenfy-blocking`), your own HTTP stack, or a
+//! closure — which is how the tests below talk to a server of their own.
+//!
+//! # What is where
+//!
+//! The protocol's types are defined, and documented, in [`idenfy_proto`]. What a client's user
+//! works with — configuration, requests and responses, the value types and enums they hold, the
+//! one [`Error`] type, webhooks, [`http`] — is re-exported here at the root, so `idenfy::…` is
+//! enough. The sans-IO retry decision that the client drives for you (`RetryDecision`,
+//! `AttemptOutcome`, …) and the emulator's error bodies (`ErrorBody`) stay in the protocol crate,
+//! which is re-exported whole as [`idenfy_proto`].
 //!
 //! ```
 //! use idenfy::http::{Request, Response};
@@ -47,24 +56,36 @@ mod methods;
 mod blocking;
 mod call;
 mod client;
-mod error;
 mod policy;
 mod race;
 mod transport;
 
 pub use blocking::BlockingClient;
 pub use client::Client;
-pub use error::Error;
 pub use policy::{
-    CallOptions, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, RetryPolicy,
+    CallOptions, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
 #[cfg(not(target_family = "wasm"))]
 pub use transport::default_sleep;
-pub use transport::{
-    AttemptLimits, BlockingTransport, DefaultTransport, Transport, TransportError,
-    TransportErrorKind,
-};
+pub use transport::{AttemptLimits, BlockingTransport, DefaultTransport, Transport};
 
-/// The protocol layer's own error (what [`Endpoint`] returns); [`enum@Error`] wraps it.
-pub use idenfy_proto::Error as ProtocolError;
-pub use idenfy_proto::*;
+/// The protocol crate, whole: everything this crate builds on, including what is not
+/// re-exported at the root.
+pub use idenfy_proto;
+
+// What a client's user needs, by name (never a glob: a name defined here and in the protocol
+// crate is a compile error, not a silent shadowing). Documented once, in `idenfy_proto`.
+#[doc(no_inline)]
+pub use idenfy_proto::{
+    AdditionalStepsStatus, Address, AgeGroup, AmlSuspicion, ApiError, ApiSecret, AuthToken,
+    ClientId, Config, ConfigBuilder, CountryCode, Credentials, DEFAULT_BASE_URL,
+    DEFAULT_USER_AGENT, DataRequest, DataResponse, Date, DecodeError, DecodeErrorKind,
+    DeleteRequest, DocumentNumber, DocumentSex, DocumentStatus, DocumentType, DummyStatus,
+    Endpoint, Error, ErrorIdentifier, ErrorMessage, EventType, ExpirationThreshold, ExternalRef,
+    ExtraFields, FaceStatus, FileUrls, FilesRequest, FraudTag, IFRAME_BASE_URL, IdentificationData,
+    InternalError, Locale, MismatchTag, OverallStatus, Pdf, PdfRequest, PersonName, Personal,
+    PersonalNumber, Platform, RetryClass, RetryPolicy, RiskLevel, Rule, ScanRef, ServiceGroupType,
+    ServiceStatus, Sex, StatusRequest, StatusResponse, SuspicionReason, TokenRequest,
+    TokenRequestBuilder, TokenResponse, TokenType, TransportError, TransportErrorKind,
+    ValidationError, VerificationStatus, WebUrl, http, iframe_url, webhook,
+};

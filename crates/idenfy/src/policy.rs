@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-pub use idenfy_proto::RetryPolicy;
+use idenfy_proto::RetryPolicy;
 
 /// The default total time a call may take, retries included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -24,11 +24,11 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 /// use std::time::Duration;
 /// use idenfy::{CallOptions, RetryPolicy};
 /// let options = CallOptions::default()
-///     .timeout(Duration::from_secs(10))
-///     .retry(RetryPolicy::default().max_retries(4));
-/// assert_eq!(options.get_timeout(), Duration::from_secs(10));
-/// let no_retries = CallOptions::default().retry(RetryPolicy::none());
-/// assert_eq!(no_retries.get_retry().get_max_retries(), 0);
+///     .with_timeout(Duration::from_secs(10))
+///     .with_retry(RetryPolicy::default().with_max_retries(4));
+/// assert_eq!(options.timeout(), Duration::from_secs(10));
+/// let no_retries = CallOptions::default().with_retry(RetryPolicy::none());
+/// assert_eq!(no_retries.retry().max_retries(), 0);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallOptions {
@@ -53,7 +53,7 @@ impl CallOptions {
     /// The total time one call may take, every attempt and every pause between attempts
     /// included (default 30 s). When it runs out the call ends with a timeout error.
     #[must_use]
-    pub fn timeout(mut self, timeout: Duration) -> Self {
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
@@ -61,7 +61,7 @@ impl CallOptions {
     /// The time one attempt may take, inside the total (default 10 s): a half-dead connection
     /// costs this much, and a read-only call is then retried if time remains (R9).
     #[must_use]
-    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+    pub fn with_attempt_timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = timeout;
         self
     }
@@ -69,35 +69,35 @@ impl CallOptions {
     /// The largest response body accepted, in bytes (default 32 MiB). A larger body ends the
     /// call with a [`TransportErrorKind::BodyTooLarge`](crate::TransportErrorKind::BodyTooLarge) error.
     #[must_use]
-    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+    pub fn with_max_response_bytes(mut self, bytes: usize) -> Self {
         self.max_response_bytes = bytes;
         self
     }
 
     /// The retry policy (default [`RetryPolicy::default`]).
     #[must_use]
-    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
         self
     }
 
     /// The total timeout per call.
-    pub fn get_timeout(&self) -> Duration {
+    pub fn timeout(&self) -> Duration {
         self.timeout
     }
 
     /// The timeout of one attempt.
-    pub fn get_attempt_timeout(&self) -> Duration {
+    pub fn attempt_timeout(&self) -> Duration {
         self.attempt_timeout
     }
 
     /// The largest accepted response body.
-    pub fn get_max_response_bytes(&self) -> usize {
+    pub fn max_response_bytes(&self) -> usize {
         self.max_response_bytes
     }
 
     /// The retry policy.
-    pub fn get_retry(&self) -> &RetryPolicy {
+    pub fn retry(&self) -> &RetryPolicy {
         &self.retry
     }
 }

@@ -1,11 +1,9 @@
 //! The transport abstraction: one request in, one response out.
 
-use std::error::Error as StdError;
-use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
-pub use idenfy_proto::TransportErrorKind;
+use idenfy_proto::TransportError;
 
 use idenfy_proto::http::{Request, Response};
 
@@ -20,8 +18,8 @@ use idenfy_proto::http::{Request, Response};
 ///
 /// Each request carries [`AttemptLimits`] in its extensions: a transport should stop waiting
 /// after its `timeout` and stop reading a body longer than its `max_response_bytes` (returning
-/// [`TransportErrorKind::BodyTooLarge`]). The client enforces both as well, but only the
-/// transport can stop the work early.
+/// [`TransportErrorKind::BodyTooLarge`](crate::TransportErrorKind::BodyTooLarge)). The client
+/// enforces both as well, but only the transport can stop the work early.
 ///
 /// # Any runtime
 ///
@@ -216,65 +214,5 @@ where
         request: Request<Vec<u8>>,
     ) -> impl Future<Output = Result<Response<Vec<u8>>, TransportError>> {
         self(request)
-    }
-}
-
-/// A failure to exchange bytes with the server.
-///
-/// Adapters must not put credentials, header values or bodies into it (R6, R10).
-#[derive(Debug)]
-pub struct TransportError {
-    kind: TransportErrorKind,
-    source: Option<Box<dyn StdError + Send + Sync>>,
-}
-
-impl TransportError {
-    /// An error of `kind` with no underlying cause.
-    pub fn new(kind: TransportErrorKind) -> Self {
-        Self { kind, source: None }
-    }
-
-    /// An error of `kind` caused by `source`.
-    pub fn with_source(
-        kind: TransportErrorKind,
-        source: impl Into<Box<dyn StdError + Send + Sync>>,
-    ) -> Self {
-        Self {
-            kind,
-            source: Some(source.into()),
-        }
-    }
-
-    /// The kind of failure.
-    pub fn kind(&self) -> TransportErrorKind {
-        self.kind
-    }
-
-    /// Whether the request certainly never reached the server.
-    pub fn is_connect(&self) -> bool {
-        self.kind == TransportErrorKind::Connect
-    }
-
-    /// Whether the call ran out of time.
-    pub fn is_timeout(&self) -> bool {
-        self.kind == TransportErrorKind::Timeout
-    }
-}
-
-impl fmt::Display for TransportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.kind, f)?;
-        if let Some(source) = &self.source {
-            write!(f, ": {source}")?;
-        }
-        Ok(())
-    }
-}
-
-impl StdError for TransportError {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source
-            .as_deref()
-            .map(|source| source as &(dyn StdError + 'static))
     }
 }

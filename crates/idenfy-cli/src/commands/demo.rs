@@ -95,7 +95,7 @@ async fn walk(choice: DemoOutcome, steps: &mut Steps) -> Result<(), CliError> {
     let transport = idenfy_hyper::HyperTransport::new()
         .map_err(|err| CliError::from(idenfy::Error::Transport(err)))?;
     let client = idenfy::Client::with_transport(emulator.config(), transport)
-        .with_options(CallOptions::default().timeout(Duration::from_secs(10)));
+        .with_options(CallOptions::default().with_timeout(Duration::from_secs(10)));
 
     // 1. The partner's server creates a verification token.
     let request = TokenRequest::builder("demo-customer-1")

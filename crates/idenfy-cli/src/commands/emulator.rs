@@ -7,7 +7,6 @@
 use std::net::SocketAddr;
 
 use clap::Args;
-use idenfy::{Rule, ValidationError};
 use idenfy_emulator::{Emulator, EmulatorBuilder, EmulatorError};
 use serde_json::json;
 
@@ -48,14 +47,7 @@ const GIVEN: &str = "[given]";
 
 /// Starts the emulator, prints how to reach it, and serves until interrupted.
 pub(crate) fn run(global: &GlobalArgs, args: &EmulatorArgs, out: &Output) -> Result<(), CliError> {
-    let listen: SocketAddr = args.listen.parse().map_err(|_| {
-        ValidationError::new(
-            "listen",
-            Rule::WrongType {
-                expected: "an address IP:PORT such as 127.0.0.1:8080",
-            },
-        )
-    })?;
+    let listen: SocketAddr = crate::convert::socket_address(&args.listen)?;
     let mut builder: EmulatorBuilder = Emulator::builder()
         .listen(listen)
         .requests_per_hour(Some(args.requests_per_hour).filter(|limit| *limit > 0));

@@ -31,7 +31,7 @@ pub(crate) fn run<E: Endpoint>(
 ) -> Result<(), CliError> {
     if dry_run {
         let config = context::config(global, CredentialSource::GivenOrPlaceholders)?;
-        let http_request = request.to_request(&config).map_err(protocol_error)?;
+        let http_request = request.to_request(&config).map_err(CliError::from)?;
         dry_run::print(out, &http_request);
         return Ok(());
     }
@@ -52,20 +52,11 @@ fn send<E: Endpoint>(
         .map_err(|source| CliError::Runtime(source.to_string()))?;
     let transport = idenfy_hyper::HyperTransport::new()
         .map_err(|error| CliError::from(idenfy::Error::Transport(error)))?;
-    let options = CallOptions::default().timeout(Duration::from_secs(global.timeout));
+    let options = CallOptions::default().with_timeout(Duration::from_secs(global.timeout));
     let client = idenfy::Client::with_transport(config, transport).with_options(options);
     runtime
         .block_on(client.send(request))
         .map_err(CliError::from)
-}
-
-/// Maps a failure of `to_request`. Building a request only ever fails validation (naming the
-/// field, e.g. `baseUrl`); any other kind is kept as a message.
-fn protocol_error(err: idenfy::ProtocolError) -> CliError {
-    match err {
-        idenfy::ProtocolError::Validation(err) => CliError::Validation(err),
-        other => CliError::Request(other.to_string()),
-    }
 }
 
 /// The error for a command that must send but has no credentials.

@@ -115,7 +115,10 @@ pub(crate) fn deleted(scan_ref: &str, out: &Output) {
 }
 
 fn to_value(value: &impl Serialize) -> Result<Value, CliError> {
-    serde_json::to_value(value).map_err(|err| CliError::Request(err.to_string()))
+    serde_json::to_value(value).map_err(|source| CliError::Print {
+        what: "the answer (the request was sent)",
+        source,
+    })
 }
 
 fn or_none(value: Option<impl std::fmt::Display>) -> String {

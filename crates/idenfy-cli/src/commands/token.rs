@@ -4,7 +4,7 @@
 //! `build()`. This module only converts flag strings to the setters' argument types.
 
 use clap::Args;
-use idenfy::{DocumentType, TokenRequest, TokenRequestBuilder, ValidationError};
+use idenfy::{DocumentType, TokenRequest, TokenRequestBuilder};
 
 use crate::cli::GlobalArgs;
 use crate::commands::endpoint;
@@ -153,7 +153,7 @@ pub(crate) fn run(global: &GlobalArgs, args: TokenArgs, out: &Output) -> Result<
 }
 
 /// The builder with every given option set, converting flag strings to the setters' types.
-fn builder(args: TokenArgs) -> Result<TokenRequestBuilder, ValidationError> {
+fn builder(args: TokenArgs) -> Result<TokenRequestBuilder, CliError> {
     let mut builder = TokenRequest::builder(args.client_id);
     // One option, one setter: text as it is, numbers and booleans read for their wire field
     // (so that a malformed one is refused naming it), enum values by their wire string.
@@ -248,8 +248,8 @@ mod tests {
             }
             let matches = command.clone().try_get_matches_from(&argv).unwrap();
             let args = TokenArgs::from_arg_matches(&matches).unwrap();
-            match builder(args).and_then(TokenRequestBuilder::build) {
-                Err(err) => assert_eq!(err.field(), wire, "{flag}: {err}"),
+            match builder(args).and_then(|builder| Ok(builder.build()?)) {
+                Err(err) => assert_eq!(err.field(), Some(wire), "{flag}: {err:?}"),
                 Ok(request) => {
                     let body = serde_json::to_value(&request).unwrap();
                     assert!(

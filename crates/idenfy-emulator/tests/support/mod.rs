@@ -25,7 +25,7 @@ use tokio::sync::Notify;
 /// exactly once).
 pub fn client(emulator: &Emulator) -> Client {
     Client::with_transport(emulator.config(), HyperTransport::new().unwrap())
-        .with_options(CallOptions::default().retry(RetryPolicy::none()))
+        .with_options(CallOptions::default().with_retry(RetryPolicy::none()))
 }
 
 /// A raw HTTP answer.

@@ -10,8 +10,7 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
-use idenfy::DecodeError;
-use idenfy::server;
+use idenfy::idenfy_proto::server;
 use idenfy::webhook::{self, WebhookError, WebhookEvent, WebhookKey};
 use serde_json::json;
 
@@ -146,10 +145,9 @@ fn parse(args: &ParseArgs, out: &Output) -> Result<(), CliError> {
 /// verified when it did.
 fn print_event(out: &Output, event: &WebhookEvent, verified: bool) -> Result<(), CliError> {
     if out.is_json() {
-        let text = serde_json::to_string(event).map_err(|err| {
-            CliError::Decode(DecodeError::other(&format!(
-                "the event cannot be written as JSON: {err}"
-            )))
+        let text = serde_json::to_string(event).map_err(|source| CliError::Print {
+            what: "the event",
+            source,
         })?;
         out.line(&text);
     } else {
@@ -185,7 +183,7 @@ fn webhook_error(err: WebhookError) -> CliError {
     match err {
         WebhookError::Signature(err) => CliError::Signature(err),
         WebhookError::Decode(err) => CliError::Decode(err),
-        // A kind of refusal this version does not know is still a refusal (exit 1).
-        other => CliError::Decode(DecodeError::other(&other.to_string())),
+        // A kind of refusal this version does not know is still a refusal (exit 1), kept whole.
+        other => CliError::Webhook(other),
     }
 }
