@@ -49,15 +49,16 @@
 //!
 //! # Rules
 //!
-//! The crate implements the normative rules R1–R10 of the project's specification; the item
-//! documentation names the rule it implements. In short: R1 transport ([`Config`]), R2/R3 the
+//! The crate implements the normative rules R1–R11 of idenfy-rs, which ship with it: the
+//! [`rules`] page (the design notes of the whole workspace are `idenfy::manual`). The item documentation names the rule it implements. In short: R1 transport ([`Config`]), R2/R3 the
 //! token request ([`TokenRequestBuilder`]), R4 the token response ([`TokenResponse`]), R5 the
 //! other endpoints ([`StatusRequest`], [`DataRequest`], [`FilesRequest`], [`DeleteRequest`],
 //! [`PdfRequest`]) and the hosted-UI URLs ([`Config::redirect_url`], [`iframe_url`]), R6 errors
 //! ([`ApiError`]), R7 lenient parsing, R8 webhooks ([`webhook`]: signatures and events), R9 which
 //! calls may be retried ([`RetryClass`]) and after how long ([`RetryPolicy::decide`], a pure
 //! function of the outcome, the attempt, the time left and a random draw), R10 secrets and
-//! personal data ([`ApiSecret`], [`AuthToken`], [`Personal`]).
+//! personal data ([`ApiSecret`], [`AuthToken`], [`Personal`]), R11 runtimes (no clock, no
+//! thread: time and randomness are arguments).
 //!
 //! # Webhooks
 //!
@@ -79,6 +80,10 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod rules {
+    #![doc = include_str!("docs/rules.md")]
+}
 
 mod config;
 mod country;

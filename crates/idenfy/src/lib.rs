@@ -50,6 +50,19 @@ macro_rules! trace {
     }};
 }
 
+/// The design notes of idenfy-rs, shipped with the crate so that they are on docs.rs next to
+/// the API they describe. The normative rules they cite are `idenfy_proto::rules`
+/// ([`idenfy_proto::rules`]).
+pub mod manual {
+    /// The architecture: the crates and their dependencies, the decoding engine, retries and
+    /// timeouts (R9), the adapters and their parity table, the emulator, the CLI, fuzzing and
+    /// benchmarks — and, for each, the decisions taken and why. (`ARCHITECTURE.md` of the
+    /// repository.)
+    pub mod architecture {
+        #![doc = include_str!("../ARCHITECTURE.md")]
+    }
+}
+
 #[macro_use]
 mod methods;
 
