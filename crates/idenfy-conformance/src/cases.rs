@@ -34,7 +34,7 @@ use crate::server::{Behaviour, RecordedRequest, Reply, TestServer, refused_base_
 macro_rules! cases {
     ($($case:ident),* $(,)?) => {
         /// The name of every case, in the order a run takes them. Each starts with the rule of
-        /// `shared/spec` it checks: `r1_` transport, `r5_` endpoints, `r6_` errors, `r9_`
+        /// idenfy-rs (`idenfy_proto::rules`) it checks: `r1_` transport, `r5_` endpoints, `r6_` errors, `r9_`
         /// retries.
         pub const CASES: &[&str] = &[$(stringify!($case)),*];
 
