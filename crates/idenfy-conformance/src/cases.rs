@@ -34,8 +34,8 @@ use crate::server::{Behaviour, RecordedRequest, Reply, TestServer, refused_base_
 macro_rules! cases {
     ($($case:ident),* $(,)?) => {
         /// The name of every case, in the order a run takes them. Each starts with the rule of
-        /// idenfy-rs (`idenfy_proto::rules`) it checks: `r1_` transport, `r5_` endpoints, `r6_` errors, `r9_`
-        /// retries.
+        /// idenfy-rs (`idenfy_proto::rules`) it checks: `r1_` transport, `r5_` endpoints, `r6_`
+        /// errors, `r9_` retries.
         pub const CASES: &[&str] = &[$(stringify!($case)),*];
 
         /// Runs every case that `kit` selects, in order, into `report`.
