@@ -7,7 +7,7 @@
 use idenfy_proto::server;
 use idenfy_proto::EventType;
 use idenfy_proto::webhook::{
-    self, DocumentExpiration, IdentificationResult, VideoCallResult, WebhookError, WebhookEvent,
+    self, DocumentExpiration, IdentificationResult, VideoCallResult, WebhookEvent,
     WebhookKey,
 };
 use libfuzzer_sys::fuzz_target;
@@ -91,7 +91,7 @@ fuzz_target!(|input: (u8, &[u8])| {
     let signature = server::sign_webhook(&keys[1], body);
     match webhook::verify_and_parse(body, Some(&signature), event_type, &keys) {
         Ok(event) => assert_eq!(Ok(event), parsed),
-        Err(WebhookError::Decode(err)) => assert_eq!(Err(err), parsed),
+        Err(idenfy_proto::Error::Decode(err)) => assert_eq!(Err(err), parsed),
         Err(err) => panic!("a correct signature was refused: {err}"),
     }
 
@@ -101,7 +101,7 @@ fuzz_target!(|input: (u8, &[u8])| {
     {
         assert!(matches!(
             webhook::verify_and_parse(body, Some(text), event_type, &keys),
-            Err(WebhookError::Signature(_))
+            Err(idenfy_proto::Error::Signature(_))
         ));
     }
 });

@@ -150,7 +150,7 @@ mod webhook_body {
     /// `webhook::verify_and_parse` with the `Idenfy-Event-Type` header and the one key: what a
     /// webhook handler does per delivery.
     #[divan::bench]
-    fn verify_and_parse() -> Result<webhook::WebhookEvent, webhook::WebhookError> {
+    fn verify_and_parse() -> Result<webhook::WebhookEvent, idenfy_proto::Error> {
         webhook::verify_and_parse(
             black_box(IDENTIFICATION_WEBHOOK),
             Some(&SIGNATURE),

@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use idenfy::webhook::{EmptyKeyError, SignatureError, WebhookError};
+use idenfy::webhook::{EmptyKeyError, SignatureError};
 use idenfy::{ApiError, DecodeError, TransportError, ValidationError};
 
 use crate::convert::InputError;
@@ -48,7 +48,7 @@ pub(crate) enum CliError {
     Signature(SignatureError),
     /// A webhook refused for a reason this version of the tool does not know (the library's
     /// error is non-exhaustive): still a refusal (exit 1), kept whole.
-    Webhook(WebhookError),
+    Webhook(idenfy::Error),
     /// A webhook body that cannot be parsed (exit 1). The library's message never quotes the
     /// body's string values.
     Decode(DecodeError),

@@ -11,9 +11,7 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 use idenfy_proto::EventType;
 use idenfy_proto::http::{self, HeaderValue, Method, Request};
 use idenfy_proto::server;
-use idenfy_proto::webhook::{
-    self, EVENT_TYPE_HEADER, SIGNATURE_HEADER, WebhookError, WebhookEvent, WebhookKey,
-};
+use idenfy_proto::webhook::{self, EVENT_TYPE_HEADER, SIGNATURE_HEADER, WebhookEvent, WebhookKey};
 use serde_json::{Map, Value, json};
 use tokio::sync::Notify;
 
@@ -98,7 +96,10 @@ impl Delivery {
 
     /// Verifies the signature with `keys` and parses the body, exactly as a receiver would with
     /// [`webhook::verify_and_parse`].
-    pub fn verify_and_parse(&self, keys: &[WebhookKey]) -> Result<WebhookEvent, WebhookError> {
+    pub fn verify_and_parse(
+        &self,
+        keys: &[WebhookKey],
+    ) -> Result<WebhookEvent, idenfy_proto::Error> {
         webhook::verify_and_parse(
             &self.body,
             self.signature(),

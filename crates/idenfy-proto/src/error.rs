@@ -17,8 +17,8 @@ use crate::retry::TransportErrorKind;
 /// client returns this same type, so nothing is converted on the way up.
 ///
 /// Each kind is distinct (R6): nothing was sent ([`Error::Validation`]), the API said no
-/// ([`Error::Api`]), the answer could not be read ([`Error::Decode`]), or the bytes did not make
-/// it ([`Error::Transport`]). No variant's `Display` or `Debug` contains the API secret, a
+/// ([`Error::Api`]), the answer could not be read ([`Error::Decode`]), the bytes did not make
+/// it ([`Error::Transport`]), or a webhook was not signed by iDenfy ([`Error::Signature`]). No variant's `Display` or `Debug` contains the API secret, a
 /// webhook key or the `Authorization` header.
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
@@ -35,6 +35,9 @@ pub enum Error {
     /// The request or its response could not be carried.
     #[error(transparent)]
     Transport(#[from] TransportError),
+    /// A webhook's signature is missing, malformed or wrong; its body was not parsed (R8).
+    #[error(transparent)]
+    Signature(#[from] crate::webhook::SignatureError),
     /// Something that checked inputs cannot cause went wrong: a bug in this library, never a
     /// problem with a value the caller gave (those are [`Error::Validation`]).
     #[error(transparent)]

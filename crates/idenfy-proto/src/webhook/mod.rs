@@ -49,7 +49,7 @@ use serde_json::Value;
 
 use crate::decode::{self, Draft, IsObject, Missing, Outcome, Source};
 use crate::enums::EventType;
-use crate::error::DecodeError;
+use crate::error::{DecodeError, Error};
 use payload::{DocumentExpirationDraft, IdentificationResultDraft, VideoCallResultDraft};
 
 pub use event::{DedupKey, WebhookEvent};
@@ -61,19 +61,6 @@ pub(crate) use signature::sign;
 pub use signature::{
     EVENT_TYPE_HEADER, EmptyKeyError, SIGNATURE_HEADER, SignatureError, WebhookKey, verify,
 };
-
-/// Why a webhook delivery was refused: its signature, or (after the signature verified) its
-/// body.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum WebhookError {
-    /// The signature is missing, malformed or wrong; the body was not parsed.
-    #[error(transparent)]
-    Signature(#[from] SignatureError),
-    /// The signature verified but the body could not be decoded.
-    #[error(transparent)]
-    Decode(#[from] DecodeError),
-}
 
 /// The kinds of body this module models.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -130,14 +117,14 @@ pub fn parse_unverified(
 /// [`parse_unverified`] does).
 ///
 /// `signature` and `event_type` are the values of the `Idenfy-Signature` and
-/// `Idenfy-Event-Type` headers. A failed verification returns the [`SignatureError`] and nothing
+/// `Idenfy-Event-Type` headers. A failed verification returns [`Error::Signature`] and nothing
 /// of the body.
 pub fn verify_and_parse(
     body: &[u8],
     signature: Option<&str>,
     event_type: Option<&str>,
     keys: &[WebhookKey],
-) -> Result<WebhookEvent, WebhookError> {
+) -> Result<WebhookEvent, Error> {
     verify(body, signature, keys)?;
     Ok(parse_unverified(body, event_type)?)
 }
@@ -150,7 +137,7 @@ pub fn verify_and_parse(
 pub fn from_request<B: AsRef<[u8]>>(
     request: &http::Request<B>,
     keys: &[WebhookKey],
-) -> Result<WebhookEvent, WebhookError> {
+) -> Result<WebhookEvent, Error> {
     let body = request.body().as_ref();
     let headers = request.headers();
     signature::verify_header(body, headers.get(SIGNATURE_HEADER), keys)?;

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use idenfy::idenfy_proto::server;
-use idenfy::webhook::{self, WebhookError, WebhookEvent, WebhookKey};
+use idenfy::webhook::{self, WebhookEvent, WebhookKey};
 use serde_json::json;
 
 use crate::error::CliError;
@@ -179,10 +179,10 @@ fn read_body(input: Option<&Path>) -> Result<Vec<u8>, CliError> {
 }
 
 /// A refused delivery: its signature, or its body.
-fn webhook_error(err: WebhookError) -> CliError {
+fn webhook_error(err: idenfy::Error) -> CliError {
     match err {
-        WebhookError::Signature(err) => CliError::Signature(err),
-        WebhookError::Decode(err) => CliError::Decode(err),
+        idenfy::Error::Signature(err) => CliError::Signature(err),
+        idenfy::Error::Decode(err) => CliError::Decode(err),
         // A kind of refusal this version does not know is still a refusal (exit 1), kept whole.
         other => CliError::Webhook(other),
     }
