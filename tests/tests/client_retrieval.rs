@@ -1,8 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The core client's methods for the endpoints that take a `scanRef` — status, data, files,
 //! delete, generate-pdf (R5, R6) — driven by closure transports. How those requests are built
-//! and validated and how their answers are read is tested in `retrieval.rs`,
-//! whose fixtures these transports answer with.
+//! and validated and how their answers are read is tested in idenfy-proto
+//! (`crates/idenfy-proto/tests/retrieval.rs`), whose fixtures these transports answer with.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -13,13 +13,18 @@ use idenfy::{Client, TransportError};
 use idenfy_proto::{Config, Credentials, DecodeErrorKind, ErrorIdentifier, OverallStatus};
 use serde_json::{Value, json};
 
-const STATUS_ALL_FIELDS: &[u8] = include_bytes!("../fixtures/retrieval/status_all_fields.json");
-const DATA_ALL_FIELDS: &[u8] = include_bytes!("../fixtures/retrieval/data_all_fields.json");
-const FILES_WITH_NULLS: &[u8] = include_bytes!("../fixtures/retrieval/files_with_nulls.json");
-const DELETE_NOT_EXPIRED: &[u8] = include_bytes!("../fixtures/retrieval/delete_not_expired.json");
+const STATUS_ALL_FIELDS: &[u8] =
+    include_bytes!("../../crates/idenfy-proto/tests/fixtures/retrieval/status_all_fields.json");
+const DATA_ALL_FIELDS: &[u8] =
+    include_bytes!("../../crates/idenfy-proto/tests/fixtures/retrieval/data_all_fields.json");
+const FILES_WITH_NULLS: &[u8] =
+    include_bytes!("../../crates/idenfy-proto/tests/fixtures/retrieval/files_with_nulls.json");
+const DELETE_NOT_EXPIRED: &[u8] =
+    include_bytes!("../../crates/idenfy-proto/tests/fixtures/retrieval/delete_not_expired.json");
 /// The smallest valid PDF; it lives in the conformance kit, which ships it for its own cases.
 const MINIMAL_PDF: &[u8] = include_bytes!("../../crates/idenfy-conformance/src/minimal.pdf");
-const NOT_A_PDF: &[u8] = include_bytes!("../fixtures/retrieval/not_a_pdf.html");
+const NOT_A_PDF: &[u8] =
+    include_bytes!("../../crates/idenfy-proto/tests/fixtures/retrieval/not_a_pdf.html");
 
 const SCAN_REF: &str = "e2b7c4d1-9a3f-4e8b-b6c5-1d0e9f8a7b6c";
 const API_KEY: &str = "partner-key-3390";

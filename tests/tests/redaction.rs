@@ -5,6 +5,10 @@
 //! show the API secret, the base64 credentials, the `authToken` or personal values, while the
 //! `clientId` and field names stay visible for debugging.
 
+// The test oracles live with the protocol crate's tests; this file includes the one copy.
+#[path = "../../crates/idenfy-proto/tests/support/mod.rs"]
+mod support;
+
 use idenfy::{Client, TransportError, TransportErrorKind};
 use idenfy_proto::http::header::AUTHORIZATION;
 use idenfy_proto::http::{Request, Response};
@@ -12,7 +16,7 @@ use idenfy_proto::{
     ApiError, ApiSecret, AuthToken, Config, Credentials, Endpoint, Error, Personal, Sex,
     TokenRequest, TokenResponse,
 };
-use idenfy_tests::{base64_decode, contains_ignore_ascii_case};
+use support::{base64_decode, contains_ignore_ascii_case};
 
 const API_KEY: &str = "partner-key-7781";
 const API_SECRET: &str = "Sup3r-S3cret-Valu3!";

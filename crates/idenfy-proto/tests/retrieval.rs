@@ -9,7 +9,9 @@
 //! The endpoints that take a `scanRef` — status, data, files, delete, generate-pdf (R5): how
 //! their requests are built and validated, how their answers are read (R7), errors (R6), retry
 //! classes (R9), redaction (R10), and the shared oracle files. The core client's methods for
-//! these endpoints are in `client_retrieval.rs`.
+//! these endpoints are tested in the workspace's `tests/tests/client_retrieval.rs`.
+
+mod support;
 
 use std::collections::BTreeMap;
 
@@ -22,23 +24,23 @@ use idenfy_proto::{
     MismatchTag, OverallStatus, Pdf, PdfRequest, RetryClass, RiskLevel, Rule, StatusRequest,
     StatusResponse, SuspicionReason, TokenRequest,
 };
-use idenfy_tests::{MULTIBYTE, base64_decode};
 use proptest::prelude::*;
 use serde_json::{Value, json};
+use support::{MULTIBYTE, base64_decode};
 
-const STATUS_ALL_FIELDS: &[u8] = include_bytes!("../fixtures/retrieval/status_all_fields.json");
+const STATUS_ALL_FIELDS: &[u8] = include_bytes!("fixtures/retrieval/status_all_fields.json");
 const STATUS_PENDING_REVIEW: &[u8] =
-    include_bytes!("../fixtures/retrieval/status_pending_review.json");
+    include_bytes!("fixtures/retrieval/status_pending_review.json");
 const STATUS_LEGACY_OVERALL: &[u8] =
-    include_bytes!("../fixtures/retrieval/status_legacy_overall.json");
-const DATA_ALL_FIELDS: &[u8] = include_bytes!("../fixtures/retrieval/data_all_fields.json");
-const DATA_NULLS: &[u8] = include_bytes!("../fixtures/retrieval/data_nulls.json");
-const FILES_WITH_NULLS: &[u8] = include_bytes!("../fixtures/retrieval/files_with_nulls.json");
-const FILES_WRAPPED: &[u8] = include_bytes!("../fixtures/retrieval/files_wrapped.json");
-const DELETE_NOT_EXPIRED: &[u8] = include_bytes!("../fixtures/retrieval/delete_not_expired.json");
+    include_bytes!("fixtures/retrieval/status_legacy_overall.json");
+const DATA_ALL_FIELDS: &[u8] = include_bytes!("fixtures/retrieval/data_all_fields.json");
+const DATA_NULLS: &[u8] = include_bytes!("fixtures/retrieval/data_nulls.json");
+const FILES_WITH_NULLS: &[u8] = include_bytes!("fixtures/retrieval/files_with_nulls.json");
+const FILES_WRAPPED: &[u8] = include_bytes!("fixtures/retrieval/files_wrapped.json");
+const DELETE_NOT_EXPIRED: &[u8] = include_bytes!("fixtures/retrieval/delete_not_expired.json");
 /// The smallest valid PDF; it lives in the conformance kit, which ships it for its own cases.
-const MINIMAL_PDF: &[u8] = include_bytes!("../../crates/idenfy-conformance/src/minimal.pdf");
-const NOT_A_PDF: &[u8] = include_bytes!("../fixtures/retrieval/not_a_pdf.html");
+const MINIMAL_PDF: &[u8] = include_bytes!("../../idenfy-conformance/src/minimal.pdf");
+const NOT_A_PDF: &[u8] = include_bytes!("fixtures/retrieval/not_a_pdf.html");
 
 const SCAN_REF: &str = "e2b7c4d1-9a3f-4e8b-b6c5-1d0e9f8a7b6c";
 const API_KEY: &str = "partner-key-3390";
@@ -1173,7 +1175,7 @@ fn oracle_base64_encoder_round_trips() {
 
 /// The oracle directory, or `None` (with a note) when this checkout does not have it.
 fn oracles() -> Option<std::path::PathBuf> {
-    idenfy_tests::oracles_dir()
+    support::oracles_dir()
 }
 
 /// The files of `dir` whose names start with `prefix` and end with `.json`, sorted.
