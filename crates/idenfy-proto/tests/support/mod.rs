@@ -5,6 +5,8 @@
 //! own known answers are checked in `own_oracles.rs`.
 #![allow(dead_code)]
 
+pub(crate) mod redaction;
+
 /// Every `Idenfy-Event-Type` of an identification result (reference §5.2), written out here as
 /// a second opinion on `EventType::is_identification` (checked in `webhook_events.rs`).
 pub(crate) const IDENTIFICATION_EVENTS: [&str; 6] = [
