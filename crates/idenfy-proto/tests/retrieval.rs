@@ -8,15 +8,15 @@
 #![allow(clippy::indexing_slicing, clippy::string_slice)]
 //! The endpoints that take a `scanRef` — status, data, files, delete, generate-pdf (R5): how
 //! their requests are built and validated, how their answers are read (R7), errors (R6), retry
-//! classes (R9), redaction (R10), the core client's methods, and the shared oracle files.
+//! classes (R9), redaction (R10), and the shared oracle files. The core client's methods for
+//! these endpoints are tested in the workspace's `tests/tests/client_retrieval.rs`.
+
+mod support;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 
-use idenfy::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
-use idenfy::http::{Method, Request, Response, StatusCode};
-use idenfy::{Client, TransportError};
+use idenfy_proto::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use idenfy_proto::http::{Method, Request, Response, StatusCode};
 use idenfy_proto::{
     AgeGroup, ApiError, Config, Credentials, DEFAULT_USER_AGENT, DataRequest, DataResponse,
     DecodeError, DecodeErrorKind, DeleteRequest, DocumentSex, DocumentStatus, DocumentType,
@@ -24,23 +24,23 @@ use idenfy_proto::{
     MismatchTag, OverallStatus, Pdf, PdfRequest, RetryClass, RiskLevel, Rule, StatusRequest,
     StatusResponse, SuspicionReason, TokenRequest,
 };
-use idenfy_tests::{MULTIBYTE, base64_decode};
 use proptest::prelude::*;
 use serde_json::{Value, json};
+use support::{MULTIBYTE, base64_decode};
 
-const STATUS_ALL_FIELDS: &[u8] = include_bytes!("../fixtures/retrieval/status_all_fields.json");
+const STATUS_ALL_FIELDS: &[u8] = include_bytes!("fixtures/retrieval/status_all_fields.json");
 const STATUS_PENDING_REVIEW: &[u8] =
-    include_bytes!("../fixtures/retrieval/status_pending_review.json");
+    include_bytes!("fixtures/retrieval/status_pending_review.json");
 const STATUS_LEGACY_OVERALL: &[u8] =
-    include_bytes!("../fixtures/retrieval/status_legacy_overall.json");
-const DATA_ALL_FIELDS: &[u8] = include_bytes!("../fixtures/retrieval/data_all_fields.json");
-const DATA_NULLS: &[u8] = include_bytes!("../fixtures/retrieval/data_nulls.json");
-const FILES_WITH_NULLS: &[u8] = include_bytes!("../fixtures/retrieval/files_with_nulls.json");
-const FILES_WRAPPED: &[u8] = include_bytes!("../fixtures/retrieval/files_wrapped.json");
-const DELETE_NOT_EXPIRED: &[u8] = include_bytes!("../fixtures/retrieval/delete_not_expired.json");
+    include_bytes!("fixtures/retrieval/status_legacy_overall.json");
+const DATA_ALL_FIELDS: &[u8] = include_bytes!("fixtures/retrieval/data_all_fields.json");
+const DATA_NULLS: &[u8] = include_bytes!("fixtures/retrieval/data_nulls.json");
+const FILES_WITH_NULLS: &[u8] = include_bytes!("fixtures/retrieval/files_with_nulls.json");
+const FILES_WRAPPED: &[u8] = include_bytes!("fixtures/retrieval/files_wrapped.json");
+const DELETE_NOT_EXPIRED: &[u8] = include_bytes!("fixtures/retrieval/delete_not_expired.json");
 /// The smallest valid PDF; it lives in the conformance kit, which ships it for its own cases.
-const MINIMAL_PDF: &[u8] = include_bytes!("../../crates/idenfy-conformance/src/minimal.pdf");
-const NOT_A_PDF: &[u8] = include_bytes!("../fixtures/retrieval/not_a_pdf.html");
+const MINIMAL_PDF: &[u8] = include_bytes!("../../idenfy-conformance/src/minimal.pdf");
+const NOT_A_PDF: &[u8] = include_bytes!("fixtures/retrieval/not_a_pdf.html");
 
 const SCAN_REF: &str = "e2b7c4d1-9a3f-4e8b-b6c5-1d0e9f8a7b6c";
 const API_KEY: &str = "partner-key-3390";
@@ -1170,135 +1170,12 @@ fn oracle_base64_encoder_round_trips() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The core client (R5, R6)
-// ---------------------------------------------------------------------------------------------
-
-/// What the fake transports answer.
-type Reply = std::future::Ready<Result<Response<Vec<u8>>, TransportError>>;
-
-/// A transport playing iDenfy for the retrieval endpoints; it records each path it receives.
-fn fake_idenfy(seen: Arc<Mutex<Vec<(String, Value)>>>) -> impl Fn(Request<Vec<u8>>) -> Reply {
-    move |request: Request<Vec<u8>>| {
-        let path = request.uri().path().to_owned();
-        let body: Value = serde_json::from_slice(request.body()).unwrap();
-        seen.lock().unwrap().push((path.clone(), body));
-        let (status, content_type, body): (u16, &str, Vec<u8>) = match path.as_str() {
-            "/api/v2/status" => (200, "application/json", STATUS_ALL_FIELDS.to_vec()),
-            "/api/v2/data" => (200, "application/json", DATA_ALL_FIELDS.to_vec()),
-            "/api/v2/files" => (200, "application/json", FILES_WITH_NULLS.to_vec()),
-            "/api/v2/delete" => (200, "application/json", Vec::new()),
-            "/api/v2/generate-pdf" => (200, "application/pdf", MINIMAL_PDF.to_vec()),
-            _ => (404, "text/plain", b"not found".to_vec()),
-        };
-        std::future::ready(Ok(Response::builder()
-            .status(status)
-            .header(CONTENT_TYPE, content_type)
-            .body(body)
-            .unwrap()))
-    }
-}
-
-#[test]
-fn r5_client_methods_send_to_the_right_path_and_parse() {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let client = Client::with_transport(config(), fake_idenfy(Arc::clone(&seen)));
-
-    let status = pollster::block_on(client.status(SCAN_REF)).unwrap();
-    assert_eq!(status.status, Some(OverallStatus::Suspected));
-    let data = pollster::block_on(client.data(SCAN_REF)).unwrap();
-    assert_eq!(data.client_id.as_deref(), Some("40077"));
-    let files = pollster::block_on(client.files(SCAN_REF)).unwrap();
-    assert!(files.front().is_some());
-    pollster::block_on(client.delete(SCAN_REF)).unwrap();
-    let pdf = pollster::block_on(client.pdf(String::from(SCAN_REF))).unwrap();
-    assert_eq!(pdf.as_bytes(), MINIMAL_PDF);
-
-    let seen = seen.lock().unwrap();
-    let paths: Vec<&str> = seen.iter().map(|(path, _)| path.as_str()).collect();
-    assert_eq!(
-        paths,
-        [
-            "/api/v2/status",
-            "/api/v2/data",
-            "/api/v2/files",
-            "/api/v2/delete",
-            "/api/v2/generate-pdf"
-        ]
-    );
-    for (_, body) in seen.iter() {
-        assert_eq!(body, &json!({ "scanRef": SCAN_REF }));
-    }
-}
-
-#[test]
-fn r5_client_invalid_scan_ref_never_calls_the_transport() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&calls);
-    let transport = move |_request: Request<Vec<u8>>| {
-        counter.fetch_add(1, Ordering::SeqCst);
-        std::future::ready(Err::<Response<Vec<u8>>, _>(TransportError::new(
-            idenfy::TransportErrorKind::Connect,
-        )))
-    };
-    let client = Client::with_transport(config(), transport);
-    let too_long = "x".repeat(41);
-    for scan_ref in ["", too_long.as_str()] {
-        let errors = [
-            pollster::block_on(client.status(scan_ref)).map(|_| ()),
-            pollster::block_on(client.data(scan_ref)).map(|_| ()),
-            pollster::block_on(client.files(scan_ref)).map(|_| ()),
-            pollster::block_on(client.delete(scan_ref)),
-            pollster::block_on(client.pdf(scan_ref)).map(|_| ()),
-        ];
-        for error in errors {
-            match error {
-                Err(idenfy::Error::Validation(err)) => assert_eq!(err.field(), "scanRef"),
-                other => panic!("expected a validation error, got {other:?}"),
-            }
-        }
-    }
-    assert_eq!(calls.load(Ordering::SeqCst), 0);
-}
-
-#[test]
-fn r6_client_errors_keep_their_kind() {
-    let transport = |request: Request<Vec<u8>>| {
-        let (status, content_type, body): (u16, &str, &[u8]) = match request.uri().path() {
-            "/api/v2/delete" => (400, "application/json", DELETE_NOT_EXPIRED),
-            _ => (200, "text/html", NOT_A_PDF),
-        };
-        std::future::ready(Ok::<_, TransportError>(
-            Response::builder()
-                .status(status)
-                .header(CONTENT_TYPE, content_type)
-                .body(body.to_vec())
-                .unwrap(),
-        ))
-    };
-    let client = Client::with_transport(config(), transport);
-    match pollster::block_on(client.delete(SCAN_REF)) {
-        Err(idenfy::Error::Api(err)) => {
-            assert_eq!(err.identifier(), Some(&ErrorIdentifier::PartnerError));
-        }
-        other => panic!("expected an API error, got {other:?}"),
-    }
-    match pollster::block_on(client.pdf(SCAN_REF)) {
-        Err(idenfy::Error::Decode(err)) => assert_eq!(err.kind(), DecodeErrorKind::MediaType),
-        other => panic!("expected a decode error, got {other:?}"),
-    }
-    match pollster::block_on(client.status(SCAN_REF)) {
-        Err(idenfy::Error::Decode(err)) => assert_eq!(err.kind(), DecodeErrorKind::Syntax),
-        other => panic!("expected a decode error, got {other:?}"),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
 // The shared oracle files (read at run time; never copied into this repository)
 // ---------------------------------------------------------------------------------------------
 
 /// The oracle directory, or `None` (with a note) when this checkout does not have it.
 fn oracles() -> Option<std::path::PathBuf> {
-    idenfy_tests::oracles_dir()
+    support::oracles_dir()
 }
 
 /// The files of `dir` whose names start with `prefix` and end with `.json`, sorted.
@@ -1418,24 +1295,6 @@ fn r5_oracle_request_bodies_match_ours() {
             assert_eq!(ours, documented, "{file} vs {path}");
         }
     }
-}
-
-#[test]
-fn r5_a_pdf_reaches_the_caller_without_a_copy() {
-    // The transport's buffer is the one the caller gets: the body moves to the parser.
-    let sent = Arc::new(Mutex::new(0usize));
-    let record = Arc::clone(&sent);
-    let transport = move |_request: Request<Vec<u8>>| {
-        let body = MINIMAL_PDF.to_vec();
-        *record.lock().unwrap() = body.as_ptr() as usize;
-        std::future::ready(Ok::<_, TransportError>(
-            Response::builder().status(200).body(body).unwrap(),
-        ))
-    };
-    let client = Client::with_transport(config(), transport);
-    let pdf = pollster::block_on(client.pdf(SCAN_REF)).unwrap();
-    assert_eq!(pdf.as_bytes(), MINIMAL_PDF);
-    assert_eq!(pdf.as_bytes().as_ptr() as usize, *sent.lock().unwrap());
 }
 
 proptest! {

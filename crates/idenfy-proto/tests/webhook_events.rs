@@ -4,6 +4,8 @@
 //! placeholder dates, `final` absent, legacy AML/LID shapes, numeric `clientId`, schema drift),
 //! de-duplication keys, the JSON written back, and redaction of personal data in `Debug`.
 
+mod support;
+
 use std::collections::HashSet;
 
 use idenfy_proto::http::Request;
@@ -16,24 +18,25 @@ use idenfy_proto::{
     OverallStatus, Platform, ServiceGroupType, ServiceStatus,
 };
 use serde_json::{Value, json};
+use support::IDENTIFICATION_EVENTS;
 
 const AUTO_FINAL_FALSE: &[u8] =
-    include_bytes!("../fixtures/webhooks/identification_auto_final_false.json");
+    include_bytes!("fixtures/webhooks/identification_auto_final_false.json");
 const DOCS_2021_DUP_KEY: &[u8] =
-    include_bytes!("../fixtures/webhooks/identification_docs_2021_duplicate_key.json");
+    include_bytes!("fixtures/webhooks/identification_docs_2021_duplicate_key.json");
 const FLOAT_2019: &[u8] =
-    include_bytes!("../fixtures/webhooks/identification_2019_float_timestamps.json");
-const LEGACY_2018: &[u8] = include_bytes!("../fixtures/webhooks/identification_2018_legacy.json");
+    include_bytes!("fixtures/webhooks/identification_2019_float_timestamps.json");
+const LEGACY_2018: &[u8] = include_bytes!("fixtures/webhooks/identification_2018_legacy.json");
 const BOTH_SPELLINGS: &[u8] =
-    include_bytes!("../fixtures/webhooks/identification_both_aml_spellings.json");
+    include_bytes!("fixtures/webhooks/identification_both_aml_spellings.json");
 const DRIFT_FINAL_TRUE: &[u8] =
-    include_bytes!("../fixtures/webhooks/identification_final_true_drift.json");
+    include_bytes!("fixtures/webhooks/identification_final_true_drift.json");
 const EMPTY_MANUAL: &[u8] =
-    include_bytes!("../fixtures/webhooks/identification_empty_manual_statuses.json");
-const DOCUMENT_EXPIRATION: &[u8] = include_bytes!("../fixtures/webhooks/document_expiration.json");
-const VIDEO_CALL: &[u8] = include_bytes!("../fixtures/webhooks/video_call.json");
-const UNKNOWN_EVENT: &[u8] = include_bytes!("../fixtures/webhooks/unknown_event.json");
-const NOT_JSON: &[u8] = include_bytes!("../fixtures/webhooks/not_json.txt");
+    include_bytes!("fixtures/webhooks/identification_empty_manual_statuses.json");
+const DOCUMENT_EXPIRATION: &[u8] = include_bytes!("fixtures/webhooks/document_expiration.json");
+const VIDEO_CALL: &[u8] = include_bytes!("fixtures/webhooks/video_call.json");
+const UNKNOWN_EVENT: &[u8] = include_bytes!("fixtures/webhooks/unknown_event.json");
+const NOT_JSON: &[u8] = include_bytes!("fixtures/webhooks/not_json.txt");
 
 const IDENTIFICATION_FIXTURES: [(&str, &[u8]); 7] = [
     ("identification_auto_final_false", AUTO_FINAL_FALSE),
@@ -44,8 +47,6 @@ const IDENTIFICATION_FIXTURES: [(&str, &[u8]); 7] = [
     ("identification_final_true_drift", DRIFT_FINAL_TRUE),
     ("identification_empty_manual_statuses", EMPTY_MANUAL),
 ];
-
-use idenfy_tests::IDENTIFICATION_EVENTS;
 
 fn result(event: &WebhookEvent) -> &IdentificationResult {
     match event {
@@ -1053,7 +1054,7 @@ fn r10_debug_never_shows_personal_data_or_the_auth_token() {
 
 #[test]
 fn r7_every_shared_webhook_sample_parses() {
-    let Some(oracles) = idenfy_tests::oracles_dir() else {
+    let Some(oracles) = support::oracles_dir() else {
         return;
     };
     let oracles = oracles.as_path();

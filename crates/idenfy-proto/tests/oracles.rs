@@ -14,6 +14,8 @@
 //!
 //! Outside CI the test is skipped, with a note, when `shared/` is not beside the repository.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
 use idenfy_proto::http::{Response, StatusCode};
@@ -26,7 +28,7 @@ use idenfy_proto::{
 use serde::Serialize;
 use serde_json::Value;
 
-use idenfy_tests::IDENTIFICATION_EVENTS;
+use support::IDENTIFICATION_EVENTS;
 
 /// What a sample is, and so which public type reads it.
 #[derive(Debug)]
@@ -259,7 +261,7 @@ fn check(path: &Path, kind: &Kind) {
 
 #[test]
 fn r7_every_shared_payload_decodes_through_parse_and_serde_alike() {
-    let Some(oracles) = idenfy_tests::oracles_dir() else {
+    let Some(oracles) = support::oracles_dir() else {
         return;
     };
     let mut all = Vec::new();

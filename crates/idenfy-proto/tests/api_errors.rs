@@ -8,8 +8,8 @@ use idenfy_proto::{ApiError, Endpoint, Error, ErrorIdentifier, ErrorMessage, Tok
 use proptest::prelude::*;
 use serde_json::json;
 
-const DELETE_NOT_EXPIRED: &[u8] = include_bytes!("../fixtures/error_delete_not_expired.json");
-const GATEWAY_HTML: &[u8] = include_bytes!("../fixtures/error_gateway.html");
+const DELETE_NOT_EXPIRED: &[u8] = include_bytes!("fixtures/error_delete_not_expired.json");
+const GATEWAY_HTML: &[u8] = include_bytes!("fixtures/error_gateway.html");
 
 /// Every documented identifier with the variant it must map to.
 fn documented() -> Vec<(&'static str, ErrorIdentifier)> {

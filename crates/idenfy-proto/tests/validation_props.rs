@@ -5,19 +5,21 @@
 //! range are accepted and serialized unchanged (or normalized as the rule says), values just
 //! outside are refused naming the wire field and the rule. Lengths are counted in `chars()`.
 
+mod support;
+
 use std::collections::BTreeMap;
 
 use idenfy_proto::{
     Date, DocumentType, DummyStatus, Rule, Sex, TokenRequest, TokenRequestBuilder, TokenType,
     ValidationError,
 };
-use idenfy_tests::{
-    ISO_3166_ALPHA2, MULTIBYTE, NAME_ALLOWED, NAME_FORBIDDEN, days_in_month, is_assigned_country,
-};
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::{Value, json};
+use support::{
+    ISO_3166_ALPHA2, MULTIBYTE, NAME_ALLOWED, NAME_FORBIDDEN, days_in_month, is_assigned_country,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

@@ -2,14 +2,16 @@
 //! Golden wire format of `POST /api/v2/token` (R1, R2, R3): the exact JSON body and the exact
 //! HTTP request that `idenfy-proto` builds.
 
+mod support;
+
 use idenfy_proto::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use idenfy_proto::http::{Method, Request};
 use idenfy_proto::{
     Config, Credentials, DEFAULT_USER_AGENT, Date, DocumentType, DummyStatus, Endpoint, Sex,
     TokenRequest, TokenType,
 };
-use idenfy_tests::base64_decode;
 use serde_json::{Value, json};
+use support::base64_decode;
 
 const API_KEY: &str = "partner-key-7781";
 const API_SECRET: &str = "Sup3r-S3cret-Valu3!";
@@ -168,8 +170,7 @@ fn r2_r3_the_typed_fields_are_the_golden_keys_in_serialization_order() {
 fn r2_every_field_golden_file_matches() {
     // The same request, checked against the golden file kept with the fixtures.
     let golden: Value =
-        serde_json::from_slice(include_bytes!("../fixtures/token_request_all_fields.json"))
-            .unwrap();
+        serde_json::from_slice(include_bytes!("fixtures/token_request_all_fields.json")).unwrap();
     assert_eq!(serde_json::to_value(every_field_request()).unwrap(), golden);
 }
 

@@ -3,105 +3,24 @@
 #![allow(clippy::indexing_slicing, clippy::string_slice)]
 //! Secrets and personal data (R6, R10): `Debug` and `Display` of every type that holds them never
 //! show the API secret, the base64 credentials, the `authToken` or personal values, while the
-//! `clientId` and field names stay visible for debugging.
+//! `clientId` and field names stay visible for debugging. The values and checks are in
+//! `support/redaction.rs`, shared with the client's redaction tests (the workspace's
+//! `tests/tests/client_redaction.rs`).
 
-use idenfy::{Client, TransportError, TransportErrorKind};
+mod support;
+
+use idenfy_proto::http::Response;
 use idenfy_proto::http::header::AUTHORIZATION;
-use idenfy_proto::http::{Request, Response};
 use idenfy_proto::{
-    ApiError, ApiSecret, AuthToken, Config, Credentials, Endpoint, Error, Personal, Sex,
-    TokenRequest, TokenResponse,
+    ApiError, ApiSecret, AuthToken, Credentials, Endpoint, Error, Personal, TokenRequest,
+    TokenResponse,
 };
-use idenfy_tests::{base64_decode, contains_ignore_ascii_case};
-
-const API_KEY: &str = "partner-key-7781";
-const API_SECRET: &str = "Sup3r-S3cret-Valu3!";
-const AUTH_TOKEN: &str = "Zx81mQp4Ty7RbN2cWv6LdK0sHf3JgA9eUo5iPl1E";
-const CLIENT_ID: &str = "crm-88412";
-
-/// Personal values set on the request; none may be printed.
-const FIRST_NAME: &str = "Birutė";
-const LAST_NAME: &str = "Basanavičienė";
-const DATE_OF_BIRTH: &str = "1979-03-14";
-const DATE_OF_EXPIRY: &str = "2032-08-09";
-const DATE_OF_ISSUE: &str = "2022-08-09";
-const PERSONAL_NUMBER: &str = "47903140077";
-const DOCUMENT_NUMBER: &str = "PA8842117";
-const ADDRESS: &str = "Laisvės al. 53, Kaunas";
-
-fn config() -> Config {
-    Config::new(Credentials::new(API_KEY, API_SECRET).unwrap())
-}
-
-/// The base64 `key:secret` exactly as the `Authorization` header carries it.
-fn basic_credentials() -> String {
-    let request = TokenRequest::builder(CLIENT_ID)
-        .build()
-        .unwrap()
-        .to_request(&config())
-        .unwrap();
-    let header = request.headers()[AUTHORIZATION].to_str().unwrap();
-    let encoded = header.strip_prefix("Basic ").unwrap().to_owned();
-    assert_eq!(
-        base64_decode(&encoded).unwrap(),
-        format!("{API_KEY}:{API_SECRET}").as_bytes()
-    );
-    encoded
-}
-
-/// Fails if `text` contains a secret: the API secret, the base64 credentials or the token.
-fn assert_no_secret(what: &str, text: &str) {
-    for secret in [API_SECRET, &basic_credentials(), AUTH_TOKEN] {
-        assert!(
-            !contains_ignore_ascii_case(text, secret),
-            "{what} shows {secret:?}: {text}"
-        );
-    }
-    // Nor the beginning of the token, which would identify it.
-    assert!(!text.contains(&AUTH_TOKEN[..12]), "{what}: {text}");
-}
-
-/// Fails if `text` contains one of the personal values of [`personal_request`].
-fn assert_no_personal(what: &str, text: &str) {
-    for value in [
-        FIRST_NAME,
-        LAST_NAME,
-        DATE_OF_BIRTH,
-        DATE_OF_EXPIRY,
-        DATE_OF_ISSUE,
-        PERSONAL_NUMBER,
-        DOCUMENT_NUMBER,
-        ADDRESS,
-        // Short values are looked for as quoted strings.
-        "\"NZ\"",
-    ] {
-        assert!(!text.contains(value), "{what} shows {value:?}: {text}");
-    }
-    // Upper-cased echoes of the names, as iDenfy returns them.
-    for value in [FIRST_NAME, LAST_NAME] {
-        assert!(
-            !text.contains(&value.to_uppercase()),
-            "{what} shows {value:?}: {text}"
-        );
-    }
-}
-
-fn personal_request() -> TokenRequest {
-    TokenRequest::builder(CLIENT_ID)
-        .first_name(FIRST_NAME)
-        .last_name(LAST_NAME)
-        .date_of_birth(DATE_OF_BIRTH)
-        .date_of_expiry(DATE_OF_EXPIRY)
-        .date_of_issue(DATE_OF_ISSUE)
-        .personal_number(PERSONAL_NUMBER)
-        .document_number(DOCUMENT_NUMBER)
-        .address(ADDRESS)
-        .nationality("nz")
-        .sex(Sex::Female)
-        .country("LT")
-        .build()
-        .unwrap()
-}
+use support::contains_ignore_ascii_case;
+use support::redaction::{
+    ADDRESS, API_KEY, API_SECRET, AUTH_TOKEN, CLIENT_ID, DATE_OF_BIRTH, DATE_OF_EXPIRY,
+    DATE_OF_ISSUE, DOCUMENT_NUMBER, FIRST_NAME, LAST_NAME, PERSONAL_NUMBER, assert_no_personal,
+    assert_no_secret, config, personal_request,
+};
 
 fn token_response() -> TokenResponse {
     let body = serde_json::json!({
@@ -157,17 +76,6 @@ fn r10_credentials_config_and_secret_types() {
 
     let personal = Personal::new(PERSONAL_NUMBER.to_owned());
     assert_no_personal("Personal", &format!("{personal:?}"));
-}
-
-#[test]
-fn r10_client_debug() {
-    let transport = |_request: Request<Vec<u8>>| async {
-        Err::<Response<Vec<u8>>, _>(TransportError::new(TransportErrorKind::Other))
-    };
-    let client = Client::with_transport(config(), transport);
-    let debug = format!("{client:?}");
-    assert_no_secret("Client", &debug);
-    assert!(debug.contains(API_KEY), "{debug}");
 }
 
 #[test]
@@ -323,58 +231,5 @@ fn r10_decode_error_does_not_quote_values() {
     for text in [err.to_string(), format!("{err:?}")] {
         assert_no_secret("DecodeError", &text);
         assert_no_personal("DecodeError", &text);
-    }
-}
-
-/// Every kind of `idenfy::Error` a client call can return, with a secret-holding config.
-#[test]
-fn r10_core_client_errors() {
-    let api = |_request: Request<Vec<u8>>| async {
-        Ok::<_, TransportError>(
-            Response::builder()
-                .status(401)
-                .body(br#"{"identifier":"UNAUTHORIZED","message":"Bad credentials."}"#.to_vec())
-                .unwrap(),
-        )
-    };
-    let decode = |_request: Request<Vec<u8>>| async {
-        Ok::<_, TransportError>(
-            Response::builder()
-                .status(201)
-                .body(format!(r#"{{"authToken":"{AUTH_TOKEN}"}}"#).into_bytes())
-                .unwrap(),
-        )
-    };
-    let transport = |_request: Request<Vec<u8>>| async {
-        Err::<Response<Vec<u8>>, _>(TransportError::with_source(
-            TransportErrorKind::Io,
-            "connection reset by peer",
-        ))
-    };
-    let request = personal_request();
-    let errors = [
-        pollster::block_on(Client::with_transport(config(), api).create_token(&request))
-            .unwrap_err(),
-        pollster::block_on(Client::with_transport(config(), decode).create_token(&request))
-            .unwrap_err(),
-        pollster::block_on(Client::with_transport(config(), transport).create_token(&request))
-            .unwrap_err(),
-        idenfy::Error::from(
-            TokenRequest::builder(CLIENT_ID)
-                .first_name(format!("{FIRST_NAME}1"))
-                .build()
-                .unwrap_err(),
-        ),
-    ];
-    assert!(matches!(errors[0], idenfy::Error::Api(_)));
-    assert!(matches!(errors[1], idenfy::Error::Decode(_)));
-    assert!(matches!(errors[2], idenfy::Error::Transport(_)));
-    assert!(matches!(errors[3], idenfy::Error::Validation(_)));
-    for err in &errors {
-        for text in [err.to_string(), format!("{err:?}"), format!("{err:#?}")] {
-            assert_no_secret("idenfy::Error", &text);
-            assert_no_personal("idenfy::Error", &text);
-            assert!(!text.contains("Basic "), "{text}");
-        }
     }
 }

@@ -5,6 +5,8 @@
 //! fixtures, the shared oracle vectors, and properties of `sign`/`verify` (raw bytes, any hex
 //! case, surrounding whitespace, key rotation, one distinct error per kind of bad header).
 
+mod support;
+
 use std::path::Path;
 
 use idenfy_proto::Error;
@@ -18,10 +20,10 @@ use proptest::prelude::*;
 use serde_json::Value;
 
 const AUTO_FINAL_FALSE: &[u8] =
-    include_bytes!("../fixtures/webhooks/identification_auto_final_false.json");
-const VIDEO_CALL: &[u8] = include_bytes!("../fixtures/webhooks/video_call.json");
-const DOCUMENT_EXPIRATION: &[u8] = include_bytes!("../fixtures/webhooks/document_expiration.json");
-const UNKNOWN_EVENT: &[u8] = include_bytes!("../fixtures/webhooks/unknown_event.json");
+    include_bytes!("fixtures/webhooks/identification_auto_final_false.json");
+const VIDEO_CALL: &[u8] = include_bytes!("fixtures/webhooks/video_call.json");
+const DOCUMENT_EXPIRATION: &[u8] = include_bytes!("fixtures/webhooks/document_expiration.json");
+const UNKNOWN_EVENT: &[u8] = include_bytes!("fixtures/webhooks/unknown_event.json");
 
 const KEY_1: &str = "idenfy-rs-webhook-key-1";
 /// `openssl dgst -sha256 -hmac 'idenfy-rs-webhook-key-1' identification_auto_final_false.json`
@@ -33,7 +35,7 @@ const AUTO_FINAL_FALSE_SIG: &str =
 const AUTO_FINAL_FALSE_STRIPPED_SIG: &str =
     "7bfb6f9437df12eb1519e257238b10f2f1c2d1495612c5269e79ad05be29f58a";
 
-const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/oracles");
+const SHARED: &str = support::ORACLES;
 
 fn keys(list: &[&str]) -> Vec<WebhookKey> {
     list.iter()

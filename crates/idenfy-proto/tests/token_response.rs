@@ -11,10 +11,9 @@ use idenfy_proto::{
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-const NUMERIC_CLIENT_ID: &[u8] =
-    include_bytes!("../fixtures/token_response_numeric_client_id.json");
-const DEFAULTS: &[u8] = include_bytes!("../fixtures/token_response_defaults.json");
-const ALL_FIELDS: &[u8] = include_bytes!("../fixtures/token_response_all_fields.json");
+const NUMERIC_CLIENT_ID: &[u8] = include_bytes!("fixtures/token_response_numeric_client_id.json");
+const DEFAULTS: &[u8] = include_bytes!("fixtures/token_response_defaults.json");
+const ALL_FIELDS: &[u8] = include_bytes!("fixtures/token_response_all_fields.json");
 
 fn request() -> TokenRequest {
     TokenRequest::builder("crm-88412").build().unwrap()

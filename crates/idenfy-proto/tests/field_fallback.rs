@@ -9,6 +9,8 @@
 //! the error names it. Both ways in are checked and must agree: the library's parse function
 //! and plain `serde_json::from_slice` into the public type.
 
+mod support;
+
 use idenfy_proto::http::Response;
 use idenfy_proto::webhook::{self, DocumentExpiration, IdentificationResult, VideoCallResult};
 use idenfy_proto::{
@@ -526,7 +528,7 @@ fn webhook_equivalence(body: &[u8]) -> Result<(), TestCaseError> {
         return Ok(());
     };
     let headers: &[&str] = match &inferred {
-        webhook::WebhookEvent::Identification { .. } => &idenfy_tests::IDENTIFICATION_EVENTS,
+        webhook::WebhookEvent::Identification { .. } => &support::IDENTIFICATION_EVENTS,
         webhook::WebhookEvent::DocumentExpiration { .. } => &["DOCUMENT_EXPIRATION"],
         webhook::WebhookEvent::VideoCall { .. } => &["VIDEO_CALL_FINISHED"],
         _ => return Ok(()),
