@@ -4,12 +4,49 @@ use std::fmt;
 use std::ops::Deref;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+/// Whether two secrets are equal, in time that depends neither on where they differ nor on how
+/// long the secret is compared to the guess (R10).
+///
+/// Both sides are hashed with SHA-256 and the two 32-byte digests compared with
+/// [`subtle::ConstantTimeEq`]: the comparison itself always looks at 32 bytes, whatever the
+/// lengths, and never stops at a difference. (Hashing takes one step per 64-byte block of
+/// each input, so only each side's length in blocks shows; a secret and a guess of up to 55
+/// bytes each take the same single block.) Two different inputs with the same digest would
+/// compare equal: a SHA-256 collision, which nobody can make.
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    let a = Sha256::digest(a);
+    let b = Sha256::digest(b);
+    bool::from(a.as_slice().ct_eq(b.as_slice()))
+}
 
 macro_rules! secret_type {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
-        #[derive(Clone, PartialEq, Eq)]
+        #[derive(Clone)]
         pub struct $name(String);
+
+        /// Constant time, with no early exit on a difference or a length mismatch
+        /// ([`crate::server::constant_time_eq`]).
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                constant_time_eq(self.0.as_bytes(), other.0.as_bytes())
+            }
+        }
+
+        impl Eq for $name {}
+
+        /// The value is overwritten with zeros when it is dropped (R10).
+        impl Drop for $name {
+            fn drop(&mut self) {
+                self.0.zeroize();
+            }
+        }
+
+        impl ZeroizeOnDrop for $name {}
 
         impl $name {
             /// Wraps a secret value.
@@ -34,7 +71,8 @@ macro_rules! secret_type {
 secret_type!(
     /// The API secret, the password half of the Basic credentials (R1, R10).
     ///
-    /// It never appears in `Debug` output; there is deliberately no `Display`.
+    /// It never appears in `Debug` output; there is deliberately no `Display`. `==` compares in
+    /// constant time, and the value is wiped from memory when it is dropped.
     ///
     /// ```
     /// let secret = idenfy_proto::ApiSecret::new("s3cr3t");
@@ -50,7 +88,8 @@ secret_type!(
     /// Whoever holds it can start the verification it belongs to, so it is treated as a
     /// secret: `Debug` shows `AuthToken([redacted])` and there is no `Display`. Use
     /// [`AuthToken::expose_secret`] to put it into a URL or an SDK, or
-    /// [`AuthToken::redacted_prefix`] to show a recognisable prefix to a person.
+    /// [`AuthToken::redacted_prefix`] to show a recognisable prefix to a person. `==` compares
+    /// in constant time, and the value is wiped from memory when it is dropped.
     AuthToken
 );
 

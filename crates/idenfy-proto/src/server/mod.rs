@@ -10,7 +10,9 @@
 //!   [`effective_expiry_time`] and [`effective_session_length`] apply them;
 //! - [`response_echo`] is the echo of a request that the token answer carries (R4);
 //! - [`ErrorBody`] writes an error answer as iDenfy does (R6);
-//! - [`sign_webhook`] signs a webhook body as iDenfy does (R8).
+//! - [`sign_webhook`] signs a webhook body as iDenfy does (R8);
+//! - [`constant_time_eq`] checks presented credentials against the expected ones without
+//!   showing, in its timing, where they differ or how long the secret is (R10).
 //!
 //! The receiving side of webhooks, verification first, is [`crate::webhook`].
 
@@ -45,4 +47,24 @@ use crate::webhook::WebhookKey;
 /// ```
 pub fn sign_webhook(key: &WebhookKey, body: &[u8]) -> String {
     crate::webhook::sign(key, body)
+}
+
+/// Whether a presented secret (an API key or secret from a `Basic` header, a token) equals the
+/// expected one, in time that shows neither where they differ nor the expected value's length
+/// (R10): a server checking credentials must not let a client measure its way to them.
+///
+/// Both sides are hashed with SHA-256 and the two 32-byte digests compared in constant time
+/// (`subtle`); there is no early exit on a difference or on a length mismatch. Hashing takes
+/// one step per 64-byte block of each input, so at most each input's length in 64-byte blocks
+/// shows. [`ApiSecret`](crate::ApiSecret)'s `==` is this comparison.
+///
+/// ```
+/// use idenfy_proto::server::constant_time_eq;
+/// assert!(constant_time_eq(b"s3cr3t", b"s3cr3t"));
+/// assert!(!constant_time_eq(b"s3cr3t", b"s3cr3T"));
+/// assert!(!constant_time_eq(b"s3cr3t", b"s3cr3"));
+/// assert!(!constant_time_eq(b"", b"s3cr3t"));
+/// ```
+pub fn constant_time_eq(expected: &[u8], presented: &[u8]) -> bool {
+    crate::secret::constant_time_eq(expected, presented)
 }

@@ -4,6 +4,7 @@ use std::fmt;
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -30,7 +31,8 @@ const SHA256_BLOCK_LEN: usize = 64;
 /// either (comparing secrets is the job of [`verify`], in constant time).
 ///
 /// An empty key is refused by every constructor (R8): HMAC accepts it, so a key read from an
-/// unset variable would otherwise verify signatures anyone can make.
+/// unset variable would otherwise verify signatures anyone can make. The key bytes are wiped
+/// from memory when the key is dropped ([`ZeroizeOnDrop`]).
 ///
 /// ```
 /// use idenfy_proto::webhook::{EmptyKeyError, WebhookKey};
@@ -82,11 +84,25 @@ impl WebhookKey {
         if self.0.len() <= SHA256_BLOCK_LEN {
             copy(&mut block, &self.0);
         } else {
-            copy(&mut block, &Sha256::digest(&self.0));
+            let mut digest = Sha256::digest(&self.0);
+            copy(&mut block, &digest);
+            digest.as_mut_slice().zeroize();
         }
-        <HmacSha256 as KeyInit>::new(&block)
+        let mac = <HmacSha256 as KeyInit>::new(&block);
+        // The copy of the key is wiped; the HMAC state wipes its own (hmac's `zeroize`).
+        block.as_mut_slice().zeroize();
+        mac
     }
 }
+
+/// The key bytes are overwritten with zeros when the key is dropped (R10).
+impl Drop for WebhookKey {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for WebhookKey {}
 
 impl fmt::Debug for WebhookKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
