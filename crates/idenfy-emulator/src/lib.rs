@@ -146,10 +146,13 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use idenfy_proto::webhook::WebhookKey;
-use idenfy_proto::{AuthToken, Config, Credentials, OverallStatus, ValidationError, WebUrl};
+use idenfy_proto::{
+    ApiSecret, AuthToken, Config, Credentials, OverallStatus, ValidationError, WebUrl,
+};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::runtime::Handle;
+use zeroize::Zeroizing;
 
 pub use delivery::{Delivery, DeliveryOutcome};
 pub use fault::{Fault, FaultKind, PathMatch};
@@ -351,9 +354,10 @@ pub(crate) mod ops {
 #[must_use = "a builder does nothing until `start()` or `start_blocking()` is called"]
 pub struct EmulatorBuilder {
     api_key: Option<String>,
-    api_secret: Option<String>,
+    /// Wiped when the builder is dropped, like the webhook key.
+    api_secret: Option<Zeroizing<String>>,
     webhook_url: Option<String>,
-    webhook_key: Option<Vec<u8>>,
+    webhook_key: Option<Zeroizing<Vec<u8>>>,
     requests_per_hour: Option<u32>,
     webhook_timeout: Duration,
     listen: SocketAddr,
@@ -394,7 +398,7 @@ impl EmulatorBuilder {
         api_secret: impl Into<String>,
     ) -> Self {
         self.api_key = Some(api_key.into());
-        self.api_secret = Some(api_secret.into());
+        self.api_secret = Some(Zeroizing::new(api_secret.into()));
         self
     }
 
@@ -406,7 +410,7 @@ impl EmulatorBuilder {
 
     /// The API secret alone (the key stays as set, or generated).
     pub fn api_secret(mut self, api_secret: impl Into<String>) -> Self {
-        self.api_secret = Some(api_secret.into());
+        self.api_secret = Some(Zeroizing::new(api_secret.into()));
         self
     }
 
@@ -417,10 +421,10 @@ impl EmulatorBuilder {
         self
     }
 
-    /// The key that signs webhooks; generated when not set. An empty key is refused when the
-    /// emulator starts ([`EmulatorError::WebhookKey`]).
+    /// The key that signs webhooks; generated (from the OS random source) when not set. An
+    /// empty key is refused when the emulator starts ([`EmulatorError::WebhookKey`]).
     pub fn webhook_key(mut self, key: impl Into<Vec<u8>>) -> Self {
-        self.webhook_key = Some(key.into());
+        self.webhook_key = Some(Zeroizing::new(key.into()));
         self
     }
 
@@ -511,16 +515,27 @@ impl EmulatorBuilder {
         self,
         runtime: Handle,
     ) -> Result<(Arc<Shared>, TcpListener, Identity), EmulatorError> {
+        // Whatever is not given is generated from the OS random source; a failure of that source
+        // stops the start rather than falling back to guessable credentials.
         let rng = rng::Rng::new();
-        let api_key = self
-            .api_key
-            .unwrap_or_else(|| format!("emulator-{}", rng.alphanumeric(12)));
-        let api_secret = self.api_secret.unwrap_or_else(|| rng.alphanumeric(32));
-        let webhook_key = WebhookKey::new(
-            self.webhook_key
-                .unwrap_or_else(|| rng.alphanumeric(32).into_bytes()),
-        )?;
-        let credentials = Credentials::new(api_key.as_str(), api_secret.as_str())?;
+        let random = |err: getrandom::Error| {
+            EmulatorError::Io(std::io::Error::other(format!(
+                "the operating system's random source failed: {err}"
+            )))
+        };
+        let api_key = match self.api_key {
+            Some(key) => key,
+            None => format!("emulator-{}", rng.alphanumeric(12).map_err(random)?),
+        };
+        let api_secret = ApiSecret::new(match self.api_secret {
+            Some(secret) => secret.as_str().to_owned(),
+            None => rng.alphanumeric(32).map_err(random)?,
+        });
+        let webhook_key = match self.webhook_key {
+            Some(key) => WebhookKey::new(key.as_slice())?,
+            None => WebhookKey::new(rng.alphanumeric(32).map_err(random)?)?,
+        };
+        let credentials = Credentials::new(api_key.as_str(), api_secret.expose_secret())?;
         let webhook_url = self.webhook_url.map(checked_webhook_url).transpose()?;
         let listener = TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
@@ -657,7 +672,7 @@ impl Emulator {
 
     /// The API secret clients must present.
     pub fn api_secret(&self) -> &str {
-        &self.shared.api_secret
+        self.shared.api_secret.expose_secret()
     }
 
     /// The API key and secret.

@@ -1,92 +1,74 @@
-//! A small thread-safe random generator for identifiers: SplitMix64 over an atomic counter,
-//! seeded from the standard library's per-process random hash keys and the time.
+//! Random identifiers and credentials from the operating system's random source (`getrandom`).
 //!
-//! The values it makes (`authToken`s, `scanRef`s, generated credentials of a loopback test
-//! server) need to be unpredictable enough not to collide, not to resist an attacker; no
-//! dependency is worth adding for that.
+//! The values made here are secrets or stand for them: generated API secrets and webhook signing
+//! keys, `authToken`s (whoever holds one can start its verification), `scanRef`s. They come from
+//! the OS's cryptographically secure generator, never from a home-made one (issue 12, R10).
+//! Every draw can fail (the OS refused): the caller decides what that means (the emulator does
+//! not start; a token request is answered `500`).
 
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
-
-const GAMMA: u64 = 0x9e37_79b9_7f4a_7c15;
-
+/// Every alphanumeric character, 62 of them.
 const ALPHANUMERIC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-/// SplitMix64: every call advances one shared atomic state, so threads never get the same value.
-#[derive(Debug)]
-pub(crate) struct Rng {
-    state: AtomicU64,
-}
+/// The OS random source, behind the emulator's own small interface.
+#[derive(Debug, Default)]
+pub(crate) struct Rng;
 
 impl Rng {
-    /// A generator seeded from `RandomState` (random per process) and the clock.
+    /// The generator. It holds no state: every draw asks the OS.
     pub(crate) fn new() -> Self {
-        let mut hasher = RandomState::new().build_hasher();
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|elapsed| elapsed.as_nanos())
-            .unwrap_or_default();
-        hasher.write_u128(nanos);
-        hasher.write_u32(std::process::id());
-        Self {
-            state: AtomicU64::new(hasher.finish()),
+        Self
+    }
+
+    /// `len` characters drawn uniformly from `alphabet` (at most 256 characters), by rejection
+    /// sampling of random bytes so that no character is more likely than another.
+    fn from_alphabet(alphabet: &[u8], len: usize) -> Result<String, getrandom::Error> {
+        let size = alphabet.len().clamp(1, 256);
+        // The largest multiple of `size` that fits in a byte's 256 values; bytes at or above it
+        // are drawn again.
+        let limit = 256 - 256 % size;
+        let mut out = String::with_capacity(len);
+        let mut buffer = [0u8; 64];
+        while out.len() < len {
+            getrandom::fill(&mut buffer)?;
+            for byte in buffer {
+                let byte = usize::from(byte);
+                if byte < limit && out.len() < len {
+                    let index = byte % size;
+                    out.push(char::from(alphabet.get(index).copied().unwrap_or(b'A')));
+                }
+            }
         }
-    }
-
-    /// The next 64 random bits.
-    pub(crate) fn next_u64(&self) -> u64 {
-        let mut z = self
-            .state
-            .fetch_add(GAMMA, Ordering::Relaxed)
-            .wrapping_add(GAMMA);
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..bound` (`bound` > 0), without modulo bias worth mentioning for the small
-    /// bounds used here.
-    fn below(&self, bound: u64) -> u64 {
-        // Multiply-shift: the high 64 bits of a 128-bit product.
-        let wide = u128::from(self.next_u64()) * u128::from(bound);
-        u64::try_from(wide >> 64).unwrap_or_default()
+        Ok(out)
     }
 
     /// `len` ASCII letters and digits.
-    pub(crate) fn alphanumeric(&self, len: usize) -> String {
-        (0..len)
-            .map(|_| {
-                let index = usize::try_from(self.below(ALPHANUMERIC.len() as u64)).unwrap_or(0);
-                char::from(ALPHANUMERIC.get(index).copied().unwrap_or(b'A'))
-            })
-            .collect()
+    pub(crate) fn alphanumeric(&self, len: usize) -> Result<String, getrandom::Error> {
+        Self::from_alphabet(ALPHANUMERIC, len)
     }
 
     /// `len` decimal digits.
-    pub(crate) fn digits(&self, len: usize) -> String {
-        (0..len)
-            .map(|_| char::from(b'0' + u8::try_from(self.below(10)).unwrap_or(0)))
-            .collect()
+    pub(crate) fn digits(&self, len: usize) -> Result<String, getrandom::Error> {
+        Self::from_alphabet(b"0123456789", len)
     }
 
     /// A random (version 4) UUID in its 36-character lower-case form.
-    pub(crate) fn uuid_v4(&self) -> String {
-        // The first eight bytes of the UUID, big-endian, then the last eight.
-        let high = self.next_u64();
-        let low = self.next_u64();
+    pub(crate) fn uuid_v4(&self) -> Result<String, getrandom::Error> {
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes)?;
+        let value = u128::from_be_bytes(bytes);
         // Version 4 in the high nibble of byte 6; variant 0b10 in the top bits of byte 8.
-        let high = (high & !0xf000) | 0x4000;
-        let low = (low & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
-        format!(
-            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-            high >> 32,
-            (high >> 16) & 0xffff,
-            high & 0xffff,
-            low >> 48,
-            low & 0xffff_ffff_ffff
-        )
+        let value = (value & !(0xf << 76)) | (0x4 << 76);
+        let value = (value & !(0b11 << 62)) | (0b10 << 62);
+        let hex = format!("{value:032x}");
+        let part = |range: std::ops::Range<usize>| hex.get(range).unwrap_or_default().to_owned();
+        Ok(format!(
+            "{}-{}-{}-{}-{}",
+            part(0..8),
+            part(8..12),
+            part(12..16),
+            part(16..20),
+            part(20..32)
+        ))
     }
 }
 
@@ -99,17 +81,33 @@ mod tests {
     #[test]
     fn shapes() {
         let rng = Rng::new();
-        let token = rng.alphanumeric(26);
+        let token = rng.alphanumeric(26).unwrap();
         assert_eq!(token.len(), 26);
         assert!(token.bytes().all(|b| b.is_ascii_alphanumeric()));
-        let digits = rng.digits(8);
+        let digits = rng.digits(8).unwrap();
         assert_eq!(digits.len(), 8);
         assert!(digits.bytes().all(|b| b.is_ascii_digit()));
-        let uuid = rng.uuid_v4();
+        let uuid = rng.uuid_v4().unwrap();
         assert_eq!(uuid.len(), 36);
         assert_eq!(uuid.get(14..15), Some("4"));
         assert!(matches!(uuid.get(19..20), Some("8" | "9" | "a" | "b")));
         assert_eq!(uuid.matches('-').count(), 4);
-        assert_ne!(rng.uuid_v4(), uuid);
+        assert_ne!(rng.uuid_v4().unwrap(), uuid);
+        assert_ne!(rng.alphanumeric(32).unwrap(), rng.alphanumeric(32).unwrap());
+        assert_eq!(rng.alphanumeric(0).unwrap(), "");
+    }
+
+    /// Every character of the alphabet turns up, none outside it (a broken mapping would skew
+    /// or cut the alphabet).
+    #[test]
+    fn covers_the_whole_alphabet() {
+        let drawn = Rng::new().alphanumeric(4000).unwrap();
+        for &c in ALPHANUMERIC {
+            assert!(
+                drawn.as_bytes().contains(&c),
+                "{} never drawn",
+                char::from(c)
+            );
+        }
     }
 }

@@ -4,6 +4,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use idenfy_proto::ApiSecret;
 use idenfy_proto::webhook::WebhookKey;
 use tokio::runtime::Handle;
 use tokio::sync::{Semaphore, watch};
@@ -21,7 +22,8 @@ const DELIVERY_CONCURRENCY: usize = 64;
 /// `.await`.
 pub(crate) struct Shared {
     pub(crate) api_key: String,
-    pub(crate) api_secret: String,
+    /// Wiped on drop, compared in constant time.
+    pub(crate) api_secret: ApiSecret,
     pub(crate) webhook_key: WebhookKey,
     pub(crate) requests_per_hour: Option<u32>,
     pub(crate) webhook_timeout: Duration,
@@ -45,7 +47,7 @@ pub(crate) async fn stopped(shutdown: &mut watch::Receiver<bool>) {
 /// The settings an emulator starts with.
 pub(crate) struct Settings {
     pub(crate) api_key: String,
-    pub(crate) api_secret: String,
+    pub(crate) api_secret: ApiSecret,
     pub(crate) webhook_key: WebhookKey,
     pub(crate) webhook_url: Option<String>,
     pub(crate) requests_per_hour: Option<u32>,
