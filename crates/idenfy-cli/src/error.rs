@@ -10,9 +10,10 @@
 
 use std::path::Path;
 
-use idenfy::webhook::{EmptyKeyError, SignatureError};
+use idenfy::webhook::SignatureError;
 use idenfy::{ApiError, DecodeError, TransportError, ValidationError};
 
+use crate::commands::webhook::keys::KeyError;
 use crate::convert::InputError;
 
 /// Exit code of a refusal by the other side: a signature that does not verify, a body that
@@ -41,8 +42,9 @@ pub(crate) enum CliError {
     /// The emulator could not be served: the address is in use, the runtime could not start…
     /// (exit 2: nothing was served).
     Emulator(String),
-    /// A webhook key that is empty (R8: it would verify signatures anyone can make); exit 2.
-    EmptyKey(EmptyKeyError),
+    /// A webhook key that is empty (R8: it would verify signatures anyone can make), missing,
+    /// or in a key file that cannot be read; exit 2. Names where, never the key.
+    EmptyKey(KeyError),
     /// A webhook signature that does not verify: wrong, malformed, empty (exit 1). The library's
     /// message never contains a key or the expected signature.
     Signature(SignatureError),
@@ -254,8 +256,8 @@ impl From<InputError> for CliError {
     }
 }
 
-impl From<EmptyKeyError> for CliError {
-    fn from(err: EmptyKeyError) -> Self {
+impl From<KeyError> for CliError {
+    fn from(err: KeyError) -> Self {
         CliError::EmptyKey(err)
     }
 }

@@ -94,7 +94,9 @@ fn json_mode_prints_one_document_then_serves_until_interrupted() {
     // A secret the user gave may be a real one (IDENFY_API_SECRET): never printed (R10).
     assert_eq!(started["apiSecret"], "[given]");
     assert!(!served_output_contains_secret(&started, "cli-secret"));
-    assert_eq!(started["webhookKey"], "cli-signing-key");
+    // So is a webhook key the user gave (issue 12): only that one was given.
+    assert_eq!(started["webhookKey"], "[given]");
+    assert!(!served_output_contains_secret(&started, "cli-signing-key"));
     assert_eq!(started["webhookUrl"], Value::Null);
     assert_eq!(started["controlUrl"], format!("{base_url}/__emulator"));
 
@@ -115,7 +117,7 @@ fn json_mode_prints_one_document_then_serves_until_interrupted() {
         let wrong = self::client(&base_url, "cli-key", "other-secret");
         assert!(wrong.status(token.scan_ref.as_str()).await.is_err());
     });
-    // The signing key printed is the one the emulator signs with (a dummy webhook was recorded).
+    // The emulator signs with the key given (a dummy webhook was recorded).
     let deliveries = support_get(&base_url, "/__emulator/webhooks");
     let deliveries: Value = serde_json::from_str(&deliveries).unwrap();
     let delivery = &deliveries[0];

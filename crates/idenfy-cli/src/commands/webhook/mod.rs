@@ -2,8 +2,10 @@
 //! event it carries (R7, R8).
 //!
 //! The body is read byte for byte from a file or stdin and handed to the library unchanged: the
-//! signature covers the exact bytes, trailing newline included. Keys are never printed (R10).
+//! signature covers the exact bytes, trailing newline included. Keys are never printed (R10);
+//! they come from `--key`, `--key-file` or `IDENFY_WEBHOOK_KEY` ([`keys`]).
 
+pub(crate) mod keys;
 mod summary;
 
 use std::io::Read as _;
@@ -11,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use idenfy::idenfy_proto::server;
-use idenfy::webhook::{self, WebhookEvent, WebhookKey};
+use idenfy::webhook::{self, WebhookEvent};
 use serde_json::json;
 
 use crate::error::CliError;
@@ -22,7 +24,13 @@ pub(crate) const AFTER_HELP: &str = "\
 The body is read byte for byte from FILE, or from stdin when FILE is `-` or absent. The \
 signature covers the exact bytes, trailing newline included: re-formatting the JSON breaks it. \
 Exit codes: 0 verified (or parsed, or signed); 1 a signature that does not verify or a body that \
-cannot be parsed; 2 a usage error or a FILE that cannot be read.";
+cannot be parsed; 2 a usage error (an empty or missing key included) or a FILE that cannot be \
+read.
+
+Keys: --key KEY (shows in ps and the shell history), --key-file FILE (one key per line, the \
+trailing newline trimmed) or IDENFY_WEBHOOK_KEY (read only when neither flag is given). \
+`verify` accepts every key given (rotation); `sign` needs exactly one. An empty key is \
+refused (exit 2).";
 
 /// Arguments of `webhook`: its subcommand.
 #[derive(Args)]
@@ -48,9 +56,15 @@ enum WebhookCommand {
 #[derive(Args)]
 struct VerifyArgs {
     /// A webhook signing key (its UTF-8 bytes are the HMAC key); repeat it to accept several
-    /// keys while rotating. Never printed.
-    #[arg(long = "key", value_name = "KEY", required = true)]
+    /// keys while rotating. Visible in `ps`: prefer --key-file or IDENFY_WEBHOOK_KEY. Never
+    /// printed.
+    #[arg(long = "key", value_name = "KEY")]
     keys: Vec<String>,
+
+    /// A file of webhook signing keys, one per line (the trailing newline is trimmed); adds to
+    /// --key.
+    #[arg(long, value_name = "FILE")]
+    key_file: Option<PathBuf>,
 
     /// The value of the Idenfy-Signature header: 64 hex digits, either case.
     #[arg(long, value_name = "HEX")]
@@ -69,9 +83,14 @@ struct VerifyArgs {
 /// Arguments of `webhook sign`. No `Debug`: they hold a webhook key (R10).
 #[derive(Args)]
 struct SignArgs {
-    /// The webhook signing key (its UTF-8 bytes are the HMAC key). Never printed.
+    /// The webhook signing key (its UTF-8 bytes are the HMAC key). Visible in `ps`: prefer
+    /// --key-file or IDENFY_WEBHOOK_KEY. Never printed.
     #[arg(long, value_name = "KEY")]
-    key: String,
+    key: Option<String>,
+
+    /// A file holding the webhook signing key on one line (the trailing newline is trimmed).
+    #[arg(long, value_name = "FILE")]
+    key_file: Option<PathBuf>,
 
     /// The raw body: a file, or `-` (the default) for stdin.
     #[arg(value_name = "FILE")]
@@ -102,7 +121,11 @@ pub(crate) fn run(args: WebhookArgs, out: &Output) -> Result<(), CliError> {
 
 /// `webhook sign`: prints the signature alone on a line, or `{"signature": …}`.
 fn sign(args: &SignArgs, out: &Output) -> Result<(), CliError> {
-    let key = WebhookKey::new(args.key.as_str())?;
+    let key = keys::single(args.key.as_ref(), ("--key", args.key_file.as_deref()))?.ok_or(
+        keys::KeyError::Missing {
+            flags: "--key or --key-file",
+        },
+    )?;
     let body = read_body(args.input.as_deref())?;
     let signature = server::sign_webhook(&key, &body);
     if out.is_json() {
@@ -117,11 +140,11 @@ fn sign(args: &SignArgs, out: &Output) -> Result<(), CliError> {
 /// signature fails.
 fn verify(args: &VerifyArgs, out: &Output) -> Result<(), CliError> {
     // Every key is checked before the body is read: an empty one is a usage error.
-    let keys = args
-        .keys
-        .iter()
-        .map(|key| WebhookKey::new(key.as_str()))
-        .collect::<Result<Vec<_>, _>>()?;
+    let keys = keys::gather(&args.keys, ("--key", args.key_file.as_deref()))?.ok_or(
+        keys::KeyError::Missing {
+            flags: "--key or --key-file",
+        },
+    )?;
     let body = read_body(args.input.as_deref())?;
     let event = webhook::verify_and_parse(
         &body,
