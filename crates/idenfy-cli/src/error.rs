@@ -3,7 +3,7 @@
 //! | code | meaning |
 //! |---|---|
 //! | 0 | success |
-//! | 1 | the other side said no (API error, signature that does not verify, unparsable body) |
+//! | 1 | the other side said no (API error, signature that does not verify, unparsable body), or a local failure after the request was sent |
 //! | 2 | usage or validation error, before anything is sent |
 //! | 3 | transport failure |
 //!
@@ -73,6 +73,18 @@ pub(crate) enum CliError {
     Transport(TransportError),
     /// The async runtime could not start (exit 3: nothing was sent).
     Runtime(String),
+    /// A command line clap accepts but whose options do not go together (exit 2: nothing sent).
+    Usage(String),
+    /// A local failure after the request was sent: the answer arrived but could not be written
+    /// (exit 1; the message says the request was sent).
+    WriteAfterSend {
+        /// The path as given, `-` for stdout.
+        path: String,
+        /// Why it failed.
+        source: std::io::Error,
+    },
+    /// A webhook body that is JSON but not an event: not an object, or an empty one (exit 1).
+    NotAnEvent(&'static str),
     /// A file (or stdin) that cannot be read, or a file that could not be written (exit 2: the
     /// command could not start).
     Io {
@@ -116,13 +128,16 @@ impl CliError {
             | CliError::Decode(_)
             | CliError::Print { .. }
             | CliError::Api(_)
-            | CliError::Demo { .. } => EXIT_REFUSED,
+            | CliError::Demo { .. }
+            | CliError::WriteAfterSend { .. }
+            | CliError::NotAnEvent(_) => EXIT_REFUSED,
             CliError::Transport(_) | CliError::Runtime(_) => EXIT_TRANSPORT,
             CliError::Validation(_)
             | CliError::Input(_)
             | CliError::EmptyKey(_)
             | CliError::Request(_)
             | CliError::Emulator(_)
+            | CliError::Usage(_)
             | CliError::Io { .. } => EXIT_USAGE,
         }
     }
@@ -141,7 +156,9 @@ impl CliError {
             CliError::Api(_) => "api",
             CliError::Demo { .. } => "demo",
             CliError::Transport(_) | CliError::Runtime(_) => "transport",
-            CliError::Io { .. } => "io",
+            CliError::Usage(_) => "usage",
+            CliError::NotAnEvent(_) => "decode",
+            CliError::Io { .. } | CliError::WriteAfterSend { .. } => "io",
         }
     }
 
@@ -162,6 +179,9 @@ impl CliError {
             | CliError::Api(_)
             | CliError::Transport(_)
             | CliError::Runtime(_)
+            | CliError::Usage(_)
+            | CliError::WriteAfterSend { .. }
+            | CliError::NotAnEvent(_)
             | CliError::Io { .. } => None,
         }
     }
@@ -184,6 +204,13 @@ impl CliError {
             CliError::Transport(err) => err.to_string(),
             CliError::Runtime(message) => format!("cannot start the async runtime: {message}"),
             CliError::Demo { step, reason } => format!("step {step}: {reason}"),
+            CliError::Usage(message) => message.clone(),
+            CliError::WriteAfterSend { path, source } => {
+                format!(
+                    "the request was sent, but its answer could not be written to {path}: {source}"
+                )
+            }
+            CliError::NotAnEvent(reason) => format!("the body is not a webhook event: {reason}"),
             CliError::Io {
                 action,
                 path,
@@ -205,6 +232,7 @@ impl CliError {
             | CliError::Api(_)
             | CliError::Transport(_)
             | CliError::Runtime(_)
+            | CliError::NotAnEvent(_)
             | CliError::Demo { .. } => {
                 format!("{}: {}", self.kind(), self.message())
             }
@@ -212,6 +240,8 @@ impl CliError {
             | CliError::EmptyKey(_)
             | CliError::Emulator(_)
             | CliError::Print { .. }
+            | CliError::Usage(_)
+            | CliError::WriteAfterSend { .. }
             | CliError::Io { .. } => self.message(),
         }
     }

@@ -144,6 +144,7 @@ fn parse(args: &ParseArgs, out: &Output) -> Result<(), CliError> {
 /// serializes it; otherwise a summary without personal data, first stating that the signature
 /// verified when it did.
 fn print_event(out: &Output, event: &WebhookEvent, verified: bool) -> Result<(), CliError> {
+    require_object(event)?;
     if out.is_json() {
         let text = serde_json::to_string(event).map_err(|source| CliError::Print {
             what: "the event",
@@ -159,6 +160,20 @@ fn print_event(out: &Output, event: &WebhookEvent, verified: bool) -> Result<(),
         out.rows(&rows);
     }
     Ok(())
+}
+
+/// Refuses an event the library could only take as `Unknown` because the body is not a JSON
+/// object, or an empty one: `[]`, `"str"`, `1`, `{}` carry no event (exit 1).
+fn require_object(event: &WebhookEvent) -> Result<(), CliError> {
+    match event {
+        WebhookEvent::Unknown { body, .. } => match body {
+            serde_json::Value::Object(map) if !map.is_empty() => Ok(()),
+            serde_json::Value::Object(_) => Err(CliError::NotAnEvent("an empty JSON object")),
+            serde_json::Value::Array(_) => Err(CliError::NotAnEvent("a JSON array, not an object")),
+            _ => Err(CliError::NotAnEvent("not a JSON object")),
+        },
+        _ => Ok(()),
+    }
 }
 
 /// The raw bytes of `input`, a file, or stdin when it is `-` or absent.
