@@ -6,7 +6,6 @@
 
 mod summary;
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
@@ -176,21 +175,10 @@ fn require_object(event: &WebhookEvent) -> Result<(), CliError> {
     }
 }
 
-/// The raw bytes of `input`, a file, or stdin when it is `-` or absent.
+/// The raw bytes of `input`, a file, or stdin when it is `-` or absent, up to the cap of
+/// [`crate::input::MAX_INPUT_BYTES`].
 fn read_body(input: Option<&Path>) -> Result<Vec<u8>, CliError> {
-    match input {
-        Some(path) if path != Path::new("-") => {
-            std::fs::read(path).map_err(|err| CliError::read(Some(path), err))
-        }
-        _ => {
-            let mut body = Vec::new();
-            std::io::stdin()
-                .lock()
-                .read_to_end(&mut body)
-                .map_err(|err| CliError::read(None, err))?;
-            Ok(body)
-        }
-    }
+    crate::input::read_capped(input)
 }
 
 /// A refused delivery: its signature, or its body.
