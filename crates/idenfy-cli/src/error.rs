@@ -3,7 +3,7 @@
 //! | code | meaning |
 //! |---|---|
 //! | 0 | success |
-//! | 1 | the other side said no (API error, signature that does not verify, unparsable body) |
+//! | 1 | the other side said no (API error, signature that does not verify, unparsable body), or a local failure after the request was sent |
 //! | 2 | usage or validation error, before anything is sent |
 //! | 3 | transport failure |
 //!
@@ -72,9 +72,26 @@ pub(crate) enum CliError {
     /// iDenfy answered with an error (exit 1).
     Api(ApiError),
     /// The request or its answer could not be carried (exit 3).
-    Transport(TransportError),
+    Transport {
+        /// What the transport reported.
+        error: TransportError,
+        /// The host (and port, if given) of the base URL, when known.
+        host: Option<String>,
+    },
     /// The async runtime could not start (exit 3: nothing was sent).
     Runtime(String),
+    /// A command line clap accepts but whose options do not go together (exit 2: nothing sent).
+    Usage(String),
+    /// A local failure after the request was sent: the answer arrived but could not be written
+    /// (exit 1; the message says the request was sent).
+    WriteAfterSend {
+        /// The path as given, `-` for stdout.
+        path: String,
+        /// Why it failed.
+        source: std::io::Error,
+    },
+    /// A webhook body that is JSON but not an event: not an object, or an empty one (exit 1).
+    NotAnEvent(&'static str),
     /// A file (or stdin) that cannot be read, or a file that could not be written (exit 2: the
     /// command could not start).
     Io {
@@ -118,13 +135,16 @@ impl CliError {
             | CliError::Decode(_)
             | CliError::Print { .. }
             | CliError::Api(_)
-            | CliError::Demo { .. } => EXIT_REFUSED,
-            CliError::Transport(_) | CliError::Runtime(_) => EXIT_TRANSPORT,
+            | CliError::Demo { .. }
+            | CliError::WriteAfterSend { .. }
+            | CliError::NotAnEvent(_) => EXIT_REFUSED,
+            CliError::Transport { .. } | CliError::Runtime(_) => EXIT_TRANSPORT,
             CliError::Validation(_)
             | CliError::Input(_)
             | CliError::EmptyKey(_)
             | CliError::Request(_)
             | CliError::Emulator(_)
+            | CliError::Usage(_)
             | CliError::Io { .. } => EXIT_USAGE,
         }
     }
@@ -142,8 +162,10 @@ impl CliError {
             CliError::Decode(_) => "decode",
             CliError::Api(_) => "api",
             CliError::Demo { .. } => "demo",
-            CliError::Transport(_) | CliError::Runtime(_) => "transport",
-            CliError::Io { .. } => "io",
+            CliError::Transport { .. } | CliError::Runtime(_) => "transport",
+            CliError::Usage(_) => "usage",
+            CliError::NotAnEvent(_) => "decode",
+            CliError::Io { .. } | CliError::WriteAfterSend { .. } => "io",
         }
     }
 
@@ -162,8 +184,11 @@ impl CliError {
             | CliError::Webhook(_)
             | CliError::Print { .. }
             | CliError::Api(_)
-            | CliError::Transport(_)
+            | CliError::Transport { .. }
             | CliError::Runtime(_)
+            | CliError::Usage(_)
+            | CliError::WriteAfterSend { .. }
+            | CliError::NotAnEvent(_)
             | CliError::Io { .. } => None,
         }
     }
@@ -183,14 +208,58 @@ impl CliError {
             CliError::EmptyKey(err) => err.to_string(),
             CliError::Decode(err) => decode_message(err),
             CliError::Api(err) => err.to_string(),
-            CliError::Transport(err) => err.to_string(),
+            CliError::Transport { error, host } => transport_message(error, host.as_deref()),
             CliError::Runtime(message) => format!("cannot start the async runtime: {message}"),
             CliError::Demo { step, reason } => format!("step {step}: {reason}"),
+            CliError::Usage(message) => message.clone(),
+            CliError::WriteAfterSend { path, source } => {
+                format!(
+                    "the request was sent, but its answer could not be written to {path}: {source}"
+                )
+            }
+            CliError::NotAnEvent(reason) => format!("the body is not a webhook event: {reason}"),
             CliError::Io {
                 action,
                 path,
                 source,
             } => format!("cannot {action} {path}: {source}"),
+        }
+    }
+
+    /// The structured fields of the `--json` error document beyond `kind`, `field` and
+    /// `message`: `status` and `identifier` of an API error, `rule` of a refused value, `host`
+    /// and `cause` of a transport failure.
+    pub(crate) fn details(&self) -> Vec<(&'static str, serde_json::Value)> {
+        match self {
+            CliError::Validation(err) => vec![("rule", err.rule().to_string().into())],
+            CliError::Input(err) => vec![("rule", err.rule().to_string().into())],
+            CliError::Api(err) => {
+                let mut details = vec![("status", err.status().as_u16().into())];
+                if let Some(identifier) = err.identifier() {
+                    details.push(("identifier", identifier.to_string().into()));
+                }
+                details
+            }
+            CliError::Transport { error, host } => {
+                let mut details = Vec::new();
+                if let Some(host) = host {
+                    details.push(("host", host.clone().into()));
+                }
+                details.push(("cause", transport_cause(error).into()));
+                details
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Names the host a transport failure was about (the base URL's).
+    pub(crate) fn with_host(self, base_url: &str) -> Self {
+        match self {
+            CliError::Transport { error, host: None } => CliError::Transport {
+                error,
+                host: host_of(base_url),
+            },
+            other => other,
         }
     }
 
@@ -205,8 +274,9 @@ impl CliError {
             | CliError::Webhook(_)
             | CliError::Decode(_)
             | CliError::Api(_)
-            | CliError::Transport(_)
+            | CliError::Transport { .. }
             | CliError::Runtime(_)
+            | CliError::NotAnEvent(_)
             | CliError::Demo { .. } => {
                 format!("{}: {}", self.kind(), self.message())
             }
@@ -214,8 +284,89 @@ impl CliError {
             | CliError::EmptyKey(_)
             | CliError::Emulator(_)
             | CliError::Print { .. }
+            | CliError::Usage(_)
+            | CliError::WriteAfterSend { .. }
             | CliError::Io { .. } => self.message(),
         }
+    }
+}
+
+/// The `host[:port]` of a base URL, if it has one.
+fn host_of(base_url: &str) -> Option<String> {
+    let uri: idenfy::http::Uri = base_url.parse().ok()?;
+    let authority = uri.authority()?;
+    Some(authority.as_str().rsplit('@').next()?.to_owned())
+}
+
+/// The root cause of a transport failure, in one word: `refused`, `dns`, `tls`, `timeout`,
+/// `reset`, `too-large`, or `other`. Read from the error's chain of sources.
+pub(crate) fn transport_cause(error: &TransportError) -> &'static str {
+    use idenfy::TransportErrorKind;
+    if error.kind() == TransportErrorKind::Timeout {
+        return "timeout";
+    }
+    if error.kind() == TransportErrorKind::BodyTooLarge {
+        return "too-large";
+    }
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(link) = current {
+        if link.downcast_ref::<rustls::Error>().is_some() {
+            return "tls";
+        }
+        if let Some(io) = link.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => return "refused",
+                std::io::ErrorKind::TimedOut => return "timeout",
+                std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted => {
+                    return "reset";
+                }
+                _ => {}
+            }
+        }
+        let text = link.to_string().to_ascii_lowercase();
+        if text == "dns error" || text.contains("failed to lookup address") {
+            return "dns";
+        }
+        // tokio-rustls reports a peer that hangs up mid-handshake as `tls handshake eof`.
+        if text.contains("tls handshake") || text.contains("certificate") {
+            return "tls";
+        }
+        current = link.source();
+    }
+    "other"
+}
+
+/// The deepest source of a transport failure, in its own words (transports never put
+/// credentials, headers or bodies into their errors, R10).
+fn transport_root(error: &TransportError) -> Option<String> {
+    let mut root: Option<&(dyn std::error::Error + 'static)> = None;
+    let mut current = std::error::Error::source(error);
+    while let Some(link) = current {
+        root = Some(link);
+        current = link.source();
+    }
+    root.map(ToString::to_string)
+}
+
+/// `could not connect to HOST: connection refused (root cause)`.
+fn transport_message(error: &TransportError, host: Option<&str>) -> String {
+    let what = error.kind().to_string();
+    let what = match host {
+        Some(host) => format!("{what} (host {host})"),
+        None => what,
+    };
+    let cause = match transport_cause(error) {
+        "refused" => "connection refused",
+        "dns" => "the host name could not be resolved (DNS)",
+        "tls" => "the TLS handshake failed",
+        "timeout" => "timed out",
+        "reset" => "the connection was reset",
+        "too-large" => "the response was too large",
+        _ => "other failure",
+    };
+    match transport_root(error) {
+        Some(root) => format!("{what}: {cause}: {root}"),
+        None => format!("{what}: {cause}"),
     }
 }
 
@@ -237,7 +388,7 @@ impl From<idenfy::Error> for CliError {
             idenfy::Error::Validation(err) => CliError::Validation(err),
             idenfy::Error::Api(err) => CliError::Api(err),
             idenfy::Error::Decode(err) => CliError::Decode(err),
-            idenfy::Error::Transport(err) => CliError::Transport(err),
+            idenfy::Error::Transport(error) => CliError::Transport { error, host: None },
             // `idenfy::Error` is non-exhaustive: a kind added later is still reported.
             other => CliError::Request(other),
         }

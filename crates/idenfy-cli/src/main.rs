@@ -9,6 +9,8 @@
 //! - [`context`]: the global options turned into the library's `Config`;
 //! - [`convert`]: turning flag strings into the typed values the library's setters take;
 //! - [`dry_run`]: rendering a built HTTP request for `--dry-run`;
+//! - [`files`]: the files the tool writes (`pdf --output`), opened before anything is sent;
+//! - [`input`]: reading a file or stdin, with a cap;
 //! - [`output`]: everything that reaches stdout or stderr, human or `--json`;
 //! - [`error`]: the failures of a command and their exit codes.
 #![forbid(unsafe_code)]
@@ -21,6 +23,8 @@ mod context;
 mod convert;
 mod dry_run;
 mod error;
+mod files;
+mod input;
 mod output;
 
 use std::ffi::OsString;

@@ -83,6 +83,9 @@ impl Output {
             if let Some(field) = err.field() {
                 error.insert("field".to_owned(), field.into());
             }
+            for (name, value) in err.details() {
+                error.insert(name.to_owned(), value);
+            }
             error.insert("message".to_owned(), err.message().into());
             self.json_document(&json!({ "error": error }));
         }
@@ -94,6 +97,13 @@ impl Output {
 /// somewhere on the command line, a usage error also prints
 /// `{"error": {"kind": "usage", "message": …}}` on stdout.
 pub(crate) fn usage_error(err: &clap::Error, json: bool) -> ExitCode {
+    if json && err.kind() == clap::error::ErrorKind::DisplayVersion {
+        stdout_line(
+            &json!({ "name": env!("CARGO_BIN_NAME"), "version": env!("CARGO_PKG_VERSION") })
+                .to_string(),
+        );
+        return ExitCode::SUCCESS;
+    }
     // Help and version go to stdout, real errors to stderr; clap knows which.
     let _ = err.print();
     let code = err.exit_code();
@@ -101,9 +111,11 @@ pub(crate) fn usage_error(err: &clap::Error, json: bool) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if json {
-        let rendered = err.to_string();
-        let first = rendered.lines().next().unwrap_or_default();
-        let message = first.strip_prefix("error: ").unwrap_or(first);
+        // clap's whole text (the missing arguments, the usage line, the hint), not its first
+        // line only, without the `error: ` it starts with.
+        let rendered = err.render().to_string();
+        let rendered = rendered.trim_end();
+        let message = rendered.strip_prefix("error: ").unwrap_or(rendered);
         stdout_line(&json!({ "error": { "kind": "usage", "message": message } }).to_string());
     }
     ExitCode::from(u8::try_from(code).unwrap_or(EXIT_USAGE))

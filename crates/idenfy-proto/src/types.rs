@@ -222,8 +222,13 @@ fn check_web_url(field: &'static str, value: &str) -> Result<(), ValidationError
     Ok(())
 }
 
-/// Parses an absolute `http`/`https` URL with a host.
+/// Parses an absolute `http`/`https` URL with a host and no whitespace or control character
+/// anywhere (R2): the WHATWG parser would silently drop a tab or newline and trim spaces, but
+/// the value is sent as written.
 pub(crate) fn parse_web_url(value: &str) -> Result<url::Url, Rule> {
+    if let Some(character) = value.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Rule::ForbiddenCharacter { character });
+    }
     let url = url::Url::parse(value).map_err(|_| Rule::NotAWebUrl)?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
         return Err(Rule::NotAWebUrl);

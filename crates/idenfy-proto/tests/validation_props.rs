@@ -675,6 +675,30 @@ proptest! {
         assert_refused(set(base(), field, url), field, &Rule::NotAWebUrl);
     }
 
+    #[test]
+    fn r2_url_with_whitespace_or_control_character_refused(
+        field in select(URL_FIELDS),
+        host in "[a-z]{3,10}",
+        path in "[a-z]{0,10}",
+        at in 0usize..40,
+        character in prop_oneof![
+            select(&[' ', '\t', '\n', '\r', '\u{b}', '\u{c}', '\u{85}', '\u{a0}',
+                     '\u{2028}', '\u{3000}', '\u{0}', '\u{1b}', '\u{7}', '\u{7f}', '\u{9b}'][..]),
+            any::<char>().prop_filter("whitespace or control", |c| c.is_whitespace() || c.is_control()),
+        ],
+    ) {
+        let url: Vec<char> = format!("https://{host}.com/{path}").chars().collect();
+        let at = at % (url.len() + 1);
+        let mut bad: String = url.get(..at).unwrap().iter().collect();
+        bad.push(character);
+        bad.extend(url.get(at..).unwrap());
+        assert_refused(
+            set(base(), field, bad),
+            field,
+            &Rule::ForbiddenCharacter { character },
+        );
+    }
+
     // ----- locale (R2) ---------------------------------------------------------------------
 
     #[test]

@@ -56,7 +56,7 @@ fn send<E: Endpoint>(
     let client = idenfy::Client::with_transport(config, transport).with_options(options);
     runtime
         .block_on(client.send(request))
-        .map_err(CliError::from)
+        .map_err(|error| CliError::from(error).with_host(&global.base_url))
 }
 
 /// The error for a command that must send but has no credentials.

@@ -13,6 +13,7 @@ use idenfy::{Config, Endpoint, PdfRequest, ValidationError};
 use crate::cli::GlobalArgs;
 use crate::commands::endpoint;
 use crate::error::CliError;
+use crate::files::OutputFile;
 use crate::output::Output;
 
 /// Arguments of `status`, `data`, `files` and `delete` (and the first part of `pdf`'s).
@@ -34,9 +35,15 @@ pub(crate) struct PdfArgs {
     #[command(flatten)]
     common: ScanRefArgs,
 
-    /// Where to write the PDF report (required, also with --dry-run, where nothing is written).
+    /// Where to write the PDF report, or `-` for stdout (required, also with --dry-run, where
+    /// nothing is written). A new file is created 0600; a symbolic link is refused; an existing
+    /// file only with --force. Checked before anything is sent.
     #[arg(long, value_name = "FILE")]
     output: PathBuf,
+
+    /// Replace an existing --output file (never a symbolic link or a directory).
+    #[arg(long)]
+    force: bool,
 }
 
 /// Builds the request for `args.scan_ref` with `new` (the library's constructor, which checks
@@ -59,44 +66,46 @@ impl ScanRefArgs {
     }
 }
 
-/// `pdf`: as [`run`] with [`PdfRequest`]; without `--dry-run`, checks before anything would be
-/// sent that the directory `--output` names exists, so that a report is never fetched only to be
-/// lost. With `--dry-run` nothing is written and the path is not looked at.
+/// `pdf`: as [`run`] with [`PdfRequest`]. Without `--dry-run`, the output is opened before
+/// anything is sent ([`OutputFile::open`]: 0600, no symbolic link, no existing file without
+/// `--force`), so that a report is never fetched only to be lost; a file created for a request
+/// that then fails is removed again. With `--dry-run` nothing is written and the path is not
+/// looked at.
 pub(crate) fn run_pdf(global: &GlobalArgs, args: &PdfArgs, out: &Output) -> Result<(), CliError> {
     let request = PdfRequest::new(&args.common.scan_ref)?;
-    if !args.common.dry_run {
-        check_output_directory(&args.output)?;
+    if args.common.dry_run {
+        return endpoint::run(global, &request, true, out, |_, _, _| Ok(()));
     }
-    let output = &args.output;
-    endpoint::run(global, &request, args.common.dry_run, out, |pdf, _, out| {
-        std::fs::write(output, pdf.as_bytes()).map_err(|source| CliError::write(output, source))?;
+    if out.is_json() && args.output == Path::new("-") {
+        return Err(CliError::Usage(
+            "--output - writes the PDF to stdout, which --json keeps for one JSON document; \
+             name a file"
+                .to_owned(),
+        ));
+    }
+    let mut target = Some(OutputFile::open(&args.output, args.force)?);
+    let result = endpoint::run(global, &request, false, out, |pdf, _, out| {
+        let Some(target) = target.take() else {
+            return Ok(());
+        };
+        let output = target.display();
+        let to_stdout = target.is_stdout();
+        target.write_all(pdf.as_bytes())?;
         if out.is_json() {
             out.json_document(&serde_json::json!({
-                "output": output.display().to_string(),
+                "output": output,
                 "bytes": pdf.as_bytes().len(),
             }));
-        } else {
+        } else if !to_stdout {
             out.rows(&[
-                ("output", output.display().to_string()),
+                ("output", output),
                 ("bytes", pdf.as_bytes().len().to_string()),
             ]);
         }
         Ok(())
-    })
-}
-
-/// Fails, naming `path`, when the directory it would be written into does not exist.
-fn check_output_directory(path: &Path) -> Result<(), CliError> {
-    let directory = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    if directory.is_dir() {
-        Ok(())
-    } else {
-        Err(CliError::write(
-            path,
-            std::io::Error::new(std::io::ErrorKind::NotFound, "its directory does not exist"),
-        ))
+    });
+    if let Some(target) = target {
+        target.abandon();
     }
+    result
 }

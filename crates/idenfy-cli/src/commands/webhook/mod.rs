@@ -8,7 +8,6 @@
 pub(crate) mod keys;
 mod summary;
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
@@ -167,6 +166,7 @@ fn parse(args: &ParseArgs, out: &Output) -> Result<(), CliError> {
 /// serializes it; otherwise a summary without personal data, first stating that the signature
 /// verified when it did.
 fn print_event(out: &Output, event: &WebhookEvent, verified: bool) -> Result<(), CliError> {
+    require_object(event)?;
     if out.is_json() {
         let text = serde_json::to_string(event).map_err(|source| CliError::Print {
             what: "the event",
@@ -184,21 +184,24 @@ fn print_event(out: &Output, event: &WebhookEvent, verified: bool) -> Result<(),
     Ok(())
 }
 
-/// The raw bytes of `input`, a file, or stdin when it is `-` or absent.
-fn read_body(input: Option<&Path>) -> Result<Vec<u8>, CliError> {
-    match input {
-        Some(path) if path != Path::new("-") => {
-            std::fs::read(path).map_err(|err| CliError::read(Some(path), err))
-        }
-        _ => {
-            let mut body = Vec::new();
-            std::io::stdin()
-                .lock()
-                .read_to_end(&mut body)
-                .map_err(|err| CliError::read(None, err))?;
-            Ok(body)
-        }
+/// Refuses an event the library could only take as `Unknown` because the body is not a JSON
+/// object, or an empty one: `[]`, `"str"`, `1`, `{}` carry no event (exit 1).
+fn require_object(event: &WebhookEvent) -> Result<(), CliError> {
+    match event {
+        WebhookEvent::Unknown { body, .. } => match body {
+            serde_json::Value::Object(map) if !map.is_empty() => Ok(()),
+            serde_json::Value::Object(_) => Err(CliError::NotAnEvent("an empty JSON object")),
+            serde_json::Value::Array(_) => Err(CliError::NotAnEvent("a JSON array, not an object")),
+            _ => Err(CliError::NotAnEvent("not a JSON object")),
+        },
+        _ => Ok(()),
     }
+}
+
+/// The raw bytes of `input`, a file, or stdin when it is `-` or absent, up to the cap of
+/// [`crate::input::MAX_INPUT_BYTES`].
+fn read_body(input: Option<&Path>) -> Result<Vec<u8>, CliError> {
+    crate::input::read_capped(input)
 }
 
 /// A refused delivery: its signature, or its body.
