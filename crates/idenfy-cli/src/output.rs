@@ -37,12 +37,12 @@ impl Output {
 
     /// Writes `text` and a line break to stdout.
     pub(crate) fn line(&self, text: &str) {
-        stdout_line(text);
+        stdout_line(&escape_controls(text, Keep::Newlines));
     }
 
     /// Writes a message for people to stderr (in both modes).
     pub(crate) fn status(&self, text: &str) {
-        stderr_line(text);
+        stderr_line(&escape_controls(text, Keep::Newlines));
     }
 
     /// Writes `key value` lines to stdout, the values aligned in one column one space after the
@@ -56,10 +56,12 @@ impl Output {
         let text = rows
             .iter()
             .map(|(key, value)| {
+                // A value is one line: a newline from the network must not fake another row.
+                let value = escape_controls(value, Keep::Nothing);
                 let value = if self.color {
-                    highlight(value)
+                    highlight(&value)
                 } else {
-                    value.clone()
+                    value.into_owned()
                 };
                 format!("{key:<width$} {value}")
             })
@@ -70,13 +72,16 @@ impl Output {
 
     /// Writes a JSON document on one line to stdout.
     pub(crate) fn json_document(&self, document: &Value) {
-        stdout_line(&document.to_string());
+        stdout_line(&json_text(document));
     }
 
     /// Reports a failed command: `error: <message>` on stderr and, with `--json`, the document
     /// `{"error": {"kind": …, "field": …, "message": …}}` on stdout.
     pub(crate) fn error(&self, err: &CliError) {
-        stderr_line(&format!("error: {}", err.human()));
+        stderr_line(&escape_controls(
+            &format!("error: {}", err.human()),
+            Keep::Newlines,
+        ));
         if self.json {
             let mut error = Map::new();
             error.insert("kind".to_owned(), err.kind().into());
@@ -140,6 +145,55 @@ fn highlight(value: &str) -> String {
     format!("{color}{word}{RESET}{rest}")
 }
 
+/// Which control characters [`escape_controls`] leaves as they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// None: for a value that must stay on one line.
+    Nothing,
+    /// Line feeds and tabs: for messages of several lines written by this tool.
+    Newlines,
+}
+
+/// `text` with every control character (C0, DEL, C1) written as `\u{..}`, so that text
+/// received from the network or read from a file cannot drive the terminal (R10): no title
+/// change, no screen clear, no colour. Borrowed when there is nothing to escape. `--json`
+/// output needs none of this: JSON escapes control characters itself.
+fn escape_controls(text: &str, keep: Keep) -> std::borrow::Cow<'_, str> {
+    let kept = |c: char| keep == Keep::Newlines && (c == '\n' || c == '\t');
+    if !text.chars().any(|c| c.is_control() && !kept(c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if c.is_control() && !kept(c) {
+            escaped.extend(c.escape_unicode());
+        } else {
+            escaped.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(escaped)
+}
+
+/// `document` as JSON text with no raw control character at all. serde_json escapes C0
+/// characters in strings but writes DEL and the C1 range (U+0080–U+009F, which include the
+/// 8-bit CSI some terminals obey) as they are; they can only stand inside strings, where `\u00XX`
+/// is the same value, so the document stays exactly what was received.
+fn json_text(document: &Value) -> String {
+    let text = document.to_string();
+    if !text.chars().any(char::is_control) {
+        return text;
+    }
+    let mut escaped = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if c.is_control() {
+            escaped.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            escaped.push(c);
+        }
+    }
+    escaped
+}
+
 /// Writes a line to stdout, ignoring write errors.
 fn stdout_line(text: &str) {
     let mut stdout = std::io::stdout().lock();
@@ -155,6 +209,31 @@ fn stderr_line(text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_output_escapes_c1_and_del_and_means_the_same() {
+        let value = json!({ "v": "a\u{9b}31m\u{7f}\u{1b}b" });
+        let text = json_text(&value);
+        assert!(!text.chars().any(char::is_control), "{text}");
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), value);
+    }
+
+    #[test]
+    fn control_characters_are_escaped_and_the_rest_is_borrowed() {
+        assert!(matches!(
+            escape_controls("Jonas Jonaitis ąčę", Keep::Nothing),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            escape_controls("a\u{1b}]0;t\u{7}b\u{9b}c\u{7f}", Keep::Nothing),
+            "a\\u{1b}]0;t\\u{7}b\\u{9b}c\\u{7f}"
+        );
+        assert_eq!(
+            escape_controls("one\ntwo\tx", Keep::Newlines),
+            "one\ntwo\tx"
+        );
+        assert_eq!(escape_controls("one\ntwo", Keep::Nothing), "one\\u{a}two");
+    }
 
     #[test]
     fn statuses_are_coloured_and_the_rest_is_left_alone() {
