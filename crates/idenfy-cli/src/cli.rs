@@ -2,7 +2,7 @@
 
 use std::ffi::OsString;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use idenfy::DEFAULT_BASE_URL;
 
 use crate::commands::demo::DemoArgs;
@@ -84,6 +84,28 @@ pub(crate) struct GlobalArgs {
     /// in clear text).
     #[arg(long, global = true)]
     pub(crate) allow_insecure_http: bool,
+
+    /// When to colour statuses in human output: auto (only when stdout is a terminal and
+    /// NO_COLOR is not set), always (also when piped), never. `--json` is never coloured.
+    #[arg(
+        long,
+        global = true,
+        value_name = "WHEN",
+        value_enum,
+        default_value_t = ColorWhen::Auto
+    )]
+    pub(crate) color: ColorWhen,
+}
+
+/// The values of `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorWhen {
+    /// Colour when stdout is a terminal and `NO_COLOR` is not set.
+    Auto,
+    /// Always colour, also when stdout is a pipe or a file.
+    Always,
+    /// Never colour.
+    Never,
 }
 
 /// The commands.

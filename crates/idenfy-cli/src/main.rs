@@ -38,7 +38,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => return output::usage_error(&err, cli::wants_json(&args)),
     };
-    let out = output::Output::new(cli.global.json);
+    let out = output::Output::new(cli.global.json, cli.global.color);
     match commands::run(cli, &out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
