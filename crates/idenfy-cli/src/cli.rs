@@ -5,6 +5,7 @@ use std::ffi::OsString;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use idenfy::DEFAULT_BASE_URL;
 
+use crate::commands::completions::{AFTER_HELP as COMPLETIONS_AFTER_HELP, CompletionsArgs};
 use crate::commands::demo::DemoArgs;
 use crate::commands::emulator::{AFTER_HELP as EMULATOR_AFTER_HELP, EmulatorArgs};
 use crate::commands::endpoint::AFTER_HELP as API_AFTER_HELP;
@@ -152,6 +153,10 @@ pub(crate) enum Command {
     /// the person finishing, the signed webhook, status, data, expiry, deletion. Needs no
     /// account and no network.
     Demo(DemoArgs),
+
+    /// Print the completion script for a shell (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = COMPLETIONS_AFTER_HELP)]
+    Completions(CompletionsArgs),
 }
 
 /// Whether `--json` is among the raw arguments (before any `--`), for reporting a usage error

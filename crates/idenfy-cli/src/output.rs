@@ -49,6 +49,14 @@ impl Output {
         stdout_line(&escape_controls(text, Keep::Newlines));
     }
 
+    /// Writes text this tool generated itself (a shell's completion script) to stdout as it is:
+    /// nothing in it came from the network or a file, and a script's own characters must stay.
+    pub(crate) fn script(&self, text: &str) {
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(text.as_bytes());
+        let _ = stdout.flush();
+    }
+
     /// Writes a message for people to stderr (in both modes).
     pub(crate) fn status(&self, text: &str) {
         stderr_line(&escape_controls(text, Keep::Newlines));

@@ -61,3 +61,40 @@ fn color_refuses_other_values() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("--color"), "{}", run.stderr);
 }
+
+#[test]
+fn completions_for_each_shell_name_the_commands() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let run = idenfy(&["completions", shell]);
+        assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
+        assert!(!run.stdout.trim().is_empty(), "{shell}: empty script");
+        for command in [
+            "token",
+            "status",
+            "webhook",
+            "emulator",
+            "demo",
+            "completions",
+        ] {
+            assert!(run.stdout.contains(command), "{shell}: no {command}");
+        }
+        // fish writes long flags as `-l color`.
+        assert!(run.stdout.contains("color"), "{shell}: no --color");
+    }
+}
+
+#[test]
+fn completions_refuse_an_unknown_shell() {
+    let run = idenfy(&["completions", "tcsh"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+}
+
+#[test]
+fn completions_json_is_one_document() {
+    let run = idenfy(&["--json", "completions", "fish"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let document = run.json();
+    assert_eq!(document["shell"], "fish");
+    assert!(document["script"].as_str().unwrap().contains("status"));
+}
