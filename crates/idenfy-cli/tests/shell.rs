@@ -98,3 +98,92 @@ fn completions_json_is_one_document() {
     assert_eq!(document["shell"], "fish");
     assert!(document["script"].as_str().unwrap().contains("status"));
 }
+
+/// Runs `command` (from [`support::command`]) with piped, empty stdin and collects the run.
+fn run_command(mut command: std::process::Command) -> support::Run {
+    let output = command
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the binary runs");
+    support::Run {
+        code: output.status.code().expect("exited normally"),
+        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
+        stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
+    }
+}
+
+/// A command with every proxy variable of the caller removed (and `REQUEST_METHOD`, under which
+/// the upper-case `HTTP_PROXY` is ignored as in a CGI program).
+fn without_proxies(args: &[&str]) -> std::process::Command {
+    let mut command = support::command(args);
+    for name in [
+        "http_proxy",
+        "HTTP_PROXY",
+        "https_proxy",
+        "HTTPS_PROXY",
+        "all_proxy",
+        "ALL_PROXY",
+        "no_proxy",
+        "NO_PROXY",
+        "REQUEST_METHOD",
+        "RUST_LOG",
+    ] {
+        command.env_remove(name);
+    }
+    command
+}
+
+#[test]
+fn the_proxy_variables_are_honoured_for_real_sends() {
+    for variable in ["http_proxy", "HTTP_PROXY"] {
+        let proxy = Canned::serve(vec![Canned::json(200, STATUS)]);
+        // The target is never reached: the proxy answers for it.
+        let target = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let target_url = format!("http://{}", target.local_addr().unwrap());
+        let mut command = without_proxies(&[
+            "--base-url",
+            &target_url,
+            "--api-key",
+            "key",
+            "--api-secret",
+            SECRET,
+            "status",
+            "0f1e2d3c",
+        ]);
+        command.env(variable, &proxy.base_url);
+        let run = run_command(command);
+        assert_eq!(run.code, 0, "{variable}: {}", run.stderr);
+        assert!(run.stdout.contains("APPROVED"), "{}", run.stdout);
+        let requests = proxy.requests();
+        assert_eq!(requests.len(), 1, "{variable}: the proxy was not used");
+        assert_eq!(
+            requests[0].line,
+            format!("POST {target_url}/api/v2/status HTTP/1.1"),
+            "{variable}"
+        );
+        run.assert_hidden(SECRET);
+    }
+}
+
+#[test]
+fn no_proxy_sends_directly() {
+    let proxy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    let target = Canned::serve(vec![Canned::json(200, STATUS)]);
+    let mut command = without_proxies(&[
+        "--base-url",
+        &target.base_url,
+        "--api-key",
+        "key",
+        "--api-secret",
+        SECRET,
+        "status",
+        "0f1e2d3c",
+    ]);
+    command
+        .env("http_proxy", &proxy_url)
+        .env("NO_PROXY", "127.0.0.1");
+    let run = run_command(command);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(target.requests()[0].line, "POST /api/v2/status HTTP/1.1");
+}
