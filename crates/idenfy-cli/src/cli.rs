@@ -2,7 +2,7 @@
 
 use std::ffi::OsString;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use idenfy::DEFAULT_BASE_URL;
 
 use crate::commands::completions::{AFTER_HELP as COMPLETIONS_AFTER_HELP, CompletionsArgs};
@@ -96,6 +96,11 @@ pub(crate) struct GlobalArgs {
         default_value_t = ColorWhen::Auto
     )]
     pub(crate) color: ColorWhen,
+
+    /// Diagnostics on stderr: -v the library's debug events, -vv everything it traces. RUST_LOG
+    /// (an EnvFilter, e.g. `idenfy=trace,hyper_util=debug`) overrides both. Never a secret.
+    #[arg(short = 'v', long = "verbose", global = true, action = ArgAction::Count)]
+    pub(crate) verbose: u8,
 }
 
 /// The values of `--color`.

@@ -1,6 +1,11 @@
 //! Shell habits as a user meets them (issue 12, deliverable 6): `--color`, completions, proxies
 //! from the environment and `-v`/`RUST_LOG` diagnostics, each by running the binary.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod support;
 
@@ -186,4 +191,76 @@ fn no_proxy_sends_directly() {
     let run = run_command(command);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(target.requests()[0].line, "POST /api/v2/status HTTP/1.1");
+}
+
+/// `idenfy status` against a canned answer with the environment and options given; returns the
+/// run and the `Authorization` value the server received.
+fn status_logged(env: &[(&str, &str)], extra: &[&str]) -> (support::Run, String) {
+    let server = Canned::serve(vec![Canned::json(200, STATUS)]);
+    let mut args = vec![
+        "--base-url",
+        server.base_url.as_str(),
+        "--api-key",
+        "key-Shell-5e0a",
+        "--api-secret",
+        SECRET,
+    ];
+    args.extend_from_slice(extra);
+    args.extend(["status", "0f1e2d3c"]);
+    let mut command = without_proxies(&args);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let run = run_command(command);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let authorization = server.requests()[0]
+        .header("authorization")
+        .unwrap()
+        .to_owned();
+    (run, authorization)
+}
+
+/// Asserts that neither the secret nor the Basic credentials appear on stdout or stderr.
+fn assert_no_credentials(run: &support::Run, authorization: &str) {
+    let basic = authorization.strip_prefix("Basic ").unwrap();
+    run.assert_hidden(SECRET).assert_hidden(basic);
+}
+
+#[test]
+fn no_diagnostics_without_v_or_rust_log() {
+    let (run, _) = status_logged(&[], &[]);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+}
+
+#[test]
+fn v_shows_the_librarys_events_and_no_credentials() {
+    let (run, authorization) = status_logged(&[], &["-v"]);
+    assert!(run.stderr.contains("sending"), "{}", run.stderr);
+    assert!(run.stderr.contains("answered"), "{}", run.stderr);
+    assert!(run.stderr.contains("status"), "{}", run.stderr);
+    assert!(!run.stderr.contains('\x1b'), "{:?}", run.stderr);
+    // stdout is unchanged: the diagnostics go to stderr only.
+    assert!(run.stdout.contains("APPROVED"), "{}", run.stdout);
+    assert!(!run.stdout.contains("sending"), "{}", run.stdout);
+    assert_no_credentials(&run, &authorization);
+}
+
+#[test]
+fn vv_and_rust_log_trace_show_no_credentials() {
+    let (run, authorization) = status_logged(&[], &["-vv"]);
+    assert!(run.stderr.contains("sending"), "{}", run.stderr);
+    assert_no_credentials(&run, &authorization);
+    // Everything every crate traces, hyper's included.
+    let (run, authorization) = status_logged(&[("RUST_LOG", "trace")], &["--json"]);
+    assert!(run.stderr.contains("sending"), "{}", run.stderr);
+    assert_eq!(run.json()["status"], "APPROVED");
+    assert_no_credentials(&run, &authorization);
+}
+
+#[test]
+fn rust_log_overrides_v() {
+    let (run, _) = status_logged(&[("RUST_LOG", "off")], &["-vv"]);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    let (run, _) = status_logged(&[("RUST_LOG", "idenfy=debug")], &[]);
+    assert!(run.stderr.contains("sending"), "{}", run.stderr);
 }
