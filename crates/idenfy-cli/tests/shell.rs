@@ -264,3 +264,36 @@ fn rust_log_overrides_v() {
     let (run, _) = status_logged(&[("RUST_LOG", "idenfy=debug")], &[]);
     assert!(run.stderr.contains("sending"), "{}", run.stderr);
 }
+
+#[test]
+fn trace_shows_no_proxy_credentials() {
+    let proxy = Canned::serve(vec![Canned::json(200, STATUS)]);
+    let proxy_url = proxy
+        .base_url
+        .replace("http://", "http://proxy-user:pr0xy-Pass-91b2@");
+    let target = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let target_url = format!("http://{}", target.local_addr().unwrap());
+    let mut command = without_proxies(&[
+        "--base-url",
+        &target_url,
+        "--api-key",
+        "key",
+        "--api-secret",
+        SECRET,
+        "-vv",
+        "status",
+        "0f1e2d3c",
+    ]);
+    command
+        .env("http_proxy", &proxy_url)
+        .env("RUST_LOG", "trace");
+    let run = run_command(command);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("sending"), "{}", run.stderr);
+    let requests = proxy.requests();
+    let proxy_authorization = requests[0].header("proxy-authorization").unwrap();
+    let authorization = requests[0].header("authorization").unwrap();
+    run.assert_hidden("pr0xy-Pass-91b2")
+        .assert_hidden(proxy_authorization.strip_prefix("Basic ").unwrap());
+    assert_no_credentials(&run, authorization);
+}
