@@ -2,9 +2,10 @@
 
 use std::ffi::OsString;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use idenfy::DEFAULT_BASE_URL;
 
+use crate::commands::completions::{AFTER_HELP as COMPLETIONS_AFTER_HELP, CompletionsArgs};
 use crate::commands::demo::DemoArgs;
 use crate::commands::emulator::{AFTER_HELP as EMULATOR_AFTER_HELP, EmulatorArgs};
 use crate::commands::endpoint::AFTER_HELP as API_AFTER_HELP;
@@ -84,6 +85,33 @@ pub(crate) struct GlobalArgs {
     /// in clear text).
     #[arg(long, global = true)]
     pub(crate) allow_insecure_http: bool,
+
+    /// When to colour statuses in human output: auto (only when stdout is a terminal and
+    /// NO_COLOR is not set), always (also when piped), never. `--json` is never coloured.
+    #[arg(
+        long,
+        global = true,
+        value_name = "WHEN",
+        value_enum,
+        default_value_t = ColorWhen::Auto
+    )]
+    pub(crate) color: ColorWhen,
+
+    /// Diagnostics on stderr: -v the library's debug events, -vv everything it traces. RUST_LOG
+    /// (an EnvFilter, e.g. `idenfy=trace,hyper_util=debug`) overrides both. Never a secret.
+    #[arg(short = 'v', long = "verbose", global = true, action = ArgAction::Count)]
+    pub(crate) verbose: u8,
+}
+
+/// The values of `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorWhen {
+    /// Colour when stdout is a terminal and `NO_COLOR` is not set.
+    Auto,
+    /// Always colour, also when stdout is a pipe or a file.
+    Always,
+    /// Never colour.
+    Never,
 }
 
 /// The commands.
@@ -130,6 +158,10 @@ pub(crate) enum Command {
     /// the person finishing, the signed webhook, status, data, expiry, deletion. Needs no
     /// account and no network.
     Demo(DemoArgs),
+
+    /// Print the completion script for a shell (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = COMPLETIONS_AFTER_HELP)]
+    Completions(CompletionsArgs),
 }
 
 /// Whether `--json` is among the raw arguments (before any `--`), for reporting a usage error

@@ -8,6 +8,7 @@
 //!   from its arguments to an outcome;
 //! - [`context`]: the global options turned into the library's `Config`;
 //! - [`convert`]: turning flag strings into the typed values the library's setters take;
+//! - [`diagnostics`]: `-v`/`-vv`/`RUST_LOG`, the library's tracing events on stderr;
 //! - [`dry_run`]: rendering a built HTTP request for `--dry-run`;
 //! - [`files`]: the files the tool writes (`pdf --output`), opened before anything is sent;
 //! - [`input`]: reading a file or stdin, with a cap;
@@ -21,6 +22,7 @@ mod cli;
 mod commands;
 mod context;
 mod convert;
+mod diagnostics;
 mod dry_run;
 mod error;
 mod files;
@@ -38,7 +40,8 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => return output::usage_error(&err, cli::wants_json(&args)),
     };
-    let out = output::Output::new(cli.global.json);
+    diagnostics::install(cli.global.verbose);
+    let out = output::Output::new(cli.global.json, cli.global.color);
     match commands::run(cli, &out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

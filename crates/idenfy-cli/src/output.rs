@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use serde_json::{Map, Value, json};
 
+use crate::cli::ColorWhen;
 use crate::error::{CliError, EXIT_USAGE};
 
 /// Where a command's results and messages go, in the form the user asked for.
@@ -20,13 +21,21 @@ pub(crate) struct Output {
 
 impl Output {
     /// Human-readable output, or one JSON document on stdout when `json` is set. Statuses are
-    /// coloured only when stdout is a terminal and `NO_COLOR` is not set (<https://no-color.org>);
-    /// piped output carries nothing decorative.
-    pub(crate) fn new(json: bool) -> Self {
+    /// coloured as `--color` says: with `auto` (the default) only when stdout is a terminal and
+    /// `NO_COLOR` is not set (<https://no-color.org>), so that piped output carries nothing
+    /// decorative; with `always` also when piped (an explicit choice beats `NO_COLOR`); with
+    /// `never` not at all. JSON is never coloured.
+    pub(crate) fn new(json: bool, when: ColorWhen) -> Self {
         use std::io::IsTerminal as _;
         let color = !json
-            && std::io::stdout().is_terminal()
-            && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
+            && match when {
+                ColorWhen::Always => true,
+                ColorWhen::Never => false,
+                ColorWhen::Auto => {
+                    std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+                }
+            };
         Self { json, color }
     }
 
@@ -38,6 +47,14 @@ impl Output {
     /// Writes `text` and a line break to stdout.
     pub(crate) fn line(&self, text: &str) {
         stdout_line(&escape_controls(text, Keep::Newlines));
+    }
+
+    /// Writes text this tool generated itself (a shell's completion script) to stdout as it is:
+    /// nothing in it came from the network or a file, and a script's own characters must stay.
+    pub(crate) fn script(&self, text: &str) {
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(text.as_bytes());
+        let _ = stdout.flush();
     }
 
     /// Writes a message for people to stderr (in both modes).

@@ -1,5 +1,6 @@
 //! One module per command (the `scanRef` commands share one); [`run`] dispatches.
 
+pub(crate) mod completions;
 pub(crate) mod demo;
 pub(crate) mod emulator;
 pub(crate) mod endpoint;
@@ -51,5 +52,6 @@ pub(crate) fn run(cli: Cli, out: &Output) -> Result<(), CliError> {
         Command::Webhook(args) => webhook::run(args, out),
         Command::Emulator(args) => emulator::run(global, &args, out),
         Command::Demo(args) => demo::run(&args, out),
+        Command::Completions(args) => completions::run(&args, out),
     }
 }
