@@ -8,3 +8,15 @@
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
+
+/// The environment of the proxy tests' child process (`parity_child`, run by
+/// `tests/parity_proxy.rs`): which adapter to call with.
+pub const CHILD_ADAPTER: &str = "IDENFY_PARITY_ADAPTER";
+/// The child's base URL.
+pub const CHILD_BASE_URL: &str = "IDENFY_PARITY_BASE_URL";
+/// The child's API key.
+pub const CHILD_KEY: &str = "IDENFY_PARITY_KEY";
+/// The child's API secret.
+pub const CHILD_SECRET: &str = "IDENFY_PARITY_SECRET";
+/// The connect timeout of the child's transport, in milliseconds (the default one without).
+pub const CHILD_CONNECT_TIMEOUT: &str = "IDENFY_PARITY_CONNECT_TIMEOUT_MS";

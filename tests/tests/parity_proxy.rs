@@ -4,7 +4,7 @@
 //! Adapter parity (issue 10): every adapter honours the proxy variables of the environment.
 //!
 //! The variables are process-wide and this crate forbids `unsafe` (which `std::env::set_var`
-//! needs), so no test changes its own environment: each case runs [`child_call`] in a child
+//! needs), so no test changes its own environment: each case runs `parity_child` (`tests/src/bin/parity_child.rs`) in a child
 //! process of this test binary, with the variables it needs set and every other proxy
 //! variable removed, and reads what it printed. The proxy ([`RecordingProxy`]) and the server
 //! behind it (the emulator) run in the parent, on loopback; the proxy records each request
@@ -27,11 +27,9 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use idenfy::{
-    BlockingClient, CallOptions, Client, Config, Credentials, Error, RetryPolicy, TokenRequest,
-    TransportErrorKind,
-};
+use idenfy::{CallOptions, Client, Config, Error, RetryPolicy, TokenRequest, TransportErrorKind};
 use idenfy_emulator::Emulator;
+use idenfy_tests::{CHILD_ADAPTER, CHILD_BASE_URL, CHILD_CONNECT_TIMEOUT, CHILD_KEY, CHILD_SECRET};
 
 /// Every proxy variable any of the adapters reads; a child starts with none of them.
 const PROXY_VARIABLES: [&str; 8] = [
@@ -45,14 +43,6 @@ const PROXY_VARIABLES: [&str; 8] = [
     "no_proxy",
 ];
 
-/// Tells [`child_call`] which adapter to call with (its presence marks a child).
-const CHILD_ADAPTER: &str = "IDENFY_PARITY_ADAPTER";
-const CHILD_BASE_URL: &str = "IDENFY_PARITY_BASE_URL";
-const CHILD_KEY: &str = "IDENFY_PARITY_KEY";
-const CHILD_SECRET: &str = "IDENFY_PARITY_SECRET";
-/// The connect timeout of the child's transport, in milliseconds (the default one without).
-const CHILD_CONNECT_TIMEOUT: &str = "IDENFY_PARITY_CONNECT_TIMEOUT_MS";
-
 /// The proxy's credentials in every proxy URL here: they must reach the proxy, and nothing
 /// else — no error, no log line.
 const PROXY_USER: &str = "proxy-user";
@@ -61,83 +51,8 @@ const PROXY_PASSWORD: &str = "pr0xy-pa55word";
 /// The longest a child process, or a thread of the proxy, may take.
 const BOUND: Duration = Duration::from_secs(30);
 
-/// The adapters, by the name [`child_call`] knows them by.
+/// The adapters, by the name `parity_child` (`tests/src/bin/parity_child.rs`) knows them by.
 const ADAPTERS: [&str; 3] = ["hyper", "isahc", "blocking"];
-
-// ---------------------------------------------------------------------------------------------
-// The child's side.
-
-/// Not a test of its own: the body of every case, run in a child process (see the module
-/// documentation). Creates a token at `IDENFY_PARITY_BASE_URL` with the adapter's default
-/// transport, which reads the proxy variables the parent set, and prints the outcome.
-#[test]
-#[ignore = "run by the other tests of this file, in a child process with proxy variables set"]
-fn child_call() {
-    let Ok(adapter) = std::env::var(CHILD_ADAPTER) else {
-        return;
-    };
-    let variable = |name| std::env::var(name).unwrap();
-    let config =
-        Config::builder(Credentials::new(variable(CHILD_KEY), variable(CHILD_SECRET)).unwrap())
-            .base_url(variable(CHILD_BASE_URL))
-            .build()
-            .unwrap();
-    let options = CallOptions::default()
-        .with_timeout(Duration::from_secs(10))
-        .with_retry(RetryPolicy::none());
-    let connect_timeout = std::env::var(CHILD_CONNECT_TIMEOUT)
-        .map_or(idenfy_hyper::DEFAULT_CONNECT_TIMEOUT, |millis| {
-            Duration::from_millis(millis.parse().unwrap())
-        });
-    let request = TokenRequest::builder("customer-42").build().unwrap();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let hyper = idenfy_hyper::HyperTransport::builder().connect_timeout(connect_timeout);
-    let result = match adapter.as_str() {
-        "hyper" => {
-            let client = Client::with_transport(config, hyper.build().unwrap());
-            runtime.block_on(client.with_options(options).create_token(&request))
-        }
-        // hyper's builder, told to ignore the environment.
-        "hyper-no-proxies" => {
-            let client = Client::with_transport(config, hyper.no_proxies().build().unwrap());
-            runtime.block_on(client.with_options(options).create_token(&request))
-        }
-        "isahc" => {
-            let transport = idenfy_isahc::IsahcTransport::with_connect_timeout(connect_timeout);
-            let client = Client::with_transport(config, transport.unwrap());
-            runtime.block_on(client.with_options(options).create_token(&request))
-        }
-        "blocking" => {
-            let transport = idenfy_blocking::UreqTransport::with_connect_timeout(connect_timeout);
-            BlockingClient::with_transport(config, transport)
-                .with_options(options)
-                .create_token(&request)
-        }
-        other => panic!("unknown adapter {other}"),
-    };
-    runtime.shutdown_background();
-    match result {
-        Ok(_) => println!("parity-outcome: ok"),
-        Err(error) => {
-            let kind = match &error {
-                Error::Transport(transport) => format!("{:?}", transport.kind()),
-                _ => "not a transport error".to_owned(),
-            };
-            println!("parity-outcome: {kind}");
-            // Everything the error can show, for the parent to search for credentials.
-            println!("parity-error: {error} / {error:?}");
-            let mut source = std::error::Error::source(&error);
-            while let Some(cause) = source {
-                println!("parity-error: {cause} / {cause:?}");
-                source = cause.source();
-            }
-        }
-    }
-}
 
 /// What a child printed.
 struct ChildOutput {
@@ -147,7 +62,7 @@ struct ChildOutput {
     everything: String,
 }
 
-/// Runs [`child_call`] for `adapter` against `base_url` in a child process whose only proxy
+/// Runs `parity_child` (`tests/src/bin/parity_child.rs`) for `adapter` against `base_url` in a child process whose only proxy
 /// variables are `variables`.
 fn run_child(
     adapter: &str,
@@ -155,15 +70,8 @@ fn run_child(
     emulator: &Emulator,
     variables: &[(&str, String)],
 ) -> ChildOutput {
-    let mut command = Command::new(std::env::current_exe().unwrap());
+    let mut command = Command::new(env!("CARGO_BIN_EXE_parity_child"));
     command
-        .args([
-            "child_call",
-            "--exact",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
         .env(CHILD_ADAPTER, adapter)
         .env(CHILD_BASE_URL, base_url)
         .env(CHILD_KEY, emulator.api_key())
@@ -210,7 +118,6 @@ fn run_child(
     );
     let outcome = everything
         .lines()
-        // The harness prints `test child_call ... ` before it, on the same line.
         .find_map(|line| Some(line.split_once("parity-outcome: ")?.1))
         .unwrap_or_else(|| panic!("the child for {adapter} reported nothing:\n{everything}"))
         .to_owned();

@@ -17,7 +17,9 @@
 //! # impl MyTransport { fn new() -> Self { MyTransport } }
 //! # impl idenfy::Transport for MyTransport {
 //! #     async fn send(&self, _: idenfy::http::Request<Vec<u8>>)
-//! #         -> Result<idenfy::http::Response<Vec<u8>>, idenfy::TransportError> { unimplemented!() }
+//! #         -> Result<idenfy::http::Response<Vec<u8>>, idenfy::TransportError> {
+//! #         Err(idenfy::TransportError::new(idenfy::TransportErrorKind::Other))
+//! #     }
 //! # }
 //! // In a test of your crate: `#[tokio::test] async fn conforms() { … }`, or any executor.
 //! # async fn conforms() {
