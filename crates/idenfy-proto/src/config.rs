@@ -217,6 +217,15 @@ impl Config {
         headers.insert(USER_AGENT, self.user_agent.clone());
         Ok(request)
     }
+
+    /// An authenticated `GET` of `path_and_query` (which starts with `/`): the headers of
+    /// [`Config::post_json`] but no body and no `Content-Type`.
+    pub(crate) fn get(&self, path_and_query: &str) -> Result<Request<Vec<u8>>, Error> {
+        let mut request = self.post_json(path_and_query, Vec::new())?;
+        *request.method_mut() = Method::GET;
+        request.headers_mut().remove(CONTENT_TYPE);
+        Ok(request)
+    }
 }
 
 impl fmt::Debug for Config {

@@ -109,6 +109,8 @@ macro_rules! string_enum {
     };
 }
 
+pub(crate) use string_enum;
+
 /// What a request refuses of an enum: a value this version does not know (R3: only the listed
 /// values of `tokenType`, `sex` and `dummyStatus` are sent).
 pub(crate) trait KnownValues {

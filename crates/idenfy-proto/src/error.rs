@@ -160,6 +160,18 @@ pub enum Rule {
         /// What was expected: `a string`, `an integer`, `a boolean`, `a list of strings`.
         expected: &'static str,
     },
+    /// Larger than the API accepts, in bytes (an uploaded image, a request body).
+    TooLarge {
+        /// The largest accepted size.
+        max: u64,
+        /// The size that was given; `None` when reading stopped at the limit.
+        actual: Option<u64>,
+    },
+    /// `.` or `..`: the value is a segment of the request's path, where these would name
+    /// another path.
+    DotSegment,
+    /// Not a UUID written as 32 hexadecimal digits grouped 8-4-4-4-12.
+    Uuid,
 }
 
 impl fmt::Display for Rule {
@@ -205,6 +217,14 @@ impl fmt::Display for Rule {
             ),
             Rule::HeaderValue => f.write_str("must be visible ASCII, valid in an HTTP header"),
             Rule::WrongType { expected } => write!(f, "must be {expected}"),
+            Rule::TooLarge { max, actual } => match actual {
+                Some(actual) => write!(f, "must be at most {max} bytes, got {actual}"),
+                None => write!(f, "must be at most {max} bytes, got more"),
+            },
+            Rule::DotSegment => {
+                f.write_str("must not be `.` or `..` (it is a segment of the request's path)")
+            }
+            Rule::Uuid => f.write_str("must be a UUID (32 hexadecimal digits grouped 8-4-4-4-12)"),
         }
     }
 }

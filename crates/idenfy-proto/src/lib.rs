@@ -49,7 +49,7 @@
 //!
 //! # Rules
 //!
-//! The crate implements the normative rules R1–R11 of idenfy-rs, which ship with it: the
+//! The crate implements the normative rules R1–R14 of idenfy-rs, which ship with it: the
 //! [`rules`] page (the design notes of the whole workspace are `idenfy::manual`). The item documentation names the rule it implements. In short: R1 transport ([`Config`]), R2/R3 the
 //! token request ([`TokenRequestBuilder`]), R4 the token response ([`TokenResponse`]), R5 the
 //! other endpoints ([`StatusRequest`], [`DataRequest`], [`FilesRequest`], [`DeleteRequest`],
@@ -58,7 +58,13 @@
 //! calls may be retried ([`RetryClass`]) and after how long ([`RetryPolicy::decide`], a pure
 //! function of the outcome, the attempt, the time left and a random draw), R10 secrets and
 //! personal data ([`ApiSecret`], [`AuthToken`], [`Personal`]), R11 runtimes (no clock, no
-//! thread: time and randomness are arguments).
+//! thread: time and randomness are arguments), R12 the further endpoints — direct processing
+//! ([`ProcessRequest`]), the listing ([`IdentificationsRequest`]), requests for information
+//! ([`RequestInformationRequest`]), face authentication ([`FaceAuthStatusRequest`],
+//! [`FaceAuthTokenRequest`], [`FaceAuthSessionsRequest`], [`FaceAuthSessionRequest`]), video calls
+//! ([`VideoCallRequest`], [`VideoCallRecordRequest`]) and the legacy full status
+//! ([`FullStatusRequest`]) —, R13 pagination ([`IdentificationPager`]), R14 uploads
+//! ([`ProcessRequestBuilder`], [`MAX_IMAGE_BYTES`], [`MAX_PROCESS_BODY_BYTES`]).
 //!
 //! # Webhooks
 //!
@@ -92,7 +98,12 @@ mod endpoint;
 mod enums;
 mod error;
 mod extra;
+mod face_auth;
+mod full_status;
+mod identifications;
 mod model;
+mod path;
+mod process;
 mod retrieval;
 mod retry;
 mod secret;
@@ -100,6 +111,7 @@ pub mod server;
 mod token;
 mod types;
 mod urls;
+mod video_call;
 pub mod webhook;
 
 pub use config::{Config, ConfigBuilder, Credentials, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
@@ -115,7 +127,22 @@ pub use error::{
     TransportError, ValidationError,
 };
 pub use extra::ExtraFields;
+pub use face_auth::{
+    FaceAuthMethod, FaceAuthSession, FaceAuthSessionRequest, FaceAuthSessions,
+    FaceAuthSessionsRequest, FaceAuthStatus, FaceAuthStatusRequest, FaceAuthTokenRequest,
+    FaceAuthTokenRequestBuilder, FaceAuthTokenResponse, FaceAuthType,
+};
+pub use full_status::{FullStatus, FullStatusClient, FullStatusDocument, FullStatusRequest};
+pub use identifications::{
+    Identification, IdentificationPage, IdentificationPager, IdentificationsRequest,
+    IdentificationsRequestBuilder, RequestInformationRequest, RequestInformationRequestBuilder,
+    RequestInformationResponse,
+};
 pub use model::{IdentificationData, VerificationStatus};
+pub use process::{
+    ImageFormat, ImageStep, MAX_IMAGE_BYTES, MAX_PROCESS_BODY_BYTES, ProcessRequest,
+    ProcessRequestBuilder,
+};
 pub use retrieval::{
     DataRequest, DataResponse, DeleteRequest, FileUrls, FilesRequest, Pdf, PdfRequest,
     StatusRequest, StatusResponse,
@@ -131,6 +158,9 @@ pub use types::{
     PersonalNumber, ScanRef, WebUrl,
 };
 pub use urls::{IFRAME_BASE_URL, iframe_url};
+pub use video_call::{
+    VideoCallRecord, VideoCallRecordRequest, VideoCallRequest, VideoCallResponse,
+};
 
 /// The `http` crate this crate speaks, re-exported so that users need not pin it themselves.
 pub use http;

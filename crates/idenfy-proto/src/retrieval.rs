@@ -11,18 +11,17 @@ use std::fmt;
 
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use http::Response;
 use http::header::CONTENT_TYPE;
-use http::{Request, Response};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use crate::config::Config;
 use crate::decode::{self, Draft, Hooks, Lenient, MapValue, Missing, Source, model};
-use crate::endpoint::{Endpoint, RetryClass, success_body};
+use crate::endpoint::{RetryClass, success_body};
 use crate::enums::{
     DocumentStatus, FaceStatus, FraudTag, MismatchTag, OverallStatus, SuspicionReason,
 };
-use crate::error::{DecodeError, DecodeErrorKind, Error, InternalError, ValidationError};
+use crate::error::{DecodeError, DecodeErrorKind, Error, InternalError};
 use crate::extra::ExtraFields;
 use crate::model::{IdentificationData, IdentificationDataDraft, VerificationStatus};
 use crate::secret::Personal;
@@ -36,7 +35,7 @@ struct ScanRefBody<'a> {
 }
 
 /// `{"scanRef":"…"}`.
-fn scan_ref_body(scan_ref: &ScanRef) -> Result<Vec<u8>, Error> {
+pub(crate) fn scan_ref_body(scan_ref: &ScanRef) -> Result<Vec<u8>, Error> {
     // A struct of one string always serializes; were it not to, it would be a bug of this
     // crate, not a refused value.
     serde_json::to_vec(&ScanRefBody {
@@ -61,7 +60,7 @@ macro_rules! scan_ref_request {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub struct $name {
-            scan_ref: ScanRef,
+            scan_ref: $crate::types::ScanRef,
         }
 
         impl $name {
@@ -70,50 +69,60 @@ macro_rules! scan_ref_request {
 
             /// A request for the verification `scan_ref`, which must be 1 to 40 characters
             /// long (R5); the error names the field `scanRef`.
-            pub fn new(scan_ref: impl AsRef<str>) -> Result<Self, ValidationError> {
+            pub fn new(scan_ref: impl AsRef<str>) -> Result<Self, $crate::error::ValidationError> {
                 Ok(Self {
-                    scan_ref: ScanRef::new(scan_ref.as_ref())?,
+                    scan_ref: $crate::types::ScanRef::new(scan_ref.as_ref())?,
                 })
             }
 
             /// The `scanRef` the request is about.
-            pub fn scan_ref(&self) -> &ScanRef {
+            pub fn scan_ref(&self) -> &$crate::types::ScanRef {
                 &self.scan_ref
             }
 
             /// The JSON body as sent: `{"scanRef":"…"}`.
-            pub fn to_json(&self) -> Result<Vec<u8>, Error> {
-                scan_ref_body(&self.scan_ref)
+            pub fn to_json(&self) -> Result<Vec<u8>, $crate::error::Error> {
+                $crate::retrieval::scan_ref_body(&self.scan_ref)
             }
         }
 
-        impl Endpoint for $name {
+        impl $crate::endpoint::Endpoint for $name {
             type Output = $output;
 
             fn name(&self) -> &'static str {
                 $label
             }
 
-            fn retry_class(&self) -> RetryClass {
+            fn retry_class(&self) -> $crate::endpoint::RetryClass {
                 $retry
             }
 
-            fn to_request(&self, config: &Config) -> Result<Request<Vec<u8>>, Error> {
+            fn to_request(
+                &self,
+                config: &$crate::config::Config,
+            ) -> Result<::http::Request<Vec<u8>>, $crate::error::Error> {
                 config.post_json($path, self.to_json()?)
             }
 
-            fn parse(&self, response: Response<&[u8]>) -> Result<$output, Error> {
+            fn parse(
+                &self,
+                response: ::http::Response<&[u8]>,
+            ) -> Result<$output, $crate::error::Error> {
                 $parse(response)
             }
 
             $(
-                fn parse_owned(&self, response: Response<Vec<u8>>) -> Result<$output, Error> {
+                fn parse_owned(
+                    &self,
+                    response: ::http::Response<Vec<u8>>,
+                ) -> Result<$output, $crate::error::Error> {
                     $parse_owned(response)
                 }
             )?
         }
     };
 }
+pub(crate) use scan_ref_request;
 
 scan_ref_request! {
     /// Asks for the status of a verification (`POST /api/v2/status`, R5); answers with a

@@ -461,7 +461,7 @@ impl<T: Copy> View<'_, T> for Personal<T> {
 
 /// The rules of the fields whose checked type has no `for_field` of the same shape: each takes
 /// the wire name and the kept value and returns the checked value (R2, R3).
-mod rules {
+pub(crate) mod rules {
     use super::{CountryCode, Date, DocumentType, Personal, Rule, ValidationError};
     use crate::enums::KnownValues;
     use crate::types::{check_length, check_range};
@@ -532,7 +532,7 @@ mod rules {
     }
 
     /// A value of an enum this version knows: `Unknown(_)` is refused (R3).
-    pub(super) fn known<T: KnownValues>(
+    pub(crate) fn known<T: KnownValues>(
         field: &'static str,
         value: T,
     ) -> Result<T, ValidationError> {
