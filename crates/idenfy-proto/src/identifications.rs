@@ -200,14 +200,14 @@ model! {
     /// One identification in a page of the listing (reference §3.11): its `scanRef`, overall
     /// status and whether it is suspected.
     ///
-    /// Read leniently (R7): `scanRef` is required (an item without one makes the page's
-    /// `results` unreadable, see [`IdentificationPage`]); anything else the server adds is kept
-    /// in `extra`.
+    /// Read leniently (R7), field by field; anything else the server adds is kept in `extra`.
+    /// `scanRef` is not required here: an item without one is still delivered (with `None`),
+    /// never dropped from its page.
     #[derive(Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct Identification / IdentificationDraft (nulls = true) {
         /// `scanRef`: the verification.
-        must scan_ref: String = "scanRef",
+        opt scan_ref: String = "scanRef",
         /// `status`: its overall status.
         opt status: OverallStatus = "status",
         /// `suspected`: whether it is suspected.
@@ -222,8 +222,8 @@ model! {
     /// the total `count`, the `next` and `previous` page links and the page's `results`.
     ///
     /// Read leniently, field by field (R7): nothing is required. A `results` list with an item
-    /// that is not an identification (not an object, or an object without `scanRef`) does not
-    /// fit: it is kept raw in `extra` and listed by [`IdentificationPage::fallbacks`], and
+    /// that is not an identification (not a JSON object) does not fit: it is kept raw in `extra`
+    /// and listed by [`IdentificationPage::fallbacks`], and
     /// [`IdentificationPager::advance`] refuses such a page, so that a listing never skips an
     /// identification silently.
     ///
@@ -373,7 +373,7 @@ impl IdentificationPager {
             Some(results) => results,
             None => {
                 let reason = if page.extra.is_fallback("results") {
-                    "the page's results are not a list of identifications each with a scanRef"
+                    "the page's results are not a list of identifications (JSON objects)"
                 } else {
                     "the page has no results"
                 };

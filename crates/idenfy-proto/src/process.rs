@@ -387,10 +387,15 @@ impl<'a> ProcessRequestBuilder<'a> {
             .map(|value| crate::token::rules::known("documentType", value))
             .transpose()?;
 
-        // The last image of each step wins, at its own place in the order.
+        // The last image of each step wins, at its own place in the order. A step is known by
+        // its name: an `Unknown("FRONT")` is `FRONT`.
         let mut kept: Vec<(ImageStep, Image<'a>)> = Vec::with_capacity(self.images.len());
         for (step, image) in self.images.into_iter().rev() {
-            if !kept.iter().any(|(seen, _)| seen.as_str() == step.as_str()) {
+            let step = match step {
+                ImageStep::Unknown(name) => ImageStep::from(name),
+                known => known,
+            };
+            if !kept.iter().any(|(seen, _)| *seen == step) {
                 kept.push((step, image));
             }
         }
