@@ -276,10 +276,10 @@ impl IdentificationPage {
 /// Walks a listing page by page, following each page's `next` link (R13): the sans-IO state
 /// of a listing, which the `idenfy` client's `Stream` and `Iterator` drive.
 ///
-/// [`Self::take_request`] gives the request for the next page (`None` once the listing is over);
-/// the answer goes to [`Self::advance`], which checks the page and its `next` link and prepares
-/// the request for the next page. After an error — the call's, or one `advance` reports — the
-/// pager is over.
+/// [`Self::take_request`] gives the request for the next page — or, once, the error that ended
+/// the listing — and then `None`; the answer goes to [`Self::advance`], which checks the page
+/// and its `next` link and prepares what `take_request` gives next. After an error — the call's,
+/// one `advance` returns, or one `take_request` gives — the pager is over.
 ///
 /// A `next` link is followed only when it is safe to send the credentials with it: resolved
 /// against the page's own URL, it must have the scheme, host and port of the configured base URL,
@@ -288,8 +288,10 @@ impl IdentificationPage {
 /// from the configured base URL and the link's query alone, so the `Authorization` header never
 /// goes anywhere but the configured base URL. A link that fails these checks, names a page that
 /// was already fetched (a loop), or comes with a page without results (which could send a
-/// listing on forever without yielding anything) is an [`Error::Decode`] at the path `next`; a
-/// page whose `results` are missing or unreadable is one at `results`.
+/// listing on forever without yielding anything) is an [`Error::Decode`] at the path `next`,
+/// given by `take_request` after the page — whose identifications are good — was delivered. A
+/// page whose `results` are missing or unreadable is refused by `advance` itself, with an
+/// [`Error::Decode`] at `results`.
 ///
 /// ```
 /// use idenfy_proto::{Config, Credentials, IdentificationPage, IdentificationPager, IdentificationsRequest};
@@ -297,27 +299,28 @@ impl IdentificationPage {
 /// let config = Config::new(Credentials::new("key", "secret")?);
 /// let mut pager = IdentificationPager::new(IdentificationsRequest::builder().per_page(1).build()?);
 ///
-/// let first = pager.take_request().expect("the first page");
+/// let first = pager.take_request().expect("the first page")?;
 /// assert_eq!(first.query(), "perPage=1");
 /// let page: IdentificationPage = serde_json::from_str(r#"{"count":2,
 ///     "next":"https://ivs.idenfy.com/kyc/identifications/?page=2&perPage=1",
 ///     "results":[{"scanRef":"a1","status":"APPROVED","suspected":false}]}"#)?;
 /// pager.advance(&config, &page)?;
 ///
-/// let second = pager.take_request().expect("the second page");
+/// let second = pager.take_request().expect("the second page")?;
 /// assert_eq!((second.page(), second.per_page()), (Some(2), Some(1)));
 /// let page: IdentificationPage = serde_json::from_str(r#"{"count":2,"next":null,
 ///     "results":[{"scanRef":"b2","status":"DENIED","suspected":false}]}"#)?;
 /// pager.advance(&config, &page)?;
 /// assert!(pager.take_request().is_none());
 ///
-/// // A link to another host is never followed.
+/// // A link to another host is never followed: the page is good, the link is an error.
 /// let mut pager = IdentificationPager::new(IdentificationsRequest::all());
 /// pager.take_request();
 /// let page: IdentificationPage = serde_json::from_str(r#"{"next":"https://attacker.example/kyc/identifications/?page=2",
 ///     "results":[{"scanRef":"a1"}]}"#)?;
-/// let error = pager.advance(&config, &page).unwrap_err();
-/// assert_eq!(error.to_string().contains("next"), true);
+/// pager.advance(&config, &page)?;
+/// let error = pager.take_request().expect("the error").unwrap_err();
+/// assert!(error.to_string().contains("`next`"));
 /// assert!(pager.take_request().is_none());
 /// # Ok(())
 /// # }
@@ -326,6 +329,8 @@ impl IdentificationPage {
 pub struct IdentificationPager {
     /// The request for the next page, until it is taken.
     next: Option<IdentificationsRequest>,
+    /// Why the last page's `next` link is not followed, until it is taken.
+    refused: Option<Error>,
     /// The request taken last, whose answer `advance` expects.
     current: Option<IdentificationsRequest>,
     /// The queries of the pages requested so far.
@@ -337,18 +342,23 @@ impl IdentificationPager {
     pub fn new(first: IdentificationsRequest) -> Self {
         Self {
             next: Some(first),
+            refused: None,
             current: None,
             fetched: HashSet::new(),
         }
     }
 
-    /// The request for the next page, taken: `None` when the listing is over (the last page was
-    /// read, or an error ended it).
-    pub fn take_request(&mut self) -> Option<IdentificationsRequest> {
+    /// What comes next, taken: the request for the next page; or, once, the error that ends the
+    /// listing because the last page's `next` link is not followed; or `None` when the listing is
+    /// over (the last page was read, or an error ended it).
+    pub fn take_request(&mut self) -> Option<Result<IdentificationsRequest, Error>> {
+        if let Some(error) = self.refused.take() {
+            return Some(Err(error));
+        }
         let request = self.next.take()?;
         self.fetched.insert(request.query.clone());
         self.current = Some(request.clone());
-        Some(request)
+        Some(Ok(request))
     }
 
     /// The request taken last: the page being fetched, or the one that failed.
@@ -356,16 +366,19 @@ impl IdentificationPager {
         self.current.as_ref()
     }
 
-    /// Whether the listing is over: no next page to request.
+    /// Whether the listing is over: [`Self::take_request`] would give `None`.
     pub fn is_done(&self) -> bool {
-        self.next.is_none()
+        self.next.is_none() && self.refused.is_none()
     }
 
-    /// Checks the page that answered the request taken last, and prepares the request for the
-    /// page its `next` link names (R13; see [`IdentificationPager`] for the checks). On error
-    /// the listing is over.
+    /// Checks the page that answered the request taken last, and prepares what
+    /// [`Self::take_request`] gives next: the request for the page its `next` link names, the
+    /// error that refuses the link, or nothing on the last page (R13; see
+    /// [`IdentificationPager`] for the checks). A page whose results cannot be read is refused
+    /// here, and the listing is over.
     pub fn advance(&mut self, config: &Config, page: &IdentificationPage) -> Result<(), Error> {
         self.next = None;
+        self.refused = None;
         let Some(current) = self.current.as_ref() else {
             return Ok(());
         };
@@ -383,20 +396,28 @@ impl IdentificationPager {
         let Some(link) = page.next_link() else {
             return Ok(());
         };
-        if results.is_empty() {
-            return Err(page_error(
+        let next = if results.is_empty() {
+            Err(page_error(
                 "next",
                 "a page without results names a next page; the link is not followed",
-            ));
+            ))
+        } else {
+            follow(config, current, link).and_then(|next| {
+                if self.fetched.contains(&next.query) {
+                    Err(page_error(
+                        "next",
+                        "the next page's link names a page already fetched (a loop); it is not \
+                         followed",
+                    ))
+                } else {
+                    Ok(next)
+                }
+            })
+        };
+        match next {
+            Ok(next) => self.next = Some(next),
+            Err(error) => self.refused = Some(error),
         }
-        let next = follow(config, current, link)?;
-        if self.fetched.contains(&next.query) {
-            return Err(page_error(
-                "next",
-                "the next page's link names a page already fetched (a loop); it is not followed",
-            ));
-        }
-        self.next = Some(next);
         Ok(())
     }
 }

@@ -268,7 +268,7 @@ fn r13_the_pager_follows_next_to_the_end() {
             .unwrap(),
     );
     assert!(!pager.is_done());
-    let first = pager.take_request().unwrap();
+    let first = pager.take_request().unwrap().unwrap();
     assert_eq!(first.query(), "clientId=crm-1&perPage=2");
     assert_eq!(pager.current(), Some(&first));
     pager
@@ -278,7 +278,7 @@ fn r13_the_pager_follows_next_to_the_end() {
             "next": "https://ivs.idenfy.com/kyc/identifications/?clientId=crm-1&page=2&perPage=2"})),
         )
         .unwrap();
-    let second = pager.take_request().unwrap();
+    let second = pager.take_request().unwrap().unwrap();
     assert_eq!((second.page(), second.per_page()), (Some(2), Some(2)));
     assert_eq!(second.client_id().unwrap().as_str(), "crm-1");
     assert_eq!(
@@ -294,7 +294,7 @@ fn r13_the_pager_follows_next_to_the_end() {
             ),
         )
         .unwrap();
-    let third = pager.take_request().unwrap();
+    let third = pager.take_request().unwrap().unwrap();
     assert_eq!(third.page(), Some(3));
     pager
         .advance(
@@ -310,7 +310,7 @@ fn r13_the_pager_follows_next_to_the_end() {
 fn r13_an_empty_or_blank_next_ends_the_listing() {
     for next in [json!(null), json!(""), json!("  ")] {
         let mut pager = IdentificationPager::new(IdentificationsRequest::all());
-        pager.take_request().unwrap();
+        pager.take_request().unwrap().unwrap();
         pager
             .advance(
                 &config(),
@@ -321,23 +321,37 @@ fn r13_an_empty_or_blank_next_ends_the_listing() {
     }
     // An empty last page is fine.
     let mut pager = IdentificationPager::new(IdentificationsRequest::all());
-    pager.take_request().unwrap();
+    pager.take_request().unwrap().unwrap();
     pager
         .advance(&config(), &page(json!({"count": 0, "results": []})))
         .unwrap();
     assert!(pager.is_done());
 }
 
-/// The error the pager reports for `next` on the first page, and that it is over afterwards.
+/// The error the pager gives for `next` after the first page (which it accepts), and that it is
+/// over afterwards.
 fn refused_link(config: &Config, next: &str) -> DecodeError {
     let mut pager = IdentificationPager::new(IdentificationsRequest::all());
-    pager.take_request().unwrap();
-    let error = decode_error(pager.advance(
-        config,
-        &page(json!({"results": items(&["a"]), "next": next})),
-    ));
+    pager.take_request().unwrap().unwrap();
+    pager
+        .advance(
+            config,
+            &page(json!({"results": items(&["a"]), "next": next})),
+        )
+        .unwrap_or_else(|err| panic!("{next}: the page itself is good: {err}"));
+    assert!(!pager.is_done());
+    let error = taken_error(&mut pager);
+    assert!(pager.is_done(), "{next}");
     assert!(pager.take_request().is_none(), "{next}");
     error
+}
+
+/// The error `take_request` gives.
+fn taken_error(pager: &mut IdentificationPager) -> DecodeError {
+    match pager.take_request() {
+        Some(Err(Error::Decode(error))) => error,
+        other => panic!("expected a decode error, got {other:?}"),
+    }
 }
 
 #[test]
@@ -372,14 +386,14 @@ fn r13_links_off_the_configured_origin_are_never_followed() {
         "https://ivs.idenfy.com/kyc/identifications/?page=2#fragment",
     ] {
         let mut pager = IdentificationPager::new(IdentificationsRequest::all());
-        pager.take_request().unwrap();
+        pager.take_request().unwrap().unwrap();
         pager
             .advance(
                 &config,
                 &page(json!({"results": items(&["a"]), "next": next})),
             )
             .unwrap_or_else(|err| panic!("{next}: {err}"));
-        let request = pager.take_request().unwrap();
+        let request = pager.take_request().unwrap().unwrap();
         assert_eq!(
             request.to_request(&config).unwrap().uri(),
             "https://ivs.idenfy.com/kyc/identifications/?page=2",
@@ -396,7 +410,7 @@ fn r13_a_proxy_prefix_is_kept_and_its_stripped_links_are_followed() {
         "https://proxy.example/kyc/identifications/?page=2",
     ] {
         let mut pager = IdentificationPager::new(IdentificationsRequest::all());
-        let first = pager.take_request().unwrap();
+        let first = pager.take_request().unwrap().unwrap();
         assert_eq!(
             first.to_request(&config).unwrap().uri(),
             "https://proxy.example/idenfy/kyc/identifications/"
@@ -410,6 +424,7 @@ fn r13_a_proxy_prefix_is_kept_and_its_stripped_links_are_followed() {
         assert_eq!(
             pager
                 .take_request()
+                .unwrap()
                 .unwrap()
                 .to_request(&config)
                 .unwrap()
@@ -437,7 +452,7 @@ fn r13_loops_and_empty_pages_with_a_next_end_the_listing() {
             .build()
             .unwrap(),
     );
-    pager.take_request().unwrap();
+    pager.take_request().unwrap().unwrap();
     pager
         .advance(
             &config,
@@ -445,25 +460,32 @@ fn r13_loops_and_empty_pages_with_a_next_end_the_listing() {
                 "next": "https://ivs.idenfy.com/kyc/identifications/?page=2&perPage=1"})),
         )
         .unwrap();
-    pager.take_request().unwrap();
+    pager.take_request().unwrap().unwrap();
     // Page 2 points back at page 1 as it was first requested.
-    let error = decode_error(pager.advance(
-        &config,
-        &page(json!({"results": items(&["b"]),
-            "next": "https://ivs.idenfy.com/kyc/identifications/?perPage=1"})),
-    ));
+    pager
+        .advance(
+            &config,
+            &page(json!({"results": items(&["b"]),
+                "next": "https://ivs.idenfy.com/kyc/identifications/?perPage=1"})),
+        )
+        .unwrap();
+    let error = taken_error(&mut pager);
     assert_eq!(error.path(), Some("next"));
     assert!(error.message().contains("already fetched"), "{error}");
     assert!(pager.is_done());
 
     // A page without results may not send the listing on.
     let mut pager = IdentificationPager::new(IdentificationsRequest::all());
-    pager.take_request().unwrap();
-    let error = decode_error(pager.advance(
-        &config,
-        &page(json!({"results": [], "next": "https://ivs.idenfy.com/kyc/identifications/?page=2"})),
-    ));
+    pager.take_request().unwrap().unwrap();
+    pager
+        .advance(
+            &config,
+            &page(json!({"results": [], "next": "https://ivs.idenfy.com/kyc/identifications/?page=2"})),
+        )
+        .unwrap();
+    let error = taken_error(&mut pager);
     assert!(error.message().contains("without results"), "{error}");
+    assert!(pager.take_request().is_none());
 }
 
 #[test]
@@ -481,7 +503,7 @@ fn r13_a_page_without_readable_results_is_an_error() {
         ),
     ] {
         let mut pager = IdentificationPager::new(IdentificationsRequest::all());
-        pager.take_request().unwrap();
+        pager.take_request().unwrap().unwrap();
         let error = decode_error(pager.advance(&config, &page));
         assert_eq!(error.path(), Some("results"));
         assert!(error.message().contains(reason), "{error}");
@@ -716,13 +738,14 @@ proptest! {
         };
         let next = format!("{scheme}://{authority}/kyc/identifications/?page={page}");
         let mut pager = IdentificationPager::new(IdentificationsRequest::all());
-        pager.take_request().unwrap();
-        let result = pager.advance(&config, &page_with_next(&next));
+        pager.take_request().unwrap().unwrap();
+        pager.advance(&config, &page_with_next(&next)).unwrap();
         let same_origin = https
             && host == "ivs.idenfy.com"
             && port.is_none_or(|port| port == 443);
-        prop_assert_eq!(result.is_ok(), same_origin);
-        if let Some(request) = pager.take_request() {
+        let taken = pager.take_request().unwrap();
+        prop_assert_eq!(taken.is_ok(), same_origin);
+        if let Ok(request) = taken {
             let uri = request.to_request(&config).unwrap().uri().clone();
             prop_assert_eq!(uri.host(), Some("ivs.idenfy.com"));
             prop_assert_eq!(uri.scheme_str(), Some("https"));

@@ -2,9 +2,15 @@
 
 use std::fmt;
 
-use idenfy_proto::{AuthToken, Config, Credentials, Endpoint, Error};
+use std::iter::FusedIterator;
+
+use idenfy_proto::{
+    AuthToken, Config, Credentials, Endpoint, Error, Identification, IdentificationPage,
+    IdentificationsRequest,
+};
 
 use crate::call::{Call, Step, finish};
+use crate::listing::{Items, PagesIter};
 use crate::policy::CallOptions;
 use crate::transport::{BlockingTransport, DefaultTransport};
 
@@ -83,12 +89,18 @@ impl<T: BlockingTransport> BlockingClient<T> {
     pub fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
         #[cfg(feature = "tracing")]
         let _span = tracing::debug_span!("idenfy", endpoint = endpoint.name()).entered();
-        let request = endpoint.to_request(&self.config)?;
+        // Built once before the first attempt, then afresh for each retry: nothing is kept
+        // while the transport sends (R14).
+        let mut first = Some(endpoint.to_request(&self.config)?);
         let transport = &self.transport;
         let mut call = Call::new(&self.options, endpoint, transport.now());
         loop {
+            let request = match first.take() {
+                Some(request) => request,
+                None => endpoint.to_request(&self.config)?,
+            };
             let now = transport.now();
-            let Some(attempt) = call.next_request(&request, now) else {
+            let Some(attempt) = call.prepare(request, now) else {
                 return Err(call.timed_out(now));
             };
             let result = transport.send(attempt);
@@ -104,6 +116,54 @@ impl<T: BlockingTransport> BlockingClient<T> {
     }
 
     endpoint_methods!(,);
+
+    /// Every identification of the listing (`GET /kyc/identifications/`), page after page,
+    /// starting with the page `first` asks for and following each page's `next` link (R13):
+    /// [`Client::identifications`](crate::Client::identifications) as an [`Iterator`], with
+    /// the same checks of each link and page, the same errors, and the same end after the first
+    /// error. The next page is fetched (one blocking call, with the [`CallOptions`]' retries and
+    /// timeouts) only when the identifications of the last one were all taken.
+    ///
+    /// ```
+    /// use idenfy::http::{Request, Response};
+    /// use idenfy::{BlockingClient, Config, Credentials, IdentificationsRequest, TransportError};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let transport = |request: Request<Vec<u8>>| -> Result<Response<Vec<u8>>, TransportError> {
+    ///     let body = match request.uri().query() {
+    ///         Some("clientId=crm-7") => r#"{"results":[{"scanRef":"a1"},{"scanRef":"b2"}],
+    ///             "next":"/kyc/identifications/?clientId=crm-7&page=2"}"#,
+    ///         _ => r#"{"results":[{"scanRef":"c3"}],"next":null}"#,
+    ///     };
+    ///     Ok(Response::new(body.as_bytes().to_vec()))
+    /// };
+    /// let client = BlockingClient::with_transport(Config::new(Credentials::new("key", "secret")?), transport);
+    /// let first = IdentificationsRequest::builder().client_id("crm-7").build()?;
+    /// let scan_refs = client
+    ///     .identifications(first)
+    ///     .map(|item| item.map(|identification| identification.scan_ref.unwrap_or_default()))
+    ///     .collect::<Result<Vec<_>, _>>()?;
+    /// assert_eq!(scan_refs, ["a1", "b2", "c3"]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn identifications(
+        &self,
+        first: IdentificationsRequest,
+    ) -> impl FusedIterator<Item = Result<Identification, Error>> + '_ {
+        Items::new(PagesIter::new(&self.config, first, move |request| {
+            self.send(&request)
+        }))
+    }
+
+    /// The pages of the listing, as [`BlockingClient::identifications`] walks them (R13): each
+    /// page whole, with the same checks, errors and end after the first error.
+    pub fn identification_pages(
+        &self,
+        first: IdentificationsRequest,
+    ) -> impl FusedIterator<Item = Result<IdentificationPage, Error>> + '_ {
+        PagesIter::new(&self.config, first, move |request| self.send(&request))
+    }
 }
 
 impl<T: BlockingTransport + DefaultTransport> BlockingClient<T> {

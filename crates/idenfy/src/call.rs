@@ -58,23 +58,22 @@ impl<'a> Call<'a> {
         self.options.attempt_timeout().min(self.remaining(now))
     }
 
-    /// A copy of `request` for the next attempt, carrying its [`AttemptLimits`]; `None` when no
-    /// time is left.
-    pub(crate) fn next_request(
+    /// `request`, built afresh for the next attempt, carrying its [`AttemptLimits`]; `None` when
+    /// no time is left.
+    ///
+    /// The clients build each attempt's request from the endpoint rather than keep one and send
+    /// copies: the transport owns what it sends, so a kept request would be a second body in
+    /// memory for the whole call — for an upload (R14), a second copy of every image.
+    pub(crate) fn prepare(
         &self,
-        request: &Request<Vec<u8>>,
+        mut request: Request<Vec<u8>>,
         now: Duration,
     ) -> Option<Request<Vec<u8>>> {
         let remaining = self.remaining(now);
         if remaining.is_zero() {
             return None;
         }
-        let mut copy = Request::new(request.body().clone());
-        *copy.method_mut() = request.method().clone();
-        *copy.uri_mut() = request.uri().clone();
-        *copy.version_mut() = request.version();
-        *copy.headers_mut() = request.headers().clone();
-        copy.extensions_mut().insert(AttemptLimits::new(
+        request.extensions_mut().insert(AttemptLimits::new(
             remaining.min(self.options.attempt_timeout()),
             self.options.max_response_bytes(),
             self.class == RetryClass::ReadOnly,
@@ -85,7 +84,7 @@ impl<'a> Call<'a> {
             remaining_ms = millis(remaining),
             "sending"
         );
-        Some(copy)
+        Some(request)
     }
 
     /// Weighs the result of the attempt just made.

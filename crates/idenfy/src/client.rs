@@ -2,11 +2,14 @@
 
 use std::fmt;
 
+use futures_core::FusedStream;
 use idenfy_proto::{
-    AuthToken, Config, Credentials, Endpoint, Error, TransportError, TransportErrorKind,
+    AuthToken, Config, Credentials, Endpoint, Error, Identification, IdentificationPage,
+    IdentificationsRequest, TransportError, TransportErrorKind,
 };
 
 use crate::call::{Call, Step, finish};
+use crate::listing::{Items, Pages};
 use crate::policy::CallOptions;
 use crate::race::{Elapsed, with_timeout};
 use crate::transport::{DefaultTransport, Transport};
@@ -78,12 +81,19 @@ impl<T: Transport> Client<T> {
     }
 
     async fn send_inner<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        let request = endpoint.to_request(&self.config)?;
+        // Built once before the first attempt (so that a request that cannot be built fails
+        // before anything is sent), then afresh for each retry: nothing is kept while the
+        // transport sends (R14).
+        let mut first = Some(endpoint.to_request(&self.config)?);
         let transport = &self.transport;
         let mut call = Call::new(&self.options, endpoint, transport.now());
         loop {
+            let request = match first.take() {
+                Some(request) => request,
+                None => endpoint.to_request(&self.config)?,
+            };
             let now = transport.now();
-            let Some(attempt) = call.next_request(&request, now) else {
+            let Some(attempt) = call.prepare(request, now) else {
                 return Err(call.timed_out(now));
             };
             let sleep = transport.sleep(call.attempt_budget(now));
@@ -106,6 +116,79 @@ impl<T: Transport> Client<T> {
     }
 
     endpoint_methods!(async, .await);
+
+    /// Every identification of the listing (`GET /kyc/identifications/`), page after page,
+    /// starting with the page `first` asks for — its `perPage` is the page size, its `clientId`
+    /// the filter — and following each page's `next` link (R13).
+    ///
+    /// Each page is one call, with the retries and timeouts of the [`CallOptions`] (the
+    /// listing is read-only, R9); the next page is asked for only when the identifications of
+    /// the last one were all taken. A `next` link is followed only on the configured base URL's
+    /// scheme, host and port, and the request is built from the base URL, so the credentials
+    /// never go anywhere else (see [`IdentificationPager`](idenfy_proto::IdentificationPager)).
+    ///
+    /// An item is `Err` when a call fails ([`Error::Api`], [`Error::Transport`], …), when a
+    /// page's results cannot be read ([`Error::Decode`] at `results`), or when a page's `next`
+    /// link is not followed ([`Error::Decode`] at `next`: a link elsewhere, a loop, a page
+    /// without results that names a next one) — that page's identifications are yielded first.
+    /// The stream ends after its first error: nothing is fetched after it. To resume, start a new
+    /// listing at the page that failed. Every page fetched yields at least one identification or
+    /// ends the listing, so waiting on the stream always makes progress.
+    ///
+    /// The stream is `Unpin` (use it with `StreamExt::next` of the `futures` crates, or
+    /// [`std::future::poll_fn`]) and `Send` when the transport's futures are.
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use std::pin::Pin;
+    /// use idenfy::http::{Request, Response};
+    /// use idenfy::{Client, Config, Credentials, IdentificationsRequest, Stream, TransportError};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// // A test server with two pages of one identification each.
+    /// let transport = |request: Request<Vec<u8>>| async move {
+    ///     let body = match request.uri().query() {
+    ///         Some("perPage=1") => r#"{"count":2,"results":[{"scanRef":"a1","status":"APPROVED"}],
+    ///             "next":"https://ivs.idenfy.com/kyc/identifications/?page=2&perPage=1"}"#,
+    ///         _ => r#"{"count":2,"results":[{"scanRef":"b2","status":"DENIED"}],"next":null}"#,
+    ///     };
+    ///     Ok::<_, TransportError>(Response::new(body.as_bytes().to_vec()))
+    /// };
+    /// let client = Client::with_transport(Config::new(Credentials::new("key", "secret")?), transport);
+    ///
+    /// let mut listing = client.identifications(IdentificationsRequest::builder().per_page(1).build()?);
+    /// let mut scan_refs = Vec::new();
+    /// pollster::block_on(async {
+    ///     // With `futures::StreamExt`: `while let Some(item) = listing.next().await`.
+    ///     while let Some(item) = poll_fn(|cx| Pin::new(&mut listing).poll_next(cx)).await {
+    ///         scan_refs.push(item?.scan_ref.unwrap_or_default());
+    ///     }
+    ///     Ok::<_, idenfy::Error>(())
+    /// })?;
+    /// assert_eq!(scan_refs, ["a1", "b2"]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn identifications(
+        &self,
+        first: IdentificationsRequest,
+    ) -> impl FusedStream<Item = Result<Identification, Error>> + '_ {
+        Items::new(Pages::new(&self.config, first, move |request| async move {
+            self.send(&request).await
+        }))
+    }
+
+    /// The pages of the listing, as [`Client::identifications`] walks them (R13): each page
+    /// whole — its `count`, its links, its identifications — with the same checks, errors and
+    /// end after the first error.
+    pub fn identification_pages(
+        &self,
+        first: IdentificationsRequest,
+    ) -> impl FusedStream<Item = Result<IdentificationPage, Error>> + '_ {
+        Pages::new(&self.config, first, move |request| async move {
+            self.send(&request).await
+        })
+    }
 }
 
 impl<T: Transport + DefaultTransport> Client<T> {

@@ -36,6 +36,82 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # The rest of the KYC API
+//!
+//! Both clients — and so the three adapters — have a method per endpoint (rules R12–R14 of
+//! [`idenfy_proto::rules`]): [`create_token`](Client::create_token), `status`, `data`, `files`,
+//! `delete`, `pdf`; [`process`](Client::process) (direct processing: upload the images
+//! yourself); [`identification_page`](Client::identification_page), and the whole listing as
+//! a stream ([`Client::identifications`]) or an iterator
+//! ([`BlockingClient::identifications`]); [`request_information`](Client::request_information);
+//! face authentication ([`face_auth_status`](Client::face_auth_status),
+//! [`face_auth_token`](Client::face_auth_token), [`face_auth_sessions`](Client::face_auth_sessions),
+//! [`face_auth_session`](Client::face_auth_session)); video calls
+//! ([`video_call`](Client::video_call), [`video_call_record`](Client::video_call_record)); and the
+//! legacy [`full_status`](Client::full_status). Any other [`Endpoint`] goes through `send`.
+//!
+//! ```
+//! use idenfy::http::{Request, Response};
+//! use idenfy::{
+//!     AuthToken, Client, Config, Credentials, FaceAuthTokenRequest, ImageStep, ProcessRequest,
+//!     RequestInformationRequest, TransportError, VideoCallRequest,
+//! };
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! const SCAN_REF: &str = "3af4c9a4-1d2f-4b8e-9c61-0a2b3c4d5e6f";
+//! let transport = |request: Request<Vec<u8>>| async move {
+//!     let body: &[u8] = match request.uri().path() {
+//!         "/api/v2/process" => b"",
+//!         "/identification/facial-auth/3af4c9a4-1d2f-4b8e-9c61-0a2b3c4d5e6f/check-status/" => {
+//!             br#"{"type":"AUTHENTICATION"}"#
+//!         }
+//!         "/partner/authentication-info" => br#"{"authToken":"FaceAuthT0kenAbc"}"#,
+//!         "/kyc/identifications/3af4c9a4-1d2f-4b8e-9c61-0a2b3c4d5e6f/request-information/" => {
+//!             br#"{"tokenString":"Res0bmitT0ken","sessionUrl":"https://ui.idenfy.com/?authToken=Res0bmitT0ken"}"#
+//!         }
+//!         "/api/v2/video-call" => br#"{"url":"https://video.example/join/abc"}"#,
+//!         _ => br#"{"face_match_result":"FACE_MATCH","manual_face_match_result":""}"#,
+//!     };
+//!     Ok::<_, TransportError>(Response::new(body.to_vec()))
+//! };
+//! let client = Client::with_transport(Config::new(Credentials::new("key", "secret")?), transport);
+//!
+//! pollster::block_on(async {
+//!     // Direct processing: the images (here in memory; `image_from_reader` reads a file) are
+//!     // checked now and base64-encoded straight into the body when it is sent.
+//!     let front = b"\xFF\xD8\xFF\xE0 a JPEG file";
+//!     let face = b"\x89PNG\r\n\x1A\n a PNG file";
+//!     let upload = ProcessRequest::builder(&AuthToken::new("AbCdEfGhIjKlMnOpQrStUvWxYz"), "LT")
+//!         .image(ImageStep::Front, &front[..])
+//!         .image(ImageStep::Face, &face[..])
+//!         .build()?;
+//!     client.process(&upload).await?;
+//!
+//!     // A returning person authenticates by face.
+//!     if client.face_auth_status(SCAN_REF).await?.can_authenticate() {
+//!         let token = client
+//!             .face_auth_token(&FaceAuthTokenRequest::builder(SCAN_REF).build()?)
+//!             .await?;
+//!         assert_eq!(token.auth_token.expose_secret(), "FaceAuthT0kenAbc");
+//!     }
+//!
+//!     // Ask for more information; the person re-submits in the new session.
+//!     let reopened = client
+//!         .request_information(&RequestInformationRequest::builder(SCAN_REF).lifetime(86_400).build()?)
+//!         .await?;
+//!     assert!(reopened.session_url.is_some());
+//!
+//!     let call = client.video_call(&VideoCallRequest::new(SCAN_REF)?).await?;
+//!     assert_eq!(call.link(), Some("https://video.example/join/abc"));
+//!
+//!     let legacy = client.full_status(SCAN_REF).await?;
+//!     assert_eq!(legacy.manual_face_match_result, None); // "" reads as absent
+//!     Ok::<_, Box<dyn std::error::Error>>(())
+//! })?;
+//! # Ok(())
+//! # }
+//! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -69,6 +145,7 @@ mod methods;
 mod blocking;
 mod call;
 mod client;
+mod listing;
 mod policy;
 mod race;
 mod transport;
@@ -86,6 +163,11 @@ pub use transport::{AttemptLimits, BlockingTransport, DefaultTransport, Transpor
 /// re-exported at the root.
 pub use idenfy_proto;
 
+/// The traits of the listing's stream ([`Client::identifications`]), from `futures-core`: bring
+/// `futures::StreamExt` (or `futures-lite`'s) for `next().await` and the other adapters.
+#[doc(no_inline)]
+pub use futures_core::{FusedStream, Stream};
+
 // What a client's user needs, by name (never a glob: a name defined here and in the protocol
 // crate is a compile error, not a silent shadowing). Documented once, in `idenfy_proto`.
 #[doc(no_inline)]
@@ -101,4 +183,17 @@ pub use idenfy_proto::{
     ServiceStatus, Sex, StatusRequest, StatusResponse, SuspicionReason, TokenRequest,
     TokenRequestBuilder, TokenResponse, TokenType, TransportError, TransportErrorKind,
     ValidationError, VerificationStatus, WebUrl, http, iframe_url, webhook,
+};
+
+// The further endpoints (R12–R14), by name as well.
+#[doc(no_inline)]
+pub use idenfy_proto::{
+    FaceAuthMethod, FaceAuthSession, FaceAuthSessionRequest, FaceAuthSessions,
+    FaceAuthSessionsRequest, FaceAuthStatus, FaceAuthStatusRequest, FaceAuthTokenRequest,
+    FaceAuthTokenRequestBuilder, FaceAuthTokenResponse, FaceAuthType, FullStatus, FullStatusClient,
+    FullStatusDocument, FullStatusRequest, Identification, IdentificationPage,
+    IdentificationsRequest, IdentificationsRequestBuilder, ImageFormat, ImageStep, MAX_IMAGE_BYTES,
+    MAX_PROCESS_BODY_BYTES, ProcessRequest, ProcessRequestBuilder, RequestInformationRequest,
+    RequestInformationRequestBuilder, RequestInformationResponse, VideoCallRecord,
+    VideoCallRecordRequest, VideoCallRequest, VideoCallResponse,
 };
