@@ -336,6 +336,18 @@ proptest! {
     }
 
     #[test]
+    fn r12_session_token_lengths(len in 0usize..80) {
+        let token = "k".repeat(len);
+        let result = FaceAuthSessionRequest::new(token.clone());
+        prop_assert_eq!(result.is_ok(), (1..=40).contains(&len));
+        if let Err(err) = result {
+            prop_assert_eq!(err.rule(), &Rule::Length { min: 1, max: 40, actual: len });
+            // The error never shows the token (R10).
+            prop_assert!(len < 2 || !err.to_string().contains(&token));
+        }
+    }
+
+    #[test]
     fn r12_face_auth_token_lifetime(seconds in -100i64..2_600_000) {
         let result = FaceAuthTokenRequest::builder(SCAN_REF).lifetime(seconds).build();
         prop_assert_eq!(result.is_ok(), (1..=2_592_000).contains(&seconds));

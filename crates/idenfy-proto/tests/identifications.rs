@@ -710,6 +710,37 @@ proptest! {
     }
 
     #[test]
+    fn r12_page_and_per_page_are_at_least_one(page in any::<u32>(), per_page in any::<u32>()) {
+        let result = IdentificationsRequest::builder().page(page).per_page(per_page).build();
+        prop_assert_eq!(result.is_ok(), page >= 1 && per_page >= 1);
+        if let Ok(request) = result {
+            prop_assert_eq!(request.query(), format!("page={page}&perPage={per_page}"));
+        }
+    }
+
+    #[test]
+    fn r12_risk_assessment_profile_is_a_uuid(
+        text in prop_oneof![
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+            "[0-9a-gA-G-]{34,38}",
+        ],
+    ) {
+        // The shape, checked here independently: 36 characters, hyphens at 8, 13, 18 and 23,
+        // hexadecimal digits elsewhere.
+        let is_uuid = text.chars().count() == 36
+            && text.chars().enumerate().all(|(at, c)| {
+                if [8, 13, 18, 23].contains(&at) { c == '-' } else { c.is_ascii_hexdigit() }
+            });
+        let result = RequestInformationRequest::builder(SCAN_REF)
+            .risk_assessment_profile(text.clone())
+            .build();
+        prop_assert_eq!(result.is_ok(), is_uuid, "{}", text);
+        if let Err(err) = result {
+            prop_assert_eq!((err.field(), err.rule()), ("riskAssessmentProfile", &Rule::Uuid));
+        }
+    }
+
+    #[test]
     fn r12_request_information_lifetime(seconds in -10_000i64..2_700_000) {
         let result = RequestInformationRequest::builder(SCAN_REF).lifetime(seconds).build();
         prop_assert_eq!(result.is_ok(), (0..=2_592_000).contains(&seconds));

@@ -631,6 +631,30 @@ proptest! {
     }
 
     #[test]
+    fn r14_formats_are_recognised_by_their_signature(
+        head in prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..12),
+            proptest::collection::vec(any::<u8>(), 0..8).prop_map(|tail| [&b"\xFF\xD8\xFF"[..], &tail].concat()),
+            proptest::collection::vec(any::<u8>(), 0..8).prop_map(|tail| [&b"\x89PNG\r\n\x1A\n"[..], &tail].concat()),
+            proptest::collection::vec(any::<u8>(), 0..8).prop_map(|tail| [&b"%PDF-"[..], &tail].concat()),
+        ],
+    ) {
+        let image = [&head[..], &[0x20; 16][..]].concat();
+        let is_jpeg = image.starts_with(&[0xFF, 0xD8, 0xFF]);
+        let is_png = image.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+        let is_pdf = image.starts_with(b"%PDF-");
+        let front = ProcessRequest::builder(&token(), "LT")
+            .image(ImageStep::Front, &image[..])
+            .build();
+        prop_assert_eq!(front.is_ok(), is_jpeg || is_png);
+        let bill = ProcessRequest::builder(&token(), "LT")
+            .image(ImageStep::Front, jpeg(10))
+            .image(ImageStep::UtilityBill, &image[..])
+            .build();
+        prop_assert_eq!(bill.is_ok(), is_jpeg || is_png || is_pdf);
+    }
+
+    #[test]
     fn r12_auth_token_lengths(len in 0usize..60) {
         let token = AuthToken::new("Ab1".repeat(20)[..len].to_owned());
         let result = ProcessRequest::builder(&token, "LT")
