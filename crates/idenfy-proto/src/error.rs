@@ -234,6 +234,24 @@ impl fmt::Display for ErrorMessage {
 /// Everything the server said is kept: the HTTP status, the `identifier` (known values as
 /// variants of [`ErrorIdentifier`], anything else verbatim), the `message` (string or JSON),
 /// `documentation`, `severity`, and the raw body when it was not a JSON error object.
+///
+/// `Display` and `Debug` quote such a raw body short (200 characters) and escaped, with what the
+/// library recognises as personal data or a secret replaced by `[redacted]` (R10): the values of
+/// the fields its models mark [`Personal`](crate::Personal), of keys naming a secret
+/// (`authToken`, …), e-mail addresses, long numbers and token-like words.
+/// [`ApiError::raw_body`] returns the bytes as received.
+///
+/// ```
+/// use idenfy_proto::ApiError;
+/// use idenfy_proto::http::StatusCode;
+/// let body = br#"<pre>{"docFirstName": "JONAS", "docNumber": "AB1234567", "status": "x"#;
+/// let err = ApiError::from_response(StatusCode::BAD_GATEWAY, body);
+/// assert_eq!(
+///     err.to_string(),
+///     r#"iDenfy answered HTTP 502 Bad Gateway (body: "<pre>{\"docFirstName\": \"[redacted]\", \"docNumber\": \"[redacted]\", \"status\": \"x")"#
+/// );
+/// assert_eq!(err.raw_body(), Some(&body[..]));
+/// ```
 #[derive(Clone, PartialEq)]
 pub struct ApiError(Box<ApiErrorInner>);
 
