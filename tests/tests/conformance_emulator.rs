@@ -348,7 +348,9 @@ fn r9_status_is_retried_through_two_injected_503s<H: Harness>() {
     let client: H = client_for(&emulator, quick_retries());
     let scan_ref = create_token(&client).scan_ref.as_str().to_owned();
 
-    emulator.inject_fault(Fault::status(503).on_path(STATUS).times(2));
+    emulator
+        .inject_fault(Fault::status(503).on_path(STATUS).times(2))
+        .unwrap();
     assert_eq!(
         status(&client, &scan_ref).status,
         Some(OverallStatus::Active)
@@ -362,7 +364,9 @@ fn r9_token_is_sent_once_on_an_injected_503<H: Harness>() {
     let emulator = start();
     let client: H = client_for(&emulator, quick_retries());
 
-    emulator.inject_fault(Fault::status(503).on_path(TOKEN).times(3));
+    emulator
+        .inject_fault(Fault::status(503).on_path(TOKEN).times(3))
+        .unwrap();
     let error = api_error(client.send(&token_request()));
     assert_eq!(error.status().as_u16(), 503);
     assert_eq!(error.identifier(), Some(&ErrorIdentifier::InternalError));
@@ -382,7 +386,9 @@ fn r6_injected_delay_beyond_the_timeout_is_timeout<H: Harness>() {
     let emulator = start();
     let client: H = client_for(&emulator, no_retries().with_timeout(timeout));
 
-    emulator.inject_fault(Fault::delay(Duration::from_secs(5)).on_path(STATUS));
+    emulator
+        .inject_fault(Fault::delay(Duration::from_secs(5)).on_path(STATUS))
+        .unwrap();
     let started = Instant::now();
     let kind = transport_kind(client.send(&StatusRequest::new(UNKNOWN_SCAN_REF).unwrap()));
     let elapsed = started.elapsed();
@@ -405,13 +411,17 @@ fn r6_injected_dropped_connection_is_io<H: Harness>() {
     let emulator = start();
 
     let client: H = client_for(&emulator, no_retries());
-    emulator.inject_fault(Fault::drop_connection().on_path(STATUS));
+    emulator
+        .inject_fault(Fault::drop_connection().on_path(STATUS))
+        .unwrap();
     let kind = transport_kind(client.send(&StatusRequest::new(UNKNOWN_SCAN_REF).unwrap()));
     assert_eq!(kind, TransportErrorKind::Io);
     assert_eq!(fault_remaining(&emulator), 0);
 
     let client: H = client_for(&emulator, quick_retries());
-    emulator.inject_fault(Fault::drop_connection().on_path(TOKEN).times(2));
+    emulator
+        .inject_fault(Fault::drop_connection().on_path(TOKEN).times(2))
+        .unwrap();
     assert_eq!(
         transport_kind(client.send(&token_request())),
         TransportErrorKind::Io
@@ -421,7 +431,9 @@ fn r6_injected_dropped_connection_is_io<H: Harness>() {
     emulator.clear_faults();
 
     let scan_ref = create_token(&client).scan_ref.as_str().to_owned();
-    emulator.inject_fault(Fault::drop_connection().on_path(STATUS));
+    emulator
+        .inject_fault(Fault::drop_connection().on_path(STATUS))
+        .unwrap();
     assert_eq!(
         status(&client, &scan_ref).status,
         Some(OverallStatus::Active)
@@ -441,7 +453,9 @@ fn r9_token_on_a_reused_connection_is_not_resent_after_a_drop<H: Harness>() {
     create_token(&client);
     let before = emulator.verifications().len();
 
-    emulator.inject_fault(Fault::drop_connection().on_path(TOKEN).times(2));
+    emulator
+        .inject_fault(Fault::drop_connection().on_path(TOKEN).times(2))
+        .unwrap();
     assert_eq!(
         transport_kind(client.send(&token_request())),
         TransportErrorKind::Io
@@ -457,7 +471,9 @@ fn r6_injected_truncated_body_is_io<H: Harness>() {
     let emulator = start();
     let client: H = client_for(&emulator, no_retries());
 
-    emulator.inject_fault(Fault::truncate_body().on_path(TOKEN));
+    emulator
+        .inject_fault(Fault::truncate_body().on_path(TOKEN))
+        .unwrap();
     assert_eq!(
         transport_kind(client.send(&token_request())),
         TransportErrorKind::Io
@@ -466,7 +482,9 @@ fn r6_injected_truncated_body_is_io<H: Harness>() {
     assert_eq!(emulator.verifications().len(), 1, "processed, answer cut");
 
     let scan_ref = emulator.verifications()[0].scan_ref.clone();
-    emulator.inject_fault(Fault::truncate_body().on_path(STATUS));
+    emulator
+        .inject_fault(Fault::truncate_body().on_path(STATUS))
+        .unwrap();
     assert_eq!(
         transport_kind(client.send(&StatusRequest::new(&scan_ref).unwrap())),
         TransportErrorKind::Io
@@ -479,7 +497,9 @@ fn r6_injected_garbage_is_io<H: Harness>() {
     let emulator = start();
     let client: H = client_for(&emulator, no_retries());
 
-    emulator.inject_fault(Fault::garbage().on_path(STATUS));
+    emulator
+        .inject_fault(Fault::garbage().on_path(STATUS))
+        .unwrap();
     let started = Instant::now();
     let kind = transport_kind(client.send(&StatusRequest::new(UNKNOWN_SCAN_REF).unwrap()));
     // Every adapter reports a response it cannot parse as a failed connection.

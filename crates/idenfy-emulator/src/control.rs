@@ -1,10 +1,12 @@
 //! The control API under `/__emulator/…` (documented in the crate docs): drive verifications,
 //! the clock, faults and the webhook URL, and read what was delivered. JSON in and out.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 
 use hyper::body::Incoming;
+use idenfy_proto::http::header::{CONTENT_TYPE, HOST, ORIGIN, REFERER};
 use idenfy_proto::http::{Method, Request};
 use idenfy_proto::{ErrorIdentifier, WebUrl};
 use serde::Deserialize;
@@ -18,15 +20,16 @@ use crate::server::{
     read_body, see_other,
 };
 use crate::shared::Shared;
+use crate::state::MAX_CLOCK;
 use crate::{EmulatorError, ops};
 
-/// Routes one control request.
+/// Routes one control request, once [`refuse_foreign`] let it through.
 pub(crate) async fn handle(
     shared: &Arc<Shared>,
     remote: SocketAddr,
     request: Request<Incoming>,
+    body_read_timeout: Duration,
 ) -> Answer {
-    shared.tick();
     let method = request.method().clone();
     let path = request
         .uri()
@@ -36,10 +39,27 @@ pub(crate) async fn handle(
         .trim_end_matches('/')
         .to_owned();
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let body = match read_body(request.into_body()).await {
+    let form = segments.as_slice() == ["ui", "finish"] && method == Method::POST;
+    if let Some(answer) = refuse_foreign(shared, &request, form) {
+        return answer;
+    }
+    shared.tick();
+    // Whether the request says it is JSON (`None`: it names no type).
+    let typed = !method.is_safe() && !form;
+    let json = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .map(|value| value.to_str().is_ok_and(is_json));
+    if typed && json == Some(false) {
+        return unsupported_media_type();
+    }
+    let body = match read_body(request.into_body(), body_read_timeout).await {
         Ok(body) => body,
         Err(answer) => return answer,
     };
+    if typed && json.is_none() && !body.is_empty() {
+        return unsupported_media_type();
+    }
     match (segments.as_slice(), &method) {
         ([], &Method::GET) => Answer::json(200, &index(shared)),
         (["health"], &Method::GET) => Answer::json(200, &json!({"status": "ok"})),
@@ -76,6 +96,20 @@ pub(crate) async fn handle(
             }
             match parse_optional::<Option<Advance>>(&body) {
                 Ok(Some(advance)) => {
+                    // The clock stops at the end of year 9999: a larger step is refused rather
+                    // than cut short, naming the field and the largest step allowed now.
+                    let room = u64::try_from(MAX_CLOCK.saturating_sub(shared.now())).unwrap_or(0);
+                    if advance.seconds > room {
+                        return error(
+                            400,
+                            ErrorIdentifier::BadValue,
+                            format!(
+                                "Field 'seconds' must be at most {room} (the emulator's clock \
+                                 stops at 9999-12-31T23:59:59Z), got {}.",
+                                advance.seconds
+                            ),
+                        );
+                    }
                     ops::advance_clock(shared, advance.seconds);
                     Answer::json(200, &clock(shared))
                 }
@@ -152,6 +186,124 @@ pub(crate) async fn handle(
         ) => method_not_allowed(method, allowed(&segments)),
         _ => not_found(format!("No control endpoint at {CONTROL_PREFIX}{path}.")),
     }
+}
+
+/// Whether a `Content-Type` is JSON: `application/json` or `application/…+json`, any
+/// parameters.
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || essence
+            .strip_prefix("application/")
+            .is_some_and(|subtype| subtype.ends_with("+json"))
+}
+
+/// `415`: a control request that changes state must be JSON. One that names another
+/// `Content-Type` (a `text/plain` or form post from a web page) is refused before its body is
+/// read, and so is one that sends a body without a `Content-Type`; a request with neither
+/// (`DELETE /__emulator/webhooks`) passes.
+fn unsupported_media_type() -> Answer {
+    error(
+        415,
+        ErrorIdentifier::BadValue,
+        "Control requests that change state take JSON: send Content-Type: application/json.",
+    )
+}
+
+/// `host:port` of an `http` URL or origin (`http://127.0.0.1:8080/…`), the host lower-cased and
+/// the port 80 when none is written; `None` for any other scheme, or a URL with user info.
+fn http_authority(url: &str) -> Option<(String, u16)> {
+    let rest = url
+        .get(..7)
+        .filter(|scheme| scheme.eq_ignore_ascii_case("http://"))
+        .and_then(|_| url.get(7..))?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.is_empty() || authority.contains('@') {
+        return None;
+    }
+    let (host, port) = if authority.starts_with('[') {
+        let end = authority.find(']')?;
+        let (host, after) = authority.split_at_checked(end + 1)?;
+        match after.strip_prefix(':') {
+            Some(port) => (host, Some(port)),
+            None if after.is_empty() => (host, None),
+            None => return None,
+        }
+    } else {
+        match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    };
+    let port = match port {
+        Some(port) => port.parse().ok()?,
+        None => 80,
+    };
+    Some((host.to_ascii_lowercase(), port))
+}
+
+/// Whether `host` names this machine whatever DNS says: `localhost` or an IP address. A page
+/// whose origin is such a host and matches the request's `Host` was served by the emulator
+/// itself; a DNS name could have been re-bound to it by a hostile page.
+fn is_fixed_host(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .strip_prefix('[')
+            .and_then(|host| host.strip_suffix(']'))
+            .unwrap_or(host)
+            .parse::<IpAddr>()
+            .is_ok()
+}
+
+/// Refuses (`403 PERMISSIONS_ERROR`) a control request sent by a web page of another origin:
+/// its `Origin` (or, for the redirect page's form, its `Referer` when it has no `Origin`) must be
+/// the emulator's base URL, or the `Host` it was sent to when that is `localhost` or an IP
+/// address. Requests without either header (test code, `curl`) pass: a browser always sends
+/// `Origin` with a cross-origin `POST`.
+fn refuse_foreign(shared: &Shared, request: &Request<Incoming>, form: bool) -> Option<Answer> {
+    let headers = request.headers();
+    let sender = match (headers.get(ORIGIN), headers.get(REFERER)) {
+        (Some(origin), _) => origin,
+        (None, Some(referer)) if form => referer,
+        _ => return None,
+    };
+    let sender = sender.to_str().ok().and_then(http_authority);
+    let own = http_authority(&shared.base_url);
+    let host = headers
+        .get(HOST)
+        .and_then(|host| host.to_str().ok())
+        .or_else(|| {
+            request
+                .uri()
+                .authority()
+                .map(|authority| authority.as_str())
+        })
+        .and_then(|host| http_authority(&format!("http://{host}")))
+        .filter(|(host, _)| is_fixed_host(host));
+    let same = sender
+        .as_ref()
+        .is_some_and(|sender| Some(sender) == own.as_ref() || Some(sender) == host.as_ref());
+    (!same).then(|| {
+        error(
+            403,
+            ErrorIdentifier::PermissionsError,
+            format!(
+                "The control API refuses requests from web pages of another origin: the {} is \
+                 not {}.",
+                if headers.contains_key(ORIGIN) {
+                    "Origin"
+                } else {
+                    "Referer"
+                },
+                shared.base_url
+            ),
+        )
+    })
 }
 
 /// The methods a known control path accepts.
@@ -323,4 +475,62 @@ fn finish_from_page(shared: &Arc<Shared>, remote: SocketAddr, body: &[u8]) -> An
         (session.status().as_str().to_owned(), next.to_owned())
     });
     see_other(&next, payload::finished_page(&status, &next))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn authorities_of_origins_and_referers() {
+        let authority = |host: &str, port: u16| Some((host.to_owned(), port));
+        assert_eq!(
+            http_authority("http://127.0.0.1:8080"),
+            authority("127.0.0.1", 8080)
+        );
+        assert_eq!(
+            http_authority("HTTP://LocalHost:9/page?x#y"),
+            authority("localhost", 9)
+        );
+        assert_eq!(http_authority("http://[::1]:7/"), authority("[::1]", 7));
+        assert_eq!(http_authority("http://[::1]"), authority("[::1]", 80));
+        assert_eq!(
+            http_authority("http://example.com"),
+            authority("example.com", 80)
+        );
+        for refused in [
+            "https://127.0.0.1:8080",
+            "null",
+            "",
+            "http://",
+            "http://user@127.0.0.1:1",
+            "http://[::1]x",
+            "http://127.0.0.1:99999",
+            "http://127.0.0.1:port",
+        ] {
+            assert_eq!(http_authority(refused), None, "{refused}");
+        }
+        assert!(is_fixed_host("localhost") && is_fixed_host("10.0.0.1") && is_fixed_host("[::1]"));
+        assert!(!is_fixed_host("evil.example") && !is_fixed_host("localhost.evil.example"));
+    }
+
+    #[test]
+    fn json_media_types() {
+        for json in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            "application/merge-patch+json",
+        ] {
+            assert!(is_json(json), "{json}");
+        }
+        for other in [
+            "text/plain",
+            "application/jsonp",
+            "text/json",
+            "application/x-www-form-urlencoded",
+            "",
+        ] {
+            assert!(!is_json(other), "{other}");
+        }
+    }
 }

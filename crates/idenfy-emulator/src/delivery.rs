@@ -234,6 +234,8 @@ pub(crate) fn webhook_client() -> WebhookClient {
     connector.set_nodelay(true);
     connector.set_connect_timeout(Some(Duration::from_secs(5)));
     LegacyClient::builder(TokioExecutor::new())
+        // Header names go out as the deliveries log shows them (`Idenfy-Signature`).
+        .http1_title_case_headers(true)
         .pool_idle_timeout(Duration::from_secs(30))
         .pool_timer(TokioTimer::new())
         .timer(TokioTimer::new())

@@ -84,14 +84,16 @@
 //! as [`DeliveryOutcome::Skipped`], body and signature included. They are `POST`ed over plain
 //! `http` (an `https` URL is recorded as failed) with `Content-Type: application/json`,
 //! `Idenfy-Signature` (HMAC-SHA256 hex of the exact body, made by `idenfy-proto`'s signer with
-//! [`Emulator::webhook_key`]) and `Idenfy-Event-Type`. A non-2xx answer or a failure is retried
+//! [`Emulator::webhook_key`]) and `Idenfy-Event-Type`, header names in title case on the wire,
+//! as the deliveries log records them. A non-2xx answer or a failure is retried
 //! once after 0.5 s. Deliveries run in background tasks (at most 64 at once) and never hold up
 //! an API answer; every attempt is recorded ([`Emulator::deliveries`],
 //! [`Emulator::wait_for_deliveries`]). The webhooks of one verification are delivered in order.
 //!
 //! # The control API
 //!
-//! Under `/__emulator`, JSON in and out, no authentication (the emulator listens on loopback).
+//! Under `/__emulator`, JSON in and out, no authentication (the emulator listens on loopback;
+//! see [Connections and safety](#connections-and-safety) for what keeps web pages out).
 //! Errors use iDenfy's error body (`identifier`, `message`). Every route has a Rust twin on
 //! [`Emulator`].
 //!
@@ -104,12 +106,12 @@
 //! | `POST /__emulator/verifications/{scanRef}/start` | | the person opens the session, as the redirect page does (`409` unless active) |
 //! | `POST /__emulator/verifications/{scanRef}/complete` | outcome (optional) | finishes it: `{"overall": "APPROVED"\|"DENIED"\|"SUSPECTED", "autoOverall", "autoFace", "autoDocument", "manualFace", "manualDocument", "fraudTags": [], "mismatchTags": [], "manualReview": bool, "reviewAfterSeconds": n}`, every field optional (an empty body approves); answers the verification (`409` unless active) |
 //! | `GET /__emulator/clock` | | `{"now": unix seconds, "offsetSeconds": n}` |
-//! | `POST /__emulator/clock/advance` | `{"seconds": n}` | moves the clock forward and applies expiries and reviews at once |
+//! | `POST /__emulator/clock/advance` | `{"seconds": n}` | moves the clock forward and applies expiries and reviews at once; the clock stops at 9999-12-31T23:59:59Z, and a step past it is refused (`400` naming `seconds` and the largest step allowed) |
 //! | `GET /__emulator/webhooks` | | every delivery attempt: `scanRef`, `eventType`, `final`, `url`, `attempt`, `headers`, `body` (the exact text sent), `status` (the receiver's), `error`, `skipped`, `timestamp`, `timestampMs` |
 //! | `DELETE /__emulator/webhooks` | | forgets them (`204`) |
 //! | `GET`/`PUT /__emulator/webhook-url` | `{"url": "http://…"\|null}` | the default webhook URL |
 //! | `GET /__emulator/faults` | | the faults still pending |
-//! | `POST /__emulator/faults` | fault | adds one (`201`): `{"kind": "status"\|"delay"\|"drop"\|"truncate"\|"garbage"\|"lose", "path" or "prefix", "times": n, "status": 503, "body": "…" or JSON, "contentType", "delayMs": n}` |
+//! | `POST /__emulator/faults` | fault | adds one (`201`): `{"kind": "status"\|"delay"\|"drop"\|"truncate"\|"garbage"\|"lose", "path" or "prefix", "times": n, "status": 503, "body": "…" or JSON, "contentType", "delayMs": n}`; `400` for a fault that could never apply or that HTTP cannot carry (see [`Fault`]) |
 //! | `DELETE /__emulator/faults` | | removes them all (`204`) |
 //! | `GET /__emulator/files/{scanRef}/{STEP}.png` | | the photo behind a `fileUrls` URL |
 //! | `POST /__emulator/ui/finish` | form: `authToken`, `outcome` | the redirect page's form; answers `303` to `successUrl` (approved) or `errorUrl` |
@@ -120,6 +122,51 @@
 //! fail: answer a status and body, wait before answering, drop the connection, cut the body
 //! short (`Content-Length` larger than what is sent, then close), or answer bytes that are not
 //! HTTP. Faults apply before authentication and never to the control API. See [`Fault`].
+//!
+//! # Status and webhook fields before a review
+//!
+//! `manualDocument` and `manualFace` hold the reviewed (final) result, and nothing until a
+//! person reviewed the verification. Each place writes that "nothing" as the reference does:
+//! `/api/v2/status` as `""` (reference §3.2: "string | empty"; likewise `autoDocument` and
+//! `autoFace` before the checks ran), a webhook as `null` (§5.4: "string | null; null before
+//! review"), so a receiver can tell an automatic callback from a reviewed one. An
+//! `IDENTIFICATION_EXPIRED` webhook of a token that was never opened has no `startTime` and a
+//! `null` `clientIp`: no session started, and no person's address is known.
+//!
+//! # Connections and safety
+//!
+//! The emulator is meant to be left running and shared, so it bounds what a connection may
+//! hold (each bound set on [`EmulatorBuilder`] and by `idenfy emulator` flags):
+//!
+//! | bound | default | what happens past it |
+//! |---|---|---|
+//! | [`idle_timeout`](EmulatorBuilder::idle_timeout): time without a request in progress, from the connection's opening to its first request and between requests | 60 s | the connection is closed (gracefully: an HTTP/2 client gets `GOAWAY`), whatever it sent meanwhile that made no request: nothing, part of an HTTP/2 preface, a head byte by byte; an answer the client has not read by then is cut off a second later |
+//! | [`header_read_timeout`](EmulatorBuilder::header_read_timeout): HTTP/1.1, time to send a request's head once the emulator waits for it; HTTP/2, the keep-alive ping interval and the time to answer a ping | 30 s | the connection is closed (so an unused HTTP/1.1 keep-alive connection lasts this long) |
+//! | [`body_read_timeout`](EmulatorBuilder::body_read_timeout): time to send a request's whole body (at most 1 MiB), from the moment the emulator reads it | 30 s | `408` with an iDenfy error body (`BAD_VALUE`) and `Connection: close` |
+//! | [`max_connections`](EmulatorBuilder::max_connections): connections served at once | 512 | a further connection is accepted, answered at once `503 Service Unavailable` (`INTERNAL_ERROR`, `Retry-After: 1`, `Connection: close`, in HTTP/1.1 whatever it sent) and closed; past 64 such refusals under way, closed without an answer |
+//!
+//! Below the cap every connection is served, so `/__emulator/health` answers while idle
+//! sockets are open; at the cap it is refused like any request. The default cap stays under
+//! the usual limit of 1024 open files, leaving room for webhook deliveries.
+//!
+//! The control API has no authentication, so it keeps web pages out: a browser on the same
+//! machine can reach a loopback port.
+//!
+//! - A control request whose `Origin` is not the emulator's own is refused `403`
+//!   (`PERMISSIONS_ERROR`). Its own origin is its base URL, or the `Host` the request was sent
+//!   to when that is `localhost` or an IP address (a page the emulator served itself); a DNS
+//!   name is not trusted, since a hostile page can re-bind one to the emulator's address.
+//!   Requests without `Origin` (test code, `curl`) pass: a browser sends it with every
+//!   cross-origin `POST`.
+//! - A control request that changes state (`POST`, `PUT`, `DELETE`) must be JSON: one with
+//!   another `Content-Type` (`text/plain` and forms, which a foreign page can send without
+//!   asking), or with a body and no `Content-Type`, is refused `415` before it is read. One with
+//!   neither a body nor a `Content-Type` passes.
+//! - The one form, `POST /__emulator/ui/finish` (the redirect page's), is not JSON; it must come
+//!   from the emulator's own origin by its `Origin`, or by its `Referer` when it has no `Origin`.
+//!
+//! Listening on another address than loopback ([`EmulatorBuilder::listen`]) lets other
+//! machines drive the emulator and read every verification; `idenfy emulator` warns on stderr.
 //!
 //! # Concurrency and shutdown
 //!
@@ -171,6 +218,22 @@ pub const DEFAULT_REQUESTS_PER_HOUR: u32 = 10_000;
 
 /// How long the emulator waits for a webhook receiver by default (iDenfy: 10 s).
 pub const DEFAULT_WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a client may take to send a request's head by default (HTTP/1.1); see
+/// [`EmulatorBuilder::header_read_timeout`].
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a connection may go without a request in progress by default; see
+/// [`EmulatorBuilder::idle_timeout`].
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long a client may take to send a request's body by default; see
+/// [`EmulatorBuilder::body_read_timeout`].
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How many connections the emulator serves at once by default (half of the usual limit of
+/// 1024 open files); see [`EmulatorBuilder::max_connections`].
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 
 /// Why the emulator could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -361,6 +424,7 @@ pub struct EmulatorBuilder {
     requests_per_hour: Option<u32>,
     webhook_timeout: Duration,
     listen: SocketAddr,
+    connections: server::ConnectionLimits,
 }
 
 impl std::fmt::Debug for EmulatorBuilder {
@@ -372,6 +436,7 @@ impl std::fmt::Debug for EmulatorBuilder {
             .field("requests_per_hour", &self.requests_per_hour)
             .field("webhook_timeout", &self.webhook_timeout)
             .field("listen", &self.listen)
+            .field("connections", &self.connections)
             .finish_non_exhaustive()
     }
 }
@@ -386,6 +451,7 @@ impl Default for EmulatorBuilder {
             requests_per_hour: Some(DEFAULT_REQUESTS_PER_HOUR),
             webhook_timeout: DEFAULT_WEBHOOK_TIMEOUT,
             listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+            connections: server::ConnectionLimits::default(),
         }
     }
 }
@@ -441,9 +507,46 @@ impl EmulatorBuilder {
         self
     }
 
-    /// The address to listen on; `127.0.0.1:0` (a free port) by default.
+    /// The address to listen on; `127.0.0.1:0` (a free port) by default. The control API has
+    /// no authentication: an address other than loopback lets other machines drive the
+    /// emulator (see "Connections and safety" in the crate docs).
     pub fn listen(mut self, addr: SocketAddr) -> Self {
         self.listen = addr;
+        self
+    }
+
+    /// HTTP/1.1: how long a client may take to send a request's head, from the moment the
+    /// emulator waits for it (the connection's protocol is known, or the previous answer was
+    /// sent); the connection is closed past it. HTTP/2: a connection silent this long is pinged,
+    /// and closed when the ping is not answered within as long. 30 s by default
+    /// ([`DEFAULT_HEADER_READ_TIMEOUT`]); 1 ms to one day.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.connections.header_read_timeout = timeout;
+        self
+    }
+
+    /// How long a connection may go without a request in progress — from its opening to its
+    /// first request, and between requests — before it is closed, whatever it sends meanwhile
+    /// that makes no request (nothing, part of an HTTP/2 preface, a head byte by byte). 60 s by
+    /// default ([`DEFAULT_IDLE_TIMEOUT`]); 1 ms to one day.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.connections.idle_timeout = timeout;
+        self
+    }
+
+    /// How long a client may take to send a request's whole body, from the moment the emulator
+    /// starts reading it; past it the request is answered `408` and the connection closed. 30 s
+    /// by default ([`DEFAULT_BODY_READ_TIMEOUT`]); 1 ms to one day.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.connections.body_read_timeout = timeout;
+        self
+    }
+
+    /// How many connections are served at once; a connection past the cap is answered `503`
+    /// with `Connection: close` and closed. 512 by default ([`DEFAULT_MAX_CONNECTIONS`]); 1 to
+    /// 1 000 000.
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.connections.max_connections = max;
         self
     }
 
@@ -451,8 +554,9 @@ impl EmulatorBuilder {
     /// as `#[tokio::main]` and `#[tokio::test]` set up).
     pub async fn start(self) -> Result<Emulator, EmulatorError> {
         let runtime = Handle::try_current().map_err(|_| EmulatorError::NoRuntime)?;
+        let limits = self.connections.checked()?;
         let (shared, listener, identity) = self.bind(runtime.clone()).await?;
-        let server = runtime.spawn(server::run(Arc::clone(&shared), listener));
+        let server = runtime.spawn(server::run(Arc::clone(&shared), listener, limits));
         Ok(Emulator {
             shared,
             identity,
@@ -463,6 +567,7 @@ impl EmulatorBuilder {
     /// Starts the emulator on a runtime of its own, in a thread of its own, for code without a
     /// Tokio runtime. Dropping the [`Emulator`] stops the server and joins the thread.
     pub fn start_blocking(self) -> Result<Emulator, EmulatorError> {
+        let limits = self.connections.checked()?;
         let (report, reported) = std::sync::mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("idenfy-emulator".to_owned())
@@ -484,7 +589,7 @@ impl EmulatorBuilder {
                     match self.bind(handle).await {
                         Ok((shared, listener, identity)) => {
                             let _ = report.send(Ok((Arc::clone(&shared), identity)));
-                            server::run(shared, listener).await;
+                            server::run(shared, listener, limits).await;
                         }
                         Err(err) => {
                             let _ = report.send(Err(err));
@@ -724,7 +829,8 @@ impl Emulator {
     }
 
     /// Moves the emulator's clock forward by `by` (whole seconds) and applies what that brings
-    /// at once: expired tokens and sessions, finished reviews, and their webhooks.
+    /// at once: expired tokens and sessions, finished reviews, and their webhooks. The clock
+    /// stops at 9999-12-31T23:59:59Z: a longer step takes it there.
     pub fn advance_clock(&self, by: Duration) -> SystemTime {
         ops::advance_clock(&self.shared, by.as_secs());
         self.now()
@@ -793,9 +899,13 @@ impl Emulator {
         self.shared.deliveries.wait_until_blocking(done, timeout)
     }
 
-    /// Adds a fault for the next matching requests (see [`Fault`]).
-    pub fn inject_fault(&self, fault: Fault) {
+    /// Adds a fault for the next matching requests (see [`Fault`]). A fault that could never
+    /// apply or that HTTP cannot carry is refused ([`EmulatorError::InvalidFault`]): `times` of
+    /// 0, a path in the control API, a status below 200, a body on a `204`.
+    pub fn inject_fault(&self, fault: Fault) -> Result<(), EmulatorError> {
+        fault.check()?;
         self.shared.with_state(|state| state.faults.push(fault));
+        Ok(())
     }
 
     /// The faults not used up yet.

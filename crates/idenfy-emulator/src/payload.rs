@@ -356,7 +356,9 @@ pub(crate) fn webhook_body(
     };
     let start_time = session.started_at.unwrap_or(session.created_at);
     let finish_time = session.finished_at().unwrap_or(now);
-    let body = json!({
+    // A token that expired unopened had no session: no start, no person's address.
+    let never_opened = expired && session.started_at.is_none();
+    let mut body = json!({
         "final": is_final,
         "platform": "PC",
         "status": {
@@ -384,6 +386,10 @@ pub(crate) fn webhook_body(
         "clientIpCountry": null,
         "clientLocation": null,
     });
+    if let (true, Value::Object(fields)) = (never_opened, &mut body) {
+        fields.remove("startTime");
+        fields.insert("clientIp".to_owned(), Value::Null);
+    }
     serde_json::to_vec(&body).unwrap_or_default()
 }
 

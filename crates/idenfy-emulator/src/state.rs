@@ -15,6 +15,10 @@ use crate::{EmulatorError, Verification};
 /// Seconds in the request-limit window (requests per hour).
 const RATE_WINDOW: i64 = 3600;
 
+/// The furthest the clock is advanced: 9999-12-31T23:59:59Z, so that no sum of a time and a
+/// token's lengths can overflow.
+pub(crate) const MAX_CLOCK: i64 = 253_402_300_799;
+
 /// One verification: its token, the request it was made from, and where it stands.
 #[derive(Debug)]
 pub(crate) struct Session {
@@ -193,9 +197,10 @@ impl State {
         real_now().saturating_add(self.offset)
     }
 
-    /// Moves the clock forward by `seconds`.
+    /// Moves the clock forward by `seconds`, at most up to [`MAX_CLOCK`].
     pub(crate) fn advance(&mut self, seconds: i64) {
-        self.offset = self.offset.saturating_add(seconds.max(0));
+        let room = MAX_CLOCK.saturating_sub(self.now()).max(0);
+        self.offset = self.offset.saturating_add(seconds.clamp(0, room));
     }
 
     /// The seconds added to real time so far.

@@ -1,5 +1,6 @@
 //! `idenfy emulator [--listen ADDR] [--api-key K --api-secret S] [--webhook-url U]
-//! [--webhook-key K]`: serves the iDenfy emulator until interrupted.
+//! [--webhook-key K] [--idle-timeout S] [--header-read-timeout S] [--body-read-timeout S]
+//! [--max-connections N]`: serves the iDenfy emulator until interrupted.
 //!
 //! This is the one command that prints credentials: they are the emulator's own, made up for
 //! local use (from the OS random source), and a client needs them to talk to it. A secret or
@@ -7,6 +8,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Args;
 use idenfy_emulator::{Emulator, EmulatorBuilder, EmulatorError};
@@ -26,7 +28,12 @@ generated when none is given; an empty key or secret is refused (exit 2). On sta
 prints the base URL, the API key, the API secret and the webhook signing key (with --json, one \
 JSON document), then serves until interrupted (Ctrl-C or SIGTERM). A secret or key that was \
 given is printed as [given], never itself; generated ones are printed. The control API is under \
-<base URL>/__emulator (GET it for the list of routes).";
+<base URL>/__emulator (GET it for the list of routes); it has no authentication, so listening on \
+an address other than loopback prints a warning on stderr, and the banner says which address \
+the emulator listens on (for 0.0.0.0 or [::], every interface of the machine). Connections are \
+bounded: one without a request in progress for --idle-timeout is closed, a request head must \
+arrive within --header-read-timeout and a body within --body-read-timeout (else 408), and past \
+--max-connections open connections a new one is answered 503 and closed.";
 
 /// Arguments of `emulator`. No `Debug`: they hold a webhook key.
 #[derive(Args)]
@@ -51,6 +58,46 @@ pub(crate) struct EmulatorArgs {
     /// Requests per hour before the API answers 429 TOO_MANY_REQUESTS; 0 for no limit.
     #[arg(long, value_name = "N", default_value_t = idenfy_emulator::DEFAULT_REQUESTS_PER_HOUR)]
     requests_per_hour: u32,
+
+    /// Close a connection that has had no request in progress for this long (nothing sent,
+    /// part of an HTTP/2 preface, an unused keep-alive connection), in seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = idenfy_emulator::DEFAULT_IDLE_TIMEOUT.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..=86_400)
+    )]
+    idle_timeout: u64,
+
+    /// The time a client has to send a request's head (HTTP/1.1; HTTP/2: the keep-alive ping
+    /// interval and the time to answer a ping), in seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = idenfy_emulator::DEFAULT_HEADER_READ_TIMEOUT.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..=86_400)
+    )]
+    header_read_timeout: u64,
+
+    /// The time a client has to send a request's whole body, in seconds; past it the answer is
+    /// 408 and the connection is closed.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = idenfy_emulator::DEFAULT_BODY_READ_TIMEOUT.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..=86_400)
+    )]
+    body_read_timeout: u64,
+
+    /// How many connections are served at once; a further one is answered 503 with
+    /// `Connection: close`.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = idenfy_emulator::DEFAULT_MAX_CONNECTIONS,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000)
+    )]
+    max_connections: usize,
 }
 
 /// What is printed in place of a secret the user gave.
@@ -66,7 +113,11 @@ pub(crate) fn run(global: &GlobalArgs, args: &EmulatorArgs, out: &Output) -> Res
     )?;
     let mut builder: EmulatorBuilder = Emulator::builder()
         .listen(listen)
-        .requests_per_hour(Some(args.requests_per_hour).filter(|limit| *limit > 0));
+        .requests_per_hour(Some(args.requests_per_hour).filter(|limit| *limit > 0))
+        .idle_timeout(Duration::from_secs(args.idle_timeout))
+        .header_read_timeout(Duration::from_secs(args.header_read_timeout))
+        .body_read_timeout(Duration::from_secs(args.body_read_timeout))
+        .max_connections(args.max_connections);
     if let Some(key) = &global.api_key {
         builder = builder.api_key(key.as_str());
     }
@@ -115,6 +166,8 @@ fn announce(emulator: &Emulator, secret_given: bool, webhook_key_given: bool, ou
         String::from_utf8_lossy(emulator.webhook_key().expose_secret()).into_owned()
     };
     let webhook_url = emulator.webhook_url();
+    let addr = emulator.local_addr();
+    let loopback = addr.ip().is_loopback();
     if out.is_json() {
         out.json_document(&json!({
             "baseUrl": emulator.base_url(),
@@ -123,10 +176,21 @@ fn announce(emulator: &Emulator, secret_given: bool, webhook_key_given: bool, ou
             "webhookKey": webhook_key,
             "webhookUrl": webhook_url,
             "controlUrl": emulator.control_url(),
+            "listen": addr.to_string(),
+            "loopbackOnly": loopback,
         }));
     } else {
+        let base_url = if addr.ip().is_unspecified() {
+            format!(
+                "{} (from this machine; other machines use one of its addresses, port {})",
+                emulator.base_url(),
+                addr.port()
+            )
+        } else {
+            emulator.base_url().to_owned()
+        };
         out.rows(&[
-            ("base URL", emulator.base_url().to_owned()),
+            ("base URL", base_url),
             ("API key", emulator.api_key().to_owned()),
             ("API secret", api_secret),
             ("webhook key", webhook_key),
@@ -135,9 +199,31 @@ fn announce(emulator: &Emulator, secret_given: bool, webhook_key_given: bool, ou
                 webhook_url.unwrap_or_else(|| "none".to_owned()),
             ),
             ("control API", emulator.control_url()),
+            ("listening on", listening_on(addr)),
         ]);
     }
+    if !loopback {
+        out.status(&format!(
+            "warning: the emulator listens on {}, which other machines can reach; its control \
+             API has no authentication: anyone who reaches it can finish verifications, move \
+             the clock and read every token. Use --listen 127.0.0.1:PORT unless that is meant.",
+            listening_on(addr)
+        ));
+    }
     out.status("idenfy emulator: serving until interrupted (Ctrl-C)");
+}
+
+/// The address the emulator listens on, saying so when it is every interface.
+fn listening_on(addr: SocketAddr) -> String {
+    match addr {
+        SocketAddr::V4(_) if addr.ip().is_unspecified() => {
+            format!("{addr} (every IPv4 interface of this machine)")
+        }
+        SocketAddr::V6(_) if addr.ip().is_unspecified() => {
+            format!("{addr} (every interface of this machine)")
+        }
+        _ => addr.to_string(),
+    }
 }
 
 /// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM. If no handler can be installed it never
