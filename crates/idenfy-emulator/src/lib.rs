@@ -131,17 +131,20 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod callback;
 mod control;
 mod delivery;
 mod fault;
 mod outcome;
 mod payload;
+mod quirks;
 mod rng;
 mod server;
 mod shared;
 mod state;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
@@ -188,6 +191,15 @@ pub enum EmulatorError {
     /// The webhook signing key given to the builder is empty (R8).
     #[error("invalid emulator setting: {0}")]
     WebhookKey(#[from] idenfy_proto::webhook::EmptyKeyError),
+    /// Another setting of the builder could not be used: an allowed callback host that is not
+    /// a host, a webhook CA file that cannot be read or holds no certificate.
+    #[error("invalid emulator setting {setting}: {reason}")]
+    InvalidSetting {
+        /// The setting: `allowCallbackHost`, `webhookCaFile`, `webhookTls`.
+        setting: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// No verification has this `scanRef`.
     #[error("no verification with scanRef {0:?}")]
     UnknownScanRef(String),
@@ -361,6 +373,10 @@ pub struct EmulatorBuilder {
     requests_per_hour: Option<u32>,
     webhook_timeout: Duration,
     listen: SocketAddr,
+    quirks: bool,
+    webhook_tls: delivery::WebhookTls,
+    callback_hosts: Vec<String>,
+    any_callback_host: bool,
 }
 
 impl std::fmt::Debug for EmulatorBuilder {
@@ -372,6 +388,10 @@ impl std::fmt::Debug for EmulatorBuilder {
             .field("requests_per_hour", &self.requests_per_hour)
             .field("webhook_timeout", &self.webhook_timeout)
             .field("listen", &self.listen)
+            .field("quirks", &self.quirks)
+            .field("webhook_tls", &self.webhook_tls)
+            .field("callback_hosts", &self.callback_hosts)
+            .field("any_callback_host", &self.any_callback_host)
             .finish_non_exhaustive()
     }
 }
@@ -386,6 +406,10 @@ impl Default for EmulatorBuilder {
             requests_per_hour: Some(DEFAULT_REQUESTS_PER_HOUR),
             webhook_timeout: DEFAULT_WEBHOOK_TIMEOUT,
             listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+            quirks: false,
+            webhook_tls: delivery::WebhookTls::default(),
+            callback_hosts: Vec::new(),
+            any_callback_host: false,
         }
     }
 }
@@ -444,6 +468,62 @@ impl EmulatorBuilder {
     /// The address to listen on; `127.0.0.1:0` (a free port) by default.
     pub fn listen(mut self, addr: SocketAddr) -> Self {
         self.listen = addr;
+        self
+    }
+
+    /// Quirks mode: the token answer, `status`, `data` and webhooks carry the quirks of
+    /// iDenfy's real payloads — a numeric `clientId`, a duplicate key, float timestamps,
+    /// lower-case single-object `aml`/`lid`, `additionalSteps` as a map, a signed trailing
+    /// newline (see [the list](crate#quirks-mode)) — so that a client's lenient parsing is tested.
+    /// Off by default.
+    pub fn quirks(mut self, on: bool) -> Self {
+        self.quirks = on;
+        self
+    }
+
+    /// The CA certificates (a PEM file, one or more) that an `https` webhook receiver's
+    /// certificate must chain to, in place of the default roots (Mozilla's, or the platform's
+    /// with the `platform-verifier` feature). The file is read when the emulator starts; one that
+    /// cannot be read or holds no certificate is refused ([`EmulatorError::InvalidSetting`]).
+    pub fn webhook_ca_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.webhook_tls = delivery::WebhookTls::CaFile(path.into());
+        self
+    }
+
+    /// **Turns certificate checks off** for `https` webhook receivers: any certificate, for any
+    /// name, is accepted (for a receiver with a self-signed certificate you cannot hand over as
+    /// a CA file). Overrides [`EmulatorBuilder::webhook_ca_file`] while on. Off by default.
+    pub fn danger_accept_invalid_webhook_certs(mut self, on: bool) -> Self {
+        if on {
+            self.webhook_tls = delivery::WebhookTls::Insecure;
+        } else if self.webhook_tls == delivery::WebhookTls::Insecure {
+            self.webhook_tls = delivery::WebhookTls::Roots;
+        }
+        self
+    }
+
+    /// Hosts besides loopback ones (`localhost`, `127.0.0.0/8`, `::1`) that a token's
+    /// `callbackUrl` may name: the emulator then accepts plain `http` to them (R3 alone refuses
+    /// it off loopback: `http://app:8080/hook` in docker-compose) and delivers there. Names or IP
+    /// addresses (IPv6 with or without brackets), no scheme, port or path; matched without
+    /// regard to case, any port. Adds to the hosts given before; a value that is not a host is
+    /// refused when the emulator starts ([`EmulatorError::InvalidSetting`]). See
+    /// [callback hosts](crate#callback-hosts).
+    pub fn allow_callback_hosts<I, S>(mut self, hosts: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.callback_hosts
+            .extend(hosts.into_iter().map(Into::into));
+        self
+    }
+
+    /// Lets a token's `callbackUrl` name any host (plain `http` included), and delivers there.
+    /// Off by default: only loopback hosts and those of
+    /// [`EmulatorBuilder::allow_callback_hosts`].
+    pub fn allow_any_callback_host(mut self, on: bool) -> Self {
+        self.any_callback_host = on;
         self
     }
 
@@ -537,6 +617,9 @@ impl EmulatorBuilder {
         };
         let credentials = Credentials::new(api_key.as_str(), api_secret.expose_secret())?;
         let webhook_url = self.webhook_url.map(checked_webhook_url).transpose()?;
+        let callback_hosts =
+            callback::CallbackHosts::new(&self.callback_hosts, self.any_callback_host)?;
+        let webhook_client = delivery::webhook_client(&self.webhook_tls)?;
         let listener = TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
         let base_url = format!("http://{}", reachable(addr));
@@ -551,6 +634,9 @@ impl EmulatorBuilder {
             webhook_url,
             requests_per_hour: self.requests_per_hour,
             webhook_timeout: self.webhook_timeout,
+            quirks: self.quirks,
+            callback_hosts,
+            webhook_client,
         };
         let shared = Arc::new(Shared::new(settings, base_url, runtime, rng));
         let identity = Identity {
@@ -648,6 +734,11 @@ impl Emulator {
             }
             None => {}
         }
+    }
+
+    /// Whether quirks mode is on ([`EmulatorBuilder::quirks`]).
+    pub fn quirks(&self) -> bool {
+        self.shared.quirks
     }
 
     /// The base URL: `http://127.0.0.1:<port>`.
