@@ -97,7 +97,8 @@ async fn every_payload_carries_its_quirks_and_reads_as_the_plain_one() {
     // Signed over the exact bytes, the final newline included.
     let signature = received[0].header("idenfy-signature");
     let event_type = received[0].header("idenfy-event-type");
-    let event = webhook::verify_and_parse(body, signature, event_type, &[key.clone()]).unwrap();
+    let event =
+        webhook::verify_and_parse(body, signature, event_type, std::slice::from_ref(&key)).unwrap();
     let trimmed = &body[..body.len() - 1];
     assert!(webhook::verify_and_parse(trimmed, signature, event_type, &[key]).is_err());
     let recorded = emulator.wait_for_deliveries(1, WAIT).await.unwrap();

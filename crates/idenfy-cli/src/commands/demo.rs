@@ -319,13 +319,16 @@ fn expect(
 }
 
 /// Fails `step` unless the answer names the demo's person.
-fn expect_client_id(step: &'static str, actual: Option<&String>) -> Result<(), CliError> {
-    if actual.map(String::as_str) == Some(CLIENT_ID) {
+fn expect_client_id(step: &'static str, actual: Option<&str>) -> Result<(), CliError> {
+    if actual == Some(CLIENT_ID) {
         Ok(())
     } else {
         Err(failed(
             step,
-            format!("expected clientId {CLIENT_ID}, got {}", display(actual)),
+            format!(
+                "expected clientId {CLIENT_ID}, got {}",
+                actual.unwrap_or("-")
+            ),
         ))
     }
 }
