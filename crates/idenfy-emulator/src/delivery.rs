@@ -318,7 +318,10 @@ fn default_roots(
     let builder = builder.with_provider_and_platform_verifier(provider);
     #[cfg(all(feature = "webpki-roots", not(feature = "platform-verifier")))]
     let builder = builder.with_provider_and_webpki_roots(provider);
-    builder.map_err(tls_error)
+    builder.map_err(|err| EmulatorError::InvalidSetting {
+        setting: "webhookTls",
+        reason: err.to_string(),
+    })
 }
 
 #[cfg(not(any(feature = "aws-lc-rs", feature = "ring")))]

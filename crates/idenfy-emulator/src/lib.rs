@@ -81,13 +81,64 @@
 //!
 //! Webhooks go to the token's `callbackUrl`, else to the emulator's webhook URL
 //! ([`EmulatorBuilder::webhook_url`]); with neither, nothing is sent and the delivery is recorded
-//! as [`DeliveryOutcome::Skipped`], body and signature included. They are `POST`ed over plain
-//! `http` (an `https` URL is recorded as failed) with `Content-Type: application/json`,
+//! as [`DeliveryOutcome::Skipped`], body and signature included. They are `POST`ed over `http`
+//! or `https` (see [https receivers](#https-receivers)) with `Content-Type: application/json`,
 //! `Idenfy-Signature` (HMAC-SHA256 hex of the exact body, made by `idenfy-proto`'s signer with
-//! [`Emulator::webhook_key`]) and `Idenfy-Event-Type`. A non-2xx answer or a failure is retried
+//! [`Emulator::webhook_key`]) and `Idenfy-Event-Type`. A token's `callbackUrl` is delivered to
+//! only on a loopback host or one the emulator was told to allow (see
+//! [callback hosts](#callback-hosts)). A non-2xx answer or a failure is retried
 //! once after 0.5 s. Deliveries run in background tasks (at most 64 at once) and never hold up
 //! an API answer; every attempt is recorded ([`Emulator::deliveries`],
 //! [`Emulator::wait_for_deliveries`]). The webhooks of one verification are delivered in order.
+//!
+//! ## https receivers
+//!
+//! An `https` webhook URL is delivered to with rustls, its crypto provider chosen by the crate's
+//! features (`aws-lc-rs`, the default, or `ring`) and passed explicitly, never rustls' process
+//! default. The receiver's certificate is checked against Mozilla's roots (`webpki-roots`, the
+//! default) or the platform's verifier (`platform-verifier`); against the CA certificates of a
+//! PEM file instead with [`EmulatorBuilder::webhook_ca_file`] (`idenfy emulator
+//! --webhook-ca-file`), for a receiver with a certificate of a local CA; or not at all with
+//! [`EmulatorBuilder::danger_accept_invalid_webhook_certs`] (`--webhook-insecure`, which the
+//! command warns about). A failed check is a failed attempt, its reason recorded
+//! (`invalid peer certificate: UnknownIssuer`).
+//!
+//! ## Callback hosts
+//!
+//! R3 lets a `callbackUrl` use plain `http` only on a loopback host (`localhost`,
+//! `127.0.0.0/8`, `::1`), and the emulator sends nothing off the machine unless told to. By
+//! default it therefore accepts a token's `callbackUrl` as the client library does and delivers
+//! to it only on a loopback host: an `https` callback on another host is accepted (iDenfy
+//! accepts it) but each of its webhooks is recorded as failed, `not sent: …`, without a
+//! connection. [`EmulatorBuilder::allow_callback_hosts`] (`--allow-callback-host HOST`,
+//! repeatable) names more hosts — docker-compose services, say — to which a `callbackUrl` may
+//! then point, plain `http` included (`http://app:8080/hook`), and which are delivered to;
+//! [`EmulatorBuilder::allow_any_callback_host`] (`--allow-any-callback-host`) allows every
+//! host. A host is matched as the URL parser writes it (lower case, IPv6 in brackets), on any
+//! port. The emulator's own webhook URL is the operator's choice and is delivered to whatever
+//! its host.
+//!
+//! # Quirks mode
+//!
+//! iDenfy's real payloads are not as tidy as its schema, and a client that parses only tidy JSON
+//! breaks in production. With [`EmulatorBuilder::quirks`] (`idenfy emulator --quirks`, `idenfy
+//! demo --quirks`) the emulator's answers and webhooks carry the quirks that iDenfy's published
+//! payloads show, each reproduced from its pattern (none copied). Every quirk changes a shape,
+//! never a value: a client that reads leniently, as R7 asks, reads a quirky payload exactly as
+//! the plain one (the project's conformance suite runs against both).
+//!
+//! | quirk | in | as in |
+//! |---|---|---|
+//! | `clientId` as a JSON number when it is a plain decimal number (`100042`, not `"100042"`; `"0042"` stays a string) | the token answer, `status`, `data`, webhooks | the 2018 token answer; the 2021 `data` table types it `Int` |
+//! | `selectedCountry` twice in the same object (a duplicate key; the same value) | webhooks' `data`, the `data` answer | the 2021 webhook examples |
+//! | `startTime` and `finishTime` as floats with microseconds (`1700000000.324056`), the same whole seconds | webhooks | the April 2019 webhook example |
+//! | `aml` and `lid` in lower case, one service result as a single object rather than a list | webhooks | the 2019–2021 webhook examples |
+//! | a top-level `additionalSteps` map (`{}`: no additional step) beside the string-or-null `status.additionalSteps` | webhooks | the current schema, where one name has both shapes |
+//! | pretty-printed with two-space indentation and a trailing newline, the signature covering it | webhooks | the go-idenfy test body, whose signature covers its final LF |
+//!
+//! The webhook text is written by hand (a duplicate key cannot live in a `serde_json::Value`)
+//! and signed over those exact bytes; [`Delivery::body`] holds them. Nothing else changes: the
+//! same events, statuses and values, the same control API.
 //!
 //! # The control API
 //!
