@@ -232,11 +232,10 @@ pub(crate) struct Job {
 }
 
 /// How the emulator checks the certificate of an `https` webhook receiver.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum WebhookTls {
     /// Against the roots the crate's features choose: Mozilla's (`webpki-roots`, the default) or
     /// the platform's verifier (`platform-verifier`).
-    #[default]
     Roots,
     /// Against the CA certificates of this PEM file only.
     CaFile(PathBuf),

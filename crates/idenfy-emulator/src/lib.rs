@@ -425,7 +425,8 @@ pub struct EmulatorBuilder {
     webhook_timeout: Duration,
     listen: SocketAddr,
     quirks: bool,
-    webhook_tls: delivery::WebhookTls,
+    webhook_ca_file: Option<PathBuf>,
+    accept_invalid_webhook_certs: bool,
     callback_hosts: Vec<String>,
     any_callback_host: bool,
 }
@@ -440,7 +441,11 @@ impl std::fmt::Debug for EmulatorBuilder {
             .field("webhook_timeout", &self.webhook_timeout)
             .field("listen", &self.listen)
             .field("quirks", &self.quirks)
-            .field("webhook_tls", &self.webhook_tls)
+            .field("webhook_ca_file", &self.webhook_ca_file)
+            .field(
+                "accept_invalid_webhook_certs",
+                &self.accept_invalid_webhook_certs,
+            )
             .field("callback_hosts", &self.callback_hosts)
             .field("any_callback_host", &self.any_callback_host)
             .finish_non_exhaustive()
@@ -458,7 +463,8 @@ impl Default for EmulatorBuilder {
             webhook_timeout: DEFAULT_WEBHOOK_TIMEOUT,
             listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             quirks: false,
-            webhook_tls: delivery::WebhookTls::default(),
+            webhook_ca_file: None,
+            accept_invalid_webhook_certs: false,
             callback_hosts: Vec::new(),
             any_callback_host: false,
         }
@@ -537,19 +543,16 @@ impl EmulatorBuilder {
     /// with the `platform-verifier` feature). The file is read when the emulator starts; one that
     /// cannot be read or holds no certificate is refused ([`EmulatorError::InvalidSetting`]).
     pub fn webhook_ca_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.webhook_tls = delivery::WebhookTls::CaFile(path.into());
+        self.webhook_ca_file = Some(path.into());
         self
     }
 
     /// **Turns certificate checks off** for `https` webhook receivers: any certificate, for any
     /// name, is accepted (for a receiver with a self-signed certificate you cannot hand over as
-    /// a CA file). Overrides [`EmulatorBuilder::webhook_ca_file`] while on. Off by default.
+    /// a CA file). While on, [`EmulatorBuilder::webhook_ca_file`] is not used (nor read). Off by
+    /// default.
     pub fn danger_accept_invalid_webhook_certs(mut self, on: bool) -> Self {
-        if on {
-            self.webhook_tls = delivery::WebhookTls::Insecure;
-        } else if self.webhook_tls == delivery::WebhookTls::Insecure {
-            self.webhook_tls = delivery::WebhookTls::Roots;
-        }
+        self.accept_invalid_webhook_certs = on;
         self
     }
 
@@ -670,7 +673,12 @@ impl EmulatorBuilder {
         let webhook_url = self.webhook_url.map(checked_webhook_url).transpose()?;
         let callback_hosts =
             callback::CallbackHosts::new(&self.callback_hosts, self.any_callback_host)?;
-        let webhook_client = delivery::webhook_client(&self.webhook_tls)?;
+        let webhook_tls = match (self.accept_invalid_webhook_certs, self.webhook_ca_file) {
+            (true, _) => delivery::WebhookTls::Insecure,
+            (false, Some(path)) => delivery::WebhookTls::CaFile(path),
+            (false, None) => delivery::WebhookTls::Roots,
+        };
+        let webhook_client = delivery::webhook_client(&webhook_tls)?;
         let listener = TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
         let base_url = format!("http://{}", reachable(addr));

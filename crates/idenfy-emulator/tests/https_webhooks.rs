@@ -232,14 +232,14 @@ async fn https_receiver_unknown_to_the_default_roots_is_refused() {
 async fn https_receiver_with_certificate_checks_off_gets_the_webhook() {
     let pki = pki();
     let receiver = TlsReceiver::start(&pki).await;
-    // Even with another CA's file, and a name the certificate is not for: the danger switch
-    // wins while it is on.
+    // Even with another CA's file given (before or after), and a name the certificate is not
+    // for: the danger switch wins while it is on.
     let other = pki_other_ca();
     let url = receiver.url.replace("127.0.0.1", "localhost");
     let emulator = Emulator::builder()
         .webhook_url(url.as_str())
-        .webhook_ca_file(&other.0)
         .danger_accept_invalid_webhook_certs(true)
+        .webhook_ca_file(&other.0)
         .start()
         .await
         .unwrap();
