@@ -891,12 +891,15 @@ fn r10_every_command_with_sentinels_in_every_mode() {
             ("/api/v2/token", 502, 10),
             ("/api/v2/files", 404, 1),
         ] {
-            sweep.emulator.inject_fault(
-                Fault::status(status)
-                    .with_body("text/html", page.clone())
-                    .on_path(path)
-                    .times(retried),
-            );
+            sweep
+                .emulator
+                .inject_fault(
+                    Fault::status(status)
+                        .with_body("text/html", page.clone())
+                        .on_path(path)
+                        .times(retried),
+                )
+                .unwrap();
             let command = path.rsplit('/').next().unwrap();
             let args = if command == "token" {
                 token_args(&[])
@@ -912,11 +915,14 @@ fn r10_every_command_with_sentinels_in_every_mode() {
         let cut = format!(
             r#"{{"scanRef":"{scan_ref}","clientId":"{CLIENT_ID}","docFirstName":"{FIRST_NAME}","docNumber":"{DOCUMENT_NUMBER}","docDob":tru"#
         );
-        sweep.emulator.inject_fault(
-            Fault::status(200)
-                .with_body("application/json", cut)
-                .on_path("/api/v2/data"),
-        );
+        sweep
+            .emulator
+            .inject_fault(
+                Fault::status(200)
+                    .with_body("application/json", cut)
+                    .on_path("/api/v2/data"),
+            )
+            .unwrap();
         sweep.sweep(
             mode,
             &Call::new(&["data"], &[&scan_ref]).creds(creds),
@@ -927,7 +933,8 @@ fn r10_every_command_with_sentinels_in_every_mode() {
         // A connection that fails: dropped, garbage, refused.
         sweep
             .emulator
-            .inject_fault(Fault::drop_connection().on_path("/api/v2/status").times(10));
+            .inject_fault(Fault::drop_connection().on_path("/api/v2/status").times(10))
+            .unwrap();
         sweep.sweep(
             mode,
             &Call::new(&["status"], &[&scan_ref]).creds(creds),
@@ -937,7 +944,8 @@ fn r10_every_command_with_sentinels_in_every_mode() {
         sweep.emulator.clear_faults();
         sweep
             .emulator
-            .inject_fault(Fault::garbage().on_path("/api/v2/files").times(10));
+            .inject_fault(Fault::garbage().on_path("/api/v2/files").times(10))
+            .unwrap();
         sweep.sweep(
             mode,
             &Call::new(&["files"], &[&scan_ref]).creds(creds),
@@ -1181,11 +1189,13 @@ fn r10_personal_values_in_error_bodies_never_reach_the_terminal() {
         .run(&strategy, |(prefix, field, shape, core, status, json)| {
             let value = format!("Zqx{core}");
             let body = format!("{prefix}\n{}", personal_pair(shape, field, &value));
-            emulator.inject_fault(
-                Fault::status(status)
-                    .with_body("text/plain", body.into_bytes())
-                    .on_path("/api/v2/status"),
-            );
+            emulator
+                .inject_fault(
+                    Fault::status(status)
+                        .with_body("text/plain", body.into_bytes())
+                        .on_path("/api/v2/status"),
+                )
+                .unwrap();
             let mut args = vec![
                 "--base-url",
                 emulator.base_url(),

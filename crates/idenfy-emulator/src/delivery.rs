@@ -1,10 +1,12 @@
 //! Webhook deliveries: sending them (signed, retried once) and the log of every attempt.
 
-use std::sync::{Condvar, Mutex};
+use std::path::PathBuf;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, Full, Limited};
+use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as LegacyClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
@@ -224,22 +226,195 @@ pub(crate) struct Job {
     pub(crate) event_type: EventType,
     pub(crate) is_final: bool,
     pub(crate) body: Vec<u8>,
+    /// Whether `url` is the token's own `callbackUrl` (delivered to loopback and allowed hosts
+    /// only), not the emulator's webhook URL.
+    pub(crate) from_callback: bool,
 }
 
-/// The HTTP client that delivers webhooks (plain `http`, HTTP/1.1, pooled).
-pub(crate) type WebhookClient = LegacyClient<HttpConnector, Full<Bytes>>;
+/// How the emulator checks the certificate of an `https` webhook receiver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum WebhookTls {
+    /// Against the roots the crate's features choose: Mozilla's (`webpki-roots`, the default) or
+    /// the platform's verifier (`platform-verifier`).
+    Roots,
+    /// Against the CA certificates of this PEM file only.
+    CaFile(PathBuf),
+    /// Not at all: any certificate, for any name, is accepted.
+    Insecure,
+}
 
-pub(crate) fn webhook_client() -> WebhookClient {
+/// The HTTP client that delivers webhooks: `http` and `https` (rustls, with the crypto provider
+/// the crate's features choose, passed explicitly), HTTP/1.1, pooled.
+pub(crate) type WebhookClient = LegacyClient<HttpsConnector<HttpConnector>, Full<Bytes>>;
+
+/// The webhook client for `tls`; fails when the CA file cannot be read or holds no certificate.
+pub(crate) fn webhook_client(tls: &WebhookTls) -> Result<WebhookClient, EmulatorError> {
     let mut connector = HttpConnector::new();
     connector.set_nodelay(true);
     connector.set_connect_timeout(Some(Duration::from_secs(5)));
-    LegacyClient::builder(TokioExecutor::new())
+    connector.enforce_http(false);
+    let provider = crypto_provider();
+    let builder = hyper_rustls::HttpsConnectorBuilder::new();
+    let builder = match tls {
+        WebhookTls::Roots => default_roots(builder, provider)?,
+        WebhookTls::CaFile(path) => {
+            let mut roots = rustls::RootCertStore::empty();
+            for certificate in read_ca_file(path)? {
+                roots
+                    .add(certificate)
+                    .map_err(|err| ca_file_error(path, &err))?;
+            }
+            let config = rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .map_err(tls_error)?
+                .with_root_certificates(roots)
+                .with_no_client_auth();
+            builder.with_tls_config(config)
+        }
+        WebhookTls::Insecure => {
+            let verifier = Arc::new(AcceptAnyCertificate(Arc::clone(&provider)));
+            let config = rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .map_err(tls_error)?
+                .dangerous()
+                .with_custom_certificate_verifier(verifier)
+                .with_no_client_auth();
+            builder.with_tls_config(config)
+        }
+    };
+    let connector = builder
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(connector);
+    Ok(LegacyClient::builder(TokioExecutor::new())
         // Header names go out as the deliveries log shows them (`Idenfy-Signature`).
         .http1_title_case_headers(true)
         .pool_idle_timeout(Duration::from_secs(30))
         .pool_timer(TokioTimer::new())
         .timer(TokioTimer::new())
-        .build(connector)
+        .build(connector))
+}
+
+/// The crypto provider the crate's features choose: aws-lc-rs when `aws-lc-rs` is enabled, ring
+/// otherwise. Passed to rustls explicitly, never installed as the process default (which rustls
+/// cannot choose when both providers are compiled in, as they are next to `isahc`).
+fn crypto_provider() -> Arc<rustls::crypto::CryptoProvider> {
+    #[cfg(feature = "aws-lc-rs")]
+    let provider = rustls::crypto::aws_lc_rs::default_provider();
+    #[cfg(all(feature = "ring", not(feature = "aws-lc-rs")))]
+    let provider = rustls::crypto::ring::default_provider();
+    Arc::new(provider)
+}
+
+/// The connector's builder with the default roots: the platform's verifier when
+/// `platform-verifier` is enabled, Mozilla's roots (`webpki-roots`) otherwise.
+fn default_roots(
+    builder: hyper_rustls::HttpsConnectorBuilder<hyper_rustls::builderstates::WantsTlsConfig>,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+) -> Result<
+    hyper_rustls::HttpsConnectorBuilder<hyper_rustls::builderstates::WantsSchemes>,
+    EmulatorError,
+> {
+    #[cfg(feature = "platform-verifier")]
+    let builder = builder.with_provider_and_platform_verifier(provider);
+    #[cfg(all(feature = "webpki-roots", not(feature = "platform-verifier")))]
+    let builder = builder.with_provider_and_webpki_roots(provider);
+    builder.map_err(|err| EmulatorError::InvalidSetting {
+        setting: "webhookTls",
+        reason: err.to_string(),
+    })
+}
+
+#[cfg(not(any(feature = "aws-lc-rs", feature = "ring")))]
+compile_error!(
+    "idenfy-emulator needs a rustls crypto provider for https webhooks: enable its feature \
+     `aws-lc-rs` (the default) or `ring`"
+);
+
+#[cfg(not(any(feature = "webpki-roots", feature = "platform-verifier")))]
+compile_error!(
+    "idenfy-emulator needs root certificates for https webhooks: enable its feature \
+     `webpki-roots` (the default) or `platform-verifier`"
+);
+
+/// The certificates of a PEM file; at least one.
+fn read_ca_file(
+    path: &std::path::Path,
+) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, EmulatorError> {
+    use rustls::pki_types::pem::PemObject as _;
+    let certificates = rustls::pki_types::CertificateDer::pem_file_iter(path)
+        .map_err(|err| ca_file_error(path, &err))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|err| ca_file_error(path, &err))?;
+    if certificates.is_empty() {
+        return Err(ca_file_error(path, &"it holds no PEM certificate"));
+    }
+    Ok(certificates)
+}
+
+fn ca_file_error(path: &std::path::Path, reason: &dyn std::fmt::Display) -> EmulatorError {
+    EmulatorError::InvalidSetting {
+        setting: "webhookCaFile",
+        reason: format!("{}: {reason}", path.display()),
+    }
+}
+
+fn tls_error(err: rustls::Error) -> EmulatorError {
+    EmulatorError::InvalidSetting {
+        setting: "webhookTls",
+        reason: err.to_string(),
+    }
+}
+
+/// The certificate "check" of [`WebhookTls::Insecure`]: every certificate passes. The handshake
+/// signatures are still checked (with the provider's algorithms), so the connection is TLS with
+/// the key of the certificate shown — only not one anybody vouched for.
+#[derive(Debug)]
+struct AcceptAnyCertificate(Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for AcceptAnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &rustls::pki_types::CertificateDer<'_>,
+        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        _server_name: &rustls::pki_types::ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
 }
 
 /// The headers of a delivery of `job`, in the order sent.
@@ -275,11 +450,9 @@ pub(crate) async fn attempt(
             );
         }
     };
-    if uri.scheme_str() != Some("http") {
+    if !matches!(uri.scheme_str(), Some("http" | "https")) {
         return (
-            DeliveryOutcome::Failed(
-                "the emulator delivers webhooks over plain http only".to_owned(),
-            ),
+            DeliveryOutcome::Failed("the webhook URL is neither http nor https".to_owned()),
             false,
         );
     }

@@ -81,14 +81,65 @@
 //!
 //! Webhooks go to the token's `callbackUrl`, else to the emulator's webhook URL
 //! ([`EmulatorBuilder::webhook_url`]); with neither, nothing is sent and the delivery is recorded
-//! as [`DeliveryOutcome::Skipped`], body and signature included. They are `POST`ed over plain
-//! `http` (an `https` URL is recorded as failed) with `Content-Type: application/json`,
+//! as [`DeliveryOutcome::Skipped`], body and signature included. They are `POST`ed over `http`
+//! or `https` (see [https receivers](#https-receivers)) with `Content-Type: application/json`,
 //! `Idenfy-Signature` (HMAC-SHA256 hex of the exact body, made by `idenfy-proto`'s signer with
 //! [`Emulator::webhook_key`]) and `Idenfy-Event-Type`, header names in title case on the wire,
-//! as the deliveries log records them. A non-2xx answer or a failure is retried
+//! as the deliveries log records them. A token's `callbackUrl` is delivered to
+//! only on a loopback host or one the emulator was told to allow (see
+//! [callback hosts](#callback-hosts)). A non-2xx answer or a failure is retried
 //! once after 0.5 s. Deliveries run in background tasks (at most 64 at once) and never hold up
 //! an API answer; every attempt is recorded ([`Emulator::deliveries`],
 //! [`Emulator::wait_for_deliveries`]). The webhooks of one verification are delivered in order.
+//!
+//! ## https receivers
+//!
+//! An `https` webhook URL is delivered to with rustls, its crypto provider chosen by the crate's
+//! features (`aws-lc-rs`, the default, or `ring`) and passed explicitly, never rustls' process
+//! default. The receiver's certificate is checked against Mozilla's roots (`webpki-roots`, the
+//! default) or the platform's verifier (`platform-verifier`); against the CA certificates of a
+//! PEM file instead with [`EmulatorBuilder::webhook_ca_file`] (`idenfy emulator
+//! --webhook-ca-file`), for a receiver with a certificate of a local CA; or not at all with
+//! [`EmulatorBuilder::danger_accept_invalid_webhook_certs`] (`--webhook-insecure`, which the
+//! command warns about). A failed check is a failed attempt, its reason recorded
+//! (`invalid peer certificate: UnknownIssuer`).
+//!
+//! ## Callback hosts
+//!
+//! R3 lets a `callbackUrl` use plain `http` only on a loopback host (`localhost`,
+//! `127.0.0.0/8`, `::1`), and the emulator sends nothing off the machine unless told to. By
+//! default it therefore accepts a token's `callbackUrl` as the client library does and delivers
+//! to it only on a loopback host: an `https` callback on another host is accepted (iDenfy
+//! accepts it) but each of its webhooks is recorded as failed, `not sent: …`, without a
+//! connection. [`EmulatorBuilder::allow_callback_hosts`] (`--allow-callback-host HOST`,
+//! repeatable) names more hosts — docker-compose services, say — to which a `callbackUrl` may
+//! then point, plain `http` included (`http://app:8080/hook`), and which are delivered to;
+//! [`EmulatorBuilder::allow_any_callback_host`] (`--allow-any-callback-host`) allows every
+//! host. A host is matched as the URL parser writes it (lower case, IPv6 in brackets), on any
+//! port. The emulator's own webhook URL is the operator's choice and is delivered to whatever
+//! its host.
+//!
+//! # Quirks mode
+//!
+//! iDenfy's real payloads are not as tidy as its schema, and a client that parses only tidy JSON
+//! breaks in production. With [`EmulatorBuilder::quirks`] (`idenfy emulator --quirks`, `idenfy
+//! demo --quirks`) the emulator's answers and webhooks carry the quirks that iDenfy's published
+//! payloads show, each reproduced from its pattern (none copied). Every quirk changes a shape,
+//! never a value: a client that reads leniently, as R7 asks, reads a quirky payload exactly as
+//! the plain one (the project's conformance suite runs against both).
+//!
+//! | quirk | in | as in |
+//! |---|---|---|
+//! | `clientId` as a JSON number when it is a plain decimal number (`100042`, not `"100042"`; `"0042"` stays a string) | the token answer, `status`, `data`, webhooks | the 2018 token answer; the 2021 `data` table types it `Int` |
+//! | `selectedCountry` twice in the same object (a duplicate key; the same value) | webhooks' `data`, the `data` answer | the 2021 webhook examples |
+//! | `startTime` and `finishTime` as floats with microseconds (`1700000000.324056`), the same whole seconds | webhooks | the April 2019 webhook example |
+//! | `aml` and `lid` in lower case, one service result as a single object rather than a list | webhooks | the 2019–2021 webhook examples |
+//! | a top-level `additionalSteps` map (`{}`: no additional step) beside the string-or-null `status.additionalSteps` | webhooks | the current schema, where one name has both shapes |
+//! | pretty-printed with two-space indentation and a trailing newline, the signature covering it | webhooks | the go-idenfy test body, whose signature covers its final LF |
+//!
+//! The webhook text is written by hand (a duplicate key cannot live in a `serde_json::Value`)
+//! and signed over those exact bytes; [`Delivery::body`] holds them. Nothing else changes: the
+//! same events, statuses and values, the same control API.
 //!
 //! # The control API
 //!
@@ -178,17 +229,20 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod callback;
 mod control;
 mod delivery;
 mod fault;
 mod outcome;
 mod payload;
+mod quirks;
 mod rng;
 mod server;
 mod shared;
 mod state;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
@@ -251,6 +305,15 @@ pub enum EmulatorError {
     /// The webhook signing key given to the builder is empty (R8).
     #[error("invalid emulator setting: {0}")]
     WebhookKey(#[from] idenfy_proto::webhook::EmptyKeyError),
+    /// Another setting of the builder could not be used: an allowed callback host that is not
+    /// a host, a webhook CA file that cannot be read or holds no certificate.
+    #[error("invalid emulator setting {setting}: {reason}")]
+    InvalidSetting {
+        /// The setting: `allowCallbackHost`, `webhookCaFile`, `webhookTls`.
+        setting: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// No verification has this `scanRef`.
     #[error("no verification with scanRef {0:?}")]
     UnknownScanRef(String),
@@ -425,6 +488,11 @@ pub struct EmulatorBuilder {
     webhook_timeout: Duration,
     listen: SocketAddr,
     connections: server::ConnectionLimits,
+    quirks: bool,
+    webhook_ca_file: Option<PathBuf>,
+    accept_invalid_webhook_certs: bool,
+    callback_hosts: Vec<String>,
+    any_callback_host: bool,
 }
 
 impl std::fmt::Debug for EmulatorBuilder {
@@ -437,6 +505,14 @@ impl std::fmt::Debug for EmulatorBuilder {
             .field("webhook_timeout", &self.webhook_timeout)
             .field("listen", &self.listen)
             .field("connections", &self.connections)
+            .field("quirks", &self.quirks)
+            .field("webhook_ca_file", &self.webhook_ca_file)
+            .field(
+                "accept_invalid_webhook_certs",
+                &self.accept_invalid_webhook_certs,
+            )
+            .field("callback_hosts", &self.callback_hosts)
+            .field("any_callback_host", &self.any_callback_host)
             .finish_non_exhaustive()
     }
 }
@@ -452,6 +528,11 @@ impl Default for EmulatorBuilder {
             webhook_timeout: DEFAULT_WEBHOOK_TIMEOUT,
             listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             connections: server::ConnectionLimits::default(),
+            quirks: false,
+            webhook_ca_file: None,
+            accept_invalid_webhook_certs: false,
+            callback_hosts: Vec::new(),
+            any_callback_host: false,
         }
     }
 }
@@ -550,6 +631,59 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Quirks mode: the token answer, `status`, `data` and webhooks carry the quirks of
+    /// iDenfy's real payloads — a numeric `clientId`, a duplicate key, float timestamps,
+    /// lower-case single-object `aml`/`lid`, `additionalSteps` as a map, a signed trailing
+    /// newline (see [the list](crate#quirks-mode)) — so that a client's lenient parsing is tested.
+    /// Off by default.
+    pub fn quirks(mut self, on: bool) -> Self {
+        self.quirks = on;
+        self
+    }
+
+    /// The CA certificates (a PEM file, one or more) that an `https` webhook receiver's
+    /// certificate must chain to, in place of the default roots (Mozilla's, or the platform's
+    /// with the `platform-verifier` feature). The file is read when the emulator starts; one that
+    /// cannot be read or holds no certificate is refused ([`EmulatorError::InvalidSetting`]).
+    pub fn webhook_ca_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.webhook_ca_file = Some(path.into());
+        self
+    }
+
+    /// **Turns certificate checks off** for `https` webhook receivers: any certificate, for any
+    /// name, is accepted (for a receiver with a self-signed certificate you cannot hand over as
+    /// a CA file). While on, [`EmulatorBuilder::webhook_ca_file`] is not used (nor read). Off by
+    /// default.
+    pub fn danger_accept_invalid_webhook_certs(mut self, on: bool) -> Self {
+        self.accept_invalid_webhook_certs = on;
+        self
+    }
+
+    /// Hosts besides loopback ones (`localhost`, `127.0.0.0/8`, `::1`) that a token's
+    /// `callbackUrl` may name: the emulator then accepts plain `http` to them (R3 alone refuses
+    /// it off loopback: `http://app:8080/hook` in docker-compose) and delivers there. Names or IP
+    /// addresses (IPv6 with or without brackets), no scheme, port or path; matched without
+    /// regard to case, any port. Adds to the hosts given before; a value that is not a host is
+    /// refused when the emulator starts ([`EmulatorError::InvalidSetting`]). See
+    /// [callback hosts](crate#callback-hosts).
+    pub fn allow_callback_hosts<I, S>(mut self, hosts: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.callback_hosts
+            .extend(hosts.into_iter().map(Into::into));
+        self
+    }
+
+    /// Lets a token's `callbackUrl` name any host (plain `http` included), and delivers there.
+    /// Off by default: only loopback hosts and those of
+    /// [`EmulatorBuilder::allow_callback_hosts`].
+    pub fn allow_any_callback_host(mut self, on: bool) -> Self {
+        self.any_callback_host = on;
+        self
+    }
+
     /// Starts the emulator on the current Tokio runtime (which needs its I/O and time drivers,
     /// as `#[tokio::main]` and `#[tokio::test]` set up).
     pub async fn start(self) -> Result<Emulator, EmulatorError> {
@@ -642,6 +776,14 @@ impl EmulatorBuilder {
         };
         let credentials = Credentials::new(api_key.as_str(), api_secret.expose_secret())?;
         let webhook_url = self.webhook_url.map(checked_webhook_url).transpose()?;
+        let callback_hosts =
+            callback::CallbackHosts::new(&self.callback_hosts, self.any_callback_host)?;
+        let webhook_tls = match (self.accept_invalid_webhook_certs, self.webhook_ca_file) {
+            (true, _) => delivery::WebhookTls::Insecure,
+            (false, Some(path)) => delivery::WebhookTls::CaFile(path),
+            (false, None) => delivery::WebhookTls::Roots,
+        };
+        let webhook_client = delivery::webhook_client(&webhook_tls)?;
         let listener = TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
         let base_url = format!("http://{}", reachable(addr));
@@ -656,6 +798,9 @@ impl EmulatorBuilder {
             webhook_url,
             requests_per_hour: self.requests_per_hour,
             webhook_timeout: self.webhook_timeout,
+            quirks: self.quirks,
+            callback_hosts,
+            webhook_client,
         };
         let shared = Arc::new(Shared::new(settings, base_url, runtime, rng));
         let identity = Identity {
@@ -753,6 +898,11 @@ impl Emulator {
             }
             None => {}
         }
+    }
+
+    /// Whether quirks mode is on ([`EmulatorBuilder::quirks`]).
+    pub fn quirks(&self) -> bool {
+        self.shared.quirks
     }
 
     /// The base URL: `http://127.0.0.1:<port>`.

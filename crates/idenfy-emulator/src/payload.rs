@@ -53,6 +53,10 @@ pub(crate) fn token_response(session: &Session, base_url: &str) -> Value {
         "redirectUrl".to_owned(),
         redirect_url(base_url, &session.auth_token).into(),
     );
+    // A plain http callbackUrl on an allowed host is not in the request (R3 refuses it there).
+    if let Some(url) = &session.callback_url {
+        body.insert("callbackUrl".to_owned(), url.as_str().into());
+    }
     Value::Object(body)
 }
 
@@ -159,7 +163,7 @@ fn document_type(session: &Session) -> DocumentType {
 }
 
 /// A stable number from the `scanRef`, for synthesized document and personal numbers.
-fn stable_number(scan_ref: &str, digits: usize) -> String {
+pub(crate) fn stable_number(scan_ref: &str, digits: usize) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in scan_ref.bytes() {
         hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);

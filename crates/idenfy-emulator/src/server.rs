@@ -28,9 +28,11 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
+use crate::callback;
 use crate::control;
 use crate::fault::{self, FaultKind, FaultyStream, GARBAGE, RawSlot};
 use crate::payload;
+use crate::quirks;
 use crate::shared::{Shared, stopped};
 use crate::state::DeleteRefusal;
 use crate::{
@@ -707,10 +709,11 @@ fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<(), Answer> {
 
 /// `POST /api/v2/token`.
 fn create_token(shared: &Arc<Shared>, value: &Value) -> Answer {
-    let request = match server::read_token_request(value) {
-        Ok(request) => request,
-        Err(err) => return validation_error(&err),
+    let requested = match callback::read_token_request(value, &shared.callback_hosts) {
+        Ok(requested) => requested,
+        Err(answer) => return answer,
     };
+    let request = &requested.request;
     let drawn = (|| {
         let scan_ref = shared.rng.uuid_v4()?;
         let auth_token = shared.rng.alphanumeric(26)?;
@@ -731,7 +734,7 @@ fn create_token(shared: &Arc<Shared>, value: &Value) -> Answer {
     let now = shared.now();
     let (jobs, body) = shared.with_state(|state| {
         let jobs = state.create(
-            request,
+            requested,
             (scan_ref.clone(), auth_token, digit_string),
             now,
             &shared.base_url,
@@ -751,7 +754,11 @@ fn create_token(shared: &Arc<Shared>, value: &Value) -> Answer {
             {
                 fields.insert("country".to_owned(), given.clone());
             }
-            Answer::json(201, &body)
+            if shared.quirks {
+                Answer::new(201, "application/json", quirks::token_response(&body))
+            } else {
+                Answer::json(201, &body)
+            }
         }
         None => error(500, ErrorIdentifier::InternalError, "The token was lost."),
     }
@@ -814,7 +821,17 @@ fn scan_ref_endpoint(shared: &Shared, endpoint: Endpoint, value: &Value) -> Answ
             return unknown();
         };
         match endpoint {
+            Endpoint::Status if shared.quirks => Answer::new(
+                200,
+                "application/json",
+                quirks::status(&payload::status_json(session)),
+            ),
             Endpoint::Status => Answer::json(200, &payload::status_json(session)),
+            Endpoint::Data if shared.quirks => Answer::new(
+                200,
+                "application/json",
+                quirks::data(&payload::data_json(session)),
+            ),
             Endpoint::Data => Answer::json(200, &payload::data_json(session)),
             Endpoint::Files => Answer::json(
                 200,

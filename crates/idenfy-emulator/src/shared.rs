@@ -10,6 +10,7 @@ use tokio::runtime::Handle;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
+use crate::callback::CallbackHosts;
 use crate::delivery::{self, Delivery, DeliveryLog, DeliveryOutcome, Job, WebhookClient};
 use crate::lock;
 use crate::rng::Rng;
@@ -27,6 +28,10 @@ pub(crate) struct Shared {
     pub(crate) webhook_key: WebhookKey,
     pub(crate) requests_per_hour: Option<u32>,
     pub(crate) webhook_timeout: Duration,
+    /// Quirks mode: payloads in the shapes of iDenfy's real ones (`crate::quirks`).
+    pub(crate) quirks: bool,
+    /// Where a token's `callbackUrl` may point.
+    pub(crate) callback_hosts: CallbackHosts,
     pub(crate) base_url: String,
     pub(crate) state: Mutex<State>,
     pub(crate) deliveries: DeliveryLog,
@@ -52,6 +57,9 @@ pub(crate) struct Settings {
     pub(crate) webhook_url: Option<String>,
     pub(crate) requests_per_hour: Option<u32>,
     pub(crate) webhook_timeout: Duration,
+    pub(crate) quirks: bool,
+    pub(crate) callback_hosts: CallbackHosts,
+    pub(crate) webhook_client: WebhookClient,
 }
 
 impl Shared {
@@ -63,6 +71,8 @@ impl Shared {
             webhook_key: settings.webhook_key,
             requests_per_hour: settings.requests_per_hour,
             webhook_timeout: settings.webhook_timeout,
+            quirks: settings.quirks,
+            callback_hosts: settings.callback_hosts,
             base_url,
             state: Mutex::new(State::new(settings.webhook_url)),
             deliveries: DeliveryLog::default(),
@@ -70,7 +80,7 @@ impl Shared {
             shutdown,
             runtime,
             tasks: Mutex::new(JoinSet::new()),
-            client: delivery::webhook_client(),
+            client: settings.webhook_client,
             delivery_slots: Arc::new(Semaphore::new(DELIVERY_CONCURRENCY)),
         }
     }
@@ -126,7 +136,12 @@ impl Shared {
     }
 
     /// Sends each batch of webhooks in its own task, the webhooks of one batch in order.
-    pub(crate) fn dispatch(self: &Arc<Self>, batches: Vec<Vec<Job>>) {
+    pub(crate) fn dispatch(self: &Arc<Self>, mut batches: Vec<Vec<Job>>) {
+        if self.quirks {
+            for job in batches.iter_mut().flatten() {
+                job.body = crate::quirks::webhook(&job.body);
+            }
+        }
         for jobs in batches.into_iter().filter(|jobs| !jobs.is_empty()) {
             self.spawn(Arc::clone(self).deliver(jobs));
         }
@@ -155,6 +170,12 @@ impl Shared {
                 record(1, DeliveryOutcome::Skipped);
                 continue;
             };
+            // A token's callbackUrl on a host the emulator may not reach: not sent.
+            let refusal = job.from_callback.then(|| self.callback_hosts.refusal(url));
+            if let Some(refusal) = refusal.flatten() {
+                record(1, DeliveryOutcome::Failed(refusal));
+                continue;
+            }
             for attempt in 1..=2 {
                 let (outcome, retryable) = {
                     let Ok(_slot) = Arc::clone(&self.delivery_slots).acquire_owned().await else {

@@ -6,6 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use idenfy_proto::{DummyStatus, EventType, OverallStatus, TokenRequest, server};
 
+use crate::callback::Requested;
 use crate::delivery::Job;
 use crate::fault::Fault;
 use crate::outcome::Outcome;
@@ -26,6 +27,9 @@ pub(crate) struct Session {
     pub(crate) scan_ref: String,
     pub(crate) auth_token: String,
     pub(crate) request: TokenRequest,
+    /// Where its webhooks go: the request's `callbackUrl`, or a plain `http` one on a host the
+    /// emulator was told to allow (`crate::callback`).
+    pub(crate) callback_url: Option<String>,
     pub(crate) digit_string: Option<String>,
     pub(crate) created_at: i64,
     pub(crate) started_at: Option<i64>,
@@ -134,10 +138,7 @@ impl Session {
             started_at: self.started_at.map(unix_to_system),
             finished_at: self.finished_at().map(unix_to_system),
             expires_at: self.expires_at().map(unix_to_system),
-            callback_url: self
-                .request
-                .callback_url()
-                .map(|url| url.as_str().to_owned()),
+            callback_url: self.callback_url.clone(),
             redirect_url: payload::redirect_url(base_url, &self.auth_token),
         }
     }
@@ -249,11 +250,15 @@ impl State {
     /// (or expires) it at once; the webhooks that produces are returned.
     pub(crate) fn create(
         &mut self,
-        request: TokenRequest,
+        request: impl Into<Requested>,
         ids: (String, String, Option<String>),
         now: i64,
         base_url: &str,
     ) -> Vec<Job> {
+        let Requested {
+            request,
+            callback_url,
+        } = request.into();
         let (scan_ref, auth_token, digit_string) = ids;
         let dummy = request.dummy_status().cloned();
         self.next_seq += 1;
@@ -262,6 +267,7 @@ impl State {
             scan_ref: scan_ref.clone(),
             auth_token: auth_token.clone(),
             request,
+            callback_url,
             digit_string,
             created_at: now,
             started_at: None,
@@ -465,10 +471,10 @@ fn job(
     now: i64,
     base_url: &str,
 ) -> Job {
+    let from_callback = session.callback_url.is_some();
     let url = session
-        .request
-        .callback_url()
-        .map(|url| url.as_str().to_owned())
+        .callback_url
+        .clone()
         .or_else(|| default_url.map(str::to_owned));
     let (event_type, is_final) = match kind {
         WebhookKind::Auto { is_final } => (EventType::IdentificationAutoFinished, is_final),
@@ -481,6 +487,7 @@ fn job(
         event_type,
         is_final,
         body: payload::webhook_body(session, kind, now, base_url),
+        from_callback,
     }
 }
 

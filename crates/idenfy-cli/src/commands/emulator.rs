@@ -1,6 +1,8 @@
 //! `idenfy emulator [--listen ADDR] [--api-key K --api-secret S] [--webhook-url U]
 //! [--webhook-key K] [--idle-timeout S] [--header-read-timeout S] [--body-read-timeout S]
-//! [--max-connections N]`: serves the iDenfy emulator until interrupted.
+//! [--max-connections N] [--quirks] [--webhook-ca-file PEM | --webhook-insecure]
+//! [--allow-callback-host HOST]… [--allow-any-callback-host]`: serves the iDenfy emulator until
+//! interrupted.
 //!
 //! This is the one command that prints credentials: they are the emulator's own, made up for
 //! local use (from the OS random source), and a client needs them to talk to it. A secret or
@@ -33,7 +35,11 @@ an address other than loopback prints a warning on stderr, and the banner says w
 the emulator listens on (for 0.0.0.0 or [::], every interface of the machine). Connections are \
 bounded: one without a request in progress for --idle-timeout is closed, a request head must \
 arrive within --header-read-timeout and a body within --body-read-timeout (else 408), and past \
---max-connections open connections a new one is answered 503 and closed.";
+--max-connections open connections a new one is answered 503 and closed. Webhooks go over http or https; an https \
+receiver's certificate is checked against Mozilla's roots, or the CAs of --webhook-ca-file, or \
+not at all with --webhook-insecure. A token's own callbackUrl must be on a loopback host unless \
+its host is allowed (--allow-callback-host, --allow-any-callback-host); an https callbackUrl on \
+another host is accepted but its webhooks are not sent (recorded as failed).";
 
 /// Arguments of `emulator`. No `Debug`: they hold a webhook key.
 #[derive(Args)]
@@ -42,7 +48,7 @@ pub(crate) struct EmulatorArgs {
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
     listen: String,
 
-    /// Where webhooks go when a token has no callbackUrl (plain http); none by default.
+    /// Where webhooks go when a token has no callbackUrl (http or https); none by default.
     #[arg(long, value_name = "URL")]
     webhook_url: Option<String>,
 
@@ -98,6 +104,30 @@ pub(crate) struct EmulatorArgs {
         value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000)
     )]
     max_connections: usize,
+    /// Quirks mode: answers and webhooks carry the quirks of iDenfy's real payloads (numeric
+    /// clientId, a duplicate key, float timestamps, lower-case aml/lid objects, additionalSteps
+    /// as a map, a signed trailing newline), to test a client's lenient parsing.
+    #[arg(long)]
+    quirks: bool,
+
+    /// Check https webhook receivers against the CA certificates of this PEM file instead of
+    /// the default roots.
+    #[arg(long, value_name = "PEM", conflicts_with = "webhook_insecure")]
+    webhook_ca_file: Option<PathBuf>,
+
+    /// DANGER: deliver https webhooks without checking the receiver's certificate (any
+    /// certificate, any name). Warned about on stderr.
+    #[arg(long)]
+    webhook_insecure: bool,
+
+    /// A host besides loopback ones that a token's callbackUrl may name (plain http included)
+    /// and that webhooks are delivered to, e.g. `app` in docker-compose; repeatable.
+    #[arg(long = "allow-callback-host", value_name = "HOST")]
+    allow_callback_hosts: Vec<String>,
+
+    /// Let a token's callbackUrl name any host, and deliver there.
+    #[arg(long)]
+    allow_any_callback_host: bool,
 }
 
 /// What is printed in place of a secret the user gave.
@@ -126,6 +156,20 @@ pub(crate) fn run(global: &GlobalArgs, args: &EmulatorArgs, out: &Output) -> Res
     }
     if let Some(url) = &args.webhook_url {
         builder = builder.webhook_url(url.as_str());
+    }
+    builder = builder
+        .quirks(args.quirks)
+        .allow_callback_hosts(args.allow_callback_hosts.iter().map(String::as_str))
+        .allow_any_callback_host(args.allow_any_callback_host);
+    if let Some(path) = &args.webhook_ca_file {
+        builder = builder.webhook_ca_file(path);
+    }
+    if args.webhook_insecure {
+        out.status(
+            "idenfy emulator: WARNING: --webhook-insecure: https webhook receivers' certificates \
+             are not checked; any server can receive the webhooks",
+        );
+        builder = builder.danger_accept_invalid_webhook_certs(true);
     }
     let webhook_key_given = webhook_key.is_some();
     if let Some(key) = &webhook_key {
@@ -178,6 +222,7 @@ fn announce(emulator: &Emulator, secret_given: bool, webhook_key_given: bool, ou
             "controlUrl": emulator.control_url(),
             "listen": addr.to_string(),
             "loopbackOnly": loopback,
+            "quirks": emulator.quirks(),
         }));
     } else {
         let base_url = if addr.ip().is_unspecified() {
@@ -200,6 +245,10 @@ fn announce(emulator: &Emulator, secret_given: bool, webhook_key_given: bool, ou
             ),
             ("control API", emulator.control_url()),
             ("listening on", listening_on(addr)),
+            (
+                "quirks",
+                if emulator.quirks() { "on" } else { "off" }.to_owned(),
+            ),
         ]);
     }
     if !loopback {
@@ -253,6 +302,14 @@ async fn interrupted() {
 fn emulator_error(err: EmulatorError) -> CliError {
     match err {
         EmulatorError::Config(err) => CliError::Validation(err),
+        EmulatorError::InvalidSetting { setting, reason } => {
+            let flag = match setting {
+                "allowCallbackHost" => "--allow-callback-host",
+                "webhookCaFile" => "--webhook-ca-file",
+                other => other,
+            };
+            CliError::Emulator(format!("{flag}: {reason}"))
+        }
         other => CliError::Emulator(other.to_string()),
     }
 }
