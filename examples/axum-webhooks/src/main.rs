@@ -5,12 +5,15 @@
 //! cargo run -p idenfy-axum-example   # POST http://127.0.0.1:3000/idenfy/webhook
 //! ```
 //!
-//! With the emulator delivering to it (same variable, so the same key), then finish a
-//! verification (`idenfy token --client-id c-1` against the emulator's base URL, then open the
-//! redirect URL it prints, or use the emulator's control API):
+//! With the emulator delivering to it (the same variables, so the same key): create a token,
+//! open the redirect URL it prints and finish the verification there (or `POST` to the
+//! emulator's `/__emulator/verifications/{scanRef}/complete`), and the webhook arrives here.
 //!
 //! ```sh
-//! cargo run -p idenfy-cli -- emulator --webhook-url http://127.0.0.1:3000/idenfy/webhook
+//! export IDENFY_API_KEY=test-key IDENFY_API_SECRET=test-secret IDENFY_BASE_URL=http://127.0.0.1:8000
+//! cargo run -p idenfy-cli -- emulator --listen 127.0.0.1:8000 \
+//!     --webhook-url http://127.0.0.1:3000/idenfy/webhook &
+//! cargo run -p idenfy-cli -- token --client-id customer-42
 //! ```
 //!
 //! Each verified delivery is logged with its event, `scanRef`, overall status and whether it is
