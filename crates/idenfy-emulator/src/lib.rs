@@ -135,6 +135,7 @@ mod control;
 mod delivery;
 mod fault;
 mod outcome;
+mod page;
 mod payload;
 mod rng;
 mod server;
@@ -157,6 +158,7 @@ use zeroize::Zeroizing;
 pub use delivery::{Delivery, DeliveryOutcome};
 pub use fault::{Fault, FaultKind, PathMatch};
 pub use outcome::Outcome;
+pub use page::{DEFAULT_PER_PAGE, DeliveryQuery, MAX_PER_PAGE, Page, VerificationQuery};
 
 use shared::{Settings, Shared};
 
@@ -171,6 +173,21 @@ pub const DEFAULT_REQUESTS_PER_HOUR: u32 = 10_000;
 
 /// How long the emulator waits for a webhook receiver by default (iDenfy: 10 s).
 pub const DEFAULT_WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How many finished, expired or deleted verifications are kept by default
+/// ([`EmulatorBuilder::finished_retention`]).
+pub const DEFAULT_FINISHED_RETENTION: usize = 10_000;
+
+/// How many delivery attempts are kept by default ([`EmulatorBuilder::delivery_retention`]).
+pub const DEFAULT_DELIVERY_RETENTION: usize = 5_000;
+
+/// The largest retention limit a builder accepts (for verifications and for deliveries).
+pub const MAX_RETENTION: usize = 100_000_000;
+
+/// The most bytes a token's extra fields — the fields iDenfy does not define, which the emulator
+/// stores and echoes — may take, written as one JSON object. A larger request is refused with
+/// `400 BAD_VALUE`.
+pub const MAX_EXTRA_FIELD_BYTES: usize = 4096;
 
 /// Why the emulator could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -205,6 +222,10 @@ pub enum EmulatorError {
     /// A fault description that makes no sense.
     #[error("invalid fault: {0}")]
     InvalidFault(String),
+    /// A list query that makes no sense (a page of 0, a page size out of range); names the
+    /// field.
+    #[error("invalid list query: {0}")]
+    InvalidQuery(ValidationError),
     /// The deliveries waited for did not happen in time.
     #[error("timed out after {timeout:?} waiting for webhook deliveries ({seen} recorded)")]
     Timeout {
@@ -274,16 +295,73 @@ pub(crate) mod ops {
     use std::net::SocketAddr;
     use std::sync::Arc;
 
+    use crate::delivery::Delivery;
+    use crate::page::{self, DeliveryQuery, Page, VerificationQuery};
     use crate::shared::Shared;
+    use crate::state::Filter;
     use crate::{EmulatorError, Outcome, Verification};
 
+    /// Every verification, oldest first, read a page at a time (the lock is released between
+    /// pages).
     pub(crate) fn verifications(shared: &Shared) -> Vec<Verification> {
-        shared.with_state(|state| {
-            state
-                .all()
+        shared.settle_all();
+        let all = Filter::default();
+        let mut list = Vec::new();
+        loop {
+            let batch = shared.with_state(|state| {
+                let (_, sessions) = state.list(&all, list.len(), page::MAX_PER_PAGE);
+                sessions
+                    .into_iter()
+                    .map(|session| session.info(&shared.base_url))
+                    .collect::<Vec<_>>()
+            });
+            if batch.is_empty() {
+                return list;
+            }
+            list.extend(batch);
+        }
+    }
+
+    /// One page of the verifications `query` selects, once the clock's changes are applied.
+    pub(crate) fn verifications_page(
+        shared: &Shared,
+        query: &VerificationQuery,
+    ) -> Result<Page<Verification>, EmulatorError> {
+        query.check().map_err(EmulatorError::InvalidQuery)?;
+        shared.settle_all();
+        let filter = query.filter();
+        let offset = page::offset(query.page, query.per_page);
+        let (count, results) = shared.with_state(|state| {
+            let (count, sessions) = state.list(&filter, offset, query.per_page);
+            let results = sessions
                 .into_iter()
                 .map(|session| session.info(&shared.base_url))
-                .collect()
+                .collect();
+            (count, results)
+        });
+        Ok(Page {
+            count,
+            page: query.page,
+            per_page: query.per_page,
+            results,
+        })
+    }
+
+    /// One page of the delivery attempts kept that `query` selects.
+    pub(crate) fn deliveries_page(
+        shared: &Shared,
+        query: &DeliveryQuery,
+    ) -> Result<Page<Delivery>, EmulatorError> {
+        query.check().map_err(EmulatorError::InvalidQuery)?;
+        let offset = page::offset(query.page, query.per_page);
+        let (count, results) = shared
+            .deliveries
+            .page(&query.filter(), offset, query.per_page);
+        Ok(Page {
+            count,
+            page: query.page,
+            per_page: query.per_page,
+            results,
         })
     }
 
@@ -297,7 +375,7 @@ pub(crate) mod ops {
         remote: Option<SocketAddr>,
     ) -> Result<(), EmulatorError> {
         shared.tick();
-        let now = shared.now();
+        let now = shared.now_ms();
         shared.with_state(|state| {
             state.start(scan_ref, now, remote.map(|addr| addr.ip().to_string()))
         })
@@ -310,18 +388,16 @@ pub(crate) mod ops {
         remote: Option<SocketAddr>,
     ) -> Result<(), EmulatorError> {
         shared.tick();
-        let now = shared.now();
+        let now = shared.now_ms();
         let ip = remote.map(|addr| addr.ip().to_string());
-        let jobs = shared
-            .with_state(|state| state.complete(scan_ref, outcome, now, ip, &shared.base_url))?;
-        shared.dispatch(vec![jobs]);
-        Ok(())
+        shared.with_state(|state| state.complete(scan_ref, outcome, now, ip))
     }
 
-    pub(crate) fn advance_clock(shared: &Arc<Shared>, seconds: u64) {
-        let seconds = i64::try_from(seconds).unwrap_or(i64::MAX);
-        shared.with_state(|state| state.advance(seconds));
-        shared.tick();
+    /// Moves the clock forward by `ms` (saturating) and applies what that brings, a chunk of
+    /// verifications at a time.
+    pub(crate) fn advance_clock(shared: &Shared, ms: u64) {
+        shared.with_state(|state| state.advance_ms(ms));
+        shared.settle_all();
     }
 
     pub(crate) fn set_webhook_url(
@@ -361,6 +437,8 @@ pub struct EmulatorBuilder {
     requests_per_hour: Option<u32>,
     webhook_timeout: Duration,
     listen: SocketAddr,
+    finished_retention: usize,
+    delivery_retention: usize,
 }
 
 impl std::fmt::Debug for EmulatorBuilder {
@@ -372,6 +450,8 @@ impl std::fmt::Debug for EmulatorBuilder {
             .field("requests_per_hour", &self.requests_per_hour)
             .field("webhook_timeout", &self.webhook_timeout)
             .field("listen", &self.listen)
+            .field("finished_retention", &self.finished_retention)
+            .field("delivery_retention", &self.delivery_retention)
             .finish_non_exhaustive()
     }
 }
@@ -386,6 +466,8 @@ impl Default for EmulatorBuilder {
             requests_per_hour: Some(DEFAULT_REQUESTS_PER_HOUR),
             webhook_timeout: DEFAULT_WEBHOOK_TIMEOUT,
             listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+            finished_retention: DEFAULT_FINISHED_RETENTION,
+            delivery_retention: DEFAULT_DELIVERY_RETENTION,
         }
     }
 }
@@ -444,6 +526,26 @@ impl EmulatorBuilder {
     /// The address to listen on; `127.0.0.1:0` (a free port) by default.
     pub fn listen(mut self, addr: SocketAddr) -> Self {
         self.listen = addr;
+        self
+    }
+
+    /// How many finished, expired or deleted verifications to keep, 1 to [`MAX_RETENTION`]
+    /// ([`DEFAULT_FINISHED_RETENTION`] by default). Past it, the verification that finished
+    /// first is forgotten: its `scanRef` and `authToken` then answer like unknown ones (`404`).
+    /// Active and reviewing verifications are never forgotten. Checked when the emulator starts
+    /// ([`EmulatorError::Config`] naming `finishedRetention`).
+    pub fn finished_retention(mut self, limit: usize) -> Self {
+        self.finished_retention = limit;
+        self
+    }
+
+    /// How many delivery attempts to keep, 0 to [`MAX_RETENTION`]
+    /// ([`DEFAULT_DELIVERY_RETENTION`] by default); past it the oldest attempt is dropped.
+    /// Waiting for deliveries ([`Emulator::wait_for_deliveries`]) counts every attempt, kept or
+    /// not. Checked when the emulator starts ([`EmulatorError::Config`] naming
+    /// `deliveryRetention`).
+    pub fn delivery_retention(mut self, limit: usize) -> Self {
+        self.delivery_retention = limit;
         self
     }
 
@@ -537,6 +639,10 @@ impl EmulatorBuilder {
         };
         let credentials = Credentials::new(api_key.as_str(), api_secret.expose_secret())?;
         let webhook_url = self.webhook_url.map(checked_webhook_url).transpose()?;
+        let finished_retention =
+            checked_retention("finishedRetention", self.finished_retention, 1)?;
+        let delivery_retention =
+            checked_retention("deliveryRetention", self.delivery_retention, 0)?;
         let listener = TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
         let base_url = format!("http://{}", reachable(addr));
@@ -551,8 +657,11 @@ impl EmulatorBuilder {
             webhook_url,
             requests_per_hour: self.requests_per_hour,
             webhook_timeout: self.webhook_timeout,
+            limits: state::Limits { finished_retention },
+            delivery_retention,
         };
-        let shared = Arc::new(Shared::new(settings, base_url, runtime, rng));
+        let shared =
+            Arc::new_cyclic(|me| Shared::new(settings, base_url, runtime, rng, me.clone()));
         let identity = Identity {
             addr,
             credentials,
@@ -567,6 +676,26 @@ fn checked_webhook_url(url: String) -> Result<String, ValidationError> {
     WebUrl::new(url)
         .map(|url| url.as_str().to_owned())
         .map_err(|err| ValidationError::new("webhookUrl", err.rule().clone()))
+}
+
+/// Checks a retention limit: `min` to [`MAX_RETENTION`]; errors name `field`.
+fn checked_retention(
+    field: &'static str,
+    limit: usize,
+    min: usize,
+) -> Result<usize, ValidationError> {
+    if (min..=MAX_RETENTION).contains(&limit) {
+        return Ok(limit);
+    }
+    let as_i64 = |value: usize| i64::try_from(value).unwrap_or(i64::MAX);
+    Err(ValidationError::new(
+        field,
+        idenfy_proto::Rule::Range {
+            min: as_i64(min),
+            max: as_i64(MAX_RETENTION),
+            actual: as_i64(limit),
+        },
+    ))
 }
 
 /// The address clients reach a listener on: the loopback address for an unspecified one
@@ -696,9 +825,33 @@ impl Emulator {
         payload::redirect_url(&self.shared.base_url, &encoded)
     }
 
-    /// Every verification, oldest first.
+    /// Every verification kept, oldest first. Copies them all: with many verifications, prefer
+    /// [`Emulator::verifications_page`].
     pub fn verifications(&self) -> Vec<Verification> {
         ops::verifications(&self.shared)
+    }
+
+    /// One page of the verifications `query` selects (by status, `clientId`, `scanRef`), oldest
+    /// first, with how many it selects in all; what `GET /__emulator/verifications` answers.
+    /// [`EmulatorError::InvalidQuery`] for a page of 0 or a page size out of range.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), idenfy_emulator::EmulatorError> {
+    /// use idenfy_emulator::{Emulator, VerificationQuery};
+    /// use idenfy_proto::OverallStatus;
+    /// let emulator = Emulator::start().await?;
+    /// let active = emulator.verifications_page(&VerificationQuery::new().status(OverallStatus::Active))?;
+    /// assert_eq!(active.count, 0);
+    /// assert!(!active.has_next());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn verifications_page(
+        &self,
+        query: &VerificationQuery,
+    ) -> Result<Page<Verification>, EmulatorError> {
+        ops::verifications_page(&self.shared, query)
     }
 
     /// The verification `scan_ref`, if there is one.
@@ -723,10 +876,14 @@ impl Emulator {
         self.shared.now_precise()
     }
 
-    /// Moves the emulator's clock forward by `by` (whole seconds) and applies what that brings
-    /// at once: expired tokens and sessions, finished reviews, and their webhooks.
+    /// Moves the emulator's clock forward by `by` (to the millisecond; the clock stops at the
+    /// end of year 9999) and applies what that brings at once: expired tokens and sessions,
+    /// finished reviews, and their webhooks.
     pub fn advance_clock(&self, by: Duration) -> SystemTime {
-        ops::advance_clock(&self.shared, by.as_secs());
+        ops::advance_clock(
+            &self.shared,
+            u64::try_from(by.as_millis()).unwrap_or(u64::MAX),
+        );
         self.now()
     }
 
@@ -740,9 +897,17 @@ impl Emulator {
         ops::set_webhook_url(&self.shared, url.map(str::to_owned))
     }
 
-    /// Every delivery attempt so far, in the order they ended.
+    /// Every delivery attempt kept (the latest [`EmulatorBuilder::delivery_retention`]), in
+    /// the order they ended.
     pub fn deliveries(&self) -> Vec<Delivery> {
         self.shared.deliveries.snapshot()
+    }
+
+    /// One page of the delivery attempts kept that `query` selects (by `scanRef`, event type),
+    /// in the order they ended; what `GET /__emulator/webhooks` answers.
+    /// [`EmulatorError::InvalidQuery`] for a page of 0 or a page size out of range.
+    pub fn deliveries_page(&self, query: &DeliveryQuery) -> Result<Page<Delivery>, EmulatorError> {
+        ops::deliveries_page(&self.shared, query)
     }
 
     /// Forgets the recorded deliveries.
@@ -750,17 +915,16 @@ impl Emulator {
         self.shared.deliveries.clear();
     }
 
-    /// Waits until at least `count` delivery attempts are recorded (retries and skipped
-    /// deliveries count), and returns them all; [`EmulatorError::Timeout`] after `timeout`.
+    /// Waits until at least `count` delivery attempts were recorded since the start or the
+    /// last [`Emulator::clear_deliveries`] (retries and skipped deliveries count, and so do
+    /// attempts no longer kept), and returns those kept; [`EmulatorError::Timeout`] after
+    /// `timeout`.
     pub async fn wait_for_deliveries(
         &self,
         count: usize,
         timeout: Duration,
     ) -> Result<Vec<Delivery>, EmulatorError> {
-        self.shared
-            .deliveries
-            .wait_until(|deliveries| deliveries.len() >= count, timeout)
-            .await
+        self.shared.deliveries.wait_for_count(count, timeout).await
     }
 
     /// Waits until `done` holds for the recorded deliveries, and returns them.
@@ -781,7 +945,7 @@ impl Emulator {
     ) -> Result<Vec<Delivery>, EmulatorError> {
         self.shared
             .deliveries
-            .wait_until_blocking(|deliveries| deliveries.len() >= count, timeout)
+            .wait_for_count_blocking(count, timeout)
     }
 
     /// [`Emulator::wait_until`] for synchronous code; blocks the thread.

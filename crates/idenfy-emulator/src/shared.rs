@@ -1,7 +1,9 @@
 //! What the server, its tasks and the [`Emulator`](crate::Emulator) handle share.
 
+use std::collections::{HashMap, VecDeque};
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, SystemTime};
 
 use idenfy_proto::ApiSecret;
@@ -13,13 +15,22 @@ use tokio::task::JoinSet;
 use crate::delivery::{self, Delivery, DeliveryLog, DeliveryOutcome, Job, WebhookClient};
 use crate::lock;
 use crate::rng::Rng;
-use crate::state::{State, unix_to_system};
+use crate::state::{Event, Limits, State, unix_ms_to_system};
 
 /// How many webhook deliveries may be in flight at once.
 const DELIVERY_CONCURRENCY: usize = 64;
 
+/// How many verifications one hold of the lock applies the clock to; the lock is released
+/// between such chunks.
+const TICK_CHUNK: usize = 256;
+
 /// The emulator's shared core. The state sits behind one `std` mutex, never held across an
 /// `.await`.
+///
+/// Webhooks leave through one queue per verification with at most one sender task each: the
+/// events of a verification are handed over in the order they happened (under the state lock),
+/// and its sender delivers one after the other, retries included, so a later event waits for
+/// an earlier one's retry.
 pub(crate) struct Shared {
     pub(crate) api_key: String,
     /// Wiped on drop, compared in constant time.
@@ -36,6 +47,13 @@ pub(crate) struct Shared {
     tasks: Mutex<JoinSet<()>>,
     client: WebhookClient,
     delivery_slots: Arc<Semaphore>,
+    /// The handle itself, to start sender and sweeper tasks from `&self`.
+    me: Weak<Shared>,
+    /// The webhooks waiting, per `scanRef`; an entry exists exactly while its sender runs.
+    queues: Mutex<HashMap<String, VecDeque<Event>>>,
+    /// How many callers are applying the clock chunk after chunk; while one is, other requests
+    /// do not join in (what they read is brought up to date on its own).
+    drainers: AtomicUsize,
 }
 
 /// Resolves once the emulator stops (or its handle is gone).
@@ -52,10 +70,18 @@ pub(crate) struct Settings {
     pub(crate) webhook_url: Option<String>,
     pub(crate) requests_per_hour: Option<u32>,
     pub(crate) webhook_timeout: Duration,
+    pub(crate) limits: Limits,
+    pub(crate) delivery_retention: usize,
 }
 
 impl Shared {
-    pub(crate) fn new(settings: Settings, base_url: String, runtime: Handle, rng: Rng) -> Self {
+    pub(crate) fn new(
+        settings: Settings,
+        base_url: String,
+        runtime: Handle,
+        rng: Rng,
+        me: Weak<Shared>,
+    ) -> Self {
         let (shutdown, _) = watch::channel(false);
         Self {
             api_key: settings.api_key,
@@ -64,34 +90,39 @@ impl Shared {
             requests_per_hour: settings.requests_per_hour,
             webhook_timeout: settings.webhook_timeout,
             base_url,
-            state: Mutex::new(State::new(settings.webhook_url)),
-            deliveries: DeliveryLog::default(),
+            state: Mutex::new(State::new(settings.webhook_url, settings.limits)),
+            deliveries: DeliveryLog::new(settings.delivery_retention),
             rng,
             shutdown,
             runtime,
             tasks: Mutex::new(JoinSet::new()),
             client: delivery::webhook_client(),
             delivery_slots: Arc::new(Semaphore::new(DELIVERY_CONCURRENCY)),
+            me,
+            queues: Mutex::new(HashMap::new()),
+            drainers: AtomicUsize::new(0),
         }
     }
 
-    /// Runs `f` on the state, under the lock.
+    /// Runs `f` on the state, under the lock. The webhooks `f` caused are queued before the
+    /// lock is released, so each verification's are queued in the order they happened.
     pub(crate) fn with_state<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
-        f(&mut lock(&self.state))
+        let mut state = lock(&self.state);
+        let result = f(&mut state);
+        if state.has_events() {
+            self.enqueue(state.take_events());
+        }
+        result
     }
 
-    /// The emulator's clock, in Unix seconds.
-    pub(crate) fn now(&self) -> i64 {
-        self.with_state(|state| state.now())
+    /// The emulator's clock, in Unix milliseconds.
+    pub(crate) fn now_ms(&self) -> i64 {
+        lock(&self.state).now_ms()
     }
 
-    /// The emulator's clock with sub-second precision.
+    /// The emulator's clock as a `SystemTime` (millisecond precision).
     pub(crate) fn now_precise(&self) -> SystemTime {
-        let offset = self.with_state(|state| state.offset());
-        let offset = Duration::from_secs(offset.unsigned_abs());
-        SystemTime::now()
-            .checked_add(offset)
-            .unwrap_or_else(|| unix_to_system(self.now()))
+        unix_ms_to_system(self.now_ms())
     }
 
     /// Whether the emulator is stopping.
@@ -99,17 +130,19 @@ impl Shared {
         *self.shutdown.borrow()
     }
 
-    /// Runs `task` on the emulator's runtime; it is aborted when the emulator stops.
-    pub(crate) fn spawn(&self, task: impl Future<Output = ()> + Send + 'static) {
+    /// Runs `task` on the emulator's runtime; it is aborted when the emulator stops. `false`
+    /// when the emulator is stopping and the task was not started.
+    pub(crate) fn spawn(&self, task: impl Future<Output = ()> + Send + 'static) -> bool {
         let mut tasks = lock(&self.tasks);
         // Checked under the lock: `stop_tasks` takes the set only after the flag is set, so a
         // task is either refused here or in the set it aborts.
         if self.stopping() {
-            return;
+            return false;
         }
         // Forget the tasks that finished, so the set does not grow.
         while tasks.try_join_next().is_some() {}
         tasks.spawn_on(task, &self.runtime);
+        true
     }
 
     /// Aborts every task and waits for them to end.
@@ -118,17 +151,83 @@ impl Shared {
         tasks.shutdown().await;
     }
 
-    /// Applies the clock (expiries, finished reviews) and sends the webhooks that brings.
+    /// Applies the clock (expiries, finished reviews) for a bounded number of verifications,
+    /// the earliest deadlines first; if more are due, a background task applies the rest a
+    /// chunk at a time. Nothing is done while another caller is at it. A verification a request
+    /// reads is brought up to date on its own (see `State::get`), so no request waits for the
+    /// others.
     pub(crate) fn tick(self: &Arc<Self>) {
-        let now = self.now();
-        let batches = self.with_state(|state| state.tick(now, &self.base_url));
-        self.dispatch(batches);
+        if self.drainers.load(Ordering::Acquire) > 0 {
+            return;
+        }
+        let more = self.with_state(|state| state.tick(state.now_ms(), TICK_CHUNK));
+        if more
+            && self
+                .drainers
+                .compare_exchange(0, 1, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+        {
+            let shared = Arc::clone(self);
+            let started = self.spawn(async move {
+                let _drainer = Drainer(&shared.drainers);
+                while shared.with_state(|state| state.tick(state.now_ms(), TICK_CHUNK)) {
+                    tokio::task::yield_now().await;
+                }
+            });
+            if !started {
+                self.drainers.fetch_sub(1, Ordering::AcqRel);
+            }
+        }
     }
 
-    /// Sends each batch of webhooks in its own task, the webhooks of one batch in order.
-    pub(crate) fn dispatch(self: &Arc<Self>, batches: Vec<Vec<Job>>) {
-        for jobs in batches.into_iter().filter(|jobs| !jobs.is_empty()) {
-            self.spawn(Arc::clone(self).deliver(jobs));
+    /// Applies everything the clock brought, a chunk at a time, releasing the lock between
+    /// chunks: for a clock advance and for lists, which must see every change.
+    pub(crate) fn settle_all(&self) {
+        self.drainers.fetch_add(1, Ordering::AcqRel);
+        let _drainer = Drainer(&self.drainers);
+        while self.with_state(|state| state.tick(state.now_ms(), TICK_CHUNK)) {}
+    }
+
+    /// Queues webhooks behind the earlier ones of their verification; starts a sender for a
+    /// verification that has none. Called under the state lock.
+    fn enqueue(&self, events: Vec<Event>) {
+        let Some(me) = self.me.upgrade() else {
+            return;
+        };
+        let mut queues = lock(&self.queues);
+        for event in events {
+            if let Some(queue) = queues.get_mut(&event.scan_ref) {
+                queue.push_back(event);
+                continue;
+            }
+            let scan_ref = event.scan_ref.clone();
+            queues.insert(scan_ref.clone(), VecDeque::from([event]));
+            if !self.spawn(Arc::clone(&me).send_queue(scan_ref.clone())) {
+                queues.remove(&scan_ref);
+            }
+        }
+    }
+
+    /// The sender of one verification: delivers its queued webhooks one after the other, then
+    /// ends (its queue is removed under the same lock that saw it empty).
+    async fn send_queue(self: Arc<Self>, scan_ref: String) {
+        loop {
+            let event = {
+                let mut queues = lock(&self.queues);
+                match queues.get_mut(&scan_ref).and_then(VecDeque::pop_front) {
+                    Some(event) => event,
+                    None => {
+                        queues.remove(&scan_ref);
+                        return;
+                    }
+                }
+            };
+            if self.stopping() {
+                return;
+            }
+            // The body is written here, outside the state lock.
+            let job = event.into_job(&self.base_url);
+            Arc::clone(&self).deliver(vec![job]).await;
         }
     }
 
@@ -174,5 +273,14 @@ impl Shared {
                 }
             }
         }
+    }
+}
+
+/// Counts one caller applying the clock, for as long as it lives.
+struct Drainer<'a>(&'a AtomicUsize);
+
+impl Drop for Drainer<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }
