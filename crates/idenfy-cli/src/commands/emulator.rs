@@ -51,6 +51,16 @@ pub(crate) struct EmulatorArgs {
     /// Requests per hour before the API answers 429 TOO_MANY_REQUESTS; 0 for no limit.
     #[arg(long, value_name = "N", default_value_t = idenfy_emulator::DEFAULT_REQUESTS_PER_HOUR)]
     requests_per_hour: u32,
+
+    /// How many finished, expired or deleted verifications to keep; past it the one that
+    /// finished first is forgotten (its scanRef then answers 404). Active ones are always kept.
+    #[arg(long, value_name = "N", default_value_t = idenfy_emulator::DEFAULT_FINISHED_RETENTION)]
+    keep_finished: usize,
+
+    /// How many webhook delivery attempts to keep for GET /__emulator/webhooks; past it the
+    /// oldest is dropped. 0 keeps none.
+    #[arg(long, value_name = "N", default_value_t = idenfy_emulator::DEFAULT_DELIVERY_RETENTION)]
+    keep_deliveries: usize,
 }
 
 /// What is printed in place of a secret the user gave.
@@ -66,7 +76,9 @@ pub(crate) fn run(global: &GlobalArgs, args: &EmulatorArgs, out: &Output) -> Res
     )?;
     let mut builder: EmulatorBuilder = Emulator::builder()
         .listen(listen)
-        .requests_per_hour(Some(args.requests_per_hour).filter(|limit| *limit > 0));
+        .requests_per_hour(Some(args.requests_per_hour).filter(|limit| *limit > 0))
+        .finished_retention(args.keep_finished)
+        .delivery_retention(args.keep_deliveries);
     if let Some(key) = &global.api_key {
         builder = builder.api_key(key.as_str());
     }
