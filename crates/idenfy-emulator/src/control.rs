@@ -81,7 +81,7 @@ pub(crate) async fn handle(
                         .unwrap_or(0)
                         .saturating_mul(1000)
                         .saturating_add(milliseconds.unwrap_or(0));
-                    ops::advance_clock(shared, ms);
+                    ops::advance_clock_async(shared, ms).await;
                     Answer::json(200, &clock(shared))
                 }
                 Ok(_) => error(
@@ -237,7 +237,7 @@ fn index(shared: &Shared) -> Value {
 }
 
 fn clock(shared: &Shared) -> Value {
-    let (now, offset) = shared.with_state(|state| (state.now_ms(), state.offset_ms()));
+    let (now, offset) = (shared.now_ms(), shared.offset_ms());
     json!({
         "now": now.div_euclid(1000),
         "nowMs": now,

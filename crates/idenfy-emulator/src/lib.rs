@@ -396,8 +396,14 @@ pub(crate) mod ops {
     /// Moves the clock forward by `ms` (saturating) and applies what that brings, a chunk of
     /// verifications at a time.
     pub(crate) fn advance_clock(shared: &Shared, ms: u64) {
-        shared.with_state(|state| state.advance_ms(ms));
+        shared.advance_ms(ms);
         shared.settle_all();
+    }
+
+    /// [`advance_clock`] from async code: yields to other tasks between chunks.
+    pub(crate) async fn advance_clock_async(shared: &Shared, ms: u64) {
+        shared.advance_ms(ms);
+        shared.settle_all_async().await;
     }
 
     pub(crate) fn set_webhook_url(

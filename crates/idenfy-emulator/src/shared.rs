@@ -15,7 +15,7 @@ use tokio::task::JoinSet;
 use crate::delivery::{self, Delivery, DeliveryLog, DeliveryOutcome, Job, WebhookClient};
 use crate::lock;
 use crate::rng::Rng;
-use crate::state::{Event, Limits, State, unix_ms_to_system};
+use crate::state::{Clock, Event, Limits, State, unix_ms_to_system};
 
 /// How many webhook deliveries may be in flight at once.
 const DELIVERY_CONCURRENCY: usize = 64;
@@ -24,13 +24,21 @@ const DELIVERY_CONCURRENCY: usize = 64;
 /// between such chunks.
 const TICK_CHUNK: usize = 256;
 
+/// How many sender tasks run at most. Each sends one verification's webhooks in order, then
+/// takes the next verification waiting. As many as delivery slots: more runnable senders only
+/// lengthen the queue a request's task waits in during a burst (measured with
+/// `idenfy-bench`'s `emulator_scale`: 256 senders made `status` ten times slower during a mass
+/// expiry). A sender waiting 0.5 s for a retry keeps its slot.
+const MAX_SENDERS: usize = DELIVERY_CONCURRENCY;
+
 /// The emulator's shared core. The state sits behind one `std` mutex, never held across an
 /// `.await`.
 ///
-/// Webhooks leave through one queue per verification with at most one sender task each: the
-/// events of a verification are handed over in the order they happened (under the state lock),
-/// and its sender delivers one after the other, retries included, so a later event waits for
-/// an earlier one's retry.
+/// Webhooks leave through one queue per verification, served by at most one sender task at a
+/// time: the events of a verification are queued in the order they happened (under the state
+/// lock), and its sender delivers one after the other, retries included, so a later event waits
+/// for an earlier one's retry. At most [`MAX_SENDERS`] senders run; each yields to other tasks
+/// after every webhook, so a burst of webhooks (a mass expiry) does not starve the requests.
 pub(crate) struct Shared {
     pub(crate) api_key: String,
     /// Wiped on drop, compared in constant time.
@@ -47,10 +55,12 @@ pub(crate) struct Shared {
     tasks: Mutex<JoinSet<()>>,
     client: WebhookClient,
     delivery_slots: Arc<Semaphore>,
+    /// The clock, also in the state; read here without the state lock.
+    clock: Arc<Clock>,
     /// The handle itself, to start sender and sweeper tasks from `&self`.
     me: Weak<Shared>,
-    /// The webhooks waiting, per `scanRef`; an entry exists exactly while its sender runs.
-    queues: Mutex<HashMap<String, VecDeque<Event>>>,
+    /// The webhooks waiting to be sent.
+    outbox: Mutex<Outbox>,
     /// How many callers are applying the clock chunk after chunk; while one is, other requests
     /// do not join in (what they read is brought up to date on its own).
     drainers: AtomicUsize,
@@ -83,14 +93,16 @@ impl Shared {
         me: Weak<Shared>,
     ) -> Self {
         let (shutdown, _) = watch::channel(false);
+        let state = State::new(settings.webhook_url, settings.limits);
         Self {
+            clock: state.clock(),
             api_key: settings.api_key,
             api_secret: settings.api_secret,
             webhook_key: settings.webhook_key,
             requests_per_hour: settings.requests_per_hour,
             webhook_timeout: settings.webhook_timeout,
             base_url,
-            state: Mutex::new(State::new(settings.webhook_url, settings.limits)),
+            state: Mutex::new(state),
             deliveries: DeliveryLog::new(settings.delivery_retention),
             rng,
             shutdown,
@@ -99,7 +111,7 @@ impl Shared {
             client: delivery::webhook_client(),
             delivery_slots: Arc::new(Semaphore::new(DELIVERY_CONCURRENCY)),
             me,
-            queues: Mutex::new(HashMap::new()),
+            outbox: Mutex::new(Outbox::default()),
             drainers: AtomicUsize::new(0),
         }
     }
@@ -117,7 +129,17 @@ impl Shared {
 
     /// The emulator's clock, in Unix milliseconds.
     pub(crate) fn now_ms(&self) -> i64 {
-        lock(&self.state).now_ms()
+        self.clock.now_ms()
+    }
+
+    /// The milliseconds the clock was advanced by so far.
+    pub(crate) fn offset_ms(&self) -> i64 {
+        self.clock.offset_ms()
+    }
+
+    /// Moves the clock forward by `ms` (saturating); nothing is applied yet.
+    pub(crate) fn advance_ms(&self, ms: u64) {
+        self.clock.advance_ms(ms);
     }
 
     /// The emulator's clock as a `SystemTime` (millisecond precision).
@@ -188,37 +210,70 @@ impl Shared {
         while self.with_state(|state| state.tick(state.now_ms(), TICK_CHUNK)) {}
     }
 
-    /// Queues webhooks behind the earlier ones of their verification; starts a sender for a
-    /// verification that has none. Called under the state lock.
+    /// [`Shared::settle_all`] from async code: yields to other tasks between chunks.
+    pub(crate) async fn settle_all_async(&self) {
+        self.drainers.fetch_add(1, Ordering::AcqRel);
+        let _drainer = Drainer(&self.drainers);
+        while self.with_state(|state| state.tick(state.now_ms(), TICK_CHUNK)) {
+            tokio::task::yield_now().await;
+        }
+    }
+
+    /// Queues webhooks behind the earlier ones of their verification, and starts a sender if
+    /// one is missing. Called under the state lock.
     fn enqueue(&self, events: Vec<Event>) {
         let Some(me) = self.me.upgrade() else {
             return;
         };
-        let mut queues = lock(&self.queues);
+        let mut outbox = lock(&self.outbox);
         for event in events {
-            if let Some(queue) = queues.get_mut(&event.scan_ref) {
+            if let Some(queue) = outbox.queues.get_mut(&event.scan_ref) {
+                // Its sender, or its place among those waiting for one, is already there.
                 queue.push_back(event);
                 continue;
             }
             let scan_ref = event.scan_ref.clone();
-            queues.insert(scan_ref.clone(), VecDeque::from([event]));
-            if !self.spawn(Arc::clone(&me).send_queue(scan_ref.clone())) {
-                queues.remove(&scan_ref);
+            outbox
+                .queues
+                .insert(scan_ref.clone(), VecDeque::from([event]));
+            outbox.ready.push_back(scan_ref);
+            if outbox.senders < MAX_SENDERS && self.spawn(Arc::clone(&me).send()) {
+                outbox.senders += 1;
             }
         }
     }
 
-    /// The sender of one verification: delivers its queued webhooks one after the other, then
-    /// ends (its queue is removed under the same lock that saw it empty).
-    async fn send_queue(self: Arc<Self>, scan_ref: String) {
+    /// A sender: takes a verification waiting for one, delivers its webhooks one after the
+    /// other (taking those queued meanwhile too), then the next; ends when none waits.
+    async fn send(self: Arc<Self>) {
+        let mut current: Option<String> = None;
         loop {
             let event = {
-                let mut queues = lock(&self.queues);
-                match queues.get_mut(&scan_ref).and_then(VecDeque::pop_front) {
-                    Some(event) => event,
-                    None => {
-                        queues.remove(&scan_ref);
-                        return;
+                let mut outbox = lock(&self.outbox);
+                loop {
+                    if let Some(scan_ref) = current.take() {
+                        match outbox
+                            .queues
+                            .get_mut(&scan_ref)
+                            .and_then(VecDeque::pop_front)
+                        {
+                            Some(event) => {
+                                current = Some(scan_ref);
+                                break event;
+                            }
+                            // Removed under the lock that saw it empty: a later event starts
+                            // a new queue.
+                            None => {
+                                outbox.queues.remove(&scan_ref);
+                            }
+                        }
+                    }
+                    match outbox.ready.pop_front() {
+                        Some(next) => current = Some(next),
+                        None => {
+                            outbox.senders = outbox.senders.saturating_sub(1);
+                            return;
+                        }
                     }
                 }
             };
@@ -228,6 +283,7 @@ impl Shared {
             // The body is written here, outside the state lock.
             let job = event.into_job(&self.base_url);
             Arc::clone(&self).deliver(vec![job]).await;
+            tokio::task::yield_now().await;
         }
     }
 
@@ -274,6 +330,16 @@ impl Shared {
             }
         }
     }
+}
+
+/// Webhooks waiting to be sent: a queue per verification, the verifications waiting for a
+/// sender, and how many senders run. A verification has a queue while it has webhooks waiting
+/// or a sender working on it; it is in `ready` while it has webhooks and no sender.
+#[derive(Debug, Default)]
+struct Outbox {
+    queues: HashMap<String, VecDeque<Event>>,
+    ready: VecDeque<String>,
+    senders: usize,
 }
 
 /// Counts one caller applying the clock, for as long as it lives.

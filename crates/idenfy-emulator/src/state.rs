@@ -9,6 +9,8 @@
 //! verifications beyond the retention limit are forgotten, oldest finished first.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use idenfy_proto::{DummyStatus, EventType, OverallStatus, TokenRequest, server};
@@ -244,6 +246,37 @@ impl Filter {
     }
 }
 
+/// The emulator's clock: real time plus the offset of every advance, in Unix milliseconds. Read
+/// without the state lock (webhook senders stamp their records with it).
+#[derive(Debug, Default)]
+pub(crate) struct Clock {
+    offset_ms: AtomicI64,
+}
+
+impl Clock {
+    /// The time on the clock, at most [`MAX_CLOCK_MS`].
+    pub(crate) fn now_ms(&self) -> i64 {
+        real_now_ms()
+            .saturating_add(self.offset_ms.load(Ordering::Acquire))
+            .min(MAX_CLOCK_MS)
+    }
+
+    /// Moves the clock forward by `ms` (saturating: it stops at [`MAX_CLOCK_MS`]).
+    pub(crate) fn advance_ms(&self, ms: u64) {
+        let ms = i64::try_from(ms).unwrap_or(i64::MAX);
+        let _ = self
+            .offset_ms
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |offset| {
+                Some(offset.saturating_add(ms).min(MAX_CLOCK_MS))
+            });
+    }
+
+    /// The milliseconds added to real time so far.
+    pub(crate) fn offset_ms(&self) -> i64 {
+        self.offset_ms.load(Ordering::Acquire)
+    }
+}
+
 /// Everything the emulator remembers.
 #[derive(Debug, Default)]
 pub(crate) struct State {
@@ -260,7 +293,7 @@ pub(crate) struct State {
     /// Webhooks recorded and not yet handed to the sender.
     outbox: Vec<Event>,
     next_seq: u64,
-    offset_ms: i64,
+    clock: Arc<Clock>,
     requests: VecDeque<i64>,
     limits: Limits,
     pub(crate) faults: Vec<Fault>,
@@ -342,22 +375,20 @@ impl State {
         }
     }
 
-    /// The emulator's clock: real time plus the offset of every advance, in Unix milliseconds.
+    /// The clock, shared with whoever reads it without the lock.
+    pub(crate) fn clock(&self) -> Arc<Clock> {
+        Arc::clone(&self.clock)
+    }
+
+    /// The emulator's clock, in Unix milliseconds.
     pub(crate) fn now_ms(&self) -> i64 {
-        real_now_ms()
-            .saturating_add(self.offset_ms)
-            .min(MAX_CLOCK_MS)
+        self.clock.now_ms()
     }
 
-    /// Moves the clock forward by `ms` (saturating: the clock stops at [`MAX_CLOCK_MS`]).
-    pub(crate) fn advance_ms(&mut self, ms: u64) {
-        let ms = i64::try_from(ms).unwrap_or(i64::MAX);
-        self.offset_ms = self.offset_ms.saturating_add(ms).min(MAX_CLOCK_MS);
-    }
-
-    /// The milliseconds added to real time so far.
-    pub(crate) fn offset_ms(&self) -> i64 {
-        self.offset_ms
+    /// Moves the clock forward by `ms` (saturating).
+    #[cfg(test)]
+    fn advance_ms(&self, ms: u64) {
+        self.clock.advance_ms(ms);
     }
 
     /// Counts one API request against `limit` per hour; `false` when the limit is reached (the
