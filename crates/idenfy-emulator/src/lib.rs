@@ -298,27 +298,27 @@ pub(crate) mod ops {
     use crate::delivery::Delivery;
     use crate::page::{self, DeliveryQuery, Page, VerificationQuery};
     use crate::shared::Shared;
-    use crate::state::Filter;
     use crate::{EmulatorError, Outcome, Verification};
 
     /// Every verification, oldest first, read a page at a time (the lock is released between
     /// pages).
     pub(crate) fn verifications(shared: &Shared) -> Vec<Verification> {
         shared.settle_all();
-        let all = Filter::default();
         let mut list = Vec::new();
+        let mut last = 0;
         loop {
             let batch = shared.with_state(|state| {
-                let (_, sessions) = state.list(&all, list.len(), page::MAX_PER_PAGE);
-                sessions
+                state
+                    .after(last, page::MAX_PER_PAGE)
                     .into_iter()
-                    .map(|session| session.info(&shared.base_url))
+                    .map(|(seq, session)| (seq, session.info(&shared.base_url)))
                     .collect::<Vec<_>>()
             });
-            if batch.is_empty() {
+            let Some((seq, _)) = batch.last() else {
                 return list;
-            }
-            list.extend(batch);
+            };
+            last = *seq;
+            list.extend(batch.into_iter().map(|(_, verification)| verification));
         }
     }
 

@@ -206,7 +206,7 @@ impl Event {
     }
 }
 
-/// How many finished verifications are kept, and how large a token's extra fields may be.
+/// What the state keeps.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Limits {
     /// Finished, expired or deleted verifications kept; the oldest finished beyond it are
@@ -347,23 +347,30 @@ pub(crate) fn check_extra_fields(request: &TokenRequest, max: usize) -> Result<(
             Ok(())
         }
     }
+    /// How many field names the message lists, and how much of each.
+    const NAMES: usize = 5;
+    const NAME_CHARS: usize = 40;
     let extra = request.extra_fields();
     if extra.is_empty() {
         return Ok(());
     }
     let mut counter = Counter { written: 0, max };
-    match serde_json::to_writer(&mut counter, extra) {
-        Ok(()) => Ok(()),
-        Err(_) => Err(format!(
-            "The fields iDenfy does not define ({}) must take at most {max} bytes as a JSON \
-             object; the emulator stores and echoes them, and keeps no more per token.",
-            extra
-                .keys()
-                .map(String::as_str)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
+    if serde_json::to_writer(&mut counter, extra).is_ok() {
+        return Ok(());
     }
+    let mut names: Vec<String> = extra
+        .keys()
+        .take(NAMES)
+        .map(|name| name.chars().take(NAME_CHARS).collect())
+        .collect();
+    if extra.len() > NAMES {
+        names.push("…".to_owned());
+    }
+    Err(format!(
+        "The fields iDenfy does not define ({}) must take at most {max} bytes as one JSON \
+         object; the emulator stores and echoes them, and keeps no more per token.",
+        names.join(", ")
+    ))
 }
 
 impl State {
@@ -480,6 +487,17 @@ impl State {
             .filter_map(|seq| self.sessions.get(seq))
             .collect();
         (candidates.len(), page)
+    }
+
+    /// Up to `limit` verifications created after the one numbered `after` (0: from the first),
+    /// oldest first, with their numbers: a walk through every verification that can release
+    /// the lock between steps.
+    pub(crate) fn after(&self, after: u64, limit: usize) -> Vec<(u64, &Session)> {
+        self.sessions
+            .range(after.saturating_add(1)..)
+            .take(limit)
+            .map(|(seq, session)| (*seq, session))
+            .collect()
     }
 
     /// Records a new verification for `request`. A `dummyStatus` other than `ACTIVE` finishes
