@@ -677,7 +677,11 @@ impl State {
     pub(crate) fn tick(&mut self, now: i64, max: usize) -> bool {
         for _ in 0..max {
             match self.deadlines.first() {
-                Some(&(deadline, seq)) if deadline <= now => self.settle(seq, now),
+                Some(&(deadline, seq)) if deadline <= now => {
+                    // Taken out first: whatever the verification's state, the entry is gone.
+                    self.deadlines.pop_first();
+                    self.settle(seq, now);
+                }
                 _ => return false,
             }
         }
