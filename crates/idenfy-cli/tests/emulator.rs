@@ -137,7 +137,7 @@ fn json_mode_prints_one_document_then_serves_until_interrupted() {
     // The emulator signs with the key given (a dummy webhook was recorded).
     let deliveries = support_get(&base_url, "/__emulator/webhooks");
     let deliveries: Value = serde_json::from_str(&deliveries).unwrap();
-    let delivery = &deliveries[0];
+    let delivery = &deliveries["results"][0];
     webhook::verify(
         delivery["body"].as_str().unwrap().as_bytes(),
         delivery["headers"]["Idenfy-Signature"].as_str(),

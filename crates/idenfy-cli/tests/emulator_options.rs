@@ -100,7 +100,8 @@ fn quirks_are_announced_and_shape_the_webhooks() {
     let deliveries = loop {
         let (status, deliveries) = request(base_url, "GET", "/__emulator/webhooks", "");
         assert_eq!(status, 200);
-        let deliveries: Value = serde_json::from_str(&deliveries).unwrap();
+        let page: Value = serde_json::from_str(&deliveries).unwrap();
+        let deliveries = page["results"].clone();
         if deliveries[0].is_object() {
             break deliveries;
         }

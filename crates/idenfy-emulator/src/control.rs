@@ -8,20 +8,21 @@ use std::time::Duration;
 use hyper::body::Incoming;
 use idenfy_proto::http::header::{CONTENT_TYPE, HOST, ORIGIN, REFERER};
 use idenfy_proto::http::{Method, Request};
-use idenfy_proto::{ErrorIdentifier, WebUrl};
+use idenfy_proto::{ErrorIdentifier, EventType, OverallStatus, Rule, ValidationError, WebUrl};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::fault::FaultJson;
 use crate::outcome::{Outcome, OutcomeJson};
+use crate::page::{DEFAULT_PER_PAGE, DeliveryQuery, Page, VerificationQuery};
 use crate::payload::{self, PAGE_OUTCOMES};
 use crate::server::{
     Answer, CONTROL_PREFIX, error, form_value, method_not_allowed, not_found, parse_json,
-    read_body, see_other,
+    percent_decode, percent_encode, read_body, see_other, validation_error,
 };
 use crate::shared::Shared;
-use crate::state::MAX_CLOCK;
-use crate::{EmulatorError, ops};
+use crate::state::MAX_CLOCK_MS;
+use crate::{Delivery, EmulatorError, Verification, ops};
 
 /// Routes one control request, once [`refuse_foreign`] let it through.
 pub(crate) async fn handle(
@@ -31,6 +32,7 @@ pub(crate) async fn handle(
     body_read_timeout: Duration,
 ) -> Answer {
     let method = request.method().clone();
+    let query = request.uri().query().map(str::to_owned);
     let path = request
         .uri()
         .path()
@@ -63,13 +65,7 @@ pub(crate) async fn handle(
     match (segments.as_slice(), &method) {
         ([], &Method::GET) => Answer::json(200, &index(shared)),
         (["health"], &Method::GET) => Answer::json(200, &json!({"status": "ok"})),
-        (["verifications"], &Method::GET) => {
-            let list: Vec<Value> = ops::verifications(shared)
-                .iter()
-                .map(crate::Verification::to_json)
-                .collect();
-            Answer::json(200, &Value::Array(list))
-        }
+        (["verifications"], &Method::GET) => verification_list(shared, query.as_deref()),
         (["verifications", scan_ref], &Method::GET) => match ops::verification(shared, scan_ref) {
             Some(verification) => Answer::json(200, &verification.to_json()),
             None => unknown(scan_ref),
@@ -92,44 +88,55 @@ pub(crate) async fn handle(
             #[derive(Deserialize)]
             #[serde(deny_unknown_fields)]
             struct Advance {
-                seconds: u64,
+                seconds: Option<u64>,
+                milliseconds: Option<u64>,
             }
             match parse_optional::<Option<Advance>>(&body) {
-                Ok(Some(advance)) => {
-                    // The clock stops at the end of year 9999: a larger step is refused rather
-                    // than cut short, naming the field and the largest step allowed now.
-                    let room = u64::try_from(MAX_CLOCK.saturating_sub(shared.now())).unwrap_or(0);
-                    if advance.seconds > room {
+                Ok(Some(Advance {
+                    seconds,
+                    milliseconds,
+                })) if seconds.is_some() || milliseconds.is_some() => {
+                    // Both may be given; they add up. The clock stops at the end of year 9999:
+                    // a larger step is refused rather than cut short, naming the field and the
+                    // largest step allowed now.
+                    let room_ms =
+                        u64::try_from(MAX_CLOCK_MS.saturating_sub(shared.now_ms())).unwrap_or(0);
+                    let ms = seconds
+                        .unwrap_or(0)
+                        .checked_mul(1000)
+                        .and_then(|ms| ms.checked_add(milliseconds.unwrap_or(0)))
+                        .filter(|ms| *ms <= room_ms);
+                    let Some(ms) = ms else {
+                        let (field, given, room) = match (seconds, milliseconds) {
+                            (Some(seconds), None) => ("seconds", seconds, room_ms / 1000),
+                            (None, Some(ms)) => ("milliseconds", ms, room_ms),
+                            _ => (
+                                "seconds' and 'milliseconds",
+                                seconds.unwrap_or(0),
+                                room_ms / 1000,
+                            ),
+                        };
                         return error(
                             400,
                             ErrorIdentifier::BadValue,
                             format!(
-                                "Field 'seconds' must be at most {room} (the emulator's clock \
-                                 stops at 9999-12-31T23:59:59Z), got {}.",
-                                advance.seconds
+                                "Field '{field}' must be at most {room} (the emulator's clock \
+                                 stops at 9999-12-31T23:59:59.999Z), got {given}."
                             ),
                         );
-                    }
-                    ops::advance_clock(shared, advance.seconds);
+                    };
+                    ops::advance_clock_async(shared, ms).await;
                     Answer::json(200, &clock(shared))
                 }
-                Ok(None) => error(
+                Ok(_) => error(
                     400,
                     ErrorIdentifier::MissingValue,
-                    "Field 'seconds' is required.",
+                    "Field 'seconds' or 'milliseconds' is required.",
                 ),
                 Err(answer) => answer,
             }
         }
-        (["webhooks"], &Method::GET) => {
-            let list: Vec<Value> = shared
-                .deliveries
-                .snapshot()
-                .iter()
-                .map(crate::Delivery::to_json)
-                .collect();
-            Answer::json(200, &Value::Array(list))
-        }
+        (["webhooks"], &Method::GET) => delivery_list(shared, query.as_deref()),
         (["webhooks"], &Method::DELETE) => {
             shared.deliveries.clear();
             Answer::empty(204)
@@ -345,6 +352,7 @@ fn emulator_error(err: &EmulatorError) -> Answer {
         EmulatorError::Conflict { .. } => {
             error(409, ErrorIdentifier::from("CONFLICT"), err.to_string())
         }
+        EmulatorError::InvalidQuery(invalid) => validation_error(invalid),
         EmulatorError::InvalidOutcome(_)
         | EmulatorError::InvalidFault(_)
         | EmulatorError::Config(_) => error(400, ErrorIdentifier::BadValue, err.to_string()),
@@ -391,8 +399,190 @@ fn index(shared: &Shared) -> Value {
 }
 
 fn clock(shared: &Shared) -> Value {
-    let (now, offset) = shared.with_state(|state| (state.now(), state.offset()));
-    json!({"now": now, "offsetSeconds": offset})
+    let (now, offset) = (shared.now_ms(), shared.offset_ms());
+    json!({
+        "now": now.div_euclid(1000),
+        "nowMs": now,
+        "offsetSeconds": offset.div_euclid(1000),
+        "offsetMs": offset,
+    })
+}
+
+/// The query of a list route: the page, its size, and the filters given.
+struct ListParams {
+    page: usize,
+    per_page: usize,
+    filters: Vec<(&'static str, String)>,
+}
+
+impl ListParams {
+    fn filter(&self, name: &str) -> Option<&str> {
+        self.filters
+            .iter()
+            .find(|(filter, _)| *filter == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// Reads `?page=&perPage=` and the filters `allowed` of a list route; an unknown or repeated
+/// parameter, or a page that is not a number, is refused (`400 BAD_VALUE`).
+fn list_params(
+    query: Option<&str>,
+    allowed: &'static [&'static str],
+) -> Result<ListParams, Answer> {
+    let mut params = ListParams {
+        page: 1,
+        per_page: DEFAULT_PER_PAGE,
+        filters: Vec::new(),
+    };
+    let mut seen: Vec<String> = Vec::new();
+    for pair in query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+    {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let (key, value) = (percent_decode(key, true), percent_decode(value, true));
+        if seen.contains(&key) {
+            return Err(error(
+                400,
+                ErrorIdentifier::BadValue,
+                format!("Query parameter '{key}' is given more than once."),
+            ));
+        }
+        let integer = |field: &'static str| {
+            value.parse::<usize>().map_err(|_| {
+                validation_error(&ValidationError::new(
+                    field,
+                    Rule::WrongType {
+                        expected: "a positive integer",
+                    },
+                ))
+            })
+        };
+        match key.as_str() {
+            "page" => params.page = integer("page")?,
+            "perPage" => params.per_page = integer("perPage")?,
+            other => match allowed.iter().find(|name| **name == other) {
+                Some(name) => params.filters.push((name, value)),
+                None => {
+                    return Err(error(
+                        400,
+                        ErrorIdentifier::BadValue,
+                        format!(
+                            "Unknown query parameter '{other}': this list takes page, perPage, {}.",
+                            allowed.join(", ")
+                        ),
+                    ));
+                }
+            },
+        }
+        seen.push(key);
+    }
+    Ok(params)
+}
+
+/// A page as the control API shows it: `{count, next, previous, results}` as iDenfy's own
+/// paged lists, with `next` and `previous` the URLs of the neighbouring pages (or `null`).
+fn page_json<T>(
+    shared: &Shared,
+    path: &str,
+    params: &ListParams,
+    page: &Page<T>,
+    item: impl Fn(&T) -> Value,
+) -> Value {
+    let filters: String = params
+        .filters
+        .iter()
+        .map(|(name, value)| format!("&{name}={}", percent_encode(value)))
+        .collect();
+    let link = |number: usize| {
+        format!(
+            "{}{CONTROL_PREFIX}/{path}?page={number}&perPage={}{filters}",
+            shared.base_url, page.per_page
+        )
+    };
+    json!({
+        "count": page.count,
+        "next": page.has_next().then(|| link(page.page.saturating_add(1))),
+        "previous": page.has_previous().then(|| link(page.page - 1)),
+        "results": page.results.iter().map(item).collect::<Vec<_>>(),
+    })
+}
+
+/// `GET /__emulator/verifications?page=&perPage=&status=&clientId=&scanRef=`.
+fn verification_list(shared: &Shared, query: Option<&str>) -> Answer {
+    let params = match list_params(query, &["status", "clientId", "scanRef"]) {
+        Ok(params) => params,
+        Err(answer) => return answer,
+    };
+    let mut list = VerificationQuery::new()
+        .page(params.page)
+        .per_page(params.per_page);
+    if let Some(status) = params.filter("status") {
+        let status = OverallStatus::from(status);
+        if !status.is_known() {
+            return validation_error(&ValidationError::new(
+                "status",
+                Rule::OneOf {
+                    allowed: OverallStatus::KNOWN_STRS,
+                },
+            ));
+        }
+        list = list.status(status);
+    }
+    if let Some(client_id) = params.filter("clientId") {
+        list = list.client_id(client_id);
+    }
+    if let Some(scan_ref) = params.filter("scanRef") {
+        list = list.scan_ref(scan_ref);
+    }
+    match ops::verifications_page(shared, &list) {
+        Ok(page) => Answer::json(
+            200,
+            &page_json(
+                shared,
+                "verifications",
+                &params,
+                &page,
+                Verification::to_json,
+            ),
+        ),
+        Err(err) => emulator_error(&err),
+    }
+}
+
+/// `GET /__emulator/webhooks?page=&perPage=&scanRef=&eventType=`.
+fn delivery_list(shared: &Shared, query: Option<&str>) -> Answer {
+    let params = match list_params(query, &["scanRef", "eventType"]) {
+        Ok(params) => params,
+        Err(answer) => return answer,
+    };
+    let mut list = DeliveryQuery::new()
+        .page(params.page)
+        .per_page(params.per_page);
+    if let Some(event_type) = params.filter("eventType") {
+        let event_type = EventType::from(event_type);
+        if !event_type.is_known() {
+            return validation_error(&ValidationError::new(
+                "eventType",
+                Rule::OneOf {
+                    allowed: EventType::KNOWN_STRS,
+                },
+            ));
+        }
+        list = list.event_type(event_type);
+    }
+    if let Some(scan_ref) = params.filter("scanRef") {
+        list = list.scan_ref(scan_ref);
+    }
+    match ops::deliveries_page(shared, &list) {
+        Ok(page) => Answer::json(
+            200,
+            &page_json(shared, "webhooks", &params, &page, Delivery::to_json),
+        ),
+        Err(err) => emulator_error(&err),
+    }
 }
 
 fn webhook_url(shared: &Shared) -> Value {
@@ -447,7 +637,7 @@ fn finish_from_page(shared: &Arc<Shared>, remote: SocketAddr, body: &[u8]) -> An
     let scan_ref = shared.with_state(|state| {
         state
             .by_token(&token)
-            .filter(|session| session.expires_at().is_some() && !session.deleted)
+            .filter(|session| session.expires_ms().is_some() && !session.deleted)
             .map(|session| session.scan_ref.clone())
     });
     let Some(scan_ref) = scan_ref else {

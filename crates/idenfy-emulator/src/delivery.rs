@@ -1,5 +1,6 @@
 //! Webhook deliveries: sending them (signed, retried once) and the log of every attempt.
 
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -144,33 +145,126 @@ impl Delivery {
     }
 }
 
-/// The log of delivery attempts, with ways to wait for it to grow.
-#[derive(Debug, Default)]
+/// The log of delivery attempts, with ways to wait for it to grow. It keeps the latest
+/// `capacity` attempts (the oldest are dropped) and counts every attempt recorded since it was
+/// last cleared.
+#[derive(Debug)]
 pub(crate) struct DeliveryLog {
-    entries: Mutex<Vec<Delivery>>,
+    entries: Mutex<Entries>,
+    capacity: usize,
     changed: Condvar,
     notify: Notify,
 }
 
+/// The attempts kept, and how many were recorded since the last clear.
+#[derive(Debug, Default)]
+struct Entries {
+    kept: VecDeque<Delivery>,
+    recorded: usize,
+}
+
+impl Entries {
+    /// The attempts kept, oldest first, as one slice.
+    fn as_slice(&mut self) -> &[Delivery] {
+        self.kept.make_contiguous()
+    }
+}
+
+/// Which delivery attempts a list shows.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DeliveryFilter {
+    pub(crate) scan_ref: Option<String>,
+    pub(crate) event_type: Option<EventType>,
+}
+
+impl DeliveryFilter {
+    fn matches(&self, delivery: &Delivery) -> bool {
+        self.scan_ref
+            .as_deref()
+            .is_none_or(|scan_ref| delivery.scan_ref == scan_ref)
+            && self
+                .event_type
+                .as_ref()
+                .is_none_or(|event_type| delivery.event_type == *event_type)
+    }
+}
+
 impl DeliveryLog {
+    /// A log that keeps the latest `capacity` attempts.
+    pub(crate) fn new(capacity: usize) -> Self {
+        Self {
+            entries: Mutex::new(Entries::default()),
+            capacity,
+            changed: Condvar::new(),
+            notify: Notify::new(),
+        }
+    }
+
     pub(crate) fn record(&self, delivery: Delivery) {
-        lock(&self.entries).push(delivery);
+        {
+            let mut entries = lock(&self.entries);
+            entries.recorded = entries.recorded.saturating_add(1);
+            if self.capacity > 0 {
+                if entries.kept.len() >= self.capacity {
+                    entries.kept.pop_front();
+                }
+                entries.kept.push_back(delivery);
+            }
+        }
         self.changed.notify_all();
         self.notify.notify_waiters();
     }
 
     pub(crate) fn snapshot(&self) -> Vec<Delivery> {
-        lock(&self.entries).clone()
+        lock(&self.entries).kept.iter().cloned().collect()
+    }
+
+    /// One page of the attempts kept that `filter` selects, oldest first: how many it selects,
+    /// and the `limit` of them after the first `offset`.
+    pub(crate) fn page(
+        &self,
+        filter: &DeliveryFilter,
+        offset: usize,
+        limit: usize,
+    ) -> (usize, Vec<Delivery>) {
+        let entries = lock(&self.entries);
+        let selected = entries
+            .kept
+            .iter()
+            .filter(|delivery| filter.matches(delivery));
+        let count = selected.clone().count();
+        (count, selected.skip(offset).take(limit).cloned().collect())
     }
 
     pub(crate) fn clear(&self) {
-        lock(&self.entries).clear();
+        let mut entries = lock(&self.entries);
+        entries.kept.clear();
+        entries.recorded = 0;
     }
 
-    /// Waits until `done` holds for the log, or `timeout` passes.
+    /// Waits until `done` holds for the attempts kept, or `timeout` passes.
     pub(crate) async fn wait_until(
         &self,
         mut done: impl FnMut(&[Delivery]) -> bool,
+        timeout: Duration,
+    ) -> Result<Vec<Delivery>, EmulatorError> {
+        self.wait(|entries| done(entries.as_slice()), timeout).await
+    }
+
+    /// Waits until `count` attempts were recorded since the last clear (kept or not), or
+    /// `timeout` passes; returns the attempts kept.
+    pub(crate) async fn wait_for_count(
+        &self,
+        count: usize,
+        timeout: Duration,
+    ) -> Result<Vec<Delivery>, EmulatorError> {
+        self.wait(|entries| entries.recorded >= count, timeout)
+            .await
+    }
+
+    async fn wait(
+        &self,
+        mut done: impl FnMut(&mut Entries) -> bool,
         timeout: Duration,
     ) -> Result<Vec<Delivery>, EmulatorError> {
         let deadline = tokio::time::Instant::now() + timeout;
@@ -179,13 +273,13 @@ impl DeliveryLog {
             tokio::pin!(notified);
             notified.as_mut().enable();
             {
-                let entries = lock(&self.entries);
-                if done(&entries) {
-                    return Ok(entries.clone());
+                let mut entries = lock(&self.entries);
+                if done(&mut entries) {
+                    return Ok(entries.kept.iter().cloned().collect());
                 }
             }
             if tokio::time::timeout_at(deadline, notified).await.is_err() {
-                let seen = lock(&self.entries).len();
+                let seen = lock(&self.entries).recorded;
                 return Err(EmulatorError::Timeout { timeout, seen });
             }
         }
@@ -197,17 +291,34 @@ impl DeliveryLog {
         mut done: impl FnMut(&[Delivery]) -> bool,
         timeout: Duration,
     ) -> Result<Vec<Delivery>, EmulatorError> {
+        self.wait_blocking(|entries| done(entries.as_slice()), timeout)
+    }
+
+    /// [`Self::wait_for_count`], blocking the thread.
+    pub(crate) fn wait_for_count_blocking(
+        &self,
+        count: usize,
+        timeout: Duration,
+    ) -> Result<Vec<Delivery>, EmulatorError> {
+        self.wait_blocking(|entries| entries.recorded >= count, timeout)
+    }
+
+    fn wait_blocking(
+        &self,
+        mut done: impl FnMut(&mut Entries) -> bool,
+        timeout: Duration,
+    ) -> Result<Vec<Delivery>, EmulatorError> {
         let deadline = Instant::now() + timeout;
         let mut entries = lock(&self.entries);
         loop {
-            if done(&entries) {
-                return Ok(entries.clone());
+            if done(&mut entries) {
+                return Ok(entries.kept.iter().cloned().collect());
             }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return Err(EmulatorError::Timeout {
                     timeout,
-                    seen: entries.len(),
+                    seen: entries.recorded,
                 });
             }
             entries = match self.changed.wait_timeout(entries, left) {

@@ -198,7 +198,7 @@ pub(crate) fn synthesized_data(session: &Session) -> IdentificationData {
     let nationality = request
         .nationality()
         .map_or(country.clone(), |code| code.as_str().to_owned());
-    let created = civil_date(session.created_at);
+    let created = civil_date(session.created_ms.div_euclid(1000));
     let issued = request
         .date_of_issue()
         .or_else(|| created.map(|date| shift_years(date, -3)));
@@ -358,10 +358,15 @@ pub(crate) fn webhook_body(
             )]),
         )
     };
-    let start_time = session.started_at.unwrap_or(session.created_at);
-    let finish_time = session.finished_at().unwrap_or(now);
+    let start_time = session
+        .started_ms
+        .unwrap_or(session.created_ms)
+        .div_euclid(1000);
+    let finish_time = session
+        .finished_ms()
+        .map_or(now, |finished| finished.div_euclid(1000));
     // A token that expired unopened had no session: no start, no person's address.
-    let never_opened = expired && session.started_at.is_none();
+    let never_opened = expired && session.started_ms.is_none();
     let mut body = json!({
         "final": is_final,
         "platform": "PC",

@@ -370,11 +370,11 @@ mod tests {
     #[test]
     fn the_library_reads_quirky_webhooks_as_the_plain_ones() {
         use crate::outcome::Outcome;
-        use crate::state::State;
+        use crate::state::{Limits, State};
         use idenfy_proto::webhook::{self, WebhookEvent};
 
-        let mut state = State::new(None);
-        let now = 1_700_000_000;
+        let mut state = State::new(None, Limits::default());
+        let now = 1_700_000_000_000;
         let request = idenfy_proto::server::read_token_request(&json!({
             "clientId": "100042", "firstName": "Ona", "lastName": "Petraityte",
             "country": "lt", "externalRef": "order-7", "expiryTime": 60,
@@ -385,18 +385,19 @@ mod tests {
             "t".repeat(26),
             None,
         );
-        assert!(state.create(request, ids, now, "http://e").is_empty());
+        state.create(request, ids, now);
+        assert!(state.take_events().is_empty());
         let suspected = Outcome::suspected().manual_review(true);
-        let mut jobs = state
+        state
             .complete(
                 "2f1e5c7a-0000-4000-8000-000000000001",
                 suspected,
-                now + 5,
+                now + 5_000,
                 None,
-                "http://e",
             )
             .unwrap();
-        assert_eq!(jobs.len(), 2, "automatic, then manual");
+        let mut events = state.take_events();
+        assert_eq!(events.len(), 2, "automatic, then manual");
         // And an expiry, on a second verification.
         let request = idenfy_proto::server::read_token_request(&json!({"clientId": "7"})).unwrap();
         let ids = (
@@ -404,8 +405,13 @@ mod tests {
             "u".repeat(26),
             None,
         );
-        state.create(request, ids, now, "http://e");
-        jobs.extend(state.tick(now + 3600, "http://e").into_iter().flatten());
+        state.create(request, ids, now);
+        assert!(!state.tick(now + 3_600_000, 16));
+        events.extend(state.take_events());
+        let jobs: Vec<_> = events
+            .into_iter()
+            .map(|event| event.into_job("http://e"))
+            .collect();
         assert_eq!(jobs.len(), 3, "{jobs:?}");
 
         for job in &jobs {
@@ -420,7 +426,11 @@ mod tests {
             assert!(quirky.fallbacks().is_empty(), "{:?}", quirky.fallbacks());
             assert_eq!(quirky.additional_steps.take(), Some(Default::default()));
             assert_eq!(quirky, plain, "{event}");
-            assert!(plain.client_id.is_some() && plain.start_time.is_some());
+            assert!(plain.client_id.is_some());
+            // An unopened token's expiry has no session start; the others have one.
+            if event != "IDENTIFICATION_EXPIRED" {
+                assert!(plain.start_time.is_some(), "{event}");
+            }
             assert_eq!(
                 webhook::parse_unverified(&webhook(&job.body), Some(event))
                     .unwrap()

@@ -640,7 +640,7 @@ async fn api(
     if let Err(answer) = authenticate(shared, request.headers()) {
         return answer;
     }
-    let now = shared.now();
+    let now = shared.now_ms();
     let limit = shared.requests_per_hour;
     if !shared.with_state(|state| state.admit_request(now, limit)) {
         let limit = limit.unwrap_or_default();
@@ -713,6 +713,11 @@ fn create_token(shared: &Arc<Shared>, value: &Value) -> Answer {
         Ok(requested) => requested,
         Err(answer) => return answer,
     };
+    if let Err(message) =
+        crate::state::check_extra_fields(&requested.request, crate::MAX_EXTRA_FIELD_BYTES)
+    {
+        return error(400, ErrorIdentifier::BadValue, message);
+    }
     let request = &requested.request;
     let drawn = (|| {
         let scan_ref = shared.rng.uuid_v4()?;
@@ -731,20 +736,13 @@ fn create_token(shared: &Arc<Shared>, value: &Value) -> Answer {
             "No random source for the token.",
         );
     };
-    let now = shared.now();
-    let (jobs, body) = shared.with_state(|state| {
-        let jobs = state.create(
-            requested,
-            (scan_ref.clone(), auth_token, digit_string),
-            now,
-            &shared.base_url,
-        );
-        let body = state
+    let now = shared.now_ms();
+    let body = shared.with_state(|state| {
+        state.create(requested, (scan_ref.clone(), auth_token, digit_string), now);
+        state
             .get(&scan_ref)
-            .map(|session| payload::token_response(session, &shared.base_url));
-        (jobs, body)
+            .map(|session| payload::token_response(session, &shared.base_url))
     });
-    shared.dispatch(vec![jobs]);
     match body {
         Some(mut body) => {
             // iDenfy echoes `country` as given ("lt" stays "lt"); the validated request holds
@@ -864,11 +862,11 @@ fn redirect(shared: &Shared, remote: SocketAddr, request: &Request<Incoming>) ->
         .query()
         .and_then(|query| form_value(query, "authToken"))
         .unwrap_or_default();
-    let now = shared.now();
+    let now = shared.now_ms();
     shared.with_state(|state| {
         let Some(scan_ref) = state
             .by_token(&token)
-            .filter(|session| session.expires_at().is_some() && !session.deleted)
+            .filter(|session| session.expires_ms().is_some() && !session.deleted)
             .map(|session| session.scan_ref.clone())
         else {
             let (status, page) = payload::unusable_token_page(state.by_token(&token));

@@ -334,8 +334,9 @@ async fn the_clock_saturates_instead_of_overflowing() {
         )
         .await
         .unwrap();
+    // Its expiry saturates at the clock's end, which is now: it has expired at once.
     let status = client.status(token.scan_ref.as_str()).await.unwrap();
-    assert_eq!(status.status, Some(OverallStatus::Active));
+    assert_eq!(status.status, Some(OverallStatus::Expired));
     let listed = control(
         &emulator,
         "GET",
@@ -345,7 +346,7 @@ async fn the_clock_saturates_instead_of_overflowing() {
     )
     .await;
     assert_eq!(listed.status, 200);
-    // It expires in real time (the sweeper), and its webhook is sent and signed.
+    // Its expiry webhook is sent and signed.
     let deliveries = emulator
         .wait_for_deliveries(1, Duration::from_secs(10))
         .await
@@ -358,21 +359,21 @@ async fn the_clock_saturates_instead_of_overflowing() {
     let status = client.status(token.scan_ref.as_str()).await.unwrap();
     assert_eq!(status.status, Some(OverallStatus::Expired));
 
-    // A second token finishes, with a delayed review that can never come due.
+    // A second token cannot be finished any more: a conflict, not an overflow.
     let token = client
         .create_token(&TokenRequest::builder("far-future-2").build().unwrap())
         .await
         .unwrap();
-    emulator
-        .complete(
-            token.scan_ref.as_str(),
-            Outcome::approved()
-                .manual_review(true)
-                .review_after(Duration::from_secs(u64::MAX)),
-        )
-        .unwrap();
-    let status = client.status(token.scan_ref.as_str()).await.unwrap();
-    assert_eq!(status.status, Some(OverallStatus::Reviewing));
+    let refused = emulator.complete(
+        token.scan_ref.as_str(),
+        Outcome::approved()
+            .manual_review(true)
+            .review_after(Duration::from_secs(u64::MAX)),
+    );
+    assert!(
+        matches!(refused, Err(EmulatorError::Conflict { .. })),
+        "{refused:?}"
+    );
     assert!(emulator.verifications().len() == 2);
 }
 

@@ -128,6 +128,16 @@ pub(crate) struct EmulatorArgs {
     /// Let a token's callbackUrl name any host, and deliver there.
     #[arg(long)]
     allow_any_callback_host: bool,
+
+    /// How many finished, expired or deleted verifications to keep; past it the one that
+    /// finished first is forgotten (its scanRef then answers 404). Active ones are always kept.
+    #[arg(long, value_name = "N", default_value_t = idenfy_emulator::DEFAULT_FINISHED_RETENTION)]
+    keep_finished: usize,
+
+    /// How many webhook delivery attempts to keep for GET /__emulator/webhooks; past it the
+    /// oldest is dropped. 0 keeps none.
+    #[arg(long, value_name = "N", default_value_t = idenfy_emulator::DEFAULT_DELIVERY_RETENTION)]
+    keep_deliveries: usize,
 }
 
 /// What is printed in place of a secret the user gave.
@@ -147,7 +157,9 @@ pub(crate) fn run(global: &GlobalArgs, args: &EmulatorArgs, out: &Output) -> Res
         .idle_timeout(Duration::from_secs(args.idle_timeout))
         .header_read_timeout(Duration::from_secs(args.header_read_timeout))
         .body_read_timeout(Duration::from_secs(args.body_read_timeout))
-        .max_connections(args.max_connections);
+        .max_connections(args.max_connections)
+        .finished_retention(args.keep_finished)
+        .delivery_retention(args.keep_deliveries);
     if let Some(key) = &global.api_key {
         builder = builder.api_key(key.as_str());
     }
