@@ -15,6 +15,12 @@
 //! the faults the emulator injects, as each adapter sees them, plus the signed webhook a
 //! finished verification sends.
 //!
+//! Every case runs a second time per adapter against an emulator in quirks mode
+//! (`hyper_quirks::…`, `isahc_quirks::…`, `blocking_quirks::…`; the [`Quirks`] harness): the
+//! answers and webhooks carry the quirks of iDenfy's real payloads — `clientId` as a number
+//! (hence the numeric [`CLIENT_ID`]), a duplicate key, float timestamps, legacy `aml`/`lid` —
+//! and every assertion must hold all the same.
+//!
 //! The emulator runs on a runtime thread of its own ([`Emulator::start_blocking`]), so the same
 //! case drives the async adapters (inside their harness's runtime) and the blocking one. Nothing
 //! sleeps to synchronise: state changes are made through the emulator's API (`complete`,
@@ -37,11 +43,13 @@ use idenfy::{
     RetryPolicy, StatusRequest, StatusResponse, TokenRequest, TokenResponse, TransportErrorKind,
 };
 use idenfy_conformance::server::{Behaviour, Reply, TestServer};
-use idenfy_emulator::{DeliveryOutcome, Emulator, Fault, Outcome};
+use idenfy_emulator::{DeliveryOutcome, Emulator, EmulatorBuilder, Fault, Outcome};
 
-use harness::{Blocking, Harness, Hyper, Isahc};
+use harness::{Blocking, Harness, Hyper, Isahc, Quirks};
 
-const CLIENT_ID: &str = "customer-42";
+/// A plain number, as many partners' identifiers are: in quirks mode the emulator writes it as a
+/// JSON number, which every answer must still read back as this string.
+const CLIENT_ID: &str = "100042";
 /// The token's `expiryTime`, in seconds.
 const EXPIRY_SECONDS: i64 = 3600;
 /// A well-formed `scanRef` the emulator never issued.
@@ -61,8 +69,13 @@ const WAIT: Duration = Duration::from_secs(10);
 // ---------------------------------------------------------------------------------------------
 // Helpers.
 
-fn start() -> Emulator {
-    Emulator::start_blocking().unwrap()
+/// An emulator for the cases of harness `H`, in quirks mode for [`Quirks`].
+fn start<H: Harness>() -> Emulator {
+    builder::<H>().start_blocking().unwrap()
+}
+
+fn builder<H: Harness>() -> EmulatorBuilder {
+    Emulator::builder().quirks(H::QUIRKS)
 }
 
 /// A client of adapter `H` for `emulator`, with its credentials.
@@ -135,7 +148,7 @@ fn fault_remaining(emulator: &Emulator) -> u32 {
 /// Token → `ACTIVE` → finished as approved → status, data, files and report → delete →
 /// `DELETED`, and what the endpoints answer before the checks and after the deletion.
 fn r5_lifecycle_from_token_to_deletion<H: Harness>() {
-    let emulator = start();
+    let emulator = start::<H>();
     let client: H = client_for(&emulator, defaults());
 
     let token = create_token(&client);
@@ -233,7 +246,7 @@ fn r5_lifecycle_from_token_to_deletion<H: Harness>() {
 /// Delete is refused with iDenfy's `PARTNER_ERROR` while the token is active, and allowed once
 /// the emulator's clock passed its `expiryTime`: `EXPIRED`, then `EXPIRED-DELETED`.
 fn r5_delete_refused_while_active_then_allowed_after_expiry<H: Harness>() {
-    let emulator = start();
+    let emulator = start::<H>();
     let client: H = client_for(&emulator, defaults());
     let scan_ref = create_token(&client).scan_ref.as_str().to_owned();
 
@@ -280,7 +293,7 @@ fn r5_delete_refused_while_active_then_allowed_after_expiry<H: Harness>() {
 /// verification is created and the secret shows nowhere in the error.
 fn r6_wrong_credentials_are_unauthorized<H: Harness>() {
     const WRONG_SECRET: &str = "not-the-emulator-secret-3Kx";
-    let emulator = start();
+    let emulator = start::<H>();
     let config = Config::builder(Credentials::new(emulator.api_key(), WRONG_SECRET).unwrap())
         .base_url(emulator.base_url())
         .build()
@@ -307,7 +320,7 @@ fn r6_wrong_credentials_are_unauthorized<H: Harness>() {
 
 /// A `scanRef` the emulator never issued: `404 NOT_FOUND` from every retrieval endpoint.
 fn r6_unknown_scan_ref_is_not_found<H: Harness>() {
-    let emulator = start();
+    let emulator = start::<H>();
     let client: H = client_for(&emulator, defaults());
 
     let results = [
@@ -344,11 +357,13 @@ fn r6_unknown_scan_ref_is_not_found<H: Harness>() {
 
 /// `status` answered `503` twice is retried, and the third answer wins.
 fn r9_status_is_retried_through_two_injected_503s<H: Harness>() {
-    let emulator = start();
+    let emulator = start::<H>();
     let client: H = client_for(&emulator, quick_retries());
     let scan_ref = create_token(&client).scan_ref.as_str().to_owned();
 
-    emulator.inject_fault(Fault::status(503).on_path(STATUS).times(2));
+    emulator
+        .inject_fault(Fault::status(503).on_path(STATUS).times(2))
+        .unwrap();
     assert_eq!(
         status(&client, &scan_ref).status,
         Some(OverallStatus::Active)
@@ -359,10 +374,12 @@ fn r9_status_is_retried_through_two_injected_503s<H: Harness>() {
 /// Token creation answered `503` is sent once, retries on or not: the fault that would answer
 /// three requests answered one, and no verification was created.
 fn r9_token_is_sent_once_on_an_injected_503<H: Harness>() {
-    let emulator = start();
+    let emulator = start::<H>();
     let client: H = client_for(&emulator, quick_retries());
 
-    emulator.inject_fault(Fault::status(503).on_path(TOKEN).times(3));
+    emulator
+        .inject_fault(Fault::status(503).on_path(TOKEN).times(3))
+        .unwrap();
     let error = api_error(client.send(&token_request()));
     assert_eq!(error.status().as_u16(), 503);
     assert_eq!(error.identifier(), Some(&ErrorIdentifier::InternalError));
@@ -379,10 +396,12 @@ fn r9_token_is_sent_once_on_an_injected_503<H: Harness>() {
 /// long before the emulator would have answered.
 fn r6_injected_delay_beyond_the_timeout_is_timeout<H: Harness>() {
     let timeout = Duration::from_millis(300);
-    let emulator = start();
+    let emulator = start::<H>();
     let client: H = client_for(&emulator, no_retries().with_timeout(timeout));
 
-    emulator.inject_fault(Fault::delay(Duration::from_secs(5)).on_path(STATUS));
+    emulator
+        .inject_fault(Fault::delay(Duration::from_secs(5)).on_path(STATUS))
+        .unwrap();
     let started = Instant::now();
     let kind = transport_kind(client.send(&StatusRequest::new(UNKNOWN_SCAN_REF).unwrap()));
     let elapsed = started.elapsed();
@@ -402,16 +421,20 @@ fn r6_injected_delay_beyond_the_timeout_is_timeout<H: Harness>() {
 /// is retried through it; token creation is not (the request was sent), and since the emulator
 /// did not process it, no verification exists.
 fn r6_injected_dropped_connection_is_io<H: Harness>() {
-    let emulator = start();
+    let emulator = start::<H>();
 
     let client: H = client_for(&emulator, no_retries());
-    emulator.inject_fault(Fault::drop_connection().on_path(STATUS));
+    emulator
+        .inject_fault(Fault::drop_connection().on_path(STATUS))
+        .unwrap();
     let kind = transport_kind(client.send(&StatusRequest::new(UNKNOWN_SCAN_REF).unwrap()));
     assert_eq!(kind, TransportErrorKind::Io);
     assert_eq!(fault_remaining(&emulator), 0);
 
     let client: H = client_for(&emulator, quick_retries());
-    emulator.inject_fault(Fault::drop_connection().on_path(TOKEN).times(2));
+    emulator
+        .inject_fault(Fault::drop_connection().on_path(TOKEN).times(2))
+        .unwrap();
     assert_eq!(
         transport_kind(client.send(&token_request())),
         TransportErrorKind::Io
@@ -421,7 +444,9 @@ fn r6_injected_dropped_connection_is_io<H: Harness>() {
     emulator.clear_faults();
 
     let scan_ref = create_token(&client).scan_ref.as_str().to_owned();
-    emulator.inject_fault(Fault::drop_connection().on_path(STATUS));
+    emulator
+        .inject_fault(Fault::drop_connection().on_path(STATUS))
+        .unwrap();
     assert_eq!(
         status(&client, &scan_ref).status,
         Some(OverallStatus::Active)
@@ -436,12 +461,14 @@ fn r6_injected_dropped_connection_is_io<H: Harness>() {
 /// server has read it). Outside the matrix while `idenfy-isahc` fails it; see
 /// [`reused_connection`].
 fn r9_token_on_a_reused_connection_is_not_resent_after_a_drop<H: Harness>() {
-    let emulator = start();
+    let emulator = start::<H>();
     let client: H = client_for(&emulator, quick_retries());
     create_token(&client);
     let before = emulator.verifications().len();
 
-    emulator.inject_fault(Fault::drop_connection().on_path(TOKEN).times(2));
+    emulator
+        .inject_fault(Fault::drop_connection().on_path(TOKEN).times(2))
+        .unwrap();
     assert_eq!(
         transport_kind(client.send(&token_request())),
         TransportErrorKind::Io
@@ -454,10 +481,12 @@ fn r9_token_on_a_reused_connection_is_not_resent_after_a_drop<H: Harness>() {
 /// success with half a body — for token creation (which the emulator did process: the token
 /// exists, only its answer was cut) and for `status`.
 fn r6_injected_truncated_body_is_io<H: Harness>() {
-    let emulator = start();
+    let emulator = start::<H>();
     let client: H = client_for(&emulator, no_retries());
 
-    emulator.inject_fault(Fault::truncate_body().on_path(TOKEN));
+    emulator
+        .inject_fault(Fault::truncate_body().on_path(TOKEN))
+        .unwrap();
     assert_eq!(
         transport_kind(client.send(&token_request())),
         TransportErrorKind::Io
@@ -466,7 +495,9 @@ fn r6_injected_truncated_body_is_io<H: Harness>() {
     assert_eq!(emulator.verifications().len(), 1, "processed, answer cut");
 
     let scan_ref = emulator.verifications()[0].scan_ref.clone();
-    emulator.inject_fault(Fault::truncate_body().on_path(STATUS));
+    emulator
+        .inject_fault(Fault::truncate_body().on_path(STATUS))
+        .unwrap();
     assert_eq!(
         transport_kind(client.send(&StatusRequest::new(&scan_ref).unwrap())),
         TransportErrorKind::Io
@@ -476,10 +507,12 @@ fn r6_injected_truncated_body_is_io<H: Harness>() {
 /// Bytes that are not HTTP are a transport error — `Io`, not an API or decoding error, and at
 /// once rather than as a timeout; the client recovers on a new connection.
 fn r6_injected_garbage_is_io<H: Harness>() {
-    let emulator = start();
+    let emulator = start::<H>();
     let client: H = client_for(&emulator, no_retries());
 
-    emulator.inject_fault(Fault::garbage().on_path(STATUS));
+    emulator
+        .inject_fault(Fault::garbage().on_path(STATUS))
+        .unwrap();
     let started = Instant::now();
     let kind = transport_kind(client.send(&StatusRequest::new(UNKNOWN_SCAN_REF).unwrap()));
     // Every adapter reports a response it cannot parse as a failed connection.
@@ -500,7 +533,7 @@ fn r8_finished_verification_delivers_one_signed_final_webhook<H: Harness>() {
     let receiver = TestServer::start().unwrap();
     receiver.set_default(WEBHOOK_PATH, Behaviour::Respond(Reply::new(200)));
     let webhook_url = format!("{}{WEBHOOK_PATH}", receiver.base_url());
-    let emulator = Emulator::builder()
+    let emulator = builder::<H>()
         .webhook_url(webhook_url.as_str())
         .start_blocking()
         .unwrap();
@@ -527,6 +560,10 @@ fn r8_finished_verification_delivers_one_signed_final_webhook<H: Harness>() {
     assert_eq!(received.path(), WEBHOOK_PATH);
     assert_eq!(received.header("content-type"), Some("application/json"));
     assert_eq!(received.body, delivery.body);
+    // Quirks mode shows on the wire: a numeric clientId, and the signed trailing newline.
+    let text = String::from_utf8_lossy(&received.body);
+    assert_eq!(text.contains("\"clientId\": 100042,"), H::QUIRKS, "{text}");
+    assert_eq!(text.ends_with("}\n"), H::QUIRKS, "{text}");
 
     let event = webhook::verify_and_parse(
         &received.body,
@@ -564,6 +601,11 @@ conformance! {
         hyper => super::Hyper,
         isahc => super::Isahc,
         blocking => super::Blocking,
+        // The same against emulators in quirks mode (issue 13): every assertion must hold on
+        // payloads in the shapes of iDenfy's real ones.
+        hyper_quirks => super::Quirks<super::Hyper>,
+        isahc_quirks => super::Quirks<super::Isahc>,
+        blocking_quirks => super::Quirks<super::Blocking>,
     ],
     cases: [
         r5_lifecycle_from_token_to_deletion,

@@ -196,7 +196,9 @@ fn a_lost_token_answer_creates_one_token(adapter: fn(Config) -> Box<dyn Pooled>)
         let accepted = forwarder.accepted();
         let tokens = emulator.verifications().len();
 
-        emulator.inject_fault(Fault::lose_answer().on_path("/api/v2/token"));
+        emulator
+            .inject_fault(Fault::lose_answer().on_path("/api/v2/token"))
+            .unwrap();
         let error = client.create_token(&request()).unwrap_err();
         assert!(emulator.faults().is_empty(), "the fault was not used");
         match &error {

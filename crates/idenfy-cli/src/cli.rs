@@ -2,7 +2,7 @@
 
 use std::ffi::OsString;
 
-use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, ColorChoice, Parser, Subcommand, ValueEnum};
 use idenfy::DEFAULT_BASE_URL;
 
 use crate::commands::completions::{AFTER_HELP as COMPLETIONS_AFTER_HELP, CompletionsArgs};
@@ -86,8 +86,9 @@ pub(crate) struct GlobalArgs {
     #[arg(long, global = true)]
     pub(crate) allow_insecure_http: bool,
 
-    /// When to colour statuses in human output: auto (only when stdout is a terminal and
-    /// NO_COLOR is not set), always (also when piped), never. `--json` is never coloured.
+    /// When to colour statuses in human output, and this help and usage errors: auto (only on a
+    /// terminal, and not when NO_COLOR is set), always (also when piped), never. `--json` is
+    /// never coloured.
     #[arg(
         long,
         global = true,
@@ -171,4 +172,34 @@ pub(crate) fn wants_json(args: &[OsString]) -> bool {
         .skip(1)
         .take_while(|arg| *arg != "--")
         .any(|arg| arg == "--json")
+}
+
+/// How clap colours its own help and errors, decided before clap parses anything (the command
+/// line may not parse): the last `--color WHEN` or `--color=WHEN` among the raw arguments
+/// (before any `--`), with the rules of [`crate::output::Output`]: `always` colours (also when
+/// piped, and despite `NO_COLOR`), `never` does not, `auto` (the default, and what an invalid
+/// value falls back to while clap reports it) leaves it to clap — colour on a terminal — unless
+/// `NO_COLOR` is set. With `--json` nothing is coloured.
+pub(crate) fn clap_color(args: &[OsString]) -> ColorChoice {
+    if wants_json(args) {
+        return ColorChoice::Never;
+    }
+    let mut when = ColorWhen::Auto;
+    let mut raw = args.iter().skip(1).take_while(|arg| *arg != "--");
+    while let Some(arg) = raw.next() {
+        let value = if arg == "--color" {
+            raw.next().and_then(|value| value.to_str())
+        } else {
+            arg.to_str().and_then(|arg| arg.strip_prefix("--color="))
+        };
+        if let Some(parsed) = value.and_then(|value| ColorWhen::from_str(value, false).ok()) {
+            when = parsed;
+        }
+    }
+    match when {
+        ColorWhen::Always => ColorChoice::Always,
+        ColorWhen::Never => ColorChoice::Never,
+        ColorWhen::Auto if crate::output::no_color() => ColorChoice::Never,
+        ColorWhen::Auto => ColorChoice::Auto,
+    }
 }

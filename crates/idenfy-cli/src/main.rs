@@ -32,11 +32,17 @@ mod output;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::Parser as _;
+use clap::{CommandFactory as _, FromArgMatches as _};
 
 fn main() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().collect();
-    let cli = match cli::Cli::try_parse_from(&args) {
+    // `--color` governs clap's own help and errors too, so it is read before clap parses.
+    let mut command = cli::Cli::command().color(cli::clap_color(&args));
+    let parsed = command
+        .try_get_matches_from_mut(&args)
+        .and_then(|mut matches| cli::Cli::from_arg_matches_mut(&mut matches))
+        .map_err(|err| err.format(&mut command));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(err) => return output::usage_error(&err, cli::wants_json(&args)),
     };

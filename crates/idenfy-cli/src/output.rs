@@ -31,10 +31,7 @@ impl Output {
             && match when {
                 ColorWhen::Always => true,
                 ColorWhen::Never => false,
-                ColorWhen::Auto => {
-                    std::io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
-                }
+                ColorWhen::Auto => std::io::stdout().is_terminal() && !no_color(),
             };
         Self { json, color }
     }
@@ -112,6 +109,11 @@ impl Output {
             self.json_document(&json!({ "error": error }));
         }
     }
+}
+
+/// Whether `NO_COLOR` asks for no colour: set and not empty (<https://no-color.org>).
+pub(crate) fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty())
 }
 
 /// Reports a command line clap could not parse (or `--help`/`--version`, which clap models as

@@ -142,3 +142,48 @@ fn demo_refuses_an_unknown_outcome() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("maybe"), "{}", run.stderr);
 }
+
+/// `--quirks`: the emulator answers in the shapes of iDenfy's real payloads (numeric clientId,
+/// duplicate keys, float timestamps, legacy aml/lid, …) and the walk comes out the same.
+#[test]
+fn demo_with_quirks_walks_every_step_alike() {
+    for outcome in ["approved", "suspected"] {
+        let run = idenfy(&["--json", "demo", "--quirks", "--outcome", outcome]);
+        assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+        let quirky = run.json();
+        let run = idenfy(&["--json", "demo", "--outcome", outcome]);
+        assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+        let plain = run.json();
+        assert_eq!(quirky["ok"], true);
+        assert_eq!(quirky["steps"][0]["quirks"], true);
+        assert_eq!(plain["steps"][0]["quirks"], false);
+        // Every step but the identifiers of the run reads the same.
+        let comparable = |document: &serde_json::Value| -> Vec<serde_json::Value> {
+            let mut steps = document["steps"].as_array().unwrap().clone();
+            for step in &mut steps {
+                let step = step.as_object_mut().unwrap();
+                for varying in [
+                    "baseUrl",
+                    "webhookReceiver",
+                    "quirks",
+                    "scanRef",
+                    "authToken",
+                ] {
+                    step.remove(varying);
+                }
+                step.remove("redirectUrl");
+            }
+            steps
+        };
+        assert_eq!(comparable(&quirky), comparable(&plain), "{outcome}");
+    }
+
+    let run = idenfy(&["demo", "--quirks"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("(quirks mode)"), "{}", run.stdout);
+    assert!(
+        has_row(&run.stdout, "signature", "verified"),
+        "{}",
+        run.stdout
+    );
+}

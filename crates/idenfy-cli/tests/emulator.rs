@@ -7,7 +7,7 @@
 mod support;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, ChildStdout, Stdio};
+use std::process::{Child, ChildStderr, ChildStdout, Stdio};
 use std::time::{Duration, Instant};
 
 use idenfy::{OverallStatus, webhook};
@@ -18,6 +18,7 @@ use serde_json::Value;
 struct Served {
     child: Child,
     stdout: BufReader<ChildStdout>,
+    stderr: BufReader<ChildStderr>,
 }
 
 impl Served {
@@ -29,7 +30,23 @@ impl Served {
             .spawn()
             .expect("the binary starts");
         let stdout = BufReader::new(child.stdout.take().unwrap());
-        Self { child, stdout }
+        let stderr = BufReader::new(child.stderr.take().unwrap());
+        Self {
+            child,
+            stdout,
+            stderr,
+        }
+    }
+
+    /// The next line on stderr.
+    fn error_line(&mut self) -> String {
+        let mut line = String::new();
+        self.stderr.read_line(&mut line).unwrap();
+        assert!(
+            !line.is_empty(),
+            "the emulator exited before writing to stderr"
+        );
+        line
     }
 
     fn line(&mut self) -> String {
@@ -120,7 +137,7 @@ fn json_mode_prints_one_document_then_serves_until_interrupted() {
     // The emulator signs with the key given (a dummy webhook was recorded).
     let deliveries = support_get(&base_url, "/__emulator/webhooks");
     let deliveries: Value = serde_json::from_str(&deliveries).unwrap();
-    let delivery = &deliveries[0];
+    let delivery = &deliveries["results"][0];
     webhook::verify(
         delivery["body"].as_str().unwrap().as_bytes(),
         delivery["headers"]["Idenfy-Signature"].as_str(),
@@ -196,6 +213,126 @@ fn a_bad_address_is_a_usage_error() {
     let run = support::idenfy(&["emulator", "--webhook-url", "not a url"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("webhookUrl"), "{}", run.stderr);
+}
+
+#[test]
+fn a_non_loopback_address_is_warned_about_and_shown_as_it_is() {
+    let mut served = Served::start(&["emulator", "--listen", "0.0.0.0:0"]);
+    let lines: Vec<String> = (0..7).map(|_| served.line()).collect();
+    let listening = lines
+        .iter()
+        .find(|line| line.starts_with("listening on"))
+        .unwrap_or_else(|| panic!("no listening line in {lines:?}"));
+    assert!(
+        listening.contains("0.0.0.0:") && listening.contains("every IPv4 interface"),
+        "{listening}"
+    );
+    let base = lines
+        .iter()
+        .find(|line| line.starts_with("base URL"))
+        .unwrap();
+    // The loopback URL is labelled as this machine's view, not passed off as the address.
+    assert!(base.contains("from this machine"), "{base}");
+    let warning = served.error_line();
+    assert!(warning.starts_with("warning: "), "{warning}");
+    assert!(warning.contains("0.0.0.0:"), "{warning}");
+    assert!(warning.contains("no authentication"), "{warning}");
+    // It serves, on the loopback interface among the others.
+    let port: u16 = listening
+        .split("0.0.0.0:")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let health = support_get(&format!("http://127.0.0.1:{port}"), "/__emulator/health");
+    assert_eq!(health, r#"{"status":"ok"}"#);
+
+    let mut served = Served::start(&["--json", "emulator", "--listen", "0.0.0.0:0"]);
+    let started: Value = serde_json::from_str(&served.line()).unwrap();
+    assert!(
+        started["listen"].as_str().unwrap().starts_with("0.0.0.0:"),
+        "{started}"
+    );
+    assert_eq!(started["loopbackOnly"], false);
+    assert!(served.error_line().starts_with("warning: "));
+
+    // Loopback: no warning, the status line comes first.
+    let mut served = Served::start(&["--json", "emulator"]);
+    let started: Value = serde_json::from_str(&served.line()).unwrap();
+    assert_eq!(started["loopbackOnly"], true);
+    assert!(
+        started["listen"]
+            .as_str()
+            .unwrap()
+            .starts_with("127.0.0.1:")
+    );
+    assert!(served.error_line().starts_with("idenfy emulator: serving"));
+}
+
+#[test]
+fn the_connection_bounds_are_flags() {
+    let mut served = Served::start(&["--json", "emulator", "--idle-timeout", "1"]);
+    let started: Value = serde_json::from_str(&served.line()).unwrap();
+    let addr = started["baseUrl"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("http://")
+        .to_owned();
+    // A socket that sends nothing is closed after about a second.
+    let mut silent = std::net::TcpStream::connect(&addr).unwrap();
+    silent
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let started = Instant::now();
+    let mut byte = [0_u8; 1];
+    let read = std::io::Read::read(&mut silent, &mut byte);
+    assert!(matches!(read, Ok(0)), "{read:?}");
+    let took = started.elapsed();
+    assert!(took >= Duration::from_millis(900), "{took:?}");
+    assert!(took < Duration::from_secs(10), "{took:?}");
+
+    let mut served = Served::start(&["--json", "emulator", "--max-connections", "1"]);
+    let started: Value = serde_json::from_str(&served.line()).unwrap();
+    let addr = started["baseUrl"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("http://")
+        .to_owned();
+    let _held = std::net::TcpStream::connect(&addr).unwrap();
+    let refused = raw_get(&addr, "/__emulator/health");
+    assert!(refused.starts_with("HTTP/1.1 503"), "{refused}");
+    assert!(refused.contains("Connection: close"), "{refused}");
+
+    for (flag, value) in [
+        ("--idle-timeout", "0"),
+        ("--header-read-timeout", "86401"),
+        ("--body-read-timeout", "soon"),
+        ("--max-connections", "0"),
+    ] {
+        let run = support::idenfy(&["emulator", flag, value]);
+        assert_eq!(run.code, 2, "{flag} {value}: {}", run.stderr);
+        assert!(run.stderr.contains(flag), "{}", run.stderr);
+    }
+}
+
+/// A whole `GET` answer, head and body, as text.
+fn raw_get(addr: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
 }
 
 /// Whether `secret` appears anywhere in the printed document.

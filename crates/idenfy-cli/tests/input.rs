@@ -38,17 +38,26 @@ fn urls_with_whitespace_or_control_characters_are_refused() {
 
 #[test]
 fn an_empty_auth_token_is_refused() {
-    for extra in [&[][..], &["--iframe"][..]] {
-        let mut args = vec!["redirect-url", ""];
-        args.extend_from_slice(extra);
-        let run = idenfy(&args);
-        assert_eq!(run.code, 2, "{}", run.stdout);
-        assert!(run.stdout.is_empty(), "{}", run.stdout);
-        assert!(
-            run.stderr.starts_with("error: authToken: "),
-            "{}",
-            run.stderr
-        );
+    // The library's rule (`AuthToken::parse`): empty, or with a control character.
+    for (token, rule) in [
+        ("", "is required"),
+        (
+            "k8ZHmYqeH0pOLlK9MEbvX1Ac3q\n",
+            "must not contain the character '\\n'",
+        ),
+    ] {
+        for extra in [&[][..], &["--iframe"][..]] {
+            let mut args = vec!["redirect-url", token];
+            args.extend_from_slice(extra);
+            let run = idenfy(&args);
+            assert_eq!(run.code, 2, "{}", run.stdout);
+            assert!(run.stdout.is_empty(), "{}", run.stdout);
+            assert_eq!(
+                run.stderr,
+                format!("error: authToken: {rule}\n"),
+                "{token:?} {extra:?}"
+            );
+        }
     }
 }
 

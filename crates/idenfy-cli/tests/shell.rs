@@ -67,6 +67,79 @@ fn color_refuses_other_values() {
     assert!(run.stderr.contains("--color"), "{}", run.stderr);
 }
 
+/// Runs the binary with `args` and `NO_COLOR` as given (`None`: removed).
+fn idenfy_no_color(args: &[&str], no_color: Option<&str>) -> support::Run {
+    let mut command = support::command(args);
+    match no_color {
+        Some(value) => command.env("NO_COLOR", value),
+        None => command.env_remove("NO_COLOR"),
+    };
+    run_command(command)
+}
+
+#[test]
+fn color_governs_clap_help_and_usage_errors() {
+    // Help (stdout, exit 0), before or after the command, either spelling of the flag.
+    for args in [
+        &["--color", "always", "--help"][..],
+        &["--color=always", "--help"],
+        &["status", "--help", "--color", "always"],
+        &["--color", "always", "help", "webhook"],
+    ] {
+        for no_color in [None, Some("1")] {
+            let run = idenfy_no_color(args, no_color);
+            assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+            assert!(
+                run.stdout.contains("\x1b["),
+                "{args:?} {no_color:?}: {:?}",
+                run.stdout
+            );
+        }
+    }
+    for args in [
+        &["--color", "never", "--help"][..],
+        &["--help"],
+        &["--color", "auto", "status", "--help"],
+        &["--color", "never", "help", "webhook"],
+        &["--color", "always", "--json", "--help"],
+    ] {
+        let run = idenfy_no_color(args, None);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert!(run.stdout.contains("Usage"), "{args:?}: {}", run.stdout);
+        assert!(!run.stdout.contains('\x1b'), "{args:?}: {:?}", run.stdout);
+    }
+
+    // A usage error (stderr, exit 2): coloured with `always`, even with NO_COLOR set.
+    for no_color in [None, Some("1")] {
+        let run = idenfy_no_color(&["--color", "always", "status"], no_color);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("\x1b["),
+            "{no_color:?}: {:?}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("<SCANREF>"), "{:?}", run.stderr);
+    }
+    for args in [
+        &["--color", "never", "status"][..],
+        &["status"],
+        &["--color", "always", "--json", "status"],
+    ] {
+        let run = idenfy_no_color(args, None);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("<SCANREF>"), "{args:?}: {}", run.stderr);
+        assert!(!run.stderr.contains('\x1b'), "{args:?}: {:?}", run.stderr);
+        assert!(!run.stdout.contains('\x1b'), "{args:?}: {:?}", run.stdout);
+    }
+    // `auto` with NO_COLOR: plain (and plain when piped without it, as above).
+    let run = idenfy_no_color(&["--color", "auto", "--help"], Some("1"));
+    assert!(!run.stdout.contains('\x1b'), "{:?}", run.stdout);
+    // An invalid value is clap's usage error, naming the flag.
+    let run = idenfy_no_color(&["--color", "sometimes", "--help"], None);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--color"), "{}", run.stderr);
+}
+
 #[test]
 fn completions_for_each_shell_name_the_commands() {
     for shell in ["bash", "zsh", "fish", "powershell"] {

@@ -1,33 +1,38 @@
 //! The control API under `/__emulator/…` (documented in the crate docs): drive verifications,
 //! the clock, faults and the webhook URL, and read what was delivered. JSON in and out.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 
 use hyper::body::Incoming;
+use idenfy_proto::http::header::{CONTENT_TYPE, HOST, ORIGIN, REFERER};
 use idenfy_proto::http::{Method, Request};
-use idenfy_proto::{ErrorIdentifier, WebUrl};
+use idenfy_proto::{ErrorIdentifier, EventType, OverallStatus, Rule, ValidationError, WebUrl};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::fault::FaultJson;
 use crate::outcome::{Outcome, OutcomeJson};
+use crate::page::{DEFAULT_PER_PAGE, DeliveryQuery, Page, VerificationQuery};
 use crate::payload::{self, PAGE_OUTCOMES};
 use crate::server::{
     Answer, CONTROL_PREFIX, error, form_value, method_not_allowed, not_found, parse_json,
-    read_body, see_other,
+    percent_decode, percent_encode, read_body, see_other, validation_error,
 };
 use crate::shared::Shared;
-use crate::{EmulatorError, ops};
+use crate::state::MAX_CLOCK_MS;
+use crate::{Delivery, EmulatorError, Verification, ops};
 
-/// Routes one control request.
+/// Routes one control request, once [`refuse_foreign`] let it through.
 pub(crate) async fn handle(
     shared: &Arc<Shared>,
     remote: SocketAddr,
     request: Request<Incoming>,
+    body_read_timeout: Duration,
 ) -> Answer {
-    shared.tick();
     let method = request.method().clone();
+    let query = request.uri().query().map(str::to_owned);
     let path = request
         .uri()
         .path()
@@ -36,20 +41,31 @@ pub(crate) async fn handle(
         .trim_end_matches('/')
         .to_owned();
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let body = match read_body(request.into_body()).await {
+    let form = segments.as_slice() == ["ui", "finish"] && method == Method::POST;
+    if let Some(answer) = refuse_foreign(shared, &request, form) {
+        return answer;
+    }
+    shared.tick();
+    // Whether the request says it is JSON (`None`: it names no type).
+    let typed = !method.is_safe() && !form;
+    let json = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .map(|value| value.to_str().is_ok_and(is_json));
+    if typed && json == Some(false) {
+        return unsupported_media_type();
+    }
+    let body = match read_body(request.into_body(), body_read_timeout).await {
         Ok(body) => body,
         Err(answer) => return answer,
     };
+    if typed && json.is_none() && !body.is_empty() {
+        return unsupported_media_type();
+    }
     match (segments.as_slice(), &method) {
         ([], &Method::GET) => Answer::json(200, &index(shared)),
         (["health"], &Method::GET) => Answer::json(200, &json!({"status": "ok"})),
-        (["verifications"], &Method::GET) => {
-            let list: Vec<Value> = ops::verifications(shared)
-                .iter()
-                .map(crate::Verification::to_json)
-                .collect();
-            Answer::json(200, &Value::Array(list))
-        }
+        (["verifications"], &Method::GET) => verification_list(shared, query.as_deref()),
         (["verifications", scan_ref], &Method::GET) => match ops::verification(shared, scan_ref) {
             Some(verification) => Answer::json(200, &verification.to_json()),
             None => unknown(scan_ref),
@@ -72,30 +88,55 @@ pub(crate) async fn handle(
             #[derive(Deserialize)]
             #[serde(deny_unknown_fields)]
             struct Advance {
-                seconds: u64,
+                seconds: Option<u64>,
+                milliseconds: Option<u64>,
             }
             match parse_optional::<Option<Advance>>(&body) {
-                Ok(Some(advance)) => {
-                    ops::advance_clock(shared, advance.seconds);
+                Ok(Some(Advance {
+                    seconds,
+                    milliseconds,
+                })) if seconds.is_some() || milliseconds.is_some() => {
+                    // Both may be given; they add up. The clock stops at the end of year 9999:
+                    // a larger step is refused rather than cut short, naming the field and the
+                    // largest step allowed now.
+                    let room_ms =
+                        u64::try_from(MAX_CLOCK_MS.saturating_sub(shared.now_ms())).unwrap_or(0);
+                    let ms = seconds
+                        .unwrap_or(0)
+                        .checked_mul(1000)
+                        .and_then(|ms| ms.checked_add(milliseconds.unwrap_or(0)))
+                        .filter(|ms| *ms <= room_ms);
+                    let Some(ms) = ms else {
+                        let (field, given, room) = match (seconds, milliseconds) {
+                            (Some(seconds), None) => ("seconds", seconds, room_ms / 1000),
+                            (None, Some(ms)) => ("milliseconds", ms, room_ms),
+                            _ => (
+                                "seconds' and 'milliseconds",
+                                seconds.unwrap_or(0),
+                                room_ms / 1000,
+                            ),
+                        };
+                        return error(
+                            400,
+                            ErrorIdentifier::BadValue,
+                            format!(
+                                "Field '{field}' must be at most {room} (the emulator's clock \
+                                 stops at 9999-12-31T23:59:59.999Z), got {given}."
+                            ),
+                        );
+                    };
+                    ops::advance_clock_async(shared, ms).await;
                     Answer::json(200, &clock(shared))
                 }
-                Ok(None) => error(
+                Ok(_) => error(
                     400,
                     ErrorIdentifier::MissingValue,
-                    "Field 'seconds' is required.",
+                    "Field 'seconds' or 'milliseconds' is required.",
                 ),
                 Err(answer) => answer,
             }
         }
-        (["webhooks"], &Method::GET) => {
-            let list: Vec<Value> = shared
-                .deliveries
-                .snapshot()
-                .iter()
-                .map(crate::Delivery::to_json)
-                .collect();
-            Answer::json(200, &Value::Array(list))
-        }
+        (["webhooks"], &Method::GET) => delivery_list(shared, query.as_deref()),
         (["webhooks"], &Method::DELETE) => {
             shared.deliveries.clear();
             Answer::empty(204)
@@ -154,6 +195,124 @@ pub(crate) async fn handle(
     }
 }
 
+/// Whether a `Content-Type` is JSON: `application/json` or `application/…+json`, any
+/// parameters.
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || essence
+            .strip_prefix("application/")
+            .is_some_and(|subtype| subtype.ends_with("+json"))
+}
+
+/// `415`: a control request that changes state must be JSON. One that names another
+/// `Content-Type` (a `text/plain` or form post from a web page) is refused before its body is
+/// read, and so is one that sends a body without a `Content-Type`; a request with neither
+/// (`DELETE /__emulator/webhooks`) passes.
+fn unsupported_media_type() -> Answer {
+    error(
+        415,
+        ErrorIdentifier::BadValue,
+        "Control requests that change state take JSON: send Content-Type: application/json.",
+    )
+}
+
+/// `host:port` of an `http` URL or origin (`http://127.0.0.1:8080/…`), the host lower-cased and
+/// the port 80 when none is written; `None` for any other scheme, or a URL with user info.
+fn http_authority(url: &str) -> Option<(String, u16)> {
+    let rest = url
+        .get(..7)
+        .filter(|scheme| scheme.eq_ignore_ascii_case("http://"))
+        .and_then(|_| url.get(7..))?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.is_empty() || authority.contains('@') {
+        return None;
+    }
+    let (host, port) = if authority.starts_with('[') {
+        let end = authority.find(']')?;
+        let (host, after) = authority.split_at_checked(end + 1)?;
+        match after.strip_prefix(':') {
+            Some(port) => (host, Some(port)),
+            None if after.is_empty() => (host, None),
+            None => return None,
+        }
+    } else {
+        match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    };
+    let port = match port {
+        Some(port) => port.parse().ok()?,
+        None => 80,
+    };
+    Some((host.to_ascii_lowercase(), port))
+}
+
+/// Whether `host` names this machine whatever DNS says: `localhost` or an IP address. A page
+/// whose origin is such a host and matches the request's `Host` was served by the emulator
+/// itself; a DNS name could have been re-bound to it by a hostile page.
+fn is_fixed_host(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .strip_prefix('[')
+            .and_then(|host| host.strip_suffix(']'))
+            .unwrap_or(host)
+            .parse::<IpAddr>()
+            .is_ok()
+}
+
+/// Refuses (`403 PERMISSIONS_ERROR`) a control request sent by a web page of another origin:
+/// its `Origin` (or, for the redirect page's form, its `Referer` when it has no `Origin`) must be
+/// the emulator's base URL, or the `Host` it was sent to when that is `localhost` or an IP
+/// address. Requests without either header (test code, `curl`) pass: a browser always sends
+/// `Origin` with a cross-origin `POST`.
+fn refuse_foreign(shared: &Shared, request: &Request<Incoming>, form: bool) -> Option<Answer> {
+    let headers = request.headers();
+    let sender = match (headers.get(ORIGIN), headers.get(REFERER)) {
+        (Some(origin), _) => origin,
+        (None, Some(referer)) if form => referer,
+        _ => return None,
+    };
+    let sender = sender.to_str().ok().and_then(http_authority);
+    let own = http_authority(&shared.base_url);
+    let host = headers
+        .get(HOST)
+        .and_then(|host| host.to_str().ok())
+        .or_else(|| {
+            request
+                .uri()
+                .authority()
+                .map(|authority| authority.as_str())
+        })
+        .and_then(|host| http_authority(&format!("http://{host}")))
+        .filter(|(host, _)| is_fixed_host(host));
+    let same = sender
+        .as_ref()
+        .is_some_and(|sender| Some(sender) == own.as_ref() || Some(sender) == host.as_ref());
+    (!same).then(|| {
+        error(
+            403,
+            ErrorIdentifier::PermissionsError,
+            format!(
+                "The control API refuses requests from web pages of another origin: the {} is \
+                 not {}.",
+                if headers.contains_key(ORIGIN) {
+                    "Origin"
+                } else {
+                    "Referer"
+                },
+                shared.base_url
+            ),
+        )
+    })
+}
+
 /// The methods a known control path accepts.
 fn allowed(segments: &[&str]) -> &'static str {
     match segments {
@@ -193,6 +352,7 @@ fn emulator_error(err: &EmulatorError) -> Answer {
         EmulatorError::Conflict { .. } => {
             error(409, ErrorIdentifier::from("CONFLICT"), err.to_string())
         }
+        EmulatorError::InvalidQuery(invalid) => validation_error(invalid),
         EmulatorError::InvalidOutcome(_)
         | EmulatorError::InvalidFault(_)
         | EmulatorError::Config(_) => error(400, ErrorIdentifier::BadValue, err.to_string()),
@@ -239,8 +399,190 @@ fn index(shared: &Shared) -> Value {
 }
 
 fn clock(shared: &Shared) -> Value {
-    let (now, offset) = shared.with_state(|state| (state.now(), state.offset()));
-    json!({"now": now, "offsetSeconds": offset})
+    let (now, offset) = (shared.now_ms(), shared.offset_ms());
+    json!({
+        "now": now.div_euclid(1000),
+        "nowMs": now,
+        "offsetSeconds": offset.div_euclid(1000),
+        "offsetMs": offset,
+    })
+}
+
+/// The query of a list route: the page, its size, and the filters given.
+struct ListParams {
+    page: usize,
+    per_page: usize,
+    filters: Vec<(&'static str, String)>,
+}
+
+impl ListParams {
+    fn filter(&self, name: &str) -> Option<&str> {
+        self.filters
+            .iter()
+            .find(|(filter, _)| *filter == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// Reads `?page=&perPage=` and the filters `allowed` of a list route; an unknown or repeated
+/// parameter, or a page that is not a number, is refused (`400 BAD_VALUE`).
+fn list_params(
+    query: Option<&str>,
+    allowed: &'static [&'static str],
+) -> Result<ListParams, Answer> {
+    let mut params = ListParams {
+        page: 1,
+        per_page: DEFAULT_PER_PAGE,
+        filters: Vec::new(),
+    };
+    let mut seen: Vec<String> = Vec::new();
+    for pair in query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+    {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let (key, value) = (percent_decode(key, true), percent_decode(value, true));
+        if seen.contains(&key) {
+            return Err(error(
+                400,
+                ErrorIdentifier::BadValue,
+                format!("Query parameter '{key}' is given more than once."),
+            ));
+        }
+        let integer = |field: &'static str| {
+            value.parse::<usize>().map_err(|_| {
+                validation_error(&ValidationError::new(
+                    field,
+                    Rule::WrongType {
+                        expected: "a positive integer",
+                    },
+                ))
+            })
+        };
+        match key.as_str() {
+            "page" => params.page = integer("page")?,
+            "perPage" => params.per_page = integer("perPage")?,
+            other => match allowed.iter().find(|name| **name == other) {
+                Some(name) => params.filters.push((name, value)),
+                None => {
+                    return Err(error(
+                        400,
+                        ErrorIdentifier::BadValue,
+                        format!(
+                            "Unknown query parameter '{other}': this list takes page, perPage, {}.",
+                            allowed.join(", ")
+                        ),
+                    ));
+                }
+            },
+        }
+        seen.push(key);
+    }
+    Ok(params)
+}
+
+/// A page as the control API shows it: `{count, next, previous, results}` as iDenfy's own
+/// paged lists, with `next` and `previous` the URLs of the neighbouring pages (or `null`).
+fn page_json<T>(
+    shared: &Shared,
+    path: &str,
+    params: &ListParams,
+    page: &Page<T>,
+    item: impl Fn(&T) -> Value,
+) -> Value {
+    let filters: String = params
+        .filters
+        .iter()
+        .map(|(name, value)| format!("&{name}={}", percent_encode(value)))
+        .collect();
+    let link = |number: usize| {
+        format!(
+            "{}{CONTROL_PREFIX}/{path}?page={number}&perPage={}{filters}",
+            shared.base_url, page.per_page
+        )
+    };
+    json!({
+        "count": page.count,
+        "next": page.has_next().then(|| link(page.page.saturating_add(1))),
+        "previous": page.has_previous().then(|| link(page.page - 1)),
+        "results": page.results.iter().map(item).collect::<Vec<_>>(),
+    })
+}
+
+/// `GET /__emulator/verifications?page=&perPage=&status=&clientId=&scanRef=`.
+fn verification_list(shared: &Shared, query: Option<&str>) -> Answer {
+    let params = match list_params(query, &["status", "clientId", "scanRef"]) {
+        Ok(params) => params,
+        Err(answer) => return answer,
+    };
+    let mut list = VerificationQuery::new()
+        .page(params.page)
+        .per_page(params.per_page);
+    if let Some(status) = params.filter("status") {
+        let status = OverallStatus::from(status);
+        if !status.is_known() {
+            return validation_error(&ValidationError::new(
+                "status",
+                Rule::OneOf {
+                    allowed: OverallStatus::KNOWN_STRS,
+                },
+            ));
+        }
+        list = list.status(status);
+    }
+    if let Some(client_id) = params.filter("clientId") {
+        list = list.client_id(client_id);
+    }
+    if let Some(scan_ref) = params.filter("scanRef") {
+        list = list.scan_ref(scan_ref);
+    }
+    match ops::verifications_page(shared, &list) {
+        Ok(page) => Answer::json(
+            200,
+            &page_json(
+                shared,
+                "verifications",
+                &params,
+                &page,
+                Verification::to_json,
+            ),
+        ),
+        Err(err) => emulator_error(&err),
+    }
+}
+
+/// `GET /__emulator/webhooks?page=&perPage=&scanRef=&eventType=`.
+fn delivery_list(shared: &Shared, query: Option<&str>) -> Answer {
+    let params = match list_params(query, &["scanRef", "eventType"]) {
+        Ok(params) => params,
+        Err(answer) => return answer,
+    };
+    let mut list = DeliveryQuery::new()
+        .page(params.page)
+        .per_page(params.per_page);
+    if let Some(event_type) = params.filter("eventType") {
+        let event_type = EventType::from(event_type);
+        if !event_type.is_known() {
+            return validation_error(&ValidationError::new(
+                "eventType",
+                Rule::OneOf {
+                    allowed: EventType::KNOWN_STRS,
+                },
+            ));
+        }
+        list = list.event_type(event_type);
+    }
+    if let Some(scan_ref) = params.filter("scanRef") {
+        list = list.scan_ref(scan_ref);
+    }
+    match ops::deliveries_page(shared, &list) {
+        Ok(page) => Answer::json(
+            200,
+            &page_json(shared, "webhooks", &params, &page, Delivery::to_json),
+        ),
+        Err(err) => emulator_error(&err),
+    }
 }
 
 fn webhook_url(shared: &Shared) -> Value {
@@ -295,7 +637,7 @@ fn finish_from_page(shared: &Arc<Shared>, remote: SocketAddr, body: &[u8]) -> An
     let scan_ref = shared.with_state(|state| {
         state
             .by_token(&token)
-            .filter(|session| session.expires_at().is_some() && !session.deleted)
+            .filter(|session| session.expires_ms().is_some() && !session.deleted)
             .map(|session| session.scan_ref.clone())
     });
     let Some(scan_ref) = scan_ref else {
@@ -323,4 +665,62 @@ fn finish_from_page(shared: &Arc<Shared>, remote: SocketAddr, body: &[u8]) -> An
         (session.status().as_str().to_owned(), next.to_owned())
     });
     see_other(&next, payload::finished_page(&status, &next))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn authorities_of_origins_and_referers() {
+        let authority = |host: &str, port: u16| Some((host.to_owned(), port));
+        assert_eq!(
+            http_authority("http://127.0.0.1:8080"),
+            authority("127.0.0.1", 8080)
+        );
+        assert_eq!(
+            http_authority("HTTP://LocalHost:9/page?x#y"),
+            authority("localhost", 9)
+        );
+        assert_eq!(http_authority("http://[::1]:7/"), authority("[::1]", 7));
+        assert_eq!(http_authority("http://[::1]"), authority("[::1]", 80));
+        assert_eq!(
+            http_authority("http://example.com"),
+            authority("example.com", 80)
+        );
+        for refused in [
+            "https://127.0.0.1:8080",
+            "null",
+            "",
+            "http://",
+            "http://user@127.0.0.1:1",
+            "http://[::1]x",
+            "http://127.0.0.1:99999",
+            "http://127.0.0.1:port",
+        ] {
+            assert_eq!(http_authority(refused), None, "{refused}");
+        }
+        assert!(is_fixed_host("localhost") && is_fixed_host("10.0.0.1") && is_fixed_host("[::1]"));
+        assert!(!is_fixed_host("evil.example") && !is_fixed_host("localhost.evil.example"));
+    }
+
+    #[test]
+    fn json_media_types() {
+        for json in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            "application/merge-patch+json",
+        ] {
+            assert!(is_json(json), "{json}");
+        }
+        for other in [
+            "text/plain",
+            "application/jsonp",
+            "text/json",
+            "application/x-www-form-urlencoded",
+            "",
+        ] {
+            assert!(!is_json(other), "{other}");
+        }
+    }
 }

@@ -1,10 +1,13 @@
 //! Webhook deliveries: sending them (signed, retried once) and the log of every attempt.
 
-use std::sync::{Condvar, Mutex};
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, Full, Limited};
+use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as LegacyClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
@@ -142,33 +145,126 @@ impl Delivery {
     }
 }
 
-/// The log of delivery attempts, with ways to wait for it to grow.
-#[derive(Debug, Default)]
+/// The log of delivery attempts, with ways to wait for it to grow. It keeps the latest
+/// `capacity` attempts (the oldest are dropped) and counts every attempt recorded since it was
+/// last cleared.
+#[derive(Debug)]
 pub(crate) struct DeliveryLog {
-    entries: Mutex<Vec<Delivery>>,
+    entries: Mutex<Entries>,
+    capacity: usize,
     changed: Condvar,
     notify: Notify,
 }
 
+/// The attempts kept, and how many were recorded since the last clear.
+#[derive(Debug, Default)]
+struct Entries {
+    kept: VecDeque<Delivery>,
+    recorded: usize,
+}
+
+impl Entries {
+    /// The attempts kept, oldest first, as one slice.
+    fn as_slice(&mut self) -> &[Delivery] {
+        self.kept.make_contiguous()
+    }
+}
+
+/// Which delivery attempts a list shows.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DeliveryFilter {
+    pub(crate) scan_ref: Option<String>,
+    pub(crate) event_type: Option<EventType>,
+}
+
+impl DeliveryFilter {
+    fn matches(&self, delivery: &Delivery) -> bool {
+        self.scan_ref
+            .as_deref()
+            .is_none_or(|scan_ref| delivery.scan_ref == scan_ref)
+            && self
+                .event_type
+                .as_ref()
+                .is_none_or(|event_type| delivery.event_type == *event_type)
+    }
+}
+
 impl DeliveryLog {
+    /// A log that keeps the latest `capacity` attempts.
+    pub(crate) fn new(capacity: usize) -> Self {
+        Self {
+            entries: Mutex::new(Entries::default()),
+            capacity,
+            changed: Condvar::new(),
+            notify: Notify::new(),
+        }
+    }
+
     pub(crate) fn record(&self, delivery: Delivery) {
-        lock(&self.entries).push(delivery);
+        {
+            let mut entries = lock(&self.entries);
+            entries.recorded = entries.recorded.saturating_add(1);
+            if self.capacity > 0 {
+                if entries.kept.len() >= self.capacity {
+                    entries.kept.pop_front();
+                }
+                entries.kept.push_back(delivery);
+            }
+        }
         self.changed.notify_all();
         self.notify.notify_waiters();
     }
 
     pub(crate) fn snapshot(&self) -> Vec<Delivery> {
-        lock(&self.entries).clone()
+        lock(&self.entries).kept.iter().cloned().collect()
+    }
+
+    /// One page of the attempts kept that `filter` selects, oldest first: how many it selects,
+    /// and the `limit` of them after the first `offset`.
+    pub(crate) fn page(
+        &self,
+        filter: &DeliveryFilter,
+        offset: usize,
+        limit: usize,
+    ) -> (usize, Vec<Delivery>) {
+        let entries = lock(&self.entries);
+        let selected = entries
+            .kept
+            .iter()
+            .filter(|delivery| filter.matches(delivery));
+        let count = selected.clone().count();
+        (count, selected.skip(offset).take(limit).cloned().collect())
     }
 
     pub(crate) fn clear(&self) {
-        lock(&self.entries).clear();
+        let mut entries = lock(&self.entries);
+        entries.kept.clear();
+        entries.recorded = 0;
     }
 
-    /// Waits until `done` holds for the log, or `timeout` passes.
+    /// Waits until `done` holds for the attempts kept, or `timeout` passes.
     pub(crate) async fn wait_until(
         &self,
         mut done: impl FnMut(&[Delivery]) -> bool,
+        timeout: Duration,
+    ) -> Result<Vec<Delivery>, EmulatorError> {
+        self.wait(|entries| done(entries.as_slice()), timeout).await
+    }
+
+    /// Waits until `count` attempts were recorded since the last clear (kept or not), or
+    /// `timeout` passes; returns the attempts kept.
+    pub(crate) async fn wait_for_count(
+        &self,
+        count: usize,
+        timeout: Duration,
+    ) -> Result<Vec<Delivery>, EmulatorError> {
+        self.wait(|entries| entries.recorded >= count, timeout)
+            .await
+    }
+
+    async fn wait(
+        &self,
+        mut done: impl FnMut(&mut Entries) -> bool,
         timeout: Duration,
     ) -> Result<Vec<Delivery>, EmulatorError> {
         let deadline = tokio::time::Instant::now() + timeout;
@@ -177,13 +273,13 @@ impl DeliveryLog {
             tokio::pin!(notified);
             notified.as_mut().enable();
             {
-                let entries = lock(&self.entries);
-                if done(&entries) {
-                    return Ok(entries.clone());
+                let mut entries = lock(&self.entries);
+                if done(&mut entries) {
+                    return Ok(entries.kept.iter().cloned().collect());
                 }
             }
             if tokio::time::timeout_at(deadline, notified).await.is_err() {
-                let seen = lock(&self.entries).len();
+                let seen = lock(&self.entries).recorded;
                 return Err(EmulatorError::Timeout { timeout, seen });
             }
         }
@@ -195,17 +291,34 @@ impl DeliveryLog {
         mut done: impl FnMut(&[Delivery]) -> bool,
         timeout: Duration,
     ) -> Result<Vec<Delivery>, EmulatorError> {
+        self.wait_blocking(|entries| done(entries.as_slice()), timeout)
+    }
+
+    /// [`Self::wait_for_count`], blocking the thread.
+    pub(crate) fn wait_for_count_blocking(
+        &self,
+        count: usize,
+        timeout: Duration,
+    ) -> Result<Vec<Delivery>, EmulatorError> {
+        self.wait_blocking(|entries| entries.recorded >= count, timeout)
+    }
+
+    fn wait_blocking(
+        &self,
+        mut done: impl FnMut(&mut Entries) -> bool,
+        timeout: Duration,
+    ) -> Result<Vec<Delivery>, EmulatorError> {
         let deadline = Instant::now() + timeout;
         let mut entries = lock(&self.entries);
         loop {
-            if done(&entries) {
-                return Ok(entries.clone());
+            if done(&mut entries) {
+                return Ok(entries.kept.iter().cloned().collect());
             }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return Err(EmulatorError::Timeout {
                     timeout,
-                    seen: entries.len(),
+                    seen: entries.recorded,
                 });
             }
             entries = match self.changed.wait_timeout(entries, left) {
@@ -224,20 +337,195 @@ pub(crate) struct Job {
     pub(crate) event_type: EventType,
     pub(crate) is_final: bool,
     pub(crate) body: Vec<u8>,
+    /// Whether `url` is the token's own `callbackUrl` (delivered to loopback and allowed hosts
+    /// only), not the emulator's webhook URL.
+    pub(crate) from_callback: bool,
 }
 
-/// The HTTP client that delivers webhooks (plain `http`, HTTP/1.1, pooled).
-pub(crate) type WebhookClient = LegacyClient<HttpConnector, Full<Bytes>>;
+/// How the emulator checks the certificate of an `https` webhook receiver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum WebhookTls {
+    /// Against the roots the crate's features choose: Mozilla's (`webpki-roots`, the default) or
+    /// the platform's verifier (`platform-verifier`).
+    Roots,
+    /// Against the CA certificates of this PEM file only.
+    CaFile(PathBuf),
+    /// Not at all: any certificate, for any name, is accepted.
+    Insecure,
+}
 
-pub(crate) fn webhook_client() -> WebhookClient {
+/// The HTTP client that delivers webhooks: `http` and `https` (rustls, with the crypto provider
+/// the crate's features choose, passed explicitly), HTTP/1.1, pooled.
+pub(crate) type WebhookClient = LegacyClient<HttpsConnector<HttpConnector>, Full<Bytes>>;
+
+/// The webhook client for `tls`; fails when the CA file cannot be read or holds no certificate.
+pub(crate) fn webhook_client(tls: &WebhookTls) -> Result<WebhookClient, EmulatorError> {
     let mut connector = HttpConnector::new();
     connector.set_nodelay(true);
     connector.set_connect_timeout(Some(Duration::from_secs(5)));
-    LegacyClient::builder(TokioExecutor::new())
+    connector.enforce_http(false);
+    let provider = crypto_provider();
+    let builder = hyper_rustls::HttpsConnectorBuilder::new();
+    let builder = match tls {
+        WebhookTls::Roots => default_roots(builder, provider)?,
+        WebhookTls::CaFile(path) => {
+            let mut roots = rustls::RootCertStore::empty();
+            for certificate in read_ca_file(path)? {
+                roots
+                    .add(certificate)
+                    .map_err(|err| ca_file_error(path, &err))?;
+            }
+            let config = rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .map_err(tls_error)?
+                .with_root_certificates(roots)
+                .with_no_client_auth();
+            builder.with_tls_config(config)
+        }
+        WebhookTls::Insecure => {
+            let verifier = Arc::new(AcceptAnyCertificate(Arc::clone(&provider)));
+            let config = rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .map_err(tls_error)?
+                .dangerous()
+                .with_custom_certificate_verifier(verifier)
+                .with_no_client_auth();
+            builder.with_tls_config(config)
+        }
+    };
+    let connector = builder
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(connector);
+    Ok(LegacyClient::builder(TokioExecutor::new())
+        // Header names go out as the deliveries log shows them (`Idenfy-Signature`).
+        .http1_title_case_headers(true)
         .pool_idle_timeout(Duration::from_secs(30))
         .pool_timer(TokioTimer::new())
         .timer(TokioTimer::new())
-        .build(connector)
+        .build(connector))
+}
+
+/// The crypto provider the crate's features choose: aws-lc-rs when `aws-lc-rs` is enabled, ring
+/// otherwise. Passed to rustls explicitly, never installed as the process default (which rustls
+/// cannot choose when both providers are compiled in, as they are next to `isahc`).
+fn crypto_provider() -> Arc<rustls::crypto::CryptoProvider> {
+    #[cfg(feature = "aws-lc-rs")]
+    let provider = rustls::crypto::aws_lc_rs::default_provider();
+    #[cfg(all(feature = "ring", not(feature = "aws-lc-rs")))]
+    let provider = rustls::crypto::ring::default_provider();
+    Arc::new(provider)
+}
+
+/// The connector's builder with the default roots: the platform's verifier when
+/// `platform-verifier` is enabled, Mozilla's roots (`webpki-roots`) otherwise.
+fn default_roots(
+    builder: hyper_rustls::HttpsConnectorBuilder<hyper_rustls::builderstates::WantsTlsConfig>,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+) -> Result<
+    hyper_rustls::HttpsConnectorBuilder<hyper_rustls::builderstates::WantsSchemes>,
+    EmulatorError,
+> {
+    #[cfg(feature = "platform-verifier")]
+    let builder = builder.with_provider_and_platform_verifier(provider);
+    #[cfg(all(feature = "webpki-roots", not(feature = "platform-verifier")))]
+    let builder = builder.with_provider_and_webpki_roots(provider);
+    builder.map_err(|err| EmulatorError::InvalidSetting {
+        setting: "webhookTls",
+        reason: err.to_string(),
+    })
+}
+
+#[cfg(not(any(feature = "aws-lc-rs", feature = "ring")))]
+compile_error!(
+    "idenfy-emulator needs a rustls crypto provider for https webhooks: enable its feature \
+     `aws-lc-rs` (the default) or `ring`"
+);
+
+#[cfg(not(any(feature = "webpki-roots", feature = "platform-verifier")))]
+compile_error!(
+    "idenfy-emulator needs root certificates for https webhooks: enable its feature \
+     `webpki-roots` (the default) or `platform-verifier`"
+);
+
+/// The certificates of a PEM file; at least one.
+fn read_ca_file(
+    path: &std::path::Path,
+) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, EmulatorError> {
+    use rustls::pki_types::pem::PemObject as _;
+    let certificates = rustls::pki_types::CertificateDer::pem_file_iter(path)
+        .map_err(|err| ca_file_error(path, &err))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|err| ca_file_error(path, &err))?;
+    if certificates.is_empty() {
+        return Err(ca_file_error(path, &"it holds no PEM certificate"));
+    }
+    Ok(certificates)
+}
+
+fn ca_file_error(path: &std::path::Path, reason: &dyn std::fmt::Display) -> EmulatorError {
+    EmulatorError::InvalidSetting {
+        setting: "webhookCaFile",
+        reason: format!("{}: {reason}", path.display()),
+    }
+}
+
+fn tls_error(err: rustls::Error) -> EmulatorError {
+    EmulatorError::InvalidSetting {
+        setting: "webhookTls",
+        reason: err.to_string(),
+    }
+}
+
+/// The certificate "check" of [`WebhookTls::Insecure`]: every certificate passes. The handshake
+/// signatures are still checked (with the provider's algorithms), so the connection is TLS with
+/// the key of the certificate shown — only not one anybody vouched for.
+#[derive(Debug)]
+struct AcceptAnyCertificate(Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for AcceptAnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &rustls::pki_types::CertificateDer<'_>,
+        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        _server_name: &rustls::pki_types::ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
 }
 
 /// The headers of a delivery of `job`, in the order sent.
@@ -273,11 +561,9 @@ pub(crate) async fn attempt(
             );
         }
     };
-    if uri.scheme_str() != Some("http") {
+    if !matches!(uri.scheme_str(), Some("http" | "https")) {
         return (
-            DeliveryOutcome::Failed(
-                "the emulator delivers webhooks over plain http only".to_owned(),
-            ),
+            DeliveryOutcome::Failed("the webhook URL is neither http nor https".to_owned()),
             false,
         );
     }

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
+use crate::server::{CONTROL_PREFIX, is_control_path};
 use crate::{EmulatorError, lock};
 
 /// A failure to inject into the next requests whose path matches: an error answer, a delay, a
@@ -21,6 +22,13 @@ use crate::{EmulatorError, lock};
 /// Faults apply to every path except the control API (`/__emulator/…`), before authentication
 /// and the request limit; each matching request uses up one of the fault's [`Fault::times`].
 /// Faults are tried in the order they were added.
+///
+/// [`Emulator::inject_fault`](crate::Emulator::inject_fault) refuses a fault that could never
+/// apply or that HTTP cannot carry ([`EmulatorError::InvalidFault`]): `times` of 0, a path or
+/// prefix in the control API (or one that is no request path: not starting with `/`, with a
+/// `?`, `#`, space or non-ASCII character), a status below 200 (1xx answers are interim, and
+/// `101` would switch protocols) or above 999, and a body on a `204`, `205` or `304` answer
+/// (those are sent without one).
 ///
 /// ```
 /// use std::time::Duration;
@@ -89,6 +97,25 @@ impl PathMatch {
     }
 }
 
+/// Whether an answer with `status` has no body: `204 No Content`, `205 Reset Content` and
+/// `304 Not Modified` (RFC 9110 §15.3.5, §15.3.6, §15.4.5).
+pub(crate) fn status_has_no_body(status: u16) -> bool {
+    matches!(status, 204 | 205 | 304)
+}
+
+/// Why `path` can never be the path of a request: `None` when it can.
+fn not_a_request_path(path: &str) -> Option<&'static str> {
+    if !path.starts_with('/') {
+        Some("does not start with /")
+    } else if path.chars().any(|c| {
+        matches!(c, '?' | '#') || !c.is_ascii() || c.is_ascii_whitespace() || c.is_ascii_control()
+    }) {
+        Some("holds a character no request path has (?, #, a space or a non-ASCII character)")
+    } else {
+        None
+    }
+}
+
 /// The bytes a garbage fault sends: no HTTP status line.
 pub(crate) const GARBAGE: &[u8] = b"\x16\x03\x01\x00\xa5 this is not HTTP \xff\xfe\x00\r\n\r\n";
 
@@ -102,8 +129,17 @@ impl Fault {
     }
 
     /// Answer `status` with an iDenfy error body (`INTERNAL_ERROR` for 5xx, `BAD_VALUE`
-    /// otherwise); replace it with [`Fault::with_body`].
+    /// otherwise); replace it with [`Fault::with_body`]. A `204`, `205` or `304` answer has no
+    /// body. `status` must be 200 to 999 (checked by
+    /// [`Emulator::inject_fault`](crate::Emulator::inject_fault)).
     pub fn status(status: u16) -> Self {
+        if status_has_no_body(status) {
+            return Self::new(FaultKind::Status {
+                status,
+                content_type: String::new(),
+                body: Vec::new(),
+            });
+        }
         let identifier = if status >= 500 {
             ErrorIdentifier::InternalError
         } else {
@@ -171,7 +207,7 @@ impl Fault {
         self
     }
 
-    /// Apply to the next `times` matching requests (1 by default).
+    /// Apply to the next `times` matching requests (1 by default; at least 1).
     #[must_use]
     pub fn times(mut self, times: u32) -> Self {
         self.remaining = times;
@@ -191,6 +227,49 @@ impl Fault {
     /// How many more requests it applies to.
     pub fn remaining(&self) -> u32 {
         self.remaining
+    }
+
+    /// Refuses a fault that could never apply or that HTTP cannot carry (see [`Fault`]); the
+    /// message names the field and the rule.
+    pub(crate) fn check(&self) -> Result<(), EmulatorError> {
+        let invalid = |message: String| Err(EmulatorError::InvalidFault(message));
+        if self.remaining == 0 {
+            return invalid("`times` must be at least 1, got 0".to_owned());
+        }
+        match &self.path {
+            PathMatch::Any => {}
+            PathMatch::Exact(path) => {
+                if let Some(reason) = not_a_request_path(path) {
+                    return invalid(format!("`path` {reason}, so the fault could never apply"));
+                }
+                if is_control_path(path) {
+                    return invalid(format!(
+                        "`path` is in the control API ({CONTROL_PREFIX}), which faults never apply to"
+                    ));
+                }
+            }
+            PathMatch::Prefix(prefix) => {
+                if let Some(reason) = not_a_request_path(prefix).filter(|_| !prefix.is_empty()) {
+                    return invalid(format!("`prefix` {reason}, so the fault could never apply"));
+                }
+                if prefix.starts_with(&format!("{CONTROL_PREFIX}/")) {
+                    return invalid(format!(
+                        "`prefix` is in the control API ({CONTROL_PREFIX}), which faults never apply to"
+                    ));
+                }
+            }
+        }
+        if let FaultKind::Status { status, body, .. } = &self.kind {
+            if !(200..=999).contains(status) {
+                return invalid(format!(
+                    "`status` must be 200 to 999 (1xx answers are interim), got {status}"
+                ));
+            }
+            if status_has_no_body(*status) && !body.is_empty() {
+                return invalid(format!("`body`: a {status} answer has no body"));
+            }
+        }
+        Ok(())
     }
 
     /// The fault as the control API shows it.
@@ -267,8 +346,7 @@ impl FaultJson {
             "status" => {
                 let status = self
                     .status
-                    .filter(|status| (100..=999).contains(status))
-                    .ok_or_else(|| invalid("a status fault needs a `status` of 100 to 999"))?;
+                    .ok_or_else(|| invalid("a status fault needs a `status` of 200 to 999"))?;
                 let mut fault = Fault::status(status);
                 if let Some(body) = self.body {
                     let (content_type, bytes) = match body {
@@ -303,8 +381,9 @@ impl FaultJson {
             (None, None) => fault,
         };
         if let Some(times) = self.times {
-            fault = fault.times(times.max(1));
+            fault = fault.times(times);
         }
+        fault.check()?;
         Ok(fault)
     }
 }

@@ -53,6 +53,10 @@ pub(crate) fn token_response(session: &Session, base_url: &str) -> Value {
         "redirectUrl".to_owned(),
         redirect_url(base_url, &session.auth_token).into(),
     );
+    // A plain http callbackUrl on an allowed host is not in the request (R3 refuses it there).
+    if let Some(url) = &session.callback_url {
+        body.insert("callbackUrl".to_owned(), url.as_str().into());
+    }
     Value::Object(body)
 }
 
@@ -159,7 +163,7 @@ fn document_type(session: &Session) -> DocumentType {
 }
 
 /// A stable number from the `scanRef`, for synthesized document and personal numbers.
-fn stable_number(scan_ref: &str, digits: usize) -> String {
+pub(crate) fn stable_number(scan_ref: &str, digits: usize) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in scan_ref.bytes() {
         hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
@@ -194,7 +198,7 @@ pub(crate) fn synthesized_data(session: &Session) -> IdentificationData {
     let nationality = request
         .nationality()
         .map_or(country.clone(), |code| code.as_str().to_owned());
-    let created = civil_date(session.created_at);
+    let created = civil_date(session.created_ms.div_euclid(1000));
     let issued = request
         .date_of_issue()
         .or_else(|| created.map(|date| shift_years(date, -3)));
@@ -354,9 +358,16 @@ pub(crate) fn webhook_body(
             )]),
         )
     };
-    let start_time = session.started_at.unwrap_or(session.created_at);
-    let finish_time = session.finished_at().unwrap_or(now);
-    let body = json!({
+    let start_time = session
+        .started_ms
+        .unwrap_or(session.created_ms)
+        .div_euclid(1000);
+    let finish_time = session
+        .finished_ms()
+        .map_or(now, |finished| finished.div_euclid(1000));
+    // A token that expired unopened had no session: no start, no person's address.
+    let never_opened = expired && session.started_ms.is_none();
+    let mut body = json!({
         "final": is_final,
         "platform": "PC",
         "status": {
@@ -384,6 +395,10 @@ pub(crate) fn webhook_body(
         "clientIpCountry": null,
         "clientLocation": null,
     });
+    if let (true, Value::Object(fields)) = (never_opened, &mut body) {
+        fields.remove("startTime");
+        fields.insert("clientIp".to_owned(), Value::Null);
+    }
     serde_json::to_vec(&body).unwrap_or_default()
 }
 

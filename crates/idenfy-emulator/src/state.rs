@@ -1,54 +1,72 @@
 //! The emulator's state: verifications, the clock, the request counter, faults and the default
 //! webhook URL. Everything here is synchronous and runs under one lock; nothing awaits.
+//!
+//! No operation here takes time proportional to the number of verifications: verifications are
+//! kept in creation order with indexes by `scanRef`, `authToken`, `clientId` and status; what
+//! the clock will change is a queue ordered by deadline, so a tick pops only what is due, a
+//! bounded number at a time; a change of state records the webhook as an [`Event`] holding a
+//! copy of the verification, whose body is written later, outside the lock. Finished
+//! verifications beyond the retention limit are forgotten, oldest finished first.
 
-use std::collections::{HashMap, VecDeque};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use idenfy_proto::{DummyStatus, EventType, OverallStatus, TokenRequest, server};
 
+use crate::callback::Requested;
 use crate::delivery::Job;
 use crate::fault::Fault;
 use crate::outcome::Outcome;
 use crate::payload::{self, WebhookKind};
 use crate::{EmulatorError, Verification};
 
-/// Seconds in the request-limit window (requests per hour).
-const RATE_WINDOW: i64 = 3600;
+/// Milliseconds in the request-limit window (requests per hour).
+const RATE_WINDOW_MS: i64 = 3_600_000;
 
-/// One verification: its token, the request it was made from, and where it stands.
-#[derive(Debug)]
+/// The latest moment the clock shows: 9999-12-31T23:59:59.999Z in Unix milliseconds. Every
+/// advance saturates here, so no date the emulator writes leaves the years 1 to 9999 and no
+/// deadline overflows.
+pub(crate) const MAX_CLOCK_MS: i64 = 253_402_300_799_999;
+
+/// One verification: its token, the request it was made from, and where it stands. Times are
+/// Unix milliseconds on the emulator's clock.
+#[derive(Debug, Clone)]
 pub(crate) struct Session {
-    pub(crate) seq: u64,
     pub(crate) scan_ref: String,
     pub(crate) auth_token: String,
     pub(crate) request: TokenRequest,
+    /// Where its webhooks go: the request's `callbackUrl`, or a plain `http` one on a host the
+    /// emulator was told to allow (`crate::callback`).
+    pub(crate) callback_url: Option<String>,
     pub(crate) digit_string: Option<String>,
-    pub(crate) created_at: i64,
-    pub(crate) started_at: Option<i64>,
+    pub(crate) created_ms: i64,
+    pub(crate) started_ms: Option<i64>,
     pub(crate) client_ip: Option<String>,
     pub(crate) phase: Phase,
     pub(crate) deleted: bool,
 }
 
-/// Where a verification stands.
+/// Where a verification stands (times in Unix milliseconds).
 #[derive(Debug, Clone)]
 pub(crate) enum Phase {
-    /// The token is valid; the person may or may not have opened the session (`started_at`).
+    /// The token is valid; the person may or may not have opened the session (`started_ms`).
     Active,
-    /// The automatic checks finished; a person reviews it until `review_due`.
+    /// The automatic checks finished; a person reviews it until `review_due_ms`.
     Reviewing {
         outcome: Outcome,
-        finished_at: i64,
-        review_due: i64,
+        finished_ms: i64,
+        review_due_ms: i64,
     },
     /// Finished, with or without a review.
     Finished {
         outcome: Outcome,
-        finished_at: i64,
+        finished_ms: i64,
         reviewed: bool,
     },
     /// The token or the session expired before the verification was finished.
-    Expired { at: i64 },
+    Expired { at_ms: i64 },
 }
 
 impl Session {
@@ -64,14 +82,18 @@ impl Session {
         }
     }
 
-    /// When the token (unused) or the session (started) expires, while active.
-    pub(crate) fn expires_at(&self) -> Option<i64> {
+    /// When the token (unused) or the session (started) expires, while active: exactly
+    /// `expiryTime` (or `sessionLength`) seconds after creation (or the start).
+    pub(crate) fn expires_ms(&self) -> Option<i64> {
         match self.phase {
-            Phase::Active => Some(match self.started_at {
+            Phase::Active => Some(match self.started_ms {
                 Some(started) => {
-                    started + i64::from(server::effective_session_length(&self.request))
+                    after_seconds(started, server::effective_session_length(&self.request))
                 }
-                None => self.created_at + i64::from(server::effective_expiry_time(&self.request)),
+                None => after_seconds(
+                    self.created_ms,
+                    server::effective_expiry_time(&self.request),
+                ),
             }),
             _ => None,
         }
@@ -80,8 +102,8 @@ impl Session {
     /// The next moment the clock changes this verification by itself.
     fn deadline(&self) -> Option<i64> {
         match &self.phase {
-            Phase::Active => self.expires_at(),
-            Phase::Reviewing { review_due, .. } => Some(*review_due),
+            Phase::Active => self.expires_ms(),
+            Phase::Reviewing { review_due_ms, .. } => Some(*review_due_ms),
             _ => None,
         }
     }
@@ -100,12 +122,12 @@ impl Session {
     }
 
     /// When the automatic checks finished (or the verification expired).
-    pub(crate) fn finished_at(&self) -> Option<i64> {
+    pub(crate) fn finished_ms(&self) -> Option<i64> {
         match &self.phase {
-            Phase::Reviewing { finished_at, .. } | Phase::Finished { finished_at, .. } => {
-                Some(*finished_at)
+            Phase::Reviewing { finished_ms, .. } | Phase::Finished { finished_ms, .. } => {
+                Some(*finished_ms)
             }
-            Phase::Expired { at } => Some(*at),
+            Phase::Expired { at_ms } => Some(*at_ms),
             Phase::Active => None,
         }
     }
@@ -115,8 +137,9 @@ impl Session {
         !self.deleted && self.outcome().is_some()
     }
 
-    /// Whether `/api/v2/delete` may delete it: the token expired or the verification finished.
-    fn deletable(&self) -> bool {
+    /// Whether nothing more will happen to it by itself or through the API but deletion:
+    /// finished or expired. Only these count against the retention limit and are evicted.
+    fn is_done(&self) -> bool {
         matches!(self.phase, Phase::Expired { .. } | Phase::Finished { .. })
     }
 
@@ -126,32 +149,159 @@ impl Session {
             auth_token: idenfy_proto::AuthToken::new(self.auth_token.as_str()),
             client_id: self.request.client_id().as_str().to_owned(),
             status: self.status(),
-            created_at: unix_to_system(self.created_at),
-            started_at: self.started_at.map(unix_to_system),
-            finished_at: self.finished_at().map(unix_to_system),
-            expires_at: self.expires_at().map(unix_to_system),
-            callback_url: self
-                .request
-                .callback_url()
-                .map(|url| url.as_str().to_owned()),
+            created_at: unix_ms_to_system(self.created_ms),
+            started_at: self.started_ms.map(unix_ms_to_system),
+            finished_at: self.finished_ms().map(unix_ms_to_system),
+            expires_at: self.expires_ms().map(unix_ms_to_system),
+            callback_url: self.callback_url.clone(),
             redirect_url: payload::redirect_url(base_url, &self.auth_token),
         }
+    }
+}
+
+/// `seconds` after `at_ms`, saturating at [`MAX_CLOCK_MS`].
+fn after_seconds(at_ms: i64, seconds: u32) -> i64 {
+    at_ms
+        .saturating_add(i64::from(seconds).saturating_mul(1000))
+        .min(MAX_CLOCK_MS)
+}
+
+/// A webhook to send, recorded when the verification changed: a copy of the verification as it
+/// was then, so that the body can be written outside the lock.
+#[derive(Debug)]
+pub(crate) struct Event {
+    pub(crate) scan_ref: String,
+    url: Option<String>,
+    /// Whether `url` is the token's own `callbackUrl`.
+    from_callback: bool,
+    kind: WebhookKind,
+    at_ms: i64,
+    snapshot: Box<Session>,
+}
+
+impl Event {
+    /// The delivery job: the body written from the copy, signed later by the sender.
+    pub(crate) fn into_job(self, base_url: &str) -> Job {
+        let (event_type, is_final) = match self.kind {
+            WebhookKind::Auto { is_final } => (EventType::IdentificationAutoFinished, is_final),
+            WebhookKind::Manual => (EventType::IdentificationManualFinished, true),
+            WebhookKind::Expired => (EventType::IdentificationExpired, true),
+        };
+        let body = payload::webhook_body(
+            &self.snapshot,
+            self.kind,
+            self.at_ms.div_euclid(1000),
+            base_url,
+        );
+        Job {
+            scan_ref: self.scan_ref,
+            url: self.url,
+            event_type,
+            is_final,
+            body,
+            from_callback: self.from_callback,
+        }
+    }
+
+    /// The event type, for tests.
+    #[cfg(test)]
+    fn kind(&self) -> WebhookKind {
+        self.kind
+    }
+}
+
+/// What the state keeps.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// Finished, expired or deleted verifications kept; the oldest finished beyond it are
+    /// forgotten. At least 1.
+    pub(crate) finished_retention: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            finished_retention: crate::DEFAULT_FINISHED_RETENTION,
+        }
+    }
+}
+
+/// Which verifications a list shows.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Filter {
+    pub(crate) status: Option<OverallStatus>,
+    pub(crate) client_id: Option<String>,
+    pub(crate) scan_ref: Option<String>,
+}
+
+impl Filter {
+    fn matches(&self, session: &Session) -> bool {
+        self.status
+            .as_ref()
+            .is_none_or(|status| session.status() == *status)
+            && self
+                .client_id
+                .as_deref()
+                .is_none_or(|client| session.request.client_id().as_str() == client)
+            && self
+                .scan_ref
+                .as_deref()
+                .is_none_or(|scan_ref| session.scan_ref == scan_ref)
+    }
+}
+
+/// The emulator's clock: real time plus the offset of every advance, in Unix milliseconds. Read
+/// without the state lock (webhook senders stamp their records with it).
+#[derive(Debug, Default)]
+pub(crate) struct Clock {
+    offset_ms: AtomicI64,
+}
+
+impl Clock {
+    /// The time on the clock, at most [`MAX_CLOCK_MS`].
+    pub(crate) fn now_ms(&self) -> i64 {
+        real_now_ms()
+            .saturating_add(self.offset_ms.load(Ordering::Acquire))
+            .min(MAX_CLOCK_MS)
+    }
+
+    /// Moves the clock forward by `ms` (saturating: it stops at [`MAX_CLOCK_MS`]).
+    pub(crate) fn advance_ms(&self, ms: u64) {
+        let ms = i64::try_from(ms).unwrap_or(i64::MAX);
+        let _ = self
+            .offset_ms
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |offset| {
+                Some(offset.saturating_add(ms).min(MAX_CLOCK_MS))
+            });
+    }
+
+    /// The milliseconds added to real time so far.
+    pub(crate) fn offset_ms(&self) -> i64 {
+        self.offset_ms.load(Ordering::Acquire)
     }
 }
 
 /// Everything the emulator remembers.
 #[derive(Debug, Default)]
 pub(crate) struct State {
-    sessions: HashMap<String, Session>,
-    tokens: HashMap<String, String>,
+    /// Every verification, by creation order.
+    sessions: BTreeMap<u64, Session>,
+    by_scan_ref: HashMap<String, u64>,
+    by_token: HashMap<String, u64>,
+    by_client: HashMap<String, BTreeSet<u64>>,
+    by_status: HashMap<OverallStatus, BTreeSet<u64>>,
+    /// What the clock will change, by deadline: `(deadline, seq)`.
+    deadlines: BTreeSet<(i64, u64)>,
+    /// Finished and expired verifications, in the order they finished: the eviction order.
+    done: VecDeque<u64>,
+    /// Webhooks recorded and not yet handed to the sender.
+    outbox: Vec<Event>,
     next_seq: u64,
-    offset: i64,
+    clock: Arc<Clock>,
     requests: VecDeque<i64>,
+    limits: Limits,
     pub(crate) faults: Vec<Fault>,
     pub(crate) webhook_url: Option<String>,
-    /// No verification changes by itself before this moment (a cache that saves scanning every
-    /// verification on every request).
-    next_deadline: i64,
 }
 
 /// Why a verification could not be deleted.
@@ -161,46 +311,95 @@ pub(crate) enum DeleteRefusal {
     NotExpired,
 }
 
-/// The real time in Unix seconds.
-fn real_now() -> i64 {
+/// The real time in Unix milliseconds.
+fn real_now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map(|elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX))
+        .map(|elapsed| i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX))
         .unwrap_or_default()
 }
 
-/// Unix seconds as a `SystemTime`.
-pub(crate) fn unix_to_system(seconds: i64) -> SystemTime {
-    let magnitude = std::time::Duration::from_secs(seconds.unsigned_abs());
-    if seconds >= 0 {
-        UNIX_EPOCH + magnitude
+/// Unix milliseconds as a `SystemTime` (within the clock's range, see [`MAX_CLOCK_MS`]).
+pub(crate) fn unix_ms_to_system(ms: i64) -> SystemTime {
+    let ms = ms.clamp(-MAX_CLOCK_MS, MAX_CLOCK_MS);
+    let magnitude = Duration::from_millis(ms.unsigned_abs());
+    let time = if ms >= 0 {
+        UNIX_EPOCH.checked_add(magnitude)
     } else {
-        UNIX_EPOCH - magnitude
+        UNIX_EPOCH.checked_sub(magnitude)
+    };
+    time.unwrap_or(UNIX_EPOCH)
+}
+
+/// Refuses extra (undefined) token fields whose JSON text exceeds `max` bytes: the emulator
+/// stores and echoes them, so their size is bounded. The message names the rule.
+pub(crate) fn check_extra_fields(request: &TokenRequest, max: usize) -> Result<(), String> {
+    /// Counts bytes and stops the writer once past the limit.
+    struct Counter {
+        written: usize,
+        max: usize,
     }
+    impl std::io::Write for Counter {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.written = self.written.saturating_add(bytes.len());
+            if self.written > self.max {
+                return Err(std::io::Error::other("over the limit"));
+            }
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    /// How many field names the message lists, and how much of each.
+    const NAMES: usize = 5;
+    const NAME_CHARS: usize = 40;
+    let extra = request.extra_fields();
+    if extra.is_empty() {
+        return Ok(());
+    }
+    let mut counter = Counter { written: 0, max };
+    if serde_json::to_writer(&mut counter, extra).is_ok() {
+        return Ok(());
+    }
+    let mut names: Vec<String> = extra
+        .keys()
+        .take(NAMES)
+        .map(|name| name.chars().take(NAME_CHARS).collect())
+        .collect();
+    if extra.len() > NAMES {
+        names.push("…".to_owned());
+    }
+    Err(format!(
+        "The fields iDenfy does not define ({}) must take at most {max} bytes as one JSON \
+         object; the emulator stores and echoes them, and keeps no more per token.",
+        names.join(", ")
+    ))
 }
 
 impl State {
-    pub(crate) fn new(webhook_url: Option<String>) -> Self {
+    pub(crate) fn new(webhook_url: Option<String>, limits: Limits) -> Self {
         Self {
             webhook_url,
-            next_deadline: i64::MAX,
+            limits,
             ..Self::default()
         }
     }
 
-    /// The emulator's clock: real time plus the offset of every advance, in Unix seconds.
-    pub(crate) fn now(&self) -> i64 {
-        real_now().saturating_add(self.offset)
+    /// The clock, shared with whoever reads it without the lock.
+    pub(crate) fn clock(&self) -> Arc<Clock> {
+        Arc::clone(&self.clock)
     }
 
-    /// Moves the clock forward by `seconds`.
-    pub(crate) fn advance(&mut self, seconds: i64) {
-        self.offset = self.offset.saturating_add(seconds.max(0));
+    /// The emulator's clock, in Unix milliseconds.
+    pub(crate) fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
     }
 
-    /// The seconds added to real time so far.
-    pub(crate) fn offset(&self) -> i64 {
-        self.offset
+    /// Moves the clock forward by `ms` (saturating).
+    #[cfg(test)]
+    fn advance_ms(&self, ms: u64) {
+        self.clock.advance_ms(ms);
     }
 
     /// Counts one API request against `limit` per hour; `false` when the limit is reached (the
@@ -209,11 +408,8 @@ impl State {
         let Some(limit) = limit else {
             return true;
         };
-        while self
-            .requests
-            .front()
-            .is_some_and(|&at| at <= now - RATE_WINDOW)
-        {
+        let window_start = now.saturating_sub(RATE_WINDOW_MS);
+        while self.requests.front().is_some_and(|&at| at <= window_start) {
             self.requests.pop_front();
         }
         if self.requests.len() >= usize::try_from(limit).unwrap_or(usize::MAX) {
@@ -223,61 +419,149 @@ impl State {
         true
     }
 
-    pub(crate) fn get(&self, scan_ref: &str) -> Option<&Session> {
-        self.sessions.get(scan_ref)
+    /// The verification `scan_ref`, brought up to date with the clock first (an expiry or a
+    /// review that is due is applied, and its webhook recorded). `None` when unknown or
+    /// evicted.
+    pub(crate) fn get(&mut self, scan_ref: &str) -> Option<&Session> {
+        let seq = *self.by_scan_ref.get(scan_ref)?;
+        self.settle(seq, self.now_ms());
+        self.sessions.get(&seq)
     }
 
-    pub(crate) fn by_token(&self, auth_token: &str) -> Option<&Session> {
-        self.tokens
-            .get(auth_token)
-            .and_then(|scan_ref| self.sessions.get(scan_ref))
+    /// [`State::get`] by `authToken`.
+    pub(crate) fn by_token(&mut self, auth_token: &str) -> Option<&Session> {
+        let seq = *self.by_token.get(auth_token)?;
+        self.settle(seq, self.now_ms());
+        self.sessions.get(&seq)
     }
 
-    /// Every verification, oldest first.
-    pub(crate) fn all(&self) -> Vec<&Session> {
-        let mut sessions: Vec<&Session> = self.sessions.values().collect();
-        sessions.sort_by_key(|session| session.seq);
-        sessions
+    /// One page of the verifications `filter` selects, oldest first: how many it selects, and
+    /// the `limit` of them after the first `offset`. Works on the indexes: the smallest set a
+    /// filter selects is walked, never every verification.
+    pub(crate) fn list(
+        &self,
+        filter: &Filter,
+        offset: usize,
+        limit: usize,
+    ) -> (usize, Vec<&Session>) {
+        if let Some(scan_ref) = &filter.scan_ref {
+            let found: Vec<&Session> = self
+                .by_scan_ref
+                .get(scan_ref)
+                .and_then(|seq| self.sessions.get(seq))
+                .filter(|session| filter.matches(session))
+                .into_iter()
+                .collect();
+            let count = found.len();
+            return (count, found.into_iter().skip(offset).take(limit).collect());
+        }
+        let by_status = filter
+            .status
+            .as_ref()
+            .map(|status| self.by_status.get(status));
+        let by_client = filter
+            .client_id
+            .as_ref()
+            .map(|client| self.by_client.get(client));
+        let candidates = match (by_status, by_client) {
+            (Some(None), _) | (_, Some(None)) => return (0, Vec::new()),
+            (Some(Some(status)), Some(Some(client))) => {
+                let smaller = if status.len() <= client.len() {
+                    status
+                } else {
+                    client
+                };
+                let selected = smaller
+                    .iter()
+                    .filter_map(|seq| self.sessions.get(seq))
+                    .filter(|session| filter.matches(session));
+                let count = selected.clone().count();
+                return (count, selected.skip(offset).take(limit).collect());
+            }
+            (Some(Some(set)), None) | (None, Some(Some(set))) => set,
+            (None, None) => {
+                let page = self.sessions.values().skip(offset).take(limit).collect();
+                return (self.sessions.len(), page);
+            }
+        };
+        let page = candidates
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .filter_map(|seq| self.sessions.get(seq))
+            .collect();
+        (candidates.len(), page)
+    }
+
+    /// Up to `limit` verifications created after the one numbered `after` (0: from the first),
+    /// oldest first, with their numbers: a walk through every verification that can release
+    /// the lock between steps.
+    pub(crate) fn after(&self, after: u64, limit: usize) -> Vec<(u64, &Session)> {
+        self.sessions
+            .range(after.saturating_add(1)..)
+            .take(limit)
+            .map(|(seq, session)| (*seq, session))
+            .collect()
     }
 
     /// Records a new verification for `request`. A `dummyStatus` other than `ACTIVE` finishes
-    /// (or expires) it at once; the webhooks that produces are returned.
+    /// (or expires) it at once and records its webhook.
     pub(crate) fn create(
         &mut self,
-        request: TokenRequest,
+        request: impl Into<Requested>,
         ids: (String, String, Option<String>),
         now: i64,
-        base_url: &str,
-    ) -> Vec<Job> {
+    ) {
+        let Requested {
+            request,
+            callback_url,
+        } = request.into();
         let (scan_ref, auth_token, digit_string) = ids;
         let dummy = request.dummy_status().cloned();
         self.next_seq += 1;
+        let seq = self.next_seq;
         let session = Session {
-            seq: self.next_seq,
             scan_ref: scan_ref.clone(),
             auth_token: auth_token.clone(),
             request,
+            callback_url,
             digit_string,
-            created_at: now,
-            started_at: None,
+            created_ms: now,
+            started_ms: None,
             client_ip: None,
             phase: Phase::Active,
             deleted: false,
         };
+        self.by_client
+            .entry(session.request.client_id().as_str().to_owned())
+            .or_default()
+            .insert(seq);
+        self.by_status
+            .entry(session.status())
+            .or_default()
+            .insert(seq);
         if let Some(deadline) = session.deadline() {
-            self.next_deadline = self.next_deadline.min(deadline);
+            self.deadlines.insert((deadline, seq));
         }
-        self.tokens.insert(auth_token, scan_ref.clone());
-        self.sessions.insert(scan_ref.clone(), session);
+        self.by_token.insert(auth_token, seq);
+        self.by_scan_ref.insert(scan_ref.clone(), seq);
+        self.sessions.insert(seq, session);
         let outcome = match dummy {
             Some(DummyStatus::Approved) => Outcome::approved(),
             Some(DummyStatus::Denied) => Outcome::denied(),
             Some(DummyStatus::Suspected) => Outcome::suspected(),
-            Some(DummyStatus::Expired) => return self.expire(&scan_ref, now, base_url),
-            _ => return Vec::new(),
+            Some(DummyStatus::Expired) => {
+                self.change(seq, |session| {
+                    session.phase = Phase::Expired { at_ms: now };
+                });
+                self.record(seq, WebhookKind::Expired, now);
+                self.evict();
+                return;
+            }
+            _ => return,
         };
-        self.complete(&scan_ref, outcome, now, None, base_url)
-            .unwrap_or_default()
+        // A new verification is active: completing it cannot fail.
+        let _ = self.complete(&scan_ref, outcome, now, None);
     }
 
     /// The person opens the session (the redirect page): the session clock starts.
@@ -287,9 +571,28 @@ impl State {
         now: i64,
         client_ip: Option<String>,
     ) -> Result<(), EmulatorError> {
+        let seq = self.active_seq(scan_ref, now)?;
+        self.change(seq, |session| {
+            if session.started_ms.is_none() {
+                session.started_ms = Some(now);
+                if client_ip.is_some() {
+                    session.client_ip = client_ip;
+                }
+            }
+        });
+        Ok(())
+    }
+
+    /// The verification `scan_ref`, up to date, if it is still active.
+    fn active_seq(&mut self, scan_ref: &str, now: i64) -> Result<u64, EmulatorError> {
+        let seq = *self
+            .by_scan_ref
+            .get(scan_ref)
+            .ok_or_else(|| EmulatorError::UnknownScanRef(scan_ref.to_owned()))?;
+        self.settle(seq, now);
         let session = self
             .sessions
-            .get_mut(scan_ref)
+            .get(&seq)
             .ok_or_else(|| EmulatorError::UnknownScanRef(scan_ref.to_owned()))?;
         if session.deleted || !matches!(session.phase, Phase::Active) {
             return Err(EmulatorError::Conflict {
@@ -297,217 +600,266 @@ impl State {
                 status: session.status(),
             });
         }
-        if session.started_at.is_none() {
-            session.started_at = Some(now);
-            if client_ip.is_some() {
-                session.client_ip = client_ip;
-            }
-        }
-        if let Some(deadline) = session.deadline() {
-            self.next_deadline = self.next_deadline.min(deadline);
-        }
-        Ok(())
+        Ok(seq)
     }
 
-    /// Finishes an active verification with `outcome`; returns the webhooks to send, in order.
+    /// Finishes an active verification with `outcome` and records its webhooks, in order.
     pub(crate) fn complete(
         &mut self,
         scan_ref: &str,
         outcome: Outcome,
         now: i64,
         client_ip: Option<String>,
-        base_url: &str,
-    ) -> Result<Vec<Job>, EmulatorError> {
-        let default_url = self.webhook_url.clone();
-        let session = self
-            .sessions
-            .get_mut(scan_ref)
-            .ok_or_else(|| EmulatorError::UnknownScanRef(scan_ref.to_owned()))?;
-        if session.deleted || !matches!(session.phase, Phase::Active) {
-            return Err(EmulatorError::Conflict {
-                scan_ref: scan_ref.to_owned(),
-                status: session.status(),
-            });
-        }
-        if session.started_at.is_none() {
-            session.started_at = Some(now);
-        }
-        if client_ip.is_some() {
-            session.client_ip = client_ip;
-        }
-        let review_seconds = i64::try_from(outcome.review_after.as_secs()).unwrap_or(i64::MAX);
+    ) -> Result<(), EmulatorError> {
+        let seq = self.active_seq(scan_ref, now)?;
+        let review_ms = i64::try_from(outcome.review_after.as_millis()).unwrap_or(i64::MAX);
         let review = outcome.manual_review;
-        let delayed_review = review && review_seconds > 0;
-        session.phase = if delayed_review {
-            Phase::Reviewing {
-                outcome,
-                finished_at: now,
-                review_due: now.saturating_add(review_seconds),
+        let delayed_review = review && review_ms > 0;
+        self.change(seq, |session| {
+            if session.started_ms.is_none() {
+                session.started_ms = Some(now);
             }
-        } else {
-            Phase::Finished {
-                outcome,
-                finished_at: now,
-                reviewed: false,
+            if client_ip.is_some() {
+                session.client_ip = client_ip;
             }
-        };
-        let mut jobs = vec![job(
-            session,
-            default_url.as_deref(),
-            WebhookKind::Auto { is_final: !review },
-            now,
-            base_url,
-        )];
-        if review && !delayed_review {
-            if let Phase::Finished { reviewed, .. } = &mut session.phase {
-                *reviewed = true;
-            }
-            jobs.push(job(
-                session,
-                default_url.as_deref(),
-                WebhookKind::Manual,
-                now,
-                base_url,
-            ));
-        }
-        if let Some(deadline) = session.deadline() {
-            self.next_deadline = self.next_deadline.min(deadline);
-        }
-        Ok(jobs)
-    }
-
-    /// Expires an active verification now.
-    fn expire(&mut self, scan_ref: &str, now: i64, base_url: &str) -> Vec<Job> {
-        let default_url = self.webhook_url.clone();
-        let Some(session) = self.sessions.get_mut(scan_ref) else {
-            return Vec::new();
-        };
-        session.phase = Phase::Expired { at: now };
-        vec![job(
-            session,
-            default_url.as_deref(),
-            WebhookKind::Expired,
-            now,
-            base_url,
-        )]
-    }
-
-    /// Applies what the clock brought: expired tokens and sessions, finished reviews. Returns
-    /// the webhooks to send, one list per verification.
-    pub(crate) fn tick(&mut self, now: i64, base_url: &str) -> Vec<Vec<Job>> {
-        if now < self.next_deadline {
-            return Vec::new();
-        }
-        let default_url = self.webhook_url.clone();
-        let mut batches = Vec::new();
-        let mut next_deadline = i64::MAX;
-        for session in self.sessions.values_mut() {
-            let Some(deadline) = session.deadline() else {
-                continue;
-            };
-            if now < deadline {
-                next_deadline = next_deadline.min(deadline);
-                continue;
-            }
-            let kind = match std::mem::replace(&mut session.phase, Phase::Expired { at: deadline })
-            {
+            session.phase = if delayed_review {
                 Phase::Reviewing {
                     outcome,
-                    finished_at,
+                    finished_ms: now,
+                    review_due_ms: now.saturating_add(review_ms).min(MAX_CLOCK_MS),
+                }
+            } else {
+                Phase::Finished {
+                    outcome,
+                    finished_ms: now,
+                    reviewed: false,
+                }
+            };
+        });
+        self.record(seq, WebhookKind::Auto { is_final: !review }, now);
+        if review && !delayed_review {
+            self.change(seq, |session| {
+                if let Phase::Finished { reviewed, .. } = &mut session.phase {
+                    *reviewed = true;
+                }
+            });
+            self.record(seq, WebhookKind::Manual, now);
+        }
+        self.evict();
+        Ok(())
+    }
+
+    /// Applies what the clock brought to the verification `seq`, if anything is due: the
+    /// token or session expires, or the review finishes. Records the webhook.
+    fn settle(&mut self, seq: u64, now: i64) {
+        let Some(deadline) = self.sessions.get(&seq).and_then(Session::deadline) else {
+            return;
+        };
+        if now < deadline {
+            return;
+        }
+        let kind = self.change(seq, |session| {
+            match std::mem::replace(&mut session.phase, Phase::Expired { at_ms: deadline }) {
+                Phase::Reviewing {
+                    outcome,
+                    finished_ms,
                     ..
                 } => {
                     session.phase = Phase::Finished {
                         outcome,
-                        finished_at,
+                        finished_ms,
                         reviewed: true,
                     };
                     WebhookKind::Manual
                 }
                 _ => WebhookKind::Expired,
-            };
-            batches.push(vec![job(
-                session,
-                default_url.as_deref(),
-                kind,
-                now,
-                base_url,
-            )]);
+            }
+        });
+        if let Some(kind) = kind {
+            self.record(seq, kind, now);
         }
-        self.next_deadline = next_deadline;
-        batches
+        self.evict();
+    }
+
+    /// Applies what the clock brought, for at most `max` verifications (the earliest
+    /// deadlines first); returns whether more are due.
+    pub(crate) fn tick(&mut self, now: i64, max: usize) -> bool {
+        for _ in 0..max {
+            match self.deadlines.first() {
+                Some(&(deadline, seq)) if deadline <= now => {
+                    // Taken out first: whatever the verification's state, the entry is gone.
+                    self.deadlines.pop_first();
+                    self.settle(seq, now);
+                }
+                _ => return false,
+            }
+        }
+        self.deadlines
+            .first()
+            .is_some_and(|&(deadline, _)| deadline <= now)
     }
 
     /// Deletes a verification's data (`/api/v2/delete`): allowed once its token expired or it
     /// finished; deleting again changes nothing.
     pub(crate) fn delete(&mut self, scan_ref: &str) -> Result<(), DeleteRefusal> {
-        let session = self
-            .sessions
-            .get_mut(scan_ref)
+        let seq = *self
+            .by_scan_ref
+            .get(scan_ref)
             .ok_or(DeleteRefusal::Unknown)?;
-        if !session.deletable() {
+        self.settle(seq, self.now_ms());
+        let deletable = self
+            .sessions
+            .get(&seq)
+            .ok_or(DeleteRefusal::Unknown)?
+            .is_done();
+        if !deletable {
             return Err(DeleteRefusal::NotExpired);
         }
-        session.deleted = true;
+        self.change(seq, |session| session.deleted = true);
         Ok(())
     }
-}
 
-/// The webhook `kind` for `session`, addressed to its `callbackUrl` or the default URL.
-fn job(
-    session: &Session,
-    default_url: Option<&str>,
-    kind: WebhookKind,
-    now: i64,
-    base_url: &str,
-) -> Job {
-    let url = session
-        .request
-        .callback_url()
-        .map(|url| url.as_str().to_owned())
-        .or_else(|| default_url.map(str::to_owned));
-    let (event_type, is_final) = match kind {
-        WebhookKind::Auto { is_final } => (EventType::IdentificationAutoFinished, is_final),
-        WebhookKind::Manual => (EventType::IdentificationManualFinished, true),
-        WebhookKind::Expired => (EventType::IdentificationExpired, true),
-    };
-    Job {
-        scan_ref: session.scan_ref.clone(),
-        url,
-        event_type,
-        is_final,
-        body: payload::webhook_body(session, kind, now, base_url),
+    /// The webhooks recorded since the last call, in the order they happened.
+    pub(crate) fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// Whether webhooks wait to be handed to the sender.
+    pub(crate) fn has_events(&self) -> bool {
+        !self.outbox.is_empty()
+    }
+
+    /// Changes the verification `seq` with `f`, keeping the indexes (status, deadline, the
+    /// finished order) in step. `None` when there is no such verification.
+    fn change<R>(&mut self, seq: u64, f: impl FnOnce(&mut Session) -> R) -> Option<R> {
+        let session = self.sessions.get_mut(&seq)?;
+        let (status, deadline, done) = (session.status(), session.deadline(), session.is_done());
+        let result = f(session);
+        let (new_status, new_deadline, now_done) =
+            (session.status(), session.deadline(), session.is_done());
+        if new_status != status {
+            if let Some(set) = self.by_status.get_mut(&status) {
+                set.remove(&seq);
+                if set.is_empty() {
+                    self.by_status.remove(&status);
+                }
+            }
+            self.by_status.entry(new_status).or_default().insert(seq);
+        }
+        if new_deadline != deadline {
+            if let Some(deadline) = deadline {
+                self.deadlines.remove(&(deadline, seq));
+            }
+            if let Some(deadline) = new_deadline {
+                self.deadlines.insert((deadline, seq));
+            }
+        }
+        if now_done && !done {
+            self.done.push_back(seq);
+        }
+        Some(result)
+    }
+
+    /// Records the webhook `kind` of the verification `seq` as it is now, addressed to its
+    /// `callbackUrl` or the default URL.
+    fn record(&mut self, seq: u64, kind: WebhookKind, now: i64) {
+        let Some(session) = self.sessions.get(&seq) else {
+            return;
+        };
+        let from_callback = session.callback_url.is_some();
+        let url = session
+            .callback_url
+            .clone()
+            .or_else(|| self.webhook_url.clone());
+        self.outbox.push(Event {
+            scan_ref: session.scan_ref.clone(),
+            url,
+            from_callback,
+            kind,
+            at_ms: now,
+            snapshot: Box::new(session.clone()),
+        });
+    }
+
+    /// Forgets the oldest finished verifications beyond the retention limit. Their webhooks
+    /// already recorded are still sent.
+    fn evict(&mut self) {
+        while self.done.len() > self.limits.finished_retention.max(1) {
+            let Some(seq) = self.done.pop_front() else {
+                return;
+            };
+            if self.sessions.get(&seq).is_some_and(Session::is_done) {
+                self.remove(seq);
+            }
+        }
+    }
+
+    /// Removes the verification `seq` and every index entry of it.
+    fn remove(&mut self, seq: u64) {
+        let Some(session) = self.sessions.remove(&seq) else {
+            return;
+        };
+        self.by_scan_ref.remove(&session.scan_ref);
+        self.by_token.remove(&session.auth_token);
+        let client = session.request.client_id().as_str();
+        if let Some(set) = self.by_client.get_mut(client) {
+            set.remove(&seq);
+            if set.is_empty() {
+                self.by_client.remove(client);
+            }
+        }
+        let status = session.status();
+        if let Some(set) = self.by_status.get_mut(&status) {
+            set.remove(&seq);
+            if set.is_empty() {
+                self.by_status.remove(&status);
+            }
+        }
+        if let Some(deadline) = session.deadline() {
+            self.deadlines.remove(&(deadline, seq));
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
     use super::*;
 
-    fn state_with(request: serde_json::Value) -> (State, i64) {
-        let mut state = State::new(Some("http://127.0.0.1:9/hook".into()));
-        let now = 1_700_000_000;
-        let request = server::read_token_request(&request).unwrap();
-        let jobs = state.create(request, ("s-1".into(), "t-1".into(), None), now, "http://e");
-        assert!(jobs.is_empty());
+    fn request(json: serde_json::Value) -> TokenRequest {
+        server::read_token_request(&json).unwrap()
+    }
+
+    /// A state with one verification `s-1` created now (real time: reads apply the clock).
+    fn state_with(json: serde_json::Value) -> (State, i64) {
+        let mut state = State::new(Some("http://127.0.0.1:9/hook".into()), Limits::default());
+        let now = state.now_ms();
+        state.create(request(json), ("s-1".into(), "t-1".into(), None), now);
+        assert!(state.take_events().is_empty());
         (state, now)
     }
 
+    fn status(state: &State, scan_ref: &str) -> OverallStatus {
+        let seq = state.by_scan_ref[scan_ref];
+        state.sessions[&seq].status()
+    }
+
     #[test]
-    fn unused_tokens_expire_by_expiry_time() {
+    fn unused_tokens_expire_by_expiry_time_to_the_millisecond() {
         let (mut state, now) = state_with(serde_json::json!({"clientId": "c", "expiryTime": 60}));
-        assert!(state.tick(now + 59, "http://e").is_empty());
-        let batches = state.tick(now + 60, "http://e");
-        assert_eq!(batches.len(), 1);
-        assert_eq!(batches[0][0].event_type, EventType::IdentificationExpired);
-        assert_eq!(state.get("s-1").unwrap().status(), OverallStatus::Expired);
-        assert!(state.tick(now + 10_000, "http://e").is_empty());
+        assert!(!state.tick(now + 59_999, 100));
+        assert!(state.take_events().is_empty());
+        assert_eq!(status(&state, "s-1"), OverallStatus::Active);
+        assert!(!state.tick(now + 60_000, 100));
+        let events = state.take_events();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].kind(), WebhookKind::Expired);
+        assert_eq!(status(&state, "s-1"), OverallStatus::Expired);
+        assert!(!state.tick(now + 10_000_000, 100));
+        assert!(state.take_events().is_empty());
         state.delete("s-1").unwrap();
-        assert_eq!(
-            state.get("s-1").unwrap().status(),
-            OverallStatus::ExpiredDeleted
-        );
+        assert_eq!(status(&state, "s-1"), OverallStatus::ExpiredDeleted);
     }
 
     #[test]
@@ -515,9 +867,11 @@ mod tests {
         let (mut state, now) = state_with(
             serde_json::json!({"clientId": "c", "expiryTime": 60, "sessionLength": 120}),
         );
-        state.start("s-1", now + 30, None).unwrap();
-        assert!(state.tick(now + 100, "http://e").is_empty());
-        assert_eq!(state.tick(now + 150, "http://e").len(), 1);
+        state.start("s-1", now + 30_000, None).unwrap();
+        state.tick(now + 100_000, 100);
+        assert!(state.take_events().is_empty());
+        state.tick(now + 150_000, 100);
+        assert_eq!(state.take_events().len(), 1);
     }
 
     #[test]
@@ -525,34 +879,195 @@ mod tests {
         let (mut state, now) = state_with(serde_json::json!({"clientId": "c"}));
         let outcome = Outcome::approved()
             .manual_review(true)
-            .review_after(std::time::Duration::from_secs(300));
-        let jobs = state
-            .complete("s-1", outcome, now, None, "http://e")
-            .unwrap();
-        assert_eq!(jobs.len(), 1);
-        assert!(!jobs[0].is_final);
-        assert_eq!(state.get("s-1").unwrap().status(), OverallStatus::Reviewing);
+            .review_after(Duration::from_secs(300));
+        state.complete("s-1", outcome, now, None).unwrap();
+        let events = state.take_events();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].kind(), WebhookKind::Auto { is_final: false });
+        assert_eq!(status(&state, "s-1"), OverallStatus::Reviewing);
         assert!(matches!(
             state.delete("s-1"),
             Err(DeleteRefusal::NotExpired)
         ));
-        let batches = state.tick(now + 300, "http://e");
-        assert_eq!(
-            batches[0][0].event_type,
-            EventType::IdentificationManualFinished
-        );
-        assert_eq!(state.get("s-1").unwrap().status(), OverallStatus::Approved);
+        state.tick(now + 299_999, 100);
+        assert!(state.take_events().is_empty());
+        state.tick(now + 300_000, 100);
+        assert_eq!(state.take_events()[0].kind(), WebhookKind::Manual);
+        assert_eq!(status(&state, "s-1"), OverallStatus::Approved);
         state.delete("s-1").unwrap();
-        assert_eq!(state.get("s-1").unwrap().status(), OverallStatus::Deleted);
+        assert_eq!(status(&state, "s-1"), OverallStatus::Deleted);
+    }
+
+    #[test]
+    fn a_tick_applies_at_most_its_share_and_says_whether_more_is_due() {
+        let mut state = State::new(None, Limits::default());
+        let now = state.now_ms();
+        for index in 0..10 {
+            state.create(
+                request(serde_json::json!({"clientId": "c", "expiryTime": 1})),
+                (format!("s-{index}"), format!("t-{index}"), None),
+                now + index,
+            );
+        }
+        assert!(state.tick(now + 2000, 4));
+        assert_eq!(state.take_events().len(), 4);
+        assert!(state.tick(now + 2000, 4));
+        assert!(!state.tick(now + 2000, 4));
+        assert_eq!(state.take_events().len(), 6);
+        // The earliest deadlines went first.
+        assert_eq!(status(&state, "s-0"), OverallStatus::Expired);
+        assert_eq!(state.by_status[&OverallStatus::Expired].len(), 10);
+        assert!(!state.by_status.contains_key(&OverallStatus::Active));
+    }
+
+    #[test]
+    fn reading_a_verification_applies_its_due_deadline() {
+        let (mut state, _) = state_with(serde_json::json!({"clientId": "c", "expiryTime": 1}));
+        state.advance_ms(1_000);
+        assert_eq!(state.get("s-1").unwrap().status(), OverallStatus::Expired);
+        assert_eq!(state.take_events().len(), 1);
+        assert!(state.deadlines.is_empty());
+    }
+
+    #[test]
+    fn huge_advances_saturate() {
+        let mut state = State::new(None, Limits::default());
+        state.advance_ms(u64::MAX);
+        state.advance_ms(u64::MAX);
+        let now = state.now_ms();
+        assert_eq!(now, MAX_CLOCK_MS);
+        state.create(
+            request(serde_json::json!({"clientId": "c", "expiryTime": 2_592_000})),
+            ("s-1".into(), "t-1".into(), None),
+            now,
+        );
+        let session = &state.sessions[&1];
+        assert_eq!(session.expires_ms(), Some(MAX_CLOCK_MS));
+        let info = session.info("http://e");
+        assert!(info.expires_at.unwrap() > SystemTime::now());
+        // The deadline is the clock's end: it expires at once, without overflow.
+        state.tick(now, 10);
+        assert_eq!(state.take_events().len(), 1);
+        assert_eq!(state.get("s-1").unwrap().status(), OverallStatus::Expired);
+    }
+
+    #[test]
+    fn the_oldest_finished_verifications_are_evicted_active_ones_never() {
+        let mut state = State::new(
+            None,
+            Limits {
+                finished_retention: 2,
+            },
+        );
+        let now = state.now_ms();
+        for index in 0..5 {
+            state.create(
+                request(serde_json::json!({"clientId": format!("c-{}", index % 2)})),
+                (format!("s-{index}"), format!("t-{index}"), None),
+                now,
+            );
+        }
+        for index in [3, 0, 4] {
+            state
+                .complete(&format!("s-{index}"), Outcome::approved(), now, None)
+                .unwrap();
+        }
+        // s-3 finished first and is gone; s-0 and s-4 stay; s-1 and s-2 are active.
+        assert_eq!(state.sessions.len(), 4);
+        assert!(state.get("s-3").is_none());
+        assert!(state.by_token("t-3").is_none());
+        assert!(state.get("s-0").is_some());
+        assert_eq!(
+            state.take_events().len(),
+            3,
+            "the evicted one's webhook was kept"
+        );
+        let all = Filter::default();
+        let (count, page) = state.list(&all, 0, 10);
+        assert_eq!(count, 4);
+        let order: Vec<&str> = page.iter().map(|s| s.scan_ref.as_str()).collect();
+        assert_eq!(order, ["s-0", "s-1", "s-2", "s-4"]);
+        // Deleting does not make room: it is still finished.
+        state.delete("s-0").unwrap();
+        assert_eq!(state.sessions.len(), 4);
+    }
+
+    #[test]
+    fn lists_filter_by_status_client_and_scan_ref_and_page() {
+        let mut state = State::new(None, Limits::default());
+        let now = state.now_ms();
+        for index in 0..7 {
+            state.create(
+                request(serde_json::json!({"clientId": format!("c-{}", index % 2)})),
+                (format!("s-{index}"), format!("t-{index}"), None),
+                now,
+            );
+        }
+        for index in [1, 2, 5] {
+            state
+                .complete(&format!("s-{index}"), Outcome::denied(), now, None)
+                .unwrap();
+        }
+        let names = |page: Vec<&Session>| -> Vec<String> {
+            page.iter().map(|s| s.scan_ref.clone()).collect()
+        };
+        let denied = Filter {
+            status: Some(OverallStatus::Denied),
+            ..Filter::default()
+        };
+        let (count, page) = state.list(&denied, 1, 10);
+        assert_eq!((count, names(page)), (3, vec!["s-2".into(), "s-5".into()]));
+        let client = Filter {
+            client_id: Some("c-1".into()),
+            ..Filter::default()
+        };
+        let (count, page) = state.list(&client, 0, 2);
+        assert_eq!((count, names(page)), (3, vec!["s-1".into(), "s-3".into()]));
+        let both = Filter {
+            status: Some(OverallStatus::Denied),
+            client_id: Some("c-1".into()),
+            scan_ref: None,
+        };
+        let (count, page) = state.list(&both, 0, 10);
+        assert_eq!((count, names(page)), (2, vec!["s-1".into(), "s-5".into()]));
+        let one = Filter {
+            scan_ref: Some("s-4".into()),
+            ..Filter::default()
+        };
+        assert_eq!(state.list(&one, 0, 10).0, 1);
+        let mismatch = Filter {
+            scan_ref: Some("s-4".into()),
+            status: Some(OverallStatus::Denied),
+            ..Filter::default()
+        };
+        assert_eq!(state.list(&mismatch, 0, 10).0, 0);
+        let none = Filter {
+            client_id: Some("nobody".into()),
+            ..Filter::default()
+        };
+        assert_eq!(state.list(&none, 0, 10).0, 0);
+        let (count, page) = state.list(&Filter::default(), 6, 10);
+        assert_eq!((count, names(page)), (7, vec!["s-6".into()]));
+    }
+
+    #[test]
+    fn extra_fields_are_capped() {
+        let small = request(serde_json::json!({"clientId": "c", "theme": "dark"}));
+        assert!(check_extra_fields(&small, 64).is_ok());
+        let large = request(serde_json::json!({"clientId": "c", "blob": "x".repeat(100)}));
+        let message = check_extra_fields(&large, 64).unwrap_err();
+        assert!(message.contains("blob"), "{message}");
+        assert!(message.contains("64 bytes"), "{message}");
+        assert!(check_extra_fields(&large, 1000).is_ok());
     }
 
     #[test]
     fn rate_limit_window() {
-        let mut state = State::new(None);
+        let mut state = State::new(None, Limits::default());
         assert!(state.admit_request(0, Some(2)));
-        assert!(state.admit_request(10, Some(2)));
-        assert!(!state.admit_request(20, Some(2)));
-        assert!(state.admit_request(3600, Some(2)));
+        assert!(state.admit_request(10_000, Some(2)));
+        assert!(!state.admit_request(20_000, Some(2)));
+        assert!(state.admit_request(3_600_000, Some(2)));
         assert!(state.admit_request(5, None));
     }
 }

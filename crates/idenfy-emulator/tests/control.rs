@@ -84,7 +84,8 @@ async fn verifications_clock_and_webhooks_through_the_control_api() {
     let scan_ref = token.scan_ref.as_str().to_owned();
 
     let list = call(&emulator, "GET", "/verifications", None).await.json();
-    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list["count"], 1);
+    assert_eq!(list["results"].as_array().unwrap().len(), 1);
     let one = call(
         &emulator,
         "GET",
@@ -160,7 +161,7 @@ async fn verifications_clock_and_webhooks_through_the_control_api() {
     assert_eq!(unknown_field.status, 400);
 
     let webhooks = call(&emulator, "GET", "/webhooks", None).await.json();
-    let webhooks = webhooks.as_array().unwrap();
+    let webhooks = webhooks["results"].as_array().unwrap();
     assert_eq!(webhooks.len(), 2);
     assert_eq!(webhooks[0]["eventType"], "IDENTIFICATION_AUTO_FINISHED");
     assert_eq!(webhooks[0]["final"], false);

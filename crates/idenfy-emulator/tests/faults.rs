@@ -25,7 +25,9 @@ fn request() -> TokenRequest {
 async fn a_status_fault_is_an_api_error_then_the_next_request_is_normal() {
     let emulator = Emulator::start().await.unwrap();
     let client = client(&emulator);
-    emulator.inject_fault(Fault::status(503).on_path("/api/v2/token"));
+    emulator
+        .inject_fault(Fault::status(503).on_path("/api/v2/token"))
+        .unwrap();
     match client.create_token(&request()).await {
         Err(Error::Api(error)) => {
             assert_eq!(error.status().as_u16(), 503);
@@ -42,12 +44,14 @@ async fn a_status_fault_is_an_api_error_then_the_next_request_is_normal() {
 #[tokio::test]
 async fn a_status_fault_with_its_own_body_and_times() {
     let emulator = Emulator::start().await.unwrap();
-    emulator.inject_fault(
-        Fault::status(502)
-            .with_body("text/html", "<h1>Bad gateway</h1>")
-            .on_prefix("/api/v2/")
-            .times(2),
-    );
+    emulator
+        .inject_fault(
+            Fault::status(502)
+                .with_body("text/html", "<h1>Bad gateway</h1>")
+                .on_prefix("/api/v2/")
+                .times(2),
+        )
+        .unwrap();
     assert_eq!(emulator.faults()[0].remaining(), 2);
     assert_eq!(
         emulator.faults()[0].path(),
@@ -68,7 +72,9 @@ async fn a_status_fault_with_its_own_body_and_times() {
 #[tokio::test]
 async fn a_delay_beyond_the_client_timeout_is_a_timeout() {
     let emulator = Emulator::start().await.unwrap();
-    emulator.inject_fault(Fault::delay(Duration::from_secs(3)));
+    emulator
+        .inject_fault(Fault::delay(Duration::from_secs(3)))
+        .unwrap();
     let impatient = Client::with_transport(emulator.config(), HyperTransport::new().unwrap())
         .with_options(
             CallOptions::default()
@@ -82,7 +88,9 @@ async fn a_delay_beyond_the_client_timeout_is_a_timeout() {
     );
     assert!(started.elapsed() < Duration::from_secs(2));
     // A delay within the timeout only slows the answer down.
-    emulator.inject_fault(Fault::delay(Duration::from_millis(100)));
+    emulator
+        .inject_fault(Fault::delay(Duration::from_millis(100)))
+        .unwrap();
     client(&emulator).create_token(&request()).await.unwrap();
 }
 
@@ -90,7 +98,9 @@ async fn a_delay_beyond_the_client_timeout_is_a_timeout() {
 async fn a_dropped_connection_is_a_transport_failure() {
     let emulator = Emulator::start().await.unwrap();
     let client = client(&emulator);
-    emulator.inject_fault(Fault::drop_connection().on_path("/api/v2/token"));
+    emulator
+        .inject_fault(Fault::drop_connection().on_path("/api/v2/token"))
+        .unwrap();
     let kind = transport_kind(client.create_token(&request()).await);
     assert!(
         matches!(kind, TransportErrorKind::Io | TransportErrorKind::Connect),
@@ -107,7 +117,9 @@ async fn a_dropped_connection_is_a_transport_failure() {
 async fn a_truncated_body_is_an_io_failure() {
     let emulator = Emulator::start().await.unwrap();
     let client = client(&emulator);
-    emulator.inject_fault(Fault::truncate_body().on_path("/api/v2/token"));
+    emulator
+        .inject_fault(Fault::truncate_body().on_path("/api/v2/token"))
+        .unwrap();
     assert_eq!(
         transport_kind(client.create_token(&request()).await),
         TransportErrorKind::Io
@@ -115,7 +127,7 @@ async fn a_truncated_body_is_an_io_failure() {
     // The server did process it: the token exists, only its answer was cut.
     assert_eq!(emulator.verifications().len(), 1);
 
-    emulator.inject_fault(Fault::truncate_body());
+    emulator.inject_fault(Fault::truncate_body()).unwrap();
     let raw = raw_async(
         emulator.local_addr(),
         "GET",
@@ -133,7 +145,9 @@ async fn a_truncated_body_is_an_io_failure() {
 async fn garbage_is_a_transport_failure() {
     let emulator = Emulator::start().await.unwrap();
     let client = client(&emulator);
-    emulator.inject_fault(Fault::garbage().on_path("/api/v2/status"));
+    emulator
+        .inject_fault(Fault::garbage().on_path("/api/v2/status"))
+        .unwrap();
     let kind = transport_kind(client.status("0b1c2d3e").await);
     assert_ne!(kind, TransportErrorKind::Timeout);
     assert!(emulator.faults().is_empty());
@@ -144,7 +158,9 @@ async fn garbage_is_a_transport_failure() {
 #[tokio::test]
 async fn faults_never_touch_the_control_api_and_can_be_cleared() {
     let emulator = Emulator::start().await.unwrap();
-    emulator.inject_fault(Fault::drop_connection().times(5));
+    emulator
+        .inject_fault(Fault::drop_connection().times(5))
+        .unwrap();
     let health = raw_async(
         emulator.local_addr(),
         "GET",
@@ -164,7 +180,9 @@ async fn faults_never_touch_the_control_api_and_can_be_cleared() {
 async fn the_client_retries_read_only_calls_through_transient_faults() {
     let emulator = Emulator::start().await.unwrap();
     let token = client(&emulator).create_token(&request()).await.unwrap();
-    emulator.inject_fault(Fault::status(503).on_path("/api/v2/status").times(2));
+    emulator
+        .inject_fault(Fault::status(503).on_path("/api/v2/status").times(2))
+        .unwrap();
     let patient = Client::with_transport(emulator.config(), HyperTransport::new().unwrap())
         .with_options(
             CallOptions::default().with_retry(

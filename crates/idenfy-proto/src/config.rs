@@ -5,6 +5,7 @@ use std::fmt;
 use base64::Engine as _;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderValue, Method, Request, Uri};
+use zeroize::Zeroizing;
 
 use crate::error::{Error, InternalError, Rule, ValidationError};
 use crate::secret::{ApiSecret, AuthToken};
@@ -17,7 +18,10 @@ pub const DEFAULT_USER_AGENT: &str = concat!("idenfy-rs/", env!("CARGO_PKG_VERSI
 
 /// The API key and secret, sent as HTTP Basic credentials (R1).
 ///
-/// The secret is an [`ApiSecret`], so printing the credentials with `{:?}` never shows it.
+/// The secret is an [`ApiSecret`], so printing the credentials with `{:?}` never shows it, and
+/// it is wiped from memory when the credentials are dropped. The `Authorization` value is built
+/// once, here, in buffers that are wiped as soon as it is made; the header value `http` keeps
+/// (marked sensitive) is the one copy of the encoded secret left, since `http` cannot wipe it.
 ///
 /// ```
 /// use idenfy_proto::Credentials;
@@ -32,7 +36,9 @@ pub struct Credentials {
     api_secret: ApiSecret,
     /// `Basic <base64>`, marked sensitive. Base64 is visible ASCII, so it is always a valid
     /// header value; `None` only if `http` ever refused one, which requests then report as an
-    /// [`InternalError`] (never as a problem with the secret the caller gave).
+    /// [`InternalError`] (never as a problem with the secret the caller gave). It is built in
+    /// buffers wiped after use ([`basic_authorization`]); this value itself cannot be wiped
+    /// (`http` keeps it in `Bytes`), and is the one copy of the encoded secret that remains.
     authorization: Option<HeaderValue>,
 }
 
@@ -45,7 +51,8 @@ impl Credentials {
         api_secret: impl Into<String>,
     ) -> Result<Self, ValidationError> {
         let api_key = api_key.into();
-        let api_secret = api_secret.into();
+        // Wrapped at once, so that the secret is wiped on every path, the refusals included.
+        let api_secret = ApiSecret::new(api_secret);
         if api_key.is_empty() {
             return Err(ValidationError::new("apiKey", Rule::Required));
         }
@@ -55,22 +62,16 @@ impl Credentials {
                 Rule::ForbiddenCharacter { character },
             ));
         }
-        if api_secret.is_empty() {
+        if api_secret.expose_secret().is_empty() {
             return Err(ValidationError::new("apiSecret", Rule::Required));
         }
-        let encoded =
-            base64::engine::general_purpose::STANDARD.encode(format!("{api_key}:{api_secret}"));
-        // Base64 is visible ASCII, so this cannot fail (`http`'s error says nothing more).
-        let authorization =
-            HeaderValue::try_from(format!("Basic {encoded}"))
-                .ok()
-                .map(|mut value| {
-                    value.set_sensitive(true);
-                    value
-                });
+        let authorization = basic_authorization(&api_key, &api_secret).map(|mut value| {
+            value.set_sensitive(true);
+            value
+        });
         Ok(Self {
             api_key,
-            api_secret: ApiSecret::new(api_secret),
+            api_secret,
             authorization,
         })
     }
@@ -93,6 +94,33 @@ impl fmt::Debug for Credentials {
             .field("api_secret", &self.api_secret)
             .finish()
     }
+}
+
+/// The value `Basic <base64(key:secret)>` (R1), or `None` should `http` ever refuse it (base64
+/// is visible ASCII, so it does not).
+///
+/// Every buffer that holds the secret is a [`Zeroizing`] one of exactly the size it needs (so
+/// nothing is reallocated and left behind) and is wiped when this returns: the `key:secret`
+/// text and its encoding. What remains is the [`HeaderValue`] itself, a copy `http` keeps in
+/// `Bytes` and cannot wipe; it is marked sensitive and never printed, and it lives as long as
+/// the credentials (R10).
+fn basic_authorization(api_key: &str, api_secret: &ApiSecret) -> Option<HeaderValue> {
+    const PREFIX: &[u8] = b"Basic ";
+    let secret = api_secret.expose_secret().as_bytes();
+    let plain_len = api_key.len().checked_add(1)?.checked_add(secret.len())?;
+    let mut plain = Zeroizing::new(Vec::with_capacity(plain_len));
+    plain.extend_from_slice(api_key.as_bytes());
+    plain.push(b':');
+    plain.extend_from_slice(secret);
+    let encoded_len = base64::encoded_len(plain.len(), true)?;
+    let mut header = Zeroizing::new(vec![0_u8; PREFIX.len().checked_add(encoded_len)?]);
+    let (prefix, encoded) = header.split_at_mut_checked(PREFIX.len())?;
+    prefix.copy_from_slice(PREFIX);
+    let written = base64::engine::general_purpose::STANDARD
+        .encode_slice(plain.as_slice(), encoded)
+        .ok()?;
+    let value = header.get(..PREFIX.len().checked_add(written)?)?;
+    HeaderValue::from_bytes(value).ok()
 }
 
 /// Where and as whom requests are sent: base URL, credentials and `User-Agent` (R1).

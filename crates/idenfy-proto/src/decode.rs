@@ -30,7 +30,7 @@
 //! for an enum of wire strings, declare it with `string_enum!`, which does that).
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -99,6 +99,14 @@ pub(crate) trait Lenient: Sized {
     fn is_present(&self) -> bool {
         true
     }
+
+    /// Whether a value of this type is personal data: [`Personal`], or a list or map of it.
+    const PERSONAL: bool = false;
+
+    /// Adds the wire names of the personal fields of this type and of the model types nested
+    /// in it (R10): the one list of what the library knows to be personal, read by
+    /// [`crate::error`] to scrub quoted bodies.
+    fn personal_fields(_out: &mut BTreeSet<&'static str>) {}
 }
 
 /// The required fields that did decode when another one was missing (R4: a token that was
@@ -1271,6 +1279,12 @@ impl Lenient for Value {
 impl<T: Lenient> Lenient for Personal<T> {
     const ACCEPTS_ALL: bool = T::ACCEPTS_ALL;
 
+    const PERSONAL: bool = true;
+
+    fn personal_fields(out: &mut BTreeSet<&'static str>) {
+        T::personal_fields(out);
+    }
+
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
         Ok(T::decode(deserializer)?.map(Personal::new))
     }
@@ -1353,6 +1367,12 @@ impl<'de, T: Lenient> Visitor<'de> for StreamList<T> {
 /// A list: a JSON array whose items all fit `T` (`null` items are skipped), or a single value
 /// that fits `T`, read as a list of one. An array with an item that does not fit is kept raw.
 impl<T: Lenient> Lenient for Vec<T> {
+    const PERSONAL: bool = T::PERSONAL;
+
+    fn personal_fields(out: &mut BTreeSet<&'static str>) {
+        T::personal_fields(out);
+    }
+
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
         if T::ACCEPTS_ALL {
             deserializer.deserialize_any(StreamList::<T>(PhantomData))
@@ -1405,13 +1425,23 @@ fn list_from_single<T: Lenient>(single: Any<'_>) -> Outcome<Vec<T>> {
 
 /// A value of a map ([`BTreeMap`] field): what it accepts and what it makes of a value.
 pub(crate) trait MapValue: Sized {
+    /// Whether the value is personal data (as [`Lenient::PERSONAL`]).
+    const PERSONAL: bool = false;
+    /// The personal fields nested in the value (as [`Lenient::personal_fields`]).
+    fn personal_fields(_out: &mut BTreeSet<&'static str>) {}
     fn accepts(any: &Any<'_>) -> bool;
     fn from_any(any: Any<'_>) -> Self;
     fn collect_fallbacks(&self, _path: &str, _out: &mut Vec<String>) {}
 }
 
 /// A string, a number or boolean in its JSON spelling, or `null` (`fileUrls`, `additionalSteps`).
-impl<T: From<String>> MapValue for Option<T> {
+impl<T: From<String> + Lenient> MapValue for Option<T> {
+    const PERSONAL: bool = T::PERSONAL;
+
+    fn personal_fields(out: &mut BTreeSet<&'static str>) {
+        T::personal_fields(out);
+    }
+
     fn accepts(any: &Any<'_>) -> bool {
         !any.is_compound()
     }
@@ -1427,6 +1457,12 @@ impl<T: From<String>> MapValue for Option<T> {
 /// A JSON object read as a map; an empty array counts as an empty object. A map with a value
 /// that does not fit is kept raw. A repeated key keeps its last value.
 impl<V: MapValue> Lenient for BTreeMap<String, V> {
+    const PERSONAL: bool = V::PERSONAL;
+
+    fn personal_fields(out: &mut BTreeSet<&'static str>) {
+        V::personal_fields(out);
+    }
+
     fn from_any(any: Any<'_>) -> Outcome<Self> {
         match any {
             Any::Null => Outcome::Absent,
@@ -1708,6 +1744,15 @@ macro_rules! model {
                     out.push($crate::decode::join(path, name));
                 }
                 $( $crate::decode::model!(@nested $kind self $field $wire path out); )*
+            }
+
+            fn personal_fields(out: &mut std::collections::BTreeSet<&'static str>) {
+                $(
+                    if <$ty as $crate::decode::Lenient>::PERSONAL {
+                        out.insert($wire);
+                    }
+                    <$ty as $crate::decode::Lenient>::personal_fields(out);
+                )*
             }
         }
     };

@@ -1,9 +1,10 @@
 //! The error model (R6): one type per concern, all of them free of secrets.
 
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::error::Error as StdError;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use http::StatusCode;
 
@@ -253,6 +254,24 @@ impl fmt::Display for ErrorMessage {
 /// Everything the server said is kept: the HTTP status, the `identifier` (known values as
 /// variants of [`ErrorIdentifier`], anything else verbatim), the `message` (string or JSON),
 /// `documentation`, `severity`, and the raw body when it was not a JSON error object.
+///
+/// `Display` and `Debug` quote such a raw body short (200 characters) and escaped, with what the
+/// library recognises as personal data or a secret replaced by `[redacted]` (R10): the values of
+/// the fields its models mark [`Personal`](crate::Personal), of keys naming a secret
+/// (`authToken`, …), e-mail addresses, long numbers and token-like words.
+/// [`ApiError::raw_body`] returns the bytes as received.
+///
+/// ```
+/// use idenfy_proto::ApiError;
+/// use idenfy_proto::http::StatusCode;
+/// let body = br#"<pre>{"docFirstName": "JONAS", "docNumber": "AB1234567", "status": "x"#;
+/// let err = ApiError::from_response(StatusCode::BAD_GATEWAY, body);
+/// assert_eq!(
+///     err.to_string(),
+///     r#"iDenfy answered HTTP 502 Bad Gateway (body: "<pre>{\"docFirstName\": \"[redacted]\", \"docNumber\": \"[redacted]\", \"status\": \"x")"#
+/// );
+/// assert_eq!(err.raw_body(), Some(&body[..]));
+/// ```
 #[derive(Clone, PartialEq)]
 pub struct ApiError(Box<ApiErrorInner>);
 
@@ -396,12 +415,7 @@ impl fmt::Display for ApiError {
             write!(f, ": {message}")?;
         }
         if let Some(raw) = &self.0.raw_body {
-            let text = String::from_utf8_lossy(raw);
-            let mut quoted: String = text.chars().take(DISPLAY_BODY_LIMIT).collect();
-            if text.chars().count() > DISPLAY_BODY_LIMIT {
-                quoted.push('…');
-            }
-            write!(f, " (body: {quoted:?})")?;
+            write!(f, " (body: {:?})", quote_body(raw))?;
         }
         Ok(())
     }
@@ -411,7 +425,9 @@ impl std::error::Error for ApiError {}
 
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let raw_body = self.0.raw_body.as_deref().map(String::from_utf8_lossy);
+        // As `Display` quotes it: short and scrubbed of what the library recognises as personal
+        // data or a secret (R10); `raw_body()` has the bytes as received.
+        let raw_body = self.0.raw_body.as_deref().map(quote_body);
         f.debug_struct("ApiError")
             .field("status", &self.0.status)
             .field("identifier", &self.0.identifier)
@@ -667,6 +683,344 @@ impl StdError for InternalError {
     }
 }
 
+/// How much of a raw body is read for quoting, in characters: far more than is quoted, so that
+/// what is cut off cannot carry a value into the quoted part; bounded, so that quoting a large
+/// body costs little.
+const SCRUB_SCAN_LIMIT: usize = 4096;
+
+/// What replaces a scrubbed value.
+const REDACTED: &str = "[redacted]";
+
+/// A raw error body as [`ApiError`] quotes it: decoded lossily, scrubbed ([`scrub_body`]) and cut
+/// to [`DISPLAY_BODY_LIMIT`] characters, with `…` when something was left out. `{:?}` then
+/// escapes it, so that no control character reaches a terminal.
+fn quote_body(raw: &[u8]) -> String {
+    let text = String::from_utf8_lossy(raw);
+    let mut chars = text.chars();
+    let scanned: String = chars.by_ref().take(SCRUB_SCAN_LIMIT).collect();
+    let cut = chars.next().is_some();
+    let scrubbed = scrub_body(&scanned);
+    let mut quoted: String = scrubbed.chars().take(DISPLAY_BODY_LIMIT).collect();
+    if cut || scrubbed.chars().count() > DISPLAY_BODY_LIMIT {
+        quoted.push('…');
+    }
+    quoted
+}
+
+/// The wire names the library models as personal data: every field whose type is
+/// [`Personal`](crate::Personal) (or a list or map of it) in the answers and webhooks it reads,
+/// collected from the model declarations themselves ([`Lenient::personal_fields`]), so that a
+/// field marked personal there is scrubbed here with nothing else to update. Normalised as
+/// [`normalise_key`] does.
+///
+/// The roots are the types that hold the others: the token answer (its echo carries the names,
+/// dates and numbers of the request), the identification webhook (with the data read from the
+/// document), the expiry and video-call webhooks, and a video call's answer (a map value, which
+/// the walk does not enter).
+fn personal_fields() -> &'static BTreeSet<String> {
+    static FIELDS: OnceLock<BTreeSet<String>> = OnceLock::new();
+    FIELDS.get_or_init(|| {
+        let mut fields = BTreeSet::new();
+        <crate::TokenResponse as Lenient>::personal_fields(&mut fields);
+        <crate::webhook::IdentificationResult as Lenient>::personal_fields(&mut fields);
+        <crate::webhook::DocumentExpiration as Lenient>::personal_fields(&mut fields);
+        <crate::webhook::VideoCallResult as Lenient>::personal_fields(&mut fields);
+        <crate::webhook::VideoCallAnswer as Lenient>::personal_fields(&mut fields);
+        fields.into_iter().map(normalise_key).collect()
+    })
+}
+
+/// A key as compared: ASCII lower case, without `_` and `-`, so that `docFirstName`,
+/// `doc_first_name` and `DOC-FIRST-NAME` are one key.
+fn normalise_key(key: &str) -> String {
+    key.chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Whether the value of `key` is never quoted: a personal field of the library's models
+/// ([`personal_fields`]), or a key that names a secret (one containing `token`, `secret`,
+/// `password`, `passwd`, `authorization`, `signature` or `key`: `authToken`, `apiSecret`,
+/// `webhookKey`, …).
+fn is_sensitive_key(key: &str) -> bool {
+    const SECRET_WORDS: [&str; 7] = [
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "authorization",
+        "signature",
+        "key",
+    ];
+    let key = normalise_key(key);
+    personal_fields().contains(&key) || SECRET_WORDS.iter().any(|word| key.contains(word))
+}
+
+/// `text` (a body that is not a JSON error object, or a piece of one) with what the library can
+/// recognise as personal data or a secret replaced by `[redacted]` (R10):
+///
+/// - the value after a sensitive key ([`is_sensitive_key`]) written `"key": value`, `'key':
+///   value`, `\"key\": \"value\"`, `key: value` or `key=value`: a quoted string to its closing
+///   quote, an object or array to its closing bracket, anything else to the next `,` `;` `&` `<`
+///   `>` `}` `]` or line end — and in each case to the end of the text when it is cut short;
+/// - e-mail addresses;
+/// - runs of at least 6 digits, which may be split by single `-` `.` `/` or spaces and carry
+///   letters at either end, standing as words of their own (document and personal numbers,
+///   dates, phone numbers, IP addresses; not the hex groups of a UUID);
+/// - words of at least 20 letters and digits mixing both (tokens, keys, digests).
+///
+/// A `scanRef` (a UUID, whose parts are shorter) is kept: it names the verification, it is not a
+/// secret. Everything else is kept as it is; the caller cuts and escapes.
+pub(crate) fn scrub_body(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut mask = vec![false; chars.len()];
+    mask_keyed_values(&chars, &mut mask);
+    mask_emails(&chars, &mut mask);
+    mask_digit_runs(&chars, &mut mask);
+    mask_token_words(&chars, &mut mask);
+    let mut out = String::with_capacity(text.len());
+    let mut in_mask = false;
+    for (c, masked) in chars.iter().zip(&mask) {
+        if *masked {
+            if !in_mask {
+                out.push_str(REDACTED);
+            }
+        } else {
+            out.push(*c);
+        }
+        in_mask = *masked;
+    }
+    out
+}
+
+/// Marks `from..to` (clamped to the text) as redacted.
+fn mark(mask: &mut [bool], from: usize, to: usize) {
+    let to = to.min(mask.len());
+    if let Some(range) = mask.get_mut(from.min(to)..to) {
+        range.fill(true);
+    }
+}
+
+/// Whether `c` may be part of a key.
+fn is_key_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '-'
+}
+
+/// Marks the values of sensitive keys ([`scrub_body`], first rule).
+fn mask_keyed_values(chars: &[char], mask: &mut [bool]) {
+    let at = |i: usize| chars.get(i).copied();
+    let mut i = 0;
+    while i < chars.len() {
+        let starts_word = at(i).is_some_and(is_key_char)
+            && !i.checked_sub(1).and_then(at).is_some_and(is_key_char);
+        if !starts_word {
+            i += 1;
+            continue;
+        }
+        let mut end = i;
+        while at(end).is_some_and(is_key_char) {
+            end += 1;
+        }
+        let key: String = chars.get(i..end).unwrap_or_default().iter().collect();
+        i = end;
+        if !is_sensitive_key(&key) {
+            continue;
+        }
+        // The key's closing quote (`"`, `'`, or `\"` inside an encoded string), then blanks,
+        // the separator and blanks.
+        let mut k = end;
+        if at(k) == Some('\\') {
+            k += 1;
+        }
+        if matches!(at(k), Some('"' | '\'')) {
+            k += 1;
+        }
+        while matches!(at(k), Some(' ' | '\t')) {
+            k += 1;
+        }
+        if !matches!(at(k), Some(':' | '=')) {
+            continue;
+        }
+        k += 1;
+        while matches!(at(k), Some(' ' | '\t')) {
+            k += 1;
+        }
+        let (from, to) = value_extent(chars, k);
+        mark(mask, from, to);
+        i = to.max(end);
+    }
+}
+
+/// The characters of the value that starts at `k` (quotes excluded), as `from..to`.
+fn value_extent(chars: &[char], k: usize) -> (usize, usize) {
+    let at = |i: usize| chars.get(i).copied();
+    match at(k) {
+        // An encoded string inside a string: `\"value\"`.
+        Some('\\') if at(k + 1) == Some('"') => {
+            let from = k + 2;
+            let mut j = from;
+            while j < chars.len() && !(at(j) == Some('\\') && at(j + 1) == Some('"')) {
+                j += 1;
+            }
+            (from, j)
+        }
+        Some(quote @ ('"' | '\'')) => {
+            let from = k + 1;
+            let mut j = from;
+            while let Some(c) = at(j) {
+                match c {
+                    '\\' => j += 2,
+                    _ if c == quote => break,
+                    _ => j += 1,
+                }
+            }
+            (from, j.min(chars.len()))
+        }
+        Some('{' | '[') => {
+            let mut depth = 0_usize;
+            let mut in_string = false;
+            let mut j = k;
+            while let Some(c) = at(j) {
+                match c {
+                    '\\' if in_string => j += 1,
+                    '"' => in_string = !in_string,
+                    '{' | '[' if !in_string => depth += 1,
+                    '}' | ']' if !in_string => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            return (k, j + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            (k, chars.len())
+        }
+        _ => {
+            let mut j = k;
+            while at(j).is_some_and(|c| {
+                !matches!(
+                    c,
+                    ',' | ';' | '&' | '<' | '>' | '}' | ']' | '"' | '\'' | '\n' | '\r'
+                )
+            }) {
+                j += 1;
+            }
+            // Trailing blanks are not part of the value; `null`, `true` and `false` say nothing.
+            let mut to = j;
+            while to > k && at(to - 1).is_some_and(char::is_whitespace) {
+                to -= 1;
+            }
+            let word: String = chars.get(k..to).unwrap_or_default().iter().collect();
+            if matches!(word.as_str(), "null" | "true" | "false") {
+                return (k, k);
+            }
+            (k, to)
+        }
+    }
+}
+
+/// Marks e-mail addresses: `local@domain.tld`.
+fn mask_emails(chars: &[char], mask: &mut [bool]) {
+    let at = |i: usize| chars.get(i).copied();
+    let local = |c: char| c.is_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-');
+    let domain = |c: char| c.is_alphanumeric() || matches!(c, '.' | '-');
+    for (i, c) in chars.iter().enumerate() {
+        if *c != '@' {
+            continue;
+        }
+        let mut from = i;
+        while from > 0 && at(from - 1).is_some_and(local) {
+            from -= 1;
+        }
+        let mut to = i + 1;
+        while at(to).is_some_and(domain) {
+            to += 1;
+        }
+        let host: String = chars.get(i + 1..to).unwrap_or_default().iter().collect();
+        let host = host.trim_end_matches('.');
+        let has_tld = host.rsplit_once('.').is_some_and(|(name, tld)| {
+            !name.is_empty() && tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic)
+        });
+        if from < i && has_tld {
+            mark(mask, from, to);
+        }
+    }
+}
+
+/// Marks runs of at least 6 digits ([`scrub_body`], third rule).
+fn mask_digit_runs(chars: &[char], mask: &mut [bool]) {
+    const MIN_DIGITS: usize = 6;
+    let at = |i: usize| chars.get(i).copied();
+    let digit = |i: usize| at(i).is_some_and(|c| c.is_ascii_digit());
+    let mut i = 0;
+    while i < chars.len() {
+        if !digit(i) || i.checked_sub(1).is_some_and(digit) {
+            i += 1;
+            continue;
+        }
+        let mut end = i;
+        let mut digits = 0_usize;
+        loop {
+            if digit(end) {
+                digits += 1;
+                end += 1;
+            } else if matches!(at(end), Some('-' | '.' | '/' | ' ')) && digit(end + 1) {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        if digits >= MIN_DIGITS {
+            let mut from = i;
+            if from > 0 && at(from - 1) == Some('+') {
+                from -= 1;
+            }
+            while from > 0 && at(from - 1).is_some_and(|c| c.is_ascii_alphabetic()) {
+                from -= 1;
+            }
+            let mut to = end;
+            while at(to).is_some_and(|c| c.is_ascii_alphabetic()) {
+                to += 1;
+            }
+            // A whole word (or words): not digits inside a longer mix such as the hex groups
+            // of a UUID.
+            let alnum = |i: Option<char>| i.is_some_and(char::is_alphanumeric);
+            if !alnum(from.checked_sub(1).and_then(at)) && !alnum(at(to)) {
+                mark(mask, from, to);
+            }
+        }
+        i = end;
+    }
+}
+
+/// Marks words of at least 20 ASCII letters and digits that mix both ([`scrub_body`], fourth
+/// rule).
+fn mask_token_words(chars: &[char], mask: &mut [bool]) {
+    const MIN_LEN: usize = 20;
+    let mut i = 0;
+    while i < chars.len() {
+        let mut end = i;
+        while chars.get(end).is_some_and(char::is_ascii_alphanumeric) {
+            end += 1;
+        }
+        if end == i {
+            i += 1;
+            continue;
+        }
+        let word = chars.get(i..end).unwrap_or_default();
+        if word.len() >= MIN_LEN
+            && word.iter().any(char::is_ascii_digit)
+            && word.iter().any(char::is_ascii_alphabetic)
+        {
+            mark(mask, i, end);
+        }
+        i = end;
+    }
+}
+
 /// Replaces the contents of every `string "…"` quoted by serde in `message` with `[redacted]`.
 fn redact_quoted_strings(message: &str) -> String {
     const MARKER: &str = "string \"";
@@ -702,6 +1056,135 @@ fn redact_quoted_strings(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn r10_personal_fields_come_from_the_models() {
+        let fields = personal_fields();
+        for personal in [
+            // The token answer's echo of the request.
+            "firstname",
+            "lastname",
+            "dateofbirth",
+            "personalnumber",
+            "documentnumber",
+            "address",
+            "redirecturl",
+            "digitstring",
+            // The data read from the document, in answers and webhooks.
+            "docfirstname",
+            "doclastname",
+            "docnumber",
+            "docpersonalcode",
+            "docdob",
+            "fullname",
+            // Webhooks.
+            "clientip",
+            "clientlocation",
+            "fileurls",
+            "amlcheck",
+            "documentexpiration",
+            "answer",
+        ] {
+            assert!(fields.contains(personal), "{personal} not in {fields:?}");
+        }
+        for not_personal in ["scanref", "clientid", "status", "identifier", "message"] {
+            assert!(!fields.contains(not_personal), "{not_personal}");
+        }
+    }
+
+    #[test]
+    fn r10_every_personal_field_is_scrubbed_in_every_shape() {
+        const VALUE: &str = "Zqxvalue";
+        for field in personal_fields() {
+            for body in [
+                format!(r#"{{"{field}": "{VALUE}", "x": 1}}"#),
+                format!(r#"{{'{field}':'{VALUE}'}}"#),
+                format!(r#""{{\"{field}\":\"{VALUE}\"}}""#),
+                format!("<p>{field}={VALUE}&next=1</p>"),
+                format!("{field}: {VALUE}\nnext"),
+                format!(r#"{{"{field}": {{"nested": ["{VALUE}"]}}}}"#),
+                format!(r#"{{"{field}": ["{VALUE}", 1]}}"#),
+                format!(r#"{{"{field}": "{VALUE}"#),
+                format!(r#"{{"{field}" : "a\"{VALUE}"}}"#),
+            ] {
+                let scrubbed = scrub_body(&body);
+                assert!(!scrubbed.contains(VALUE), "{body} -> {scrubbed}");
+                assert!(scrubbed.contains(REDACTED), "{body} -> {scrubbed}");
+            }
+        }
+    }
+
+    #[test]
+    fn r10_scrubbing_keeps_what_is_not_recognised() {
+        let html = "<html><head><title>502 Bad Gateway</title></head>\n<body><h1>502 Bad \
+                    Gateway</h1> nginx/1.25.3 Request id 7f3a-22c1, scanRef \
+                    9b11acb2-8c27-11e9-9758-309c231b1bac</body></html>";
+        assert_eq!(scrub_body(html), html);
+        assert_eq!(
+            scrub_body(r#"{"clientId":"c-1","status":"x","firstName":null}"#),
+            r#"{"clientId":"c-1","status":"x","firstName":null}"#
+        );
+        assert_eq!(
+            scrub_body("Token has not expired yet."),
+            "Token has not expired yet."
+        );
+    }
+
+    #[test]
+    fn r10_scrubbing_finds_what_needs_no_field_name() {
+        for (body, expected) in [
+            (
+                "contact jonas.jonaitis+kyc@example.co.uk now",
+                "contact [redacted] now",
+            ),
+            ("code 38001011234.", "code [redacted]."),
+            ("document AB1234567 seen", "document [redacted] seen"),
+            (
+                "born 1980-01-01, ip 192.168.100.20",
+                "born [redacted], ip [redacted]",
+            ),
+            ("call +370 612 34567", "call [redacted]"),
+            (
+                "/api/v2/redirect?authToken=k8ZHmYqeH0pOLlK9MEbvX1Ac3q",
+                "/api/v2/redirect?authToken=[redacted]",
+            ),
+            (
+                "token k8ZHmYqeH0pOLlK9MEbvX1Ac3q end",
+                "token [redacted] end",
+            ),
+            (
+                r#"{"apiSecret":"s","webhook_key":"k","Authorization":"Basic QUJD"}"#,
+                r#"{"apiSecret":"[redacted]","webhook_key":"[redacted]","Authorization":"[redacted]"}"#,
+            ),
+            ("HTTP 502, 12345 bytes", "HTTP 502, 12345 bytes"),
+        ] {
+            assert_eq!(scrub_body(body), expected, "{body}");
+        }
+    }
+
+    #[test]
+    fn r10_quoted_bodies_are_scrubbed_then_cut() {
+        let body = format!(r#"{{"docNumber":"ZQX1","pad":"{}"}}"#, "p".repeat(300));
+        let quoted = quote_body(body.as_bytes());
+        assert!(
+            quoted.starts_with(r#"{"docNumber":"[redacted]","pad":"ppp"#),
+            "{quoted}"
+        );
+        assert_eq!(quoted.chars().count(), DISPLAY_BODY_LIMIT + 1);
+        assert!(quoted.ends_with('…'));
+        // A value cut off at the end of what is read is redacted to the end.
+        let body = format!(
+            "{}\"firstName\": \"Zqx{}",
+            "x ".repeat(50),
+            "y".repeat(SCRUB_SCAN_LIMIT)
+        );
+        let quoted = quote_body(body.as_bytes());
+        assert!(!quoted.contains("Zqx"), "{quoted}");
+        let err = ApiError::from_response(StatusCode::BAD_GATEWAY, body.as_bytes());
+        assert!(!err.to_string().contains("Zqx"), "{err}");
+        assert!(!format!("{err:?}").contains("Zqx"), "{err:?}");
+        assert_eq!(err.raw_body(), Some(body.as_bytes()));
+    }
 
     #[test]
     fn redacts_quoted_strings() {

@@ -8,6 +8,8 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+use crate::error::{Rule, ValidationError};
+
 /// Whether two secrets are equal, in time that depends neither on where they differ nor on how
 /// long the secret is compared to the guess (R10).
 ///
@@ -90,10 +92,52 @@ secret_type!(
     /// [`AuthToken::expose_secret`] to put it into a URL or an SDK, or
     /// [`AuthToken::redacted_prefix`] to show a recognisable prefix to a person. `==` compares
     /// in constant time, and the value is wiped from memory when it is dropped.
+    ///
+    /// Two constructors, for the two directions. A token supplied as input (typed by a person,
+    /// read from a file, passed to build a redirect or iframe URL) goes through
+    /// [`AuthToken::parse`], which refuses an empty one, or one holding a control character
+    /// (a pasted line break), with a [`ValidationError`] naming `authToken`: such a token starts
+    /// nothing.
+    /// [`AuthToken::new`] wraps a value unchecked, for what iDenfy (or an emulator) issued: a
+    /// response is never refused over its token. Decoding a token answer still requires a
+    /// non-empty `authToken` (R4), and an empty one is reported as missing by a
+    /// [`DecodeError`](crate::DecodeError) that carries the answer's `scanRef`, so nothing that
+    /// was received is lost; a webhook's empty `authToken` is read as absent and the event is
+    /// kept (R7).
     AuthToken
 );
 
 impl AuthToken {
+    /// An `authToken` supplied as input: refused when empty ([`Rule::Required`]) or when it
+    /// holds a control character such as a pasted line break ([`Rule::ForbiddenCharacter`]),
+    /// since iDenfy issues no such token and a URL made from it would start nothing. Any other
+    /// character is kept, and percent-encoded where a URL is made of it. The error names the
+    /// field `authToken` and never holds the value; a refused value is wiped like a kept one.
+    ///
+    /// ```
+    /// use idenfy_proto::{AuthToken, Rule};
+    /// let token = AuthToken::parse("k8ZHmYqeH0pOLlK9MEbvX1Ac3q")?;
+    /// assert_eq!(token.expose_secret(), "k8ZHmYqeH0pOLlK9MEbvX1Ac3q");
+    /// let err = AuthToken::parse("").unwrap_err();
+    /// assert_eq!((err.field(), err.rule()), ("authToken", &Rule::Required));
+    /// assert_eq!(err.to_string(), "authToken: is required");
+    /// # Ok::<(), idenfy_proto::ValidationError>(())
+    /// ```
+    pub fn parse(value: impl Into<String>) -> Result<Self, ValidationError> {
+        const FIELD: &str = "authToken";
+        let token = Self::new(value);
+        if token.0.is_empty() {
+            return Err(ValidationError::new(FIELD, Rule::Required));
+        }
+        if let Some(character) = token.0.chars().find(|c| c.is_control()) {
+            return Err(ValidationError::new(
+                FIELD,
+                Rule::ForbiddenCharacter { character },
+            ));
+        }
+        Ok(token)
+    }
+
     /// The first `n` characters followed by `…`, for showing a token to a person without
     /// revealing it whole.
     pub fn redacted_prefix(&self, n: usize) -> String {

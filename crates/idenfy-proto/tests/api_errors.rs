@@ -316,3 +316,90 @@ fn r6_r7_error_bodies_are_read_field_by_field_and_keep_everything() {
         "{debug}"
     );
 }
+
+/// Personal fields of each kind of model the library reads (the token answer's echo, the data
+/// read from the document, webhooks), as iDenfy spells them and in snake case.
+const PERSONAL_FIELDS: [&str; 12] = [
+    "firstName",
+    "lastName",
+    "personalNumber",
+    "documentNumber",
+    "docFirstName",
+    "docNumber",
+    "docPersonalCode",
+    "address",
+    "clientIp",
+    "fileUrls",
+    "answer",
+    "doc_last_name",
+];
+
+/// `field` with `value` in one of the shapes a broken or non-JSON body carries it.
+fn personal_pair(shape: usize, field: &str, value: &str) -> String {
+    match shape {
+        0 => format!(r#""{field}": "{value}""#),
+        1 => format!(r#"{{"{field}":"{value}","#),
+        2 => format!("'{field}': '{value}'"),
+        3 => format!(r#"\"{field}\":\"{value}\""#),
+        4 => format!("{field}={value}&"),
+        5 => format!("{field}: {value}\n"),
+        6 => format!(r#""{field}": {{"v": ["{value}"]}}"#),
+        7 => format!(r#""{field}": {value},"#),
+        // Cut short: the body ends inside the value.
+        _ => format!(r#""{field}": "{value}"#),
+    }
+}
+
+proptest! {
+    /// R10: a sentinel placed as a personal field's value in an arbitrary body that is not a
+    /// JSON error object never appears in the error's `Display` or `Debug`, wherever it sits
+    /// in the first 200 characters and whatever surrounds it.
+    #[test]
+    fn r10_personal_values_in_raw_bodies_are_never_quoted(
+        status in prop_oneof![Just(400u16), Just(404), Just(500), Just(502), Just(503)],
+        prefix in "[^Z]{0,150}",
+        field in proptest::sample::select(&PERSONAL_FIELDS[..]),
+        shape in 0usize..9,
+        core in "[a-z0-9]{3,12}",
+        suffix in "[^Z]{0,80}",
+    ) {
+        let value = format!("Zqx{core}");
+        let pair = personal_pair(shape, field, &value);
+        let body = if shape == 8 {
+            format!("{prefix}\n{pair}")
+        } else {
+            format!("{prefix}\n{pair}{suffix}")
+        };
+        let err = api_error(status, body.as_bytes());
+        // A body that happens to be a JSON error object is not quoted at all.
+        prop_assume!(err.raw_body().is_some());
+        let display = err.to_string();
+        prop_assert!(!display.contains("Zqx"), "{}", display);
+        let debug = format!("{err:?}");
+        prop_assert!(!debug.contains("Zqx"), "{}", debug);
+        // What was received is still there, as received.
+        prop_assert_eq!(err.raw_body(), Some(body.as_bytes()));
+    }
+}
+
+#[test]
+fn r10_quoted_bodies_stay_short_and_escaped() {
+    let body = format!(
+        "<p>\u{1b}]0;t\u{7} {{\"docFirstName\":\"Zqxjonas\",\"email\":\"jonas@example.lt\"}}</p>{}",
+        "x".repeat(400)
+    );
+    let err = api_error(502, body.as_bytes());
+    let display = err.to_string();
+    assert!(!display.contains("Zqx"), "{display}");
+    assert!(!display.contains("jonas@"), "{display}");
+    assert!(
+        !display.contains('\u{1b}') && !display.contains('\u{7}'),
+        "{display:?}"
+    );
+    assert!(
+        display.contains(r#"\"docFirstName\":\"[redacted]\""#),
+        "{display}"
+    );
+    assert!(display.ends_with("…\")"), "{display}");
+    assert!(display.chars().count() < 300, "{display}");
+}

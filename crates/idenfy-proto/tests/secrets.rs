@@ -62,3 +62,108 @@ fn constant_time_eq_refuses_every_other_length() {
     assert!(!constant_time_eq(b"key", b"key\0"));
     assert!(!constant_time_eq(b"key\0\0", b"key"));
 }
+
+/// Issue 12: an `authToken` supplied as input is refused when it would start nothing, with an
+/// error naming the field and the rule; one received from iDenfy is never refused over it.
+#[test]
+fn an_input_auth_token_must_be_a_token() {
+    use idenfy_proto::{Endpoint, Error, Rule, TokenRequest};
+
+    let token = AuthToken::parse("k8ZHmYqeH0pOLlK9MEbvX1Ac3q").unwrap();
+    assert_eq!(token.expose_secret(), "k8ZHmYqeH0pOLlK9MEbvX1Ac3q");
+    // Any other character is kept (and percent-encoded in a URL).
+    assert_eq!(
+        AuthToken::parse("abc+DEF 1").unwrap().expose_secret(),
+        "abc+DEF 1"
+    );
+    for (value, rule) in [
+        ("", Rule::Required),
+        ("abc\n", Rule::ForbiddenCharacter { character: '\n' }),
+        (
+            "a\u{1b}b",
+            Rule::ForbiddenCharacter {
+                character: '\u{1b}',
+            },
+        ),
+    ] {
+        let err = AuthToken::parse(value).unwrap_err();
+        assert_eq!(err.field(), "authToken", "{value:?}");
+        assert_eq!(err.rule(), &rule, "{value:?}");
+    }
+
+    // Received: a token answer with an empty `authToken` is a decode error naming it, and it
+    // still carries the `scanRef` (R4), so nothing received is lost.
+    let request = TokenRequest::builder("c-1").build().unwrap();
+    let response = idenfy_proto::http::Response::builder()
+        .status(201)
+        .body(&br#"{"authToken":"","scanRef":"ref-9"}"#[..])
+        .unwrap();
+    let Err(Error::Decode(err)) = request.parse(response) else {
+        panic!("a decode error");
+    };
+    assert_eq!(err.path(), Some("authToken"));
+    assert_eq!(err.scan_ref().map(|s| s.as_str()), Some("ref-9"));
+    // A webhook's empty `authToken` is read as absent; the event is kept (R7).
+    let event = idenfy_proto::webhook::parse_unverified(
+        br#"{"scanRef":"ref-9","authToken":"","videoCallAnswers":{},"status":true}"#,
+        Some("VIDEO_CALL_FINISHED"),
+    )
+    .unwrap();
+    assert_eq!(event.scan_ref(), Some("ref-9"));
+}
+
+/// Issue 12: the `Authorization` value is `Basic base64(key:secret)`, built in wiped buffers;
+/// `Debug` of the credentials, the configuration and the request shows neither.
+#[test]
+fn the_basic_value_is_exact_and_never_shown() {
+    use idenfy_proto::{Config, Credentials, Endpoint, StatusRequest};
+
+    for (key, secret) in [
+        ("key", "s3cr3t-Zq41"),
+        ("k", "Zq9"),
+        ("ключ", "пароль:с:двоеточием"),
+        ("key-42", "x".repeat(300).as_str()),
+    ] {
+        let credentials = Credentials::new(key, secret).unwrap();
+        let config = Config::new(credentials.clone());
+        let request = StatusRequest::new("ref-1")
+            .unwrap()
+            .to_request(&config)
+            .unwrap();
+        let header = request.headers()["authorization"].clone();
+        let expected = base64_of(&format!("{key}:{secret}"));
+        assert_eq!(header.as_bytes(), format!("Basic {expected}").as_bytes());
+        assert!(header.is_sensitive());
+        for shown in [
+            format!("{credentials:?}"),
+            format!("{config:?}"),
+            format!("{request:?}"),
+        ] {
+            assert!(!shown.contains(secret), "{shown}");
+            assert!(!shown.contains(&expected), "{shown}");
+        }
+    }
+}
+
+/// Standard base64 with padding, written out here so that the test does not share the
+/// library's encoder.
+fn base64_of(text: &str) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in text.as_bytes().chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}

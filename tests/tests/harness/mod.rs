@@ -17,6 +17,26 @@ pub(crate) trait Harness: Sized {
 
     /// Sends `endpoint` and waits for the result.
     fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error>;
+
+    /// Whether the cases run against an emulator in quirks mode ([`Quirks`]).
+    const QUIRKS: bool = false;
+}
+
+/// Adapter `H` against an emulator in quirks mode: the same cases and assertions, the answers
+/// and webhooks in the shapes of iDenfy's real payloads (numeric `clientId`, duplicate keys,
+/// float timestamps, legacy `aml`/`lid`, …).
+pub(crate) struct Quirks<H>(H);
+
+impl<H: Harness> Harness for Quirks<H> {
+    fn new(config: Config, options: CallOptions) -> Self {
+        Self(H::new(config, options))
+    }
+
+    fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
+        self.0.send(endpoint)
+    }
+
+    const QUIRKS: bool = true;
 }
 
 /// An async client inside its own multi-threaded Tokio runtime.

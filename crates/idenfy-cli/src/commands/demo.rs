@@ -1,11 +1,13 @@
-//! `idenfy demo [--outcome approved|denied|suspected]`: the project's main job, end to end, on
-//! the embedded emulator — no account, no network.
+//! `idenfy demo [--outcome approved|denied|suspected] [--quirks]`: the project's main job, end to
+//! end, on the embedded emulator — no account, no network.
 //!
 //! It starts the emulator and a webhook receiver on loopback, then walks the lifecycle a partner
 //! goes through, printing each step as it happens: create a token → the simulated person
 //! finishes → the signed webhook arrives and is verified → status → extracted data → the clock
 //! passes the token's expiry → the data is deleted → the status shows the deletion. Any answer
-//! that is not what iDenfy would give stops the demo with the reason (exit 1).
+//! that is not what iDenfy would give stops the demo with the reason (exit 1). With `--quirks` the
+//! emulator answers in the shapes of iDenfy's real payloads (numeric `clientId`, duplicate keys,
+//! float timestamps, legacy `aml`/`lid`, …), and the walk must come out the same.
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpListener;
@@ -27,12 +29,22 @@ const MAX_WEBHOOK_BYTES: usize = 1024 * 1024;
 /// How long the demo waits for the webhook.
 const WEBHOOK_WAIT: Duration = Duration::from_secs(10);
 
+/// The partner's identifier of the simulated person: a plain number, as many partners use (and
+/// as iDenfy's quirks mode then writes it: a JSON number).
+const CLIENT_ID: &str = "100042";
+
 /// Arguments of `demo`.
 #[derive(Args)]
 pub(crate) struct DemoArgs {
     /// How the simulated person's verification ends.
     #[arg(long, value_enum, default_value_t = DemoOutcome::Approved)]
     outcome: DemoOutcome,
+
+    /// Run the emulator in quirks mode: its answers and webhooks carry the quirks of iDenfy's
+    /// real payloads (numeric clientId, a duplicate key, float timestamps, lower-case aml/lid
+    /// objects, additionalSteps as a map), which the library must read the same.
+    #[arg(long)]
+    quirks: bool,
 }
 
 /// The outcomes the demo can play.
@@ -73,23 +85,32 @@ pub(crate) fn run(args: &DemoArgs, out: &Output) -> Result<(), CliError> {
         .build()
         .map_err(|source| CliError::Runtime(source.to_string()))?;
     let mut steps = Steps::new(*out);
-    let result = runtime.block_on(walk(args.outcome, &mut steps));
+    let result = runtime.block_on(walk(args.outcome, args.quirks, &mut steps));
     steps.finish(args.outcome, result.as_ref().err());
     result
 }
 
 /// The lifecycle, step by step.
-async fn walk(choice: DemoOutcome, steps: &mut Steps) -> Result<(), CliError> {
+async fn walk(choice: DemoOutcome, quirks: bool, steps: &mut Steps) -> Result<(), CliError> {
     let receiver = Receiver::start()?;
     let emulator = Emulator::builder()
         .webhook_url(receiver.url.clone())
+        .quirks(quirks)
         .start()
         .await
         .map_err(|err| failed("emulator", err.to_string()))?;
     steps.say(
         "emulator",
-        format!("listening on {}", emulator.base_url()),
-        json!({ "baseUrl": emulator.base_url(), "webhookReceiver": receiver.url }),
+        format!(
+            "listening on {}{}",
+            emulator.base_url(),
+            if quirks { " (quirks mode)" } else { "" }
+        ),
+        json!({
+            "baseUrl": emulator.base_url(),
+            "webhookReceiver": receiver.url,
+            "quirks": quirks,
+        }),
     );
 
     let transport = idenfy_hyper::HyperTransport::new()
@@ -98,13 +119,14 @@ async fn walk(choice: DemoOutcome, steps: &mut Steps) -> Result<(), CliError> {
         .with_options(CallOptions::default().with_timeout(Duration::from_secs(10)));
 
     // 1. The partner's server creates a verification token.
-    let request = TokenRequest::builder("demo-customer-1")
+    let request = TokenRequest::builder(CLIENT_ID)
         .first_name("Ona")
         .last_name("Petraitytė")
         .date_of_birth("1990-05-17")
         .country("lt")
         .build()?;
     let token = client.create_token(&request).await?;
+    expect_client_id("token", token.client_id.as_deref())?;
     let scan_ref = token.scan_ref.as_str().to_owned();
     let redirect_url = client.redirect_url(&token.auth_token);
     let short_token = token.auth_token.redacted_prefix(6);
@@ -146,6 +168,7 @@ async fn walk(choice: DemoOutcome, steps: &mut Steps) -> Result<(), CliError> {
             format!("unexpected event {}", event.event_name()),
         ));
     };
+    expect_client_id("webhook", result.client_id.as_deref())?;
     let overall = result.status.overall.clone();
     expect(
         "webhook",
@@ -178,6 +201,7 @@ async fn walk(choice: DemoOutcome, steps: &mut Steps) -> Result<(), CliError> {
 
     // 4. The partner asks for the status.
     let status = client.status(&scan_ref).await?;
+    expect_client_id("status", status.client_id.as_deref())?;
     expect(
         "status",
         status.status.as_ref(),
@@ -205,6 +229,7 @@ async fn walk(choice: DemoOutcome, steps: &mut Steps) -> Result<(), CliError> {
 
     // 5. ... and for the data read from the document.
     let data = client.data(&scan_ref).await?;
+    expect_client_id("data", data.client_id.as_deref())?;
     let first = data
         .data
         .doc_first_name
@@ -289,6 +314,21 @@ fn expect(
         Err(failed(
             step,
             format!("expected {expected}, got {}", display(actual)),
+        ))
+    }
+}
+
+/// Fails `step` unless the answer names the demo's person.
+fn expect_client_id(step: &'static str, actual: Option<&str>) -> Result<(), CliError> {
+    if actual == Some(CLIENT_ID) {
+        Ok(())
+    } else {
+        Err(failed(
+            step,
+            format!(
+                "expected clientId {CLIENT_ID}, got {}",
+                actual.unwrap_or("-")
+            ),
         ))
     }
 }

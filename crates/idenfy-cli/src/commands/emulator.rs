@@ -1,5 +1,8 @@
 //! `idenfy emulator [--listen ADDR] [--api-key K --api-secret S] [--webhook-url U]
-//! [--webhook-key K]`: serves the iDenfy emulator until interrupted.
+//! [--webhook-key K] [--idle-timeout S] [--header-read-timeout S] [--body-read-timeout S]
+//! [--max-connections N] [--quirks] [--webhook-ca-file PEM | --webhook-insecure]
+//! [--allow-callback-host HOST]… [--allow-any-callback-host]`: serves the iDenfy emulator until
+//! interrupted.
 //!
 //! This is the one command that prints credentials: they are the emulator's own, made up for
 //! local use (from the OS random source), and a client needs them to talk to it. A secret or
@@ -7,6 +10,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Args;
 use idenfy_emulator::{Emulator, EmulatorBuilder, EmulatorError};
@@ -26,7 +30,16 @@ generated when none is given; an empty key or secret is refused (exit 2). On sta
 prints the base URL, the API key, the API secret and the webhook signing key (with --json, one \
 JSON document), then serves until interrupted (Ctrl-C or SIGTERM). A secret or key that was \
 given is printed as [given], never itself; generated ones are printed. The control API is under \
-<base URL>/__emulator (GET it for the list of routes).";
+<base URL>/__emulator (GET it for the list of routes); it has no authentication, so listening on \
+an address other than loopback prints a warning on stderr, and the banner says which address \
+the emulator listens on (for 0.0.0.0 or [::], every interface of the machine). Connections are \
+bounded: one without a request in progress for --idle-timeout is closed, a request head must \
+arrive within --header-read-timeout and a body within --body-read-timeout (else 408), and past \
+--max-connections open connections a new one is answered 503 and closed. Webhooks go over http or https; an https \
+receiver's certificate is checked against Mozilla's roots, or the CAs of --webhook-ca-file, or \
+not at all with --webhook-insecure. A token's own callbackUrl must be on a loopback host unless \
+its host is allowed (--allow-callback-host, --allow-any-callback-host); an https callbackUrl on \
+another host is accepted but its webhooks are not sent (recorded as failed).";
 
 /// Arguments of `emulator`. No `Debug`: they hold a webhook key.
 #[derive(Args)]
@@ -35,7 +48,7 @@ pub(crate) struct EmulatorArgs {
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
     listen: String,
 
-    /// Where webhooks go when a token has no callbackUrl (plain http); none by default.
+    /// Where webhooks go when a token has no callbackUrl (http or https); none by default.
     #[arg(long, value_name = "URL")]
     webhook_url: Option<String>,
 
@@ -51,6 +64,80 @@ pub(crate) struct EmulatorArgs {
     /// Requests per hour before the API answers 429 TOO_MANY_REQUESTS; 0 for no limit.
     #[arg(long, value_name = "N", default_value_t = idenfy_emulator::DEFAULT_REQUESTS_PER_HOUR)]
     requests_per_hour: u32,
+
+    /// Close a connection that has had no request in progress for this long (nothing sent,
+    /// part of an HTTP/2 preface, an unused keep-alive connection), in seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = idenfy_emulator::DEFAULT_IDLE_TIMEOUT.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..=86_400)
+    )]
+    idle_timeout: u64,
+
+    /// The time a client has to send a request's head (HTTP/1.1; HTTP/2: the keep-alive ping
+    /// interval and the time to answer a ping), in seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = idenfy_emulator::DEFAULT_HEADER_READ_TIMEOUT.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..=86_400)
+    )]
+    header_read_timeout: u64,
+
+    /// The time a client has to send a request's whole body, in seconds; past it the answer is
+    /// 408 and the connection is closed.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = idenfy_emulator::DEFAULT_BODY_READ_TIMEOUT.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..=86_400)
+    )]
+    body_read_timeout: u64,
+
+    /// How many connections are served at once; a further one is answered 503 with
+    /// `Connection: close`.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = idenfy_emulator::DEFAULT_MAX_CONNECTIONS,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000)
+    )]
+    max_connections: usize,
+    /// Quirks mode: answers and webhooks carry the quirks of iDenfy's real payloads (numeric
+    /// clientId, a duplicate key, float timestamps, lower-case aml/lid objects, additionalSteps
+    /// as a map, a signed trailing newline), to test a client's lenient parsing.
+    #[arg(long)]
+    quirks: bool,
+
+    /// Check https webhook receivers against the CA certificates of this PEM file instead of
+    /// the default roots.
+    #[arg(long, value_name = "PEM", conflicts_with = "webhook_insecure")]
+    webhook_ca_file: Option<PathBuf>,
+
+    /// DANGER: deliver https webhooks without checking the receiver's certificate (any
+    /// certificate, any name). Warned about on stderr.
+    #[arg(long)]
+    webhook_insecure: bool,
+
+    /// A host besides loopback ones that a token's callbackUrl may name (plain http included)
+    /// and that webhooks are delivered to, e.g. `app` in docker-compose; repeatable.
+    #[arg(long = "allow-callback-host", value_name = "HOST")]
+    allow_callback_hosts: Vec<String>,
+
+    /// Let a token's callbackUrl name any host, and deliver there.
+    #[arg(long)]
+    allow_any_callback_host: bool,
+
+    /// How many finished, expired or deleted verifications to keep; past it the one that
+    /// finished first is forgotten (its scanRef then answers 404). Active ones are always kept.
+    #[arg(long, value_name = "N", default_value_t = idenfy_emulator::DEFAULT_FINISHED_RETENTION)]
+    keep_finished: usize,
+
+    /// How many webhook delivery attempts to keep for GET /__emulator/webhooks; past it the
+    /// oldest is dropped. 0 keeps none.
+    #[arg(long, value_name = "N", default_value_t = idenfy_emulator::DEFAULT_DELIVERY_RETENTION)]
+    keep_deliveries: usize,
 }
 
 /// What is printed in place of a secret the user gave.
@@ -66,7 +153,13 @@ pub(crate) fn run(global: &GlobalArgs, args: &EmulatorArgs, out: &Output) -> Res
     )?;
     let mut builder: EmulatorBuilder = Emulator::builder()
         .listen(listen)
-        .requests_per_hour(Some(args.requests_per_hour).filter(|limit| *limit > 0));
+        .requests_per_hour(Some(args.requests_per_hour).filter(|limit| *limit > 0))
+        .idle_timeout(Duration::from_secs(args.idle_timeout))
+        .header_read_timeout(Duration::from_secs(args.header_read_timeout))
+        .body_read_timeout(Duration::from_secs(args.body_read_timeout))
+        .max_connections(args.max_connections)
+        .finished_retention(args.keep_finished)
+        .delivery_retention(args.keep_deliveries);
     if let Some(key) = &global.api_key {
         builder = builder.api_key(key.as_str());
     }
@@ -75,6 +168,20 @@ pub(crate) fn run(global: &GlobalArgs, args: &EmulatorArgs, out: &Output) -> Res
     }
     if let Some(url) = &args.webhook_url {
         builder = builder.webhook_url(url.as_str());
+    }
+    builder = builder
+        .quirks(args.quirks)
+        .allow_callback_hosts(args.allow_callback_hosts.iter().map(String::as_str))
+        .allow_any_callback_host(args.allow_any_callback_host);
+    if let Some(path) = &args.webhook_ca_file {
+        builder = builder.webhook_ca_file(path);
+    }
+    if args.webhook_insecure {
+        out.status(
+            "idenfy emulator: WARNING: --webhook-insecure: https webhook receivers' certificates \
+             are not checked; any server can receive the webhooks",
+        );
+        builder = builder.danger_accept_invalid_webhook_certs(true);
     }
     let webhook_key_given = webhook_key.is_some();
     if let Some(key) = &webhook_key {
@@ -115,6 +222,8 @@ fn announce(emulator: &Emulator, secret_given: bool, webhook_key_given: bool, ou
         String::from_utf8_lossy(emulator.webhook_key().expose_secret()).into_owned()
     };
     let webhook_url = emulator.webhook_url();
+    let addr = emulator.local_addr();
+    let loopback = addr.ip().is_loopback();
     if out.is_json() {
         out.json_document(&json!({
             "baseUrl": emulator.base_url(),
@@ -123,10 +232,22 @@ fn announce(emulator: &Emulator, secret_given: bool, webhook_key_given: bool, ou
             "webhookKey": webhook_key,
             "webhookUrl": webhook_url,
             "controlUrl": emulator.control_url(),
+            "listen": addr.to_string(),
+            "loopbackOnly": loopback,
+            "quirks": emulator.quirks(),
         }));
     } else {
+        let base_url = if addr.ip().is_unspecified() {
+            format!(
+                "{} (from this machine; other machines use one of its addresses, port {})",
+                emulator.base_url(),
+                addr.port()
+            )
+        } else {
+            emulator.base_url().to_owned()
+        };
         out.rows(&[
-            ("base URL", emulator.base_url().to_owned()),
+            ("base URL", base_url),
             ("API key", emulator.api_key().to_owned()),
             ("API secret", api_secret),
             ("webhook key", webhook_key),
@@ -135,9 +256,35 @@ fn announce(emulator: &Emulator, secret_given: bool, webhook_key_given: bool, ou
                 webhook_url.unwrap_or_else(|| "none".to_owned()),
             ),
             ("control API", emulator.control_url()),
+            ("listening on", listening_on(addr)),
+            (
+                "quirks",
+                if emulator.quirks() { "on" } else { "off" }.to_owned(),
+            ),
         ]);
     }
+    if !loopback {
+        out.status(&format!(
+            "warning: the emulator listens on {}, which other machines can reach; its control \
+             API has no authentication: anyone who reaches it can finish verifications, move \
+             the clock and read every token. Use --listen 127.0.0.1:PORT unless that is meant.",
+            listening_on(addr)
+        ));
+    }
     out.status("idenfy emulator: serving until interrupted (Ctrl-C)");
+}
+
+/// The address the emulator listens on, saying so when it is every interface.
+fn listening_on(addr: SocketAddr) -> String {
+    match addr {
+        SocketAddr::V4(_) if addr.ip().is_unspecified() => {
+            format!("{addr} (every IPv4 interface of this machine)")
+        }
+        SocketAddr::V6(_) if addr.ip().is_unspecified() => {
+            format!("{addr} (every interface of this machine)")
+        }
+        _ => addr.to_string(),
+    }
 }
 
 /// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM. If no handler can be installed it never
@@ -167,6 +314,14 @@ async fn interrupted() {
 fn emulator_error(err: EmulatorError) -> CliError {
     match err {
         EmulatorError::Config(err) => CliError::Validation(err),
+        EmulatorError::InvalidSetting { setting, reason } => {
+            let flag = match setting {
+                "allowCallbackHost" => "--allow-callback-host",
+                "webhookCaFile" => "--webhook-ca-file",
+                other => other,
+            };
+            CliError::Emulator(format!("{flag}: {reason}"))
+        }
         other => CliError::Emulator(other.to_string()),
     }
 }

@@ -2,7 +2,7 @@
 //! (R5).
 
 use clap::Args;
-use idenfy::{AuthToken, Locale, Rule, ValidationError, iframe_url};
+use idenfy::{AuthToken, Locale, ValidationError, iframe_url};
 use serde_json::json;
 
 use crate::cli::GlobalArgs;
@@ -35,11 +35,9 @@ pub(crate) fn run(
     args: &RedirectUrlArgs,
     out: &Output,
 ) -> Result<(), CliError> {
-    // An empty token would print `…authToken=`, a URL that starts nothing.
-    if args.auth_token.is_empty() {
-        return Err(ValidationError::new("authToken", Rule::Required).into());
-    }
-    let token = AuthToken::new(args.auth_token.as_str());
+    // The library refuses a token that would start nothing (empty, or with a control
+    // character), naming `authToken` (exit 2).
+    let token = AuthToken::parse(args.auth_token.as_str())?;
     let url = if args.iframe {
         let lang = args
             .lang

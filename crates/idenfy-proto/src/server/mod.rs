@@ -49,6 +49,24 @@ pub fn sign_webhook(key: &WebhookKey, body: &[u8]) -> String {
     crate::webhook::sign(key, body)
 }
 
+/// Whether `url` is an absolute `http`/`https` URL whose host is a loopback address
+/// (`localhost`, `127.0.0.0/8`, `::1`): the hosts to which R1 lets a base URL, and R3 a
+/// `callbackUrl`, use plain `http`. For a server deciding where it may deliver webhooks (the
+/// emulator delivers to loopback hosts unless told otherwise); `false` for anything that is no
+/// web URL.
+///
+/// ```
+/// use idenfy_proto::server::is_loopback_url;
+/// assert!(is_loopback_url("http://localhost:8080/hook"));
+/// assert!(is_loopback_url("https://127.0.0.2/hook"));
+/// assert!(is_loopback_url("http://[::1]:9/"));
+/// assert!(!is_loopback_url("http://app:8080/hook"));
+/// assert!(!is_loopback_url("localhost:8080"));
+/// ```
+pub fn is_loopback_url(url: &str) -> bool {
+    crate::types::parse_web_url(url).is_ok_and(|url| crate::types::is_loopback(&url))
+}
+
 /// Whether a presented secret (an API key or secret from a `Basic` header, a token) equals the
 /// expected one, in time that shows neither where they differ nor the expected value's length
 /// (R10): a server checking credentials must not let a client measure its way to them.

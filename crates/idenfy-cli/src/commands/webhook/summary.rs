@@ -114,7 +114,13 @@ fn list<T: Display>(items: Option<&[T]>) -> String {
 /// be personal data and are not shown).
 fn top_level_keys(body: &Value) -> String {
     match body {
-        Value::Object(map) if !map.is_empty() => map.keys().cloned().collect::<Vec<_>>().join(", "),
+        // Sorted: the order must not depend on whether serde_json preserves insertion order
+        // (a feature any crate in the build can turn on).
+        Value::Object(map) if !map.is_empty() => {
+            let mut keys: Vec<&str> = map.keys().map(String::as_str).collect();
+            keys.sort_unstable();
+            keys.join(", ")
+        }
         Value::Object(_) => NONE.to_owned(),
         Value::Array(_) => "(an array)".to_owned(),
         _ => "(not an object)".to_owned(),
