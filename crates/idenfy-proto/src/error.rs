@@ -715,8 +715,9 @@ fn quote_body(raw: &[u8]) -> String {
 ///
 /// The roots are the types that hold the others: the token answer (its echo carries the names,
 /// dates and numbers of the request), the identification webhook (with the data read from the
-/// document), the expiry and video-call webhooks, and a video call's answer (a map value, which
-/// the walk does not enter).
+/// document), the expiry and video-call webhooks, a video call's answer (a map value, which
+/// the walk does not enter), and the answers of the further endpoints (the legacy full status,
+/// face authentication, requests for information, video calls).
 fn personal_fields() -> &'static BTreeSet<String> {
     static FIELDS: OnceLock<BTreeSet<String>> = OnceLock::new();
     FIELDS.get_or_init(|| {
@@ -726,6 +727,13 @@ fn personal_fields() -> &'static BTreeSet<String> {
         <crate::webhook::DocumentExpiration as Lenient>::personal_fields(&mut fields);
         <crate::webhook::VideoCallResult as Lenient>::personal_fields(&mut fields);
         <crate::webhook::VideoCallAnswer as Lenient>::personal_fields(&mut fields);
+        // The answers of the further endpoints (R12).
+        <crate::FullStatus as Lenient>::personal_fields(&mut fields);
+        <crate::FaceAuthSession as Lenient>::personal_fields(&mut fields);
+        <crate::FaceAuthTokenResponse as Lenient>::personal_fields(&mut fields);
+        <crate::RequestInformationResponse as Lenient>::personal_fields(&mut fields);
+        <crate::VideoCallResponse as Lenient>::personal_fields(&mut fields);
+        <crate::VideoCallRecord as Lenient>::personal_fields(&mut fields);
         fields.into_iter().map(normalise_key).collect()
     })
 }

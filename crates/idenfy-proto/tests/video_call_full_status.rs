@@ -225,3 +225,17 @@ fn r7_full_status_fields_fall_back_alone() {
     assert_eq!(empty, FullStatus::default());
     assert!(serde_json::from_str::<FullStatus>("[]").is_err());
 }
+
+#[test]
+fn r10_error_bodies_are_scrubbed_of_the_new_answers_personal_fields() {
+    // A proxy's page quoting fields of the new answers: their values never reach `Display`.
+    let body = b"<pre>upstream said: manual_name=JONAS; doc_surname: KAZLAUSKAS; \
+        facePhoto=https://files.example/face.jpg; sessionUrl=https://ui.example/s</pre>";
+    let error =
+        idenfy_proto::ApiError::from_response(idenfy_proto::http::StatusCode::BAD_GATEWAY, body);
+    let shown = format!("{error} {error:?}");
+    for value in ["JONAS", "KAZLAUSKAS", "files.example", "ui.example"] {
+        assert!(!shown.contains(value), "{value} in {shown}");
+    }
+    assert!(shown.contains("manual_name"), "{shown}");
+}
