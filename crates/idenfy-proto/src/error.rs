@@ -908,11 +908,12 @@ fn value_extent(chars: &[char], k: usize) -> (usize, usize) {
         }
         _ => {
             let mut j = k;
-            while at(j).is_some_and(|c| {
-                !matches!(
-                    c,
-                    ',' | ';' | '&' | '<' | '>' | '}' | ']' | '"' | '\'' | '\n' | '\r'
-                )
+            // A `<` ends the value only where a markup tag starts: an MRZ line uses `<` as
+            // its filler (`P<LTUJONAS<<PETRAITIS`) and must be redacted whole.
+            while at(j).is_some_and(|c| match c {
+                '<' => !tag_starts(chars, j),
+                ',' | ';' | '&' | '>' | '}' | ']' | '"' | '\'' | '\n' | '\r' => false,
+                _ => true,
             }) {
                 j += 1;
             }
@@ -928,6 +929,21 @@ fn value_extent(chars: &[char], k: usize) -> (usize, usize) {
             (k, to)
         }
     }
+}
+
+/// Whether a markup tag (`<td>`, `</b>`, `<br/>`, `<!--`) starts at `chars[i]`, a `<`.
+fn tag_starts(chars: &[char], i: usize) -> bool {
+    let at = |i: usize| chars.get(i).copied();
+    let mut j = i + 1;
+    match at(j) {
+        Some('/' | '!') => return true,
+        Some(c) if c.is_ascii_alphabetic() => {}
+        _ => return false,
+    }
+    while at(j).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        j += 1;
+    }
+    matches!(at(j), None | Some('>' | '/' | ' ' | '\t' | '\n' | '\r'))
 }
 
 /// Marks e-mail addresses: `local@domain.tld`.
@@ -1168,6 +1184,17 @@ mod tests {
         ] {
             assert_eq!(scrub_body(body), expected, "{body}");
         }
+    }
+
+    #[test]
+    fn r10_an_mrz_line_is_redacted_whole_while_markup_still_ends_a_value() {
+        let scrubbed =
+            scrub_body("<td>mrz_string: P<LTUJONAIT<<JONAS<<<<<<<<<<<<<<<<<<<<<</td> <b>x</b>");
+        assert!(!scrubbed.contains("JONAS"), "{scrubbed}");
+        assert!(!scrubbed.contains("LTUJONAIT"), "{scrubbed}");
+        assert!(scrubbed.ends_with("</td> <b>x</b>"), "{scrubbed}");
+        assert!(tag_starts(&['<', 'b', 'r', '/', '>'], 0));
+        assert!(!tag_starts(&['<', '<', 'J'], 0));
     }
 
     #[test]
