@@ -30,6 +30,11 @@ const RATE_WINDOW_MS: i64 = 3_600_000;
 /// deadline overflows.
 pub(crate) const MAX_CLOCK_MS: i64 = 253_402_300_799_999;
 
+/// Where deadlines saturate: a moment past [`MAX_CLOCK_MS`], which the clock never reaches. A
+/// token made at the clock's end stays active and a review due past it stays pending, rather
+/// than expiring or finishing the moment they begin.
+const NEVER_MS: i64 = MAX_CLOCK_MS + 1;
+
 /// One verification: its token, the request it was made from, and where it stands. Times are
 /// Unix milliseconds on the emulator's clock.
 #[derive(Debug, Clone)]
@@ -159,11 +164,11 @@ impl Session {
     }
 }
 
-/// `seconds` after `at_ms`, saturating at [`MAX_CLOCK_MS`].
+/// `seconds` after `at_ms`, saturating at [`NEVER_MS`].
 fn after_seconds(at_ms: i64, seconds: u32) -> i64 {
     at_ms
         .saturating_add(i64::from(seconds).saturating_mul(1000))
-        .min(MAX_CLOCK_MS)
+        .min(NEVER_MS)
 }
 
 /// A webhook to send, recorded when the verification changed: a copy of the verification as it
@@ -626,7 +631,7 @@ impl State {
                 Phase::Reviewing {
                     outcome,
                     finished_ms: now,
-                    review_due_ms: now.saturating_add(review_ms).min(MAX_CLOCK_MS),
+                    review_due_ms: now.saturating_add(review_ms).min(NEVER_MS),
                 }
             } else {
                 Phase::Finished {
@@ -942,13 +947,26 @@ mod tests {
             now,
         );
         let session = &state.sessions[&1];
-        assert_eq!(session.expires_ms(), Some(MAX_CLOCK_MS));
+        assert_eq!(session.expires_ms(), Some(NEVER_MS));
         let info = session.info("http://e");
         assert!(info.expires_at.unwrap() > SystemTime::now());
-        // The deadline is the clock's end: it expires at once, without overflow.
-        state.tick(now, 10);
+        // The deadline lies past the clock's end, which it never reaches: no overflow, no
+        // expiry the moment the token is made.
+        assert!(!state.tick(now, 10));
+        assert!(state.take_events().is_empty());
+        assert_eq!(state.get("s-1").unwrap().status(), OverallStatus::Active);
+        // A token made earlier, whose deadline the clock passed, did expire.
+        let mut state = State::new(None, Limits::default());
+        let start = state.now_ms();
+        state.create(
+            request(serde_json::json!({"clientId": "c", "expiryTime": 1})),
+            ("s-2".into(), "t-2".into(), None),
+            start,
+        );
+        state.advance_ms(u64::MAX);
+        state.tick(state.now_ms(), 10);
         assert_eq!(state.take_events().len(), 1);
-        assert_eq!(state.get("s-1").unwrap().status(), OverallStatus::Expired);
+        assert_eq!(state.get("s-2").unwrap().status(), OverallStatus::Expired);
     }
 
     #[test]

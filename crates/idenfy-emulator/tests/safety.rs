@@ -334,6 +334,7 @@ async fn the_clock_saturates_instead_of_overflowing() {
         )
         .await
         .unwrap();
+    // Its expiry falls past the clock's end, which the clock never reaches: it stays active.
     let status = client.status(token.scan_ref.as_str()).await.unwrap();
     assert_eq!(status.status, Some(OverallStatus::Active));
     let listed = control(
@@ -345,18 +346,25 @@ async fn the_clock_saturates_instead_of_overflowing() {
     )
     .await;
     assert_eq!(listed.status, 200);
-    // It expires in real time (the sweeper), and its webhook is sent and signed.
+    assert_eq!(listed.json()["status"], "ACTIVE", "{}", listed.text());
+    // The person finishes it; its webhook, dated at the clock's end, is sent and signed.
+    emulator
+        .complete(token.scan_ref.as_str(), Outcome::approved())
+        .unwrap();
     let deliveries = emulator
         .wait_for_deliveries(1, Duration::from_secs(10))
         .await
         .unwrap();
-    assert_eq!(deliveries[0].event_type.as_str(), "IDENTIFICATION_EXPIRED");
+    assert_eq!(
+        deliveries[0].event_type.as_str(),
+        "IDENTIFICATION_AUTO_FINISHED"
+    );
     deliveries[0]
         .verify_and_parse(&[emulator.webhook_key()])
         .unwrap();
     receiver.wait_for(1, Duration::from_secs(10)).await;
     let status = client.status(token.scan_ref.as_str()).await.unwrap();
-    assert_eq!(status.status, Some(OverallStatus::Expired));
+    assert_eq!(status.status, Some(OverallStatus::Approved));
 
     // A second token finishes, with a delayed review that can never come due.
     let token = client
