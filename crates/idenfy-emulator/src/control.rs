@@ -8,14 +8,16 @@ use std::time::Duration;
 use hyper::body::Incoming;
 use idenfy_proto::http::header::{CONTENT_TYPE, HOST, ORIGIN, REFERER};
 use idenfy_proto::http::{Method, Request};
-use idenfy_proto::{ErrorIdentifier, EventType, OverallStatus, Rule, ValidationError, WebUrl};
+use idenfy_proto::{
+    ErrorIdentifier, EventType, ExpirationThreshold, OverallStatus, Rule, ValidationError, WebUrl,
+};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::fault::FaultJson;
 use crate::outcome::{Outcome, OutcomeJson};
 use crate::page::{DEFAULT_PER_PAGE, DeliveryQuery, Page, VerificationQuery};
-use crate::payload::{self, PAGE_OUTCOMES};
+use crate::payload::{self, CANCEL_OUTCOME, PAGE_OUTCOMES};
 use crate::server::{
     Answer, CONTROL_PREFIX, error, form_value, method_not_allowed, not_found, parse_json,
     percent_decode, percent_encode, read_body, see_other, validation_error,
@@ -83,6 +85,54 @@ pub(crate) async fn handle(
             let result = outcome.and_then(|outcome| ops::complete(shared, scan_ref, outcome, None));
             respond(result, shared, scan_ref)
         }
+        (["verifications", scan_ref, "cancel"], &Method::POST) => {
+            if let Err(answer) = parse_optional::<Option<Empty>>(&body) {
+                return answer;
+            }
+            respond(ops::cancel(shared, scan_ref), shared, scan_ref)
+        }
+        (["verifications", scan_ref, "request-information"], &Method::POST) => {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct RequestInformation {
+                lifetime: Option<i64>,
+            }
+            let lifetime = match parse_optional::<Option<RequestInformation>>(&body) {
+                Ok(request) => request.and_then(|request| request.lifetime),
+                Err(answer) => return answer,
+            };
+            let lifetime = match lifetime {
+                None => crate::DEFAULT_INFORMATION_LIFETIME,
+                Some(seconds) => match u64::try_from(seconds) {
+                    Ok(seconds) => Duration::from_secs(seconds),
+                    Err(_) => return validation_error(&ops::lifetime_out_of_range(seconds)),
+                },
+            };
+            match ops::request_information(shared, scan_ref, lifetime) {
+                Ok(answer) => Answer::json(200, &answer.to_json()),
+                Err(err) => emulator_error(&err),
+            }
+        }
+        (["verifications", scan_ref, "document-expiration"], &Method::POST) => {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Notice {
+                threshold: Option<String>,
+            }
+            let threshold = match parse_optional::<Option<Notice>>(&body) {
+                Ok(notice) => notice.and_then(|notice| notice.threshold),
+                Err(answer) => return answer,
+            };
+            let Some(threshold) = threshold else {
+                return validation_error(&ValidationError::new("threshold", Rule::Required));
+            };
+            let result = ops::document_expiration(
+                shared,
+                scan_ref,
+                ExpirationThreshold::from(threshold.as_str()),
+            );
+            respond(result, shared, scan_ref)
+        }
         (["clock"], &Method::GET) => Answer::json(200, &clock(shared)),
         (["clock", "advance"], &Method::POST) => {
             #[derive(Deserialize)]
@@ -141,6 +191,38 @@ pub(crate) async fn handle(
             shared.deliveries.clear();
             Answer::empty(204)
         }
+        (["webhooks", "resend"], &Method::POST) => {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields, rename_all = "camelCase")]
+            struct Resend {
+                scan_ref: Option<String>,
+            }
+            let scan_ref = match parse_optional::<Option<Resend>>(&body) {
+                Ok(resend) => resend.and_then(|resend| resend.scan_ref),
+                Err(answer) => return answer,
+            };
+            let Some(scan_ref) = scan_ref else {
+                return validation_error(&ValidationError::new("scanRef", Rule::Required));
+            };
+            match ops::resend_failed(shared, &scan_ref) {
+                Ok(ids) => Answer::json(202, &json!({"resent": ids})),
+                Err(err) => emulator_error(&err),
+            }
+        }
+        (["webhooks", id, "resend"], &Method::POST) => {
+            if let Err(answer) = parse_optional::<Option<Empty>>(&body) {
+                return answer;
+            }
+            let Some(id) = id.parse::<u64>().ok().filter(|id| *id > 0) else {
+                return not_found(format!(
+                    "No delivery attempt with id '{id}': ids are positive integers."
+                ));
+            };
+            match ops::resend_delivery(shared, id) {
+                Ok(()) => Answer::json(202, &json!({"resent": [id]})),
+                Err(err) => emulator_error(&err),
+            }
+        }
         (["webhook-url"], &Method::GET) => Answer::json(200, &webhook_url(shared)),
         (["webhook-url"], &Method::PUT) => {
             #[derive(Deserialize)]
@@ -182,9 +264,18 @@ pub(crate) async fn handle(
         (
             []
             | ["health"]
-            | ["verifications", ..]
-            | ["clock", ..]
+            | ["verifications"]
+            | ["verifications", _]
+            | [
+                "verifications",
+                _,
+                "start" | "complete" | "cancel" | "request-information" | "document-expiration",
+            ]
+            | ["clock"]
+            | ["clock", "advance"]
             | ["webhooks"]
+            | ["webhooks", "resend"]
+            | ["webhooks", _, "resend"]
             | ["webhook-url"]
             | ["faults"]
             | ["files", ..]
@@ -316,13 +407,23 @@ fn refuse_foreign(shared: &Shared, request: &Request<Incoming>, form: bool) -> O
 /// The methods a known control path accepts.
 fn allowed(segments: &[&str]) -> &'static str {
     match segments {
-        ["verifications", _, _] | ["clock", "advance"] | ["ui", "finish"] => "POST",
-        ["webhooks"] | ["faults"] => "GET, POST, DELETE",
+        ["verifications", _, _]
+        | ["clock", "advance"]
+        | ["ui", "finish"]
+        | ["webhooks", "resend"]
+        | ["webhooks", _, "resend"] => "POST",
+        ["webhooks"] => "GET, DELETE",
+        ["faults"] => "GET, POST, DELETE",
         ["webhook-url"] => "GET, PUT",
         ["files", ..] => "GET, HEAD",
         _ => "GET",
     }
 }
+
+/// A body with no fields: `{}` (or nothing).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Empty {}
 
 /// A JSON body that may be empty (then `T::default()`).
 fn parse_optional<T: for<'de> Deserialize<'de> + Default>(body: &[u8]) -> Result<T, Answer> {
@@ -349,10 +450,13 @@ fn unknown(scan_ref: &str) -> Answer {
 fn emulator_error(err: &EmulatorError) -> Answer {
     match err {
         EmulatorError::UnknownScanRef(scan_ref) => unknown(scan_ref),
-        EmulatorError::Conflict { .. } => {
+        EmulatorError::UnknownDelivery(_) => not_found(format!("{err}.")),
+        EmulatorError::Conflict { .. } | EmulatorError::WrongState { .. } => {
             error(409, ErrorIdentifier::from("CONFLICT"), err.to_string())
         }
-        EmulatorError::InvalidQuery(invalid) => validation_error(invalid),
+        EmulatorError::InvalidQuery(invalid) | EmulatorError::InvalidArgument(invalid) => {
+            validation_error(invalid)
+        }
         EmulatorError::InvalidOutcome(_)
         | EmulatorError::InvalidFault(_)
         | EmulatorError::Config(_) => error(400, ErrorIdentifier::BadValue, err.to_string()),
@@ -383,10 +487,15 @@ fn index(shared: &Shared) -> Value {
             "GET /__emulator/verifications/{scanRef}",
             "POST /__emulator/verifications/{scanRef}/start",
             "POST /__emulator/verifications/{scanRef}/complete",
+            "POST /__emulator/verifications/{scanRef}/cancel",
+            "POST /__emulator/verifications/{scanRef}/request-information",
+            "POST /__emulator/verifications/{scanRef}/document-expiration",
             "GET /__emulator/clock",
             "POST /__emulator/clock/advance",
             "GET /__emulator/webhooks",
             "DELETE /__emulator/webhooks",
+            "POST /__emulator/webhooks/resend",
+            "POST /__emulator/webhooks/{id}/resend",
             "GET /__emulator/webhook-url",
             "PUT /__emulator/webhook-url",
             "GET /__emulator/faults",
@@ -608,19 +717,25 @@ fn photo(shared: &Shared, scan_ref: &str, file: &str) -> Answer {
     }
 }
 
-/// `POST /__emulator/ui/finish`: the form of the redirect page. Finishes the verification and
-/// sends the person on to `successUrl` (approved) or `errorUrl` (denied, suspected).
+/// `POST /__emulator/ui/finish`: the forms of the redirect page. Finishes the verification and
+/// sends the person on to `successUrl` (approved) or `errorUrl` (denied, suspected), or cancels
+/// it (`outcome=cancel`) and sends the person on to `unverifiedUrl`.
 fn finish_from_page(shared: &Arc<Shared>, remote: SocketAddr, body: &[u8]) -> Answer {
     let form = String::from_utf8_lossy(body);
     let token = form_value(&form, "authToken").unwrap_or_default();
     let choice = form_value(&form, "outcome").unwrap_or_default();
     let outcome = match choice.as_str() {
-        "approved" => Outcome::approved(),
-        "denied" => Outcome::denied(),
-        "suspected" => Outcome::suspected(),
-        "review" => Outcome::approved().manual_review(true),
+        "approved" => Some(Outcome::approved()),
+        "denied" => Some(Outcome::denied()),
+        "suspected" => Some(Outcome::suspected()),
+        "review" => Some(Outcome::approved().manual_review(true)),
+        CANCEL_OUTCOME => None,
         _ => {
-            let choices: Vec<&str> = PAGE_OUTCOMES.iter().map(|(value, _)| *value).collect();
+            let choices: Vec<&str> = PAGE_OUTCOMES
+                .iter()
+                .map(|(value, _)| *value)
+                .chain([CANCEL_OUTCOME])
+                .collect();
             return Answer::html(
                 400,
                 payload::html_page(
@@ -633,7 +748,9 @@ fn finish_from_page(shared: &Arc<Shared>, remote: SocketAddr, body: &[u8]) -> An
             );
         }
     };
-    let approved = outcome.overall().is_approved();
+    let approved = outcome
+        .as_ref()
+        .is_some_and(|outcome| outcome.overall().is_approved());
     let scan_ref = shared.with_state(|state| {
         state
             .by_token(&token)
@@ -645,7 +762,12 @@ fn finish_from_page(shared: &Arc<Shared>, remote: SocketAddr, body: &[u8]) -> An
             shared.with_state(|state| payload::unusable_token_page(state.by_token(&token)));
         return Answer::html(status, page);
     };
-    if let Err(err) = ops::complete(shared, &scan_ref, outcome, Some(remote)) {
+    let cancelled = outcome.is_none();
+    let result = match outcome {
+        Some(outcome) => ops::complete(shared, &scan_ref, outcome, Some(remote)),
+        None => ops::cancel(shared, &scan_ref),
+    };
+    if let Err(err) = result {
         return emulator_error(&err);
     }
     let (status, next) = shared.with_state(|state| {
@@ -653,7 +775,11 @@ fn finish_from_page(shared: &Arc<Shared>, remote: SocketAddr, body: &[u8]) -> An
             return (String::new(), String::new());
         };
         let request = &session.request;
-        let next = if approved {
+        let next = if cancelled {
+            request
+                .unverified_url()
+                .map_or(idenfy_proto::server::DEFAULT_UNVERIFIED_URL, WebUrl::as_str)
+        } else if approved {
             request
                 .success_url()
                 .map_or(idenfy_proto::server::DEFAULT_SUCCESS_URL, WebUrl::as_str)

@@ -36,6 +36,10 @@ const MAX_ANSWER_BYTES: usize = 64 * 1024;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Delivery {
+    /// The attempt's number in the log: 1 for the first attempt recorded, then one more for
+    /// each; never reused, not even after [`Emulator::clear_deliveries`](crate::Emulator::clear_deliveries).
+    /// Names the attempt to [`Emulator::resend_delivery`](crate::Emulator::resend_delivery).
+    pub id: u64,
     /// The verification the webhook is about.
     pub scan_ref: String,
     /// The event (`Idenfy-Event-Type`).
@@ -53,10 +57,17 @@ pub struct Delivery {
     pub body: Vec<u8>,
     /// 1 for the first attempt, 2 for the retry.
     pub attempt: u32,
+    /// For an attempt of a resend ([`Emulator::resend_delivery`](crate::Emulator::resend_delivery),
+    /// [`Emulator::resend_failed`](crate::Emulator::resend_failed)): the `id` of the attempt
+    /// whose webhook it sends again, byte for byte.
+    pub resend_of: Option<u64>,
     /// What happened.
     pub outcome: DeliveryOutcome,
     /// When the attempt ended, on the emulator's clock.
     pub at: SystemTime,
+    /// Whether `url` is the token's own `callbackUrl` (a resend goes there again) rather than
+    /// the emulator's webhook URL (a resend goes to the one set then).
+    pub(crate) from_callback: bool,
 }
 
 /// What became of one delivery attempt.
@@ -129,11 +140,13 @@ impl Delivery {
             .map(|elapsed| u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX))
             .unwrap_or_default();
         json!({
+            "id": self.id,
             "scanRef": self.scan_ref,
             "eventType": self.event_type.as_str(),
             "final": self.is_final,
             "url": self.url,
             "attempt": self.attempt,
+            "resendOf": self.resend_of,
             "headers": headers,
             "body": String::from_utf8_lossy(&self.body),
             "status": status,
@@ -156,11 +169,12 @@ pub(crate) struct DeliveryLog {
     notify: Notify,
 }
 
-/// The attempts kept, and how many were recorded since the last clear.
+/// The attempts kept, how many were recorded since the last clear, and the last `id` given.
 #[derive(Debug, Default)]
 struct Entries {
     kept: VecDeque<Delivery>,
     recorded: usize,
+    last_id: u64,
 }
 
 impl Entries {
@@ -200,9 +214,12 @@ impl DeliveryLog {
         }
     }
 
-    pub(crate) fn record(&self, delivery: Delivery) {
+    /// Records an attempt, giving it the next `id`.
+    pub(crate) fn record(&self, mut delivery: Delivery) {
         {
             let mut entries = lock(&self.entries);
+            entries.last_id = entries.last_id.saturating_add(1);
+            delivery.id = entries.last_id;
             entries.recorded = entries.recorded.saturating_add(1);
             if self.capacity > 0 {
                 if entries.kept.len() >= self.capacity {
@@ -213,6 +230,50 @@ impl DeliveryLog {
         }
         self.changed.notify_all();
         self.notify.notify_waiters();
+    }
+
+    /// The attempt `id`, if it is still kept. The attempts kept are in `id` order.
+    pub(crate) fn get(&self, id: u64) -> Option<Delivery> {
+        let entries = lock(&self.entries);
+        let index = entries
+            .kept
+            .binary_search_by_key(&id, |delivery| delivery.id)
+            .ok()?;
+        entries.kept.get(index).cloned()
+    }
+
+    /// The webhooks of `scan_ref` that were never delivered: for each distinct webhook (event
+    /// and body) among the attempts kept, its latest attempt when none of its attempts succeeded
+    /// and that one failed (skipped ones, with no URL to send to, are not failures). In the
+    /// order the webhooks were first attempted. `None` when no attempt of `scan_ref` is kept.
+    pub(crate) fn failed(&self, scan_ref: &str) -> Option<Vec<Delivery>> {
+        let entries = lock(&self.entries);
+        // (the latest attempt of the webhook, whether one of its attempts succeeded)
+        let mut webhooks: Vec<(&Delivery, bool)> = Vec::new();
+        let mut any = false;
+        for delivery in entries.kept.iter().filter(|d| d.scan_ref == scan_ref) {
+            any = true;
+            let same = webhooks.iter_mut().find(|(latest, _)| {
+                latest.event_type == delivery.event_type && latest.body == delivery.body
+            });
+            let delivered = delivery.outcome.is_success();
+            match same {
+                Some((latest, succeeded)) => {
+                    *latest = delivery;
+                    *succeeded |= delivered;
+                }
+                None => webhooks.push((delivery, delivered)),
+            }
+        }
+        any.then(|| {
+            webhooks
+                .into_iter()
+                .filter(|(latest, succeeded)| {
+                    !succeeded && !matches!(latest.outcome, DeliveryOutcome::Skipped)
+                })
+                .map(|(latest, _)| latest.clone())
+                .collect()
+        })
     }
 
     pub(crate) fn snapshot(&self) -> Vec<Delivery> {
@@ -340,6 +401,23 @@ pub(crate) struct Job {
     /// Whether `url` is the token's own `callbackUrl` (delivered to loopback and allowed hosts
     /// only), not the emulator's webhook URL.
     pub(crate) from_callback: bool,
+    /// The attempt whose webhook this job sends again, for a resend.
+    pub(crate) resend_of: Option<u64>,
+}
+
+impl Job {
+    /// A job that sends the webhook of `delivery` again, the same bytes, to `url`.
+    pub(crate) fn resend(delivery: Delivery, url: Option<String>) -> Self {
+        Self {
+            scan_ref: delivery.scan_ref,
+            url,
+            event_type: delivery.event_type,
+            is_final: delivery.is_final,
+            body: delivery.body,
+            from_callback: delivery.from_callback,
+            resend_of: Some(delivery.id),
+        }
+    }
 }
 
 /// How the emulator checks the certificate of an `https` webhook receiver.

@@ -59,7 +59,7 @@
 //! | `POST /api/v2/files` | `{"FRONT", "BACK", "FACE"}` → URLs of one-pixel PNGs served by the emulator, or `null` before the checks ran, after deletion, or for a step not taken (no `BACK` for passports, no `FACE` for `DOCUMENT` tokens) |
 //! | `POST /api/v2/delete` | `400 PARTNER_ERROR` "Token has not expired yet." (with `documentation` and `severity`) until the token expired or the verification finished; then `200` with an empty body, and the status becomes `DELETED` (`EXPIRED-DELETED` if it had expired) |
 //! | `POST /api/v2/generate-pdf` | a one-page PDF report (`application/pdf`) once the checks ran; `400 BAD_VALUE` before |
-//! | `GET /api/v2/redirect?authToken=…` | an HTML page with a form to finish the verification (approved, denied, suspected, or approved after a manual review); opening it starts the session (`sessionLength`). Unknown tokens get a `404` page, expired or used ones a `410` page |
+//! | `GET /api/v2/redirect?authToken=…` | an HTML page with a form to finish the verification (approved, denied, suspected, or approved after a manual review) and one to cancel it (the person gives up: on to `unverifiedUrl`); opening it starts the session (`sessionLength`). Unknown tokens get a `404` page, expired, cancelled or used ones a `410` page |
 //!
 //! Every `/api/v2` endpoint but the redirect checks HTTP Basic credentials first (`401
 //! UNAUTHORIZED`), then the request limit (`429 TOO_MANY_REQUESTS`; 10 000 per hour by default,
@@ -70,12 +70,15 @@
 //! # Verifications, the clock and webhooks
 //!
 //! A verification is `ACTIVE` until it is finished — through the redirect page, the control
-//! API or [`Emulator::complete`] — or expires: an unused token after its `expiryTime`, a
-//! started session after its `sessionLength`, measured on the emulator's clock, which runs with
-//! real time and jumps forward with [`Emulator::advance_clock`]. The clock counts milliseconds:
+//! API or [`Emulator::complete`] — is cancelled (see
+//! [below](#cancellation-resubmission-and-document-expiry)), or expires: an unused token after
+//! its `expiryTime`, a started session after its `sessionLength`, measured on the emulator's
+//! clock, which runs with real time and jumps forward with [`Emulator::advance_clock`]. The
+//! clock counts milliseconds:
 //! a token expires exactly `expiryTime` seconds after it was made, to the millisecond (asking
 //! for its status a moment earlier says `ACTIVE`). It saturates instead of overflowing and stops
-//! at the end of year 9999, however far it is advanced. Expiry makes the status `EXPIRED` and
+//! at the end of year 9999, however far it is advanced; a deadline past that end (a token made
+//! there, a review due after it) never comes. Expiry makes the status `EXPIRED` and
 //! sends `IDENTIFICATION_EXPIRED`; any request about the verification applies it at once, and a
 //! sweeper applies the others every second.
 //!
@@ -83,6 +86,56 @@
 //! ([`Outcome::manual_review`]) that webhook has `final: false` and carries the automatic result,
 //! and `IDENTIFICATION_MANUAL_FINISHED` with `final: true` follows (at once, or after
 //! [`Outcome::review_after`] on the clock; the status is `REVIEWING` meanwhile).
+//!
+//! ## Cancellation, resubmission and document expiry
+//!
+//! The other events of the reference's table (§5.2), each sent through the verification's
+//! ordered queue, signed, recorded, and in [quirks mode](#quirks-mode) quirky where a quirk
+//! applies:
+//!
+//! - **`IDENTIFICATION_CANCELLED`**: [`Emulator::cancel`] (or the redirect page's cancel form)
+//!   ends an active verification — the person or the system gave up — with `final: true`.
+//!   iDenfy's overall statuses (§7.1) have no `CANCELLED`, and R8 counts a cancellation with the
+//!   terminal statuses that have no later result, so the status becomes **`EXPIRED`**, the one
+//!   iDenfy gives a verification that ended without a result: `/api/v2/status` says `EXPIRED`,
+//!   deletion makes it `EXPIRED-DELETED`, and the webhook is shaped as an expiry's (no data,
+//!   files or checks; no `startTime` and a `null` `clientIp` if it was never opened) with
+//!   `status.overall` `EXPIRED`. The verification lists show it as `EXPIRED`; its webhook tells
+//!   the two apart.
+//! - **`IDENTIFICATION_RESUBMITTED`**: [`Emulator::request_information`] is the state change of
+//!   iDenfy's request-information (§3.11): a finished verification becomes `ACTIVE` again with a
+//!   new token (`{sessionUrl, tokenString}`), which expires `lifetime` later unless the person
+//!   opens it (then `sessionLength` applies; default [`DEFAULT_INFORMATION_LIFETIME`], at most
+//!   [`MAX_INFORMATION_LIFETIME`]); the old token is forgotten. Until the person finishes again,
+//!   the verification reads as a fresh one (`ACTIVE`, no result, data or files). Finishing again
+//!   sends `IDENTIFICATION_RESUBMITTED` in place of `IDENTIFICATION_AUTO_FINISHED` — `final:
+//!   true`, or `false` followed by `IDENTIFICATION_MANUAL_FINISHED` with a review. A
+//!   resubmission's `finishTime` is at least a second (its unit) after the result it replaces,
+//!   so its de-duplication key (R8) differs even from a same-status result of the same second.
+//!   A new token left unused expires as any (`IDENTIFICATION_EXPIRED`; the status becomes
+//!   `EXPIRED`), and cancelling it cancels the verification.
+//! - **`DOCUMENT_EXPIRATION`**: [`Emulator::document_expiration`] sends the notice of §5.8,
+//!   `{scanRef, clientId, expirationThreshold, documentExpiration}`, for a verification whose
+//!   document was read (finished or in review, not deleted), `documentExpiration` being the
+//!   document's expiry date as `data.docExpiry` shows it. It is final; each threshold has a key
+//!   of its own (R8). The emulator does not send it by itself as the clock nears the date:
+//!   iDenfy's monitoring is a feature an account opts into, and a test triggers the notice it
+//!   wants.
+//!
+//! ## Failed callbacks and resends
+//!
+//! Each delivery attempt has an `id` ([`Delivery::id`]) that is never reused. When a webhook's
+//! last attempt fails (the retry included, or a `callbackUrl` the emulator may not reach), the
+//! verification is flagged: [`Verification::callback_failed`], `callbackFailed` in the control
+//! API, as iDenfy flags an identification "callback failed" (§5.1). A later delivery of any
+//! webhook of the verification, or a resend, that succeeds clears the flag; a skipped one (no
+//! URL) changes nothing. [`Emulator::resend_delivery`] sends the webhook of one attempt again
+//! and [`Emulator::resend_failed`] every webhook of a verification none of whose kept attempts
+//! succeeded — as the dashboard's "Resend failed webhook" does, the same bytes, signed alike
+//! (the de-duplication key is the first delivery's), queued behind the verification's pending
+//! webhooks, retried once, each attempt recorded with [`Delivery::resend_of`]. A resend goes to
+//! the token's `callbackUrl` when the original went there, else to the emulator's webhook URL
+//! as it is then.
 //!
 //! Webhooks go to the token's `callbackUrl`, else to the emulator's webhook URL
 //! ([`EmulatorBuilder::webhook_url`]); with neither, nothing is sent and the delivery is recorded
@@ -145,6 +198,9 @@
 //! | a top-level `additionalSteps` map (`{}`: no additional step) beside the string-or-null `status.additionalSteps` | webhooks | the current schema, where one name has both shapes |
 //! | pretty-printed with two-space indentation and a trailing newline, the signature covering it | webhooks | the go-idenfy test body, whose signature covers its final LF |
 //!
+//! A `DOCUMENT_EXPIRATION` notice, which has none of an identification result's fields, carries
+//! the quirks that apply to it: the numeric `clientId` and the pretty-printing.
+//!
 //! The webhook text is written by hand (a duplicate key cannot live in a `serde_json::Value`)
 //! and signed over those exact bytes; [`Delivery::body`] holds them. Nothing else changes: the
 //! same events, statuses and values, the same control API.
@@ -160,14 +216,19 @@
 //! |---|---|---|
 //! | `GET /__emulator` | | the emulator's version, base URL and routes |
 //! | `GET /__emulator/health` | | `{"status": "ok"}` |
-//! | `GET /__emulator/verifications?page=&perPage=&status=&clientId=&scanRef=` | | one [page](#paged-lists) of the verifications kept, oldest first, each `scanRef`, `authToken`, `clientId`, `status`, `createdAt`, `startedAt`, `finishedAt`, `expiresAt` (Unix seconds or `null`), `callbackUrl`, `redirectUrl`; filtered by status, `clientId` or `scanRef` |
+//! | `GET /__emulator/verifications?page=&perPage=&status=&clientId=&scanRef=` | | one [page](#paged-lists) of the verifications kept, oldest first, each `scanRef`, `authToken`, `clientId`, `status`, `createdAt`, `startedAt`, `finishedAt`, `expiresAt` (Unix seconds or `null`), `callbackUrl`, `redirectUrl`, `callbackFailed` (see [failed callbacks](#failed-callbacks-and-resends)); filtered by status, `clientId` or `scanRef` |
 //! | `GET /__emulator/verifications/{scanRef}` | | one of them (`404` if unknown) |
 //! | `POST /__emulator/verifications/{scanRef}/start` | | the person opens the session, as the redirect page does (`409` unless active) |
 //! | `POST /__emulator/verifications/{scanRef}/complete` | outcome (optional) | finishes it: `{"overall": "APPROVED"\|"DENIED"\|"SUSPECTED", "autoOverall", "autoFace", "autoDocument", "manualFace", "manualDocument", "fraudTags": [], "mismatchTags": [], "manualReview": bool, "reviewAfterSeconds": n}`, every field optional (an empty body approves); answers the verification (`409` unless active) |
+//! | `POST /__emulator/verifications/{scanRef}/cancel` | | cancels it (`IDENTIFICATION_CANCELLED`; status `EXPIRED`); answers the verification (`409` unless active) |
+//! | `POST /__emulator/verifications/{scanRef}/request-information` | `{"lifetime": seconds}` (optional; 0 to 2 592 000, default 86 400) | makes a finished verification active again with a new token; answers `{"sessionUrl", "tokenString"}` as iDenfy's request-information (`409` unless finished, `400` naming `lifetime`) |
+//! | `POST /__emulator/verifications/{scanRef}/document-expiration` | `{"threshold": "DOCUMENT_EXPIRES_WITHIN_30_DAYS"\|"…_7_DAYS"\|"…_1_DAY"\|"DOCUMENT_EXPIRED"}` | sends `DOCUMENT_EXPIRATION`; answers the verification (`409` without a document read, `400` naming `threshold`) |
 //! | `GET /__emulator/clock` | | `{"now": unix seconds, "nowMs": unix milliseconds, "offsetSeconds": n, "offsetMs": n}` (`offsetSeconds` rounded down) |
 //! | `POST /__emulator/clock/advance` | `{"seconds": n}`, `{"milliseconds": n}` or both (added) | moves the clock forward and applies expiries and reviews at once (a chunk at a time: other requests are served meanwhile); answers the clock. The clock stops at 9999-12-31T23:59:59.999Z, and a step past it is refused (`400` naming the field and the largest step allowed) |
-//! | `GET /__emulator/webhooks?page=&perPage=&scanRef=&eventType=` | | one [page](#paged-lists) of the delivery attempts kept, in the order they ended, each `scanRef`, `eventType`, `final`, `url`, `attempt`, `headers`, `body` (the exact text sent), `status` (the receiver's), `error`, `skipped`, `timestamp`, `timestampMs`; filtered by `scanRef` or event type |
-//! | `DELETE /__emulator/webhooks` | | forgets them (`204`) |
+//! | `GET /__emulator/webhooks?page=&perPage=&scanRef=&eventType=` | | one [page](#paged-lists) of the delivery attempts kept, in the order they ended, each `id`, `scanRef`, `eventType`, `final`, `url`, `attempt`, `resendOf` (the `id` resent, or `null`), `headers`, `body` (the exact text sent), `status` (the receiver's), `error`, `skipped`, `timestamp`, `timestampMs`; filtered by `scanRef` or event type |
+//! | `DELETE /__emulator/webhooks` | | forgets them (`204`; ids go on counting) |
+//! | `POST /__emulator/webhooks/resend` | `{"scanRef": "…"}` | resends every webhook of the verification that was never delivered; `202` `{"resent": [ids]}` (empty when none failed; `404` when nothing of it is kept) |
+//! | `POST /__emulator/webhooks/{id}/resend` | | resends the webhook of that attempt, whatever its outcome; `202` `{"resent": [id]}` (`404` when not kept) |
 //! | `GET`/`PUT /__emulator/webhook-url` | `{"url": "http://…"\|null}` | the default webhook URL |
 //! | `GET /__emulator/faults` | | the faults still pending |
 //! | `POST /__emulator/faults` | fault | adds one (`201`): `{"kind": "status"\|"delay"\|"drop"\|"truncate"\|"garbage"\|"lose", "path" or "prefix", "times": n, "status": 503, "body": "…" or JSON, "contentType", "delayMs": n}`; `400` for a fault that could never apply or that HTTP cannot carry (see [`Fault`]) |
@@ -312,7 +373,8 @@ use std::time::{Duration, SystemTime};
 
 use idenfy_proto::webhook::WebhookKey;
 use idenfy_proto::{
-    ApiSecret, AuthToken, Config, Credentials, OverallStatus, ValidationError, WebUrl,
+    ApiSecret, AuthToken, Config, Credentials, ExpirationThreshold, OverallStatus, ValidationError,
+    WebUrl,
 };
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -363,6 +425,14 @@ pub const DEFAULT_DELIVERY_RETENTION: usize = 5_000;
 /// The largest retention limit a builder accepts (for verifications and for deliveries).
 pub const MAX_RETENTION: usize = 100_000_000;
 
+/// How long the token of a request for more information lives by default, unopened
+/// ([`Emulator::request_information`]; reference §3.11: 86 400 s).
+pub const DEFAULT_INFORMATION_LIFETIME: Duration = Duration::from_secs(86_400);
+
+/// The longest lifetime a request for more information may give its token (reference §3.11:
+/// 2 592 000 s, 30 days).
+pub const MAX_INFORMATION_LIFETIME: Duration = Duration::from_secs(2_592_000);
+
 /// The most bytes a token's extra fields — the fields iDenfy does not define, which the emulator
 /// stores and echoes — may take, written as one JSON object. A larger request is refused with
 /// `400 BAD_VALUE`.
@@ -404,6 +474,25 @@ pub enum EmulatorError {
         /// Its status.
         status: OverallStatus,
     },
+    /// The verification is not in the state the change needs (a request for more information
+    /// on one that is not finished, a document-expiration notice for one whose document was
+    /// not read).
+    #[error("verification {scan_ref} is {status}: {needs}")]
+    WrongState {
+        /// The verification.
+        scan_ref: String,
+        /// Its status.
+        status: OverallStatus,
+        /// What the change needs.
+        needs: &'static str,
+    },
+    /// No delivery attempt with this `id` is kept (never recorded, or dropped under the
+    /// retention limit or by [`Emulator::clear_deliveries`]).
+    #[error("no delivery attempt with id {0} is kept")]
+    UnknownDelivery(u64),
+    /// A value given to the change is out of its range or not one it knows; names the field.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(ValidationError),
     /// An outcome that cannot finish a verification.
     #[error("invalid outcome: {0}")]
     InvalidOutcome(String),
@@ -451,6 +540,32 @@ pub struct Verification {
     pub callback_url: Option<String>,
     /// The URL of the hosted-flow page.
     pub redirect_url: String,
+    /// Whether its callback failed: the latest delivery of one of its webhooks failed on every
+    /// attempt (the retry included), as iDenfy flags an identification "callback failed".
+    /// Cleared when a later delivery of its webhooks, or a resend, is delivered.
+    pub callback_failed: bool,
+}
+
+/// What a request for more information answers ([`Emulator::request_information`];
+/// reference §3.11): where the person resubmits, and the new token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InformationRequest {
+    /// `sessionUrl`: the hosted-flow page of the new token (the verification's new
+    /// `redirectUrl`).
+    pub session_url: String,
+    /// `tokenString`: the new token (redacted in `Debug`); the old one no longer works.
+    pub token_string: AuthToken,
+}
+
+impl InformationRequest {
+    /// The answer as the control API shows it: `{sessionUrl, tokenString}`.
+    pub(crate) fn to_json(&self) -> Value {
+        json!({
+            "sessionUrl": self.session_url,
+            "tokenString": self.token_string.expose_secret(),
+        })
+    }
 }
 
 fn unix_seconds(time: SystemTime) -> i64 {
@@ -474,6 +589,7 @@ impl Verification {
             "expiresAt": self.expires_at.map(unix_seconds),
             "callbackUrl": self.callback_url,
             "redirectUrl": self.redirect_url,
+            "callbackFailed": self.callback_failed,
         })
     }
 }
@@ -483,10 +599,16 @@ pub(crate) mod ops {
     use std::net::SocketAddr;
     use std::sync::Arc;
 
-    use crate::delivery::Delivery;
+    use std::time::Duration;
+
+    use idenfy_proto::{ExpirationThreshold, Rule, ValidationError};
+
+    use crate::delivery::{Delivery, Job};
     use crate::page::{self, DeliveryQuery, Page, VerificationQuery};
     use crate::shared::Shared;
-    use crate::{EmulatorError, Outcome, Verification};
+    use crate::{
+        EmulatorError, InformationRequest, MAX_INFORMATION_LIFETIME, Outcome, Verification,
+    };
 
     /// Every verification, oldest first, read a page at a time (the lock is released between
     /// pages).
@@ -579,6 +701,115 @@ pub(crate) mod ops {
         let now = shared.now_ms();
         let ip = remote.map(|addr| addr.ip().to_string());
         shared.with_state(|state| state.complete(scan_ref, outcome, now, ip))
+    }
+
+    pub(crate) fn cancel(shared: &Arc<Shared>, scan_ref: &str) -> Result<(), EmulatorError> {
+        shared.tick();
+        let now = shared.now_ms();
+        shared.with_state(|state| state.cancel(scan_ref, now))
+    }
+
+    /// Asks for more information about the finished verification `scan_ref`: it is active
+    /// again with a new token that lives `lifetime` unopened (at most
+    /// [`MAX_INFORMATION_LIFETIME`]). What `POST /__emulator/verifications/{scanRef}/request-information`
+    /// does, and what iDenfy's `/kyc/identifications/{scanRef}/request-information/` does.
+    pub(crate) fn request_information(
+        shared: &Arc<Shared>,
+        scan_ref: &str,
+        lifetime: Duration,
+    ) -> Result<InformationRequest, EmulatorError> {
+        if lifetime > MAX_INFORMATION_LIFETIME {
+            return Err(EmulatorError::InvalidArgument(lifetime_out_of_range(
+                i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX),
+            )));
+        }
+        let auth_token = shared.rng.alphanumeric(26).map_err(|err| {
+            EmulatorError::Io(std::io::Error::other(format!(
+                "the operating system's random source failed: {err}"
+            )))
+        })?;
+        let lifetime_ms = i64::try_from(lifetime.as_millis()).unwrap_or(i64::MAX);
+        shared.tick();
+        let now = shared.now_ms();
+        shared.with_state(|state| {
+            state.request_information(scan_ref, auth_token.clone(), lifetime_ms, now)
+        })?;
+        Ok(InformationRequest {
+            session_url: crate::payload::redirect_url(&shared.base_url, &auth_token),
+            token_string: idenfy_proto::AuthToken::new(auth_token),
+        })
+    }
+
+    /// The error for a request-information `lifetime` of `seconds`: 0 to
+    /// [`MAX_INFORMATION_LIFETIME`].
+    pub(crate) fn lifetime_out_of_range(seconds: i64) -> ValidationError {
+        ValidationError::new(
+            "lifetime",
+            Rule::Range {
+                min: 0,
+                max: i64::try_from(MAX_INFORMATION_LIFETIME.as_secs()).unwrap_or(i64::MAX),
+                actual: seconds,
+            },
+        )
+    }
+
+    pub(crate) fn document_expiration(
+        shared: &Arc<Shared>,
+        scan_ref: &str,
+        threshold: ExpirationThreshold,
+    ) -> Result<(), EmulatorError> {
+        if !threshold.is_known() {
+            return Err(EmulatorError::InvalidArgument(ValidationError::new(
+                "threshold",
+                Rule::OneOf {
+                    allowed: ExpirationThreshold::KNOWN_STRS,
+                },
+            )));
+        }
+        shared.tick();
+        let now = shared.now_ms();
+        shared.with_state(|state| state.document_expiration(scan_ref, threshold, now))
+    }
+
+    /// Queues the webhook of the delivery attempt `id` to be sent again, byte for byte: to the
+    /// token's `callbackUrl` when it went there, else to the emulator's webhook URL as it is
+    /// now.
+    pub(crate) fn resend_delivery(shared: &Shared, id: u64) -> Result<(), EmulatorError> {
+        let delivery = shared
+            .deliveries
+            .get(id)
+            .ok_or(EmulatorError::UnknownDelivery(id))?;
+        resend(shared, delivery);
+        Ok(())
+    }
+
+    /// Queues every webhook of `scan_ref` that was never delivered to be sent again; the ids of
+    /// the attempts resent, in event order. [`EmulatorError::UnknownScanRef`] when neither the
+    /// verification nor an attempt of it is kept.
+    pub(crate) fn resend_failed(
+        shared: &Shared,
+        scan_ref: &str,
+    ) -> Result<Vec<u64>, EmulatorError> {
+        let known = shared.with_state(|state| state.get(scan_ref).is_some());
+        let failed = match shared.deliveries.failed(scan_ref) {
+            Some(failed) => failed,
+            None if known => Vec::new(),
+            None => return Err(EmulatorError::UnknownScanRef(scan_ref.to_owned())),
+        };
+        let ids = failed.iter().map(|delivery| delivery.id).collect();
+        for delivery in failed {
+            resend(shared, delivery);
+        }
+        Ok(ids)
+    }
+
+    fn resend(shared: &Shared, delivery: Delivery) {
+        let url = if delivery.from_callback {
+            delivery.url.clone()
+        } else {
+            shared.with_state(|state| state.webhook_url.clone())
+        };
+        shared.enqueue_resend(Job::resend(delivery, url));
     }
 
     /// Moves the clock forward by `ms` (saturating) and applies what that brings, a chunk of
@@ -1192,6 +1423,64 @@ impl Emulator {
     /// background). Fails for an unknown or no longer active verification.
     pub fn complete(&self, scan_ref: &str, outcome: Outcome) -> Result<(), EmulatorError> {
         ops::complete(&self.shared, scan_ref, outcome, None)
+    }
+
+    /// Cancels the active verification `scan_ref` — the person or the system gave up — and
+    /// sends `IDENTIFICATION_CANCELLED` (final). Its status becomes `EXPIRED`, iDenfy's status
+    /// for a verification that ended without a result (the reference has no `CANCELLED`
+    /// status). Fails for an unknown or no longer active verification.
+    pub fn cancel(&self, scan_ref: &str) -> Result<(), EmulatorError> {
+        ops::cancel(&self.shared, scan_ref)
+    }
+
+    /// Asks the person for more information about the finished verification `scan_ref`
+    /// (iDenfy's request-information, reference §3.11): it becomes `ACTIVE` again with a new
+    /// token, which expires `lifetime` later unless opened (then its `sessionLength` applies);
+    /// the old token stops working. When the person finishes again, the webhook is
+    /// `IDENTIFICATION_RESUBMITTED` (`final` unless a manual review follows, which then sends
+    /// `IDENTIFICATION_MANUAL_FINISHED`). [`DEFAULT_INFORMATION_LIFETIME`] is iDenfy's default;
+    /// more than [`MAX_INFORMATION_LIFETIME`] is [`EmulatorError::InvalidArgument`]. Fails with
+    /// [`EmulatorError::WrongState`] unless the verification is finished (not in review, not
+    /// expired or cancelled, not deleted).
+    pub fn request_information(
+        &self,
+        scan_ref: &str,
+        lifetime: Duration,
+    ) -> Result<InformationRequest, EmulatorError> {
+        ops::request_information(&self.shared, scan_ref, lifetime)
+    }
+
+    /// Sends a `DOCUMENT_EXPIRATION` webhook for `scan_ref` at `threshold`, with the expiry date
+    /// of the document the verification read (its `data.docExpiry`). Fails with
+    /// [`EmulatorError::WrongState`] unless the checks ran and nothing was deleted, and with
+    /// [`EmulatorError::InvalidArgument`] for a threshold iDenfy does not define.
+    pub fn document_expiration(
+        &self,
+        scan_ref: &str,
+        threshold: ExpirationThreshold,
+    ) -> Result<(), EmulatorError> {
+        ops::document_expiration(&self.shared, scan_ref, threshold)
+    }
+
+    /// Sends the webhook of the delivery attempt `id` ([`Delivery::id`]) again, byte for byte
+    /// and signed alike, as iDenfy's dashboard resends a failed webhook: queued behind the
+    /// verification's webhooks not sent yet, retried once like any delivery, each attempt
+    /// recorded with [`Delivery::resend_of`]. It goes to the token's `callbackUrl` when the
+    /// original went there, else to the emulator's webhook URL as it is now (so a webhook
+    /// skipped for want of a URL can be sent once one is set). [`EmulatorError::UnknownDelivery`]
+    /// when that attempt is not kept.
+    pub fn resend_delivery(&self, id: u64) -> Result<(), EmulatorError> {
+        ops::resend_delivery(&self.shared, id)
+    }
+
+    /// Sends again, as [`Emulator::resend_delivery`] does, every webhook of `scan_ref` that was
+    /// never delivered: each webhook (event and body) among the attempts kept none of whose
+    /// attempts succeeded and whose latest one failed (not skipped). Returns the ids of the
+    /// attempts resent, in event order; none when nothing failed.
+    /// [`EmulatorError::UnknownScanRef`] when neither the verification nor an attempt of it is
+    /// kept.
+    pub fn resend_failed(&self, scan_ref: &str) -> Result<Vec<u64>, EmulatorError> {
+        ops::resend_failed(&self.shared, scan_ref)
     }
 
     /// The emulator's clock (to the millisecond).

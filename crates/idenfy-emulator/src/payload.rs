@@ -7,22 +7,48 @@
 use idenfy_proto::server;
 use idenfy_proto::webhook::{ServiceResult, ServiceResultStatus};
 use idenfy_proto::{
-    AgeGroup, Date, DocumentSex, DocumentType, FraudTag, IdentificationData, Personal, RiskLevel,
-    ServiceGroupType, ServiceStatus, Sex, TokenType,
+    AgeGroup, Date, DocumentSex, DocumentType, ExpirationThreshold, FraudTag, IdentificationData,
+    Personal, RiskLevel, ServiceGroupType, ServiceStatus, Sex, TokenType,
 };
 use serde_json::{Map, Value, json};
 
 use crate::state::{Phase, Session};
 
 /// The webhook events the emulator sends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum WebhookKind {
     /// `IDENTIFICATION_AUTO_FINISHED`, final unless a review follows.
     Auto { is_final: bool },
+    /// `IDENTIFICATION_RESUBMITTED`: the automatic result of a resubmission after a request
+    /// for more information, final unless a review follows.
+    Resubmitted { is_final: bool },
     /// `IDENTIFICATION_MANUAL_FINISHED`.
     Manual,
     /// `IDENTIFICATION_EXPIRED`.
     Expired,
+    /// `IDENTIFICATION_CANCELLED`.
+    Cancelled,
+    /// `DOCUMENT_EXPIRATION` at a threshold; its body is not an identification result (§5.8).
+    DocumentExpiration(ExpirationThreshold),
+}
+
+impl WebhookKind {
+    /// Whether the webhook carries the automatic result (`AUTO_FINISHED`, `RESUBMITTED`), and
+    /// its `final` flag.
+    fn automatic(&self) -> Option<bool> {
+        match self {
+            WebhookKind::Auto { is_final } | WebhookKind::Resubmitted { is_final } => {
+                Some(*is_final)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the verification ended without a result (expiry, cancellation): the body has no
+    /// data, files or checks.
+    fn without_result(&self) -> bool {
+        matches!(self, WebhookKind::Expired | WebhookKind::Cancelled)
+    }
 }
 
 /// The redirect URL of the hosted flow for `auth_token` (alphanumeric, so no encoding needed).
@@ -178,6 +204,33 @@ fn personal(value: impl Into<String>) -> Option<Personal<String>> {
     Some(Personal::new(value.into()))
 }
 
+/// When the document read expires: the token request's `dateOfExpiry`, else ten years after
+/// the synthesized date of issue (three years before the verification was made).
+pub(crate) fn document_expiry(session: &Session) -> Option<Date> {
+    let request = &session.request;
+    request.date_of_expiry().or_else(|| {
+        request
+            .date_of_issue()
+            .or_else(|| civil_date(session.created_ms.div_euclid(1000)).map(|d| shift_years(d, -3)))
+            .map(|issued| shift_years(issued, 10))
+    })
+}
+
+/// The body of a `DOCUMENT_EXPIRATION` webhook (reference §5.8): `scanRef`, `clientId`, the
+/// threshold reached and the document's expiry date (`YYYY-MM-DD`), the one the `data` shows.
+pub(crate) fn document_expiration_body(
+    session: &Session,
+    threshold: &ExpirationThreshold,
+) -> Vec<u8> {
+    let body = json!({
+        "scanRef": session.scan_ref,
+        "clientId": session.request.client_id().as_str(),
+        "expirationThreshold": threshold.as_str(),
+        "documentExpiration": document_expiry(session).map(|date| date.to_string()),
+    });
+    serde_json::to_vec(&body).unwrap_or_default()
+}
+
 /// The data "read from the document": what the token request said about the person, upper-cased
 /// as iDenfy writes it, and plausible values for the rest (Birute Basanaviciene, iDenfy's own
 /// sandbox person, when no names were given).
@@ -202,9 +255,7 @@ pub(crate) fn synthesized_data(session: &Session) -> IdentificationData {
     let issued = request
         .date_of_issue()
         .or_else(|| created.map(|date| shift_years(date, -3)));
-    let expiry = request
-        .date_of_expiry()
-        .or_else(|| issued.map(|date| shift_years(date, 10)));
+    let expiry = document_expiry(session);
     let birth = request
         .date_of_birth()
         .or_else(|| Date::new(1990, 5, 17).ok());
@@ -279,28 +330,26 @@ fn service_result(
 /// `status`, `data`, `fileUrls`, `AML`, `LID`, identifiers and times.
 pub(crate) fn webhook_body(
     session: &Session,
-    kind: WebhookKind,
+    kind: &WebhookKind,
     now: i64,
     base_url: &str,
 ) -> Vec<u8> {
-    let outcome = session.outcome();
-    let (is_final, overall) = match (kind, outcome) {
-        (WebhookKind::Auto { is_final }, Some(outcome)) => {
-            (is_final, outcome.auto_overall.as_str().to_owned())
-        }
-        (WebhookKind::Manual, Some(outcome)) => (true, outcome.overall.as_str().to_owned()),
-        _ => (true, session.status().as_str().to_owned()),
+    let outcome = session.outcome().filter(|_| !kind.without_result());
+    let (is_final, overall) = match (kind.automatic(), outcome) {
+        (Some(is_final), Some(outcome)) => (is_final, outcome.auto_overall.as_str().to_owned()),
+        (None, Some(outcome)) => (true, outcome.overall.as_str().to_owned()),
+        (_, None) => (true, session.status().as_str().to_owned()),
     };
-    let (auto, manual) = match (kind, outcome) {
-        (WebhookKind::Expired, _) | (_, None) => ((Value::Null, Value::Null), None),
-        (WebhookKind::Auto { .. }, Some(outcome)) => (
+    let (auto, manual) = match (kind.automatic(), outcome) {
+        (_, None) => ((Value::Null, Value::Null), None),
+        (Some(_), Some(outcome)) => (
             (
                 outcome.auto_document.as_str().into(),
                 outcome.auto_face.as_str().into(),
             ),
             None,
         ),
-        (WebhookKind::Manual, Some(outcome)) => (
+        (None, Some(outcome)) => (
             (
                 outcome.auto_document.as_str().into(),
                 outcome.auto_face.as_str().into(),
@@ -312,15 +361,11 @@ pub(crate) fn webhook_body(
         ),
     };
     let (manual_document, manual_face) = manual.unwrap_or((Value::Null, Value::Null));
-    let tags: &[FraudTag] = match (kind, outcome) {
-        (WebhookKind::Expired, _) | (_, None) => &[],
-        (_, Some(outcome)) => &outcome.fraud_tags,
-    };
-    let mismatch: Vec<&str> = match (kind, outcome) {
-        (WebhookKind::Expired, _) | (_, None) => Vec::new(),
-        (_, Some(outcome)) => outcome.mismatch_tags.iter().map(|t| t.as_str()).collect(),
-    };
-    let expired = kind == WebhookKind::Expired;
+    let tags: &[FraudTag] = outcome.map_or(&[], |outcome| &outcome.fraud_tags);
+    let mismatch: Vec<&str> = outcome.map_or_else(Vec::new, |outcome| {
+        outcome.mismatch_tags.iter().map(|t| t.as_str()).collect()
+    });
+    let expired = kind.without_result();
     let data = if expired {
         IdentificationData::default()
     } else {
@@ -517,8 +562,11 @@ pub(crate) const PAGE_OUTCOMES: &[(&str, &str)] = &[
     ("review", "Approved after a manual review"),
 ];
 
+/// The form value of the redirect page's second form, with which the person gives up.
+pub(crate) const CANCEL_OUTCOME: &str = "cancel";
+
 /// The page the redirect URL serves for an active verification: a form on which a person picks
-/// the outcome.
+/// the outcome, and one with which the person gives up (cancels).
 pub(crate) fn verification_page(session: &Session) -> String {
     let mut options = String::new();
     for (index, (value, label)) in PAGE_OUTCOMES.iter().enumerate() {
@@ -534,7 +582,12 @@ pub(crate) fn verification_page(session: &Session) -> String {
          <form method=\"post\" action=\"/__emulator/ui/finish\">\n\
          <input type=\"hidden\" name=\"authToken\" value=\"{token}\">\n\
          <fieldset>\n<legend>Outcome</legend>\n{options}</fieldset>\n\
-         <p><button type=\"submit\">Finish verification</button></p>\n</form>\n",
+         <p><button type=\"submit\">Finish verification</button></p>\n</form>\n\
+         <form method=\"post\" action=\"/__emulator/ui/finish\">\n\
+         <input type=\"hidden\" name=\"authToken\" value=\"{token}\">\n\
+         <input type=\"hidden\" name=\"outcome\" value=\"{CANCEL_OUTCOME}\">\n\
+         <p><button type=\"submit\">Cancel verification</button> (the person gives up)</p>\n\
+         </form>\n",
         scan_ref = html_escape(&session.scan_ref),
         client = html_escape(session.request.client_id().as_str()),
         token = html_escape(&session.auth_token),
@@ -556,6 +609,7 @@ pub(crate) fn unusable_token_page(session: Option<&Session>) -> (u16, String) {
         Some(session) => {
             let reason = match session.phase {
                 Phase::Expired { .. } => "has expired",
+                Phase::Cancelled { .. } => "was cancelled",
                 _ => "has already been used",
             };
             (

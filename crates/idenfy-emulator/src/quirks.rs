@@ -122,6 +122,28 @@ pub(crate) fn webhook(body: &[u8]) -> Vec<u8> {
     text.into_bytes()
 }
 
+/// A webhook body that is not an identification result (a `DOCUMENT_EXPIRATION` notice),
+/// rewritten with the quirks that apply to it: `clientId` as a number when it is one,
+/// pretty-printed with a signed trailing newline. The body as it was when it is not a JSON
+/// object (it always is).
+pub(crate) fn notice(body: &[u8]) -> Vec<u8> {
+    let Ok(Value::Object(fields)) = serde_json::from_slice::<Value>(body) else {
+        return body.to_vec();
+    };
+    let mut text = String::new();
+    let mut writer = Writer::pretty(&mut text);
+    writer.open('{');
+    for (key, value) in &fields {
+        match key.as_str() {
+            "clientId" => writer.entry(key, &Node::Value(&numeric(value))),
+            _ => writer.entry(key, &Node::Value(value)),
+        }
+    }
+    writer.close('}');
+    text.push('\n');
+    text.into_bytes()
+}
+
 /// Two stable fractions of a second (microseconds) from the `scanRef`.
 fn fractions(scan_ref: &str) -> (u32, u32) {
     let digits = payload::stable_number(scan_ref, 12);
@@ -410,7 +432,7 @@ mod tests {
         events.extend(state.take_events());
         let jobs: Vec<_> = events
             .into_iter()
-            .map(|event| event.into_job("http://e"))
+            .map(|event| event.into_job("http://e", false))
             .collect();
         assert_eq!(jobs.len(), 3, "{jobs:?}");
 
@@ -427,10 +449,9 @@ mod tests {
             assert_eq!(quirky.additional_steps.take(), Some(Default::default()));
             assert_eq!(quirky, plain, "{event}");
             assert!(plain.client_id.is_some());
-            // An unopened token's expiry has no session start; the others have one.
-            if event != "IDENTIFICATION_EXPIRED" {
-                assert!(plain.start_time.is_some(), "{event}");
-            }
+            // A token that expired unopened had no session, so no start.
+            let expired = job.event_type == idenfy_proto::EventType::IdentificationExpired;
+            assert_eq!(plain.start_time.is_some(), !expired, "{event}");
             assert_eq!(
                 webhook::parse_unverified(&webhook(&job.body), Some(event))
                     .unwrap()
@@ -440,6 +461,31 @@ mod tests {
                     .dedup_key()
             );
         }
+    }
+
+    #[test]
+    fn a_document_expiration_notice_keeps_its_meaning() {
+        use idenfy_proto::webhook::{self, WebhookEvent};
+        let plain = br#"{"scanRef":"s-1","clientId":"100042","expirationThreshold":"DOCUMENT_EXPIRED","documentExpiration":"2030-01-02"}"#;
+        let quirky = notice(plain);
+        let text = String::from_utf8(quirky.clone()).unwrap();
+        assert!(text.contains("\"clientId\": 100042,"), "{text}");
+        assert!(text.ends_with("}\n"), "{text}");
+        assert!(!text.contains("additionalSteps"), "{text}");
+        let event = "DOCUMENT_EXPIRATION";
+        let read = |body: &[u8]| match webhook::parse_unverified(body, Some(event)).unwrap() {
+            WebhookEvent::DocumentExpiration { expiration, .. } => expiration,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(read(&quirky), read(plain));
+        assert_eq!(
+            webhook::parse_unverified(&quirky, Some(event))
+                .unwrap()
+                .dedup_key(),
+            webhook::parse_unverified(plain, Some(event))
+                .unwrap()
+                .dedup_key()
+        );
     }
 
     #[test]

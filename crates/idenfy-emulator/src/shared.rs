@@ -132,7 +132,7 @@ impl Shared {
         let mut state = lock(&self.state);
         let result = f(&mut state);
         if state.has_events() {
-            self.enqueue(state.take_events());
+            self.enqueue(state.take_events().into_iter().map(Outgoing::Event));
         }
         result
     }
@@ -229,20 +229,25 @@ impl Shared {
         }
     }
 
+    /// Queues a resend behind the webhooks of its verification waiting to be sent.
+    pub(crate) fn enqueue_resend(&self, job: Job) {
+        self.enqueue([Outgoing::Resend(job)]);
+    }
+
     /// Queues webhooks behind the earlier ones of their verification, and starts a sender if
-    /// one is missing. Called under the state lock.
-    fn enqueue(&self, events: Vec<Event>) {
+    /// one is missing. Events are queued under the state lock, in the order they happened.
+    fn enqueue(&self, items: impl IntoIterator<Item = Outgoing>) {
         let Some(me) = self.me.upgrade() else {
             return;
         };
         let mut outbox = lock(&self.outbox);
-        for event in events {
-            if let Some(queue) = outbox.queues.get_mut(&event.scan_ref) {
+        for event in items {
+            if let Some(queue) = outbox.queues.get_mut(event.scan_ref()) {
                 // Its sender, or its place among those waiting for one, is already there.
                 queue.push_back(event);
                 continue;
             }
-            let scan_ref = event.scan_ref.clone();
+            let scan_ref = event.scan_ref().to_owned();
             outbox
                 .queues
                 .insert(scan_ref.clone(), VecDeque::from([event]));
@@ -290,24 +295,31 @@ impl Shared {
             if self.stopping() {
                 return;
             }
-            // The body is written here, outside the state lock.
-            let mut job = event.into_job(&self.base_url);
-            if self.quirks {
-                job.body = crate::quirks::webhook(&job.body);
-            }
+            // The body is written here, outside the state lock; a resend has its own already.
+            let job = match event {
+                Outgoing::Event(event) => event.into_job(&self.base_url, self.quirks),
+                Outgoing::Resend(job) => job,
+            };
             Arc::clone(&self).deliver(vec![job]).await;
             tokio::task::yield_now().await;
         }
     }
 
     /// Delivers `jobs` one after the other; a failed attempt is retried once after
-    /// [`delivery::RETRY_DELAY`]. Every attempt is recorded.
+    /// [`delivery::RETRY_DELAY`]. Every attempt is recorded. The last attempt of a delivery
+    /// sets or clears its verification's `callbackFailed` before it is recorded, so whoever
+    /// sees the record sees the flag.
     async fn deliver(self: Arc<Self>, jobs: Vec<Job>) {
         let mut shutdown = self.shutdown.subscribe();
         for job in jobs {
             let headers = delivery::headers(&job, &self.webhook_key);
-            let record = |attempt: u32, outcome: DeliveryOutcome| {
+            let record = |attempt: u32, outcome: DeliveryOutcome, last: bool| {
+                if last && !matches!(outcome, DeliveryOutcome::Skipped) {
+                    let delivered = outcome.is_success();
+                    self.with_state(|state| state.note_delivery(&job.scan_ref, delivered));
+                }
                 self.deliveries.record(Delivery {
+                    id: 0,
                     scan_ref: job.scan_ref.clone(),
                     event_type: job.event_type.clone(),
                     is_final: job.is_final,
@@ -315,18 +327,20 @@ impl Shared {
                     headers: headers.clone(),
                     body: job.body.clone(),
                     attempt,
+                    resend_of: job.resend_of,
                     outcome,
                     at: self.now_precise(),
+                    from_callback: job.from_callback,
                 });
             };
             let Some(url) = job.url.as_deref() else {
-                record(1, DeliveryOutcome::Skipped);
+                record(1, DeliveryOutcome::Skipped, true);
                 continue;
             };
             // A token's callbackUrl on a host the emulator may not reach: not sent.
             let refusal = job.from_callback.then(|| self.callback_hosts.refusal(url));
             if let Some(refusal) = refusal.flatten() {
-                record(1, DeliveryOutcome::Failed(refusal));
+                record(1, DeliveryOutcome::Failed(refusal), true);
                 continue;
             }
             for attempt in 1..=2 {
@@ -338,7 +352,7 @@ impl Shared {
                         .await
                 };
                 let retry = attempt == 1 && retryable && !outcome.is_success();
-                record(attempt, outcome);
+                record(attempt, outcome, !retry);
                 if !retry {
                     break;
                 }
@@ -356,9 +370,26 @@ impl Shared {
 /// or a sender working on it; it is in `ready` while it has webhooks and no sender.
 #[derive(Debug, Default)]
 struct Outbox {
-    queues: HashMap<String, VecDeque<Event>>,
+    queues: HashMap<String, VecDeque<Outgoing>>,
     ready: VecDeque<String>,
     senders: usize,
+}
+
+/// A webhook waiting in its verification's queue: an event whose body is yet to be written, or
+/// a resend of a recorded one.
+#[derive(Debug)]
+enum Outgoing {
+    Event(Event),
+    Resend(Job),
+}
+
+impl Outgoing {
+    fn scan_ref(&self) -> &str {
+        match self {
+            Outgoing::Event(event) => &event.scan_ref,
+            Outgoing::Resend(job) => &job.scan_ref,
+        }
+    }
 }
 
 /// Counts one caller applying the clock, for as long as it lives.

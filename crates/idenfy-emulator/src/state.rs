@@ -13,7 +13,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use idenfy_proto::{DummyStatus, EventType, OverallStatus, TokenRequest, server};
+use idenfy_proto::{
+    DummyStatus, EventType, ExpirationThreshold, OverallStatus, TokenRequest, server,
+};
 
 use crate::callback::Requested;
 use crate::delivery::Job;
@@ -29,6 +31,11 @@ const RATE_WINDOW_MS: i64 = 3_600_000;
 /// advance saturates here, so no date the emulator writes leaves the years 1 to 9999 and no
 /// deadline overflows.
 pub(crate) const MAX_CLOCK_MS: i64 = 253_402_300_799_999;
+
+/// Where deadlines saturate: a moment past [`MAX_CLOCK_MS`], which the clock never reaches. A
+/// token made at the clock's end stays active and a review due past it stays pending, rather
+/// than expiring or finishing the moment they begin.
+const NEVER_MS: i64 = MAX_CLOCK_MS + 1;
 
 /// One verification: its token, the request it was made from, and where it stands. Times are
 /// Unix milliseconds on the emulator's clock.
@@ -46,6 +53,25 @@ pub(crate) struct Session {
     pub(crate) client_ip: Option<String>,
     pub(crate) phase: Phase,
     pub(crate) deleted: bool,
+    /// Set while the verification is active again because the partner asked for more
+    /// information: the person's next finish is a resubmission.
+    pub(crate) resubmission: Option<Resubmission>,
+    /// Whether its latest webhook delivery failed for good (both attempts), until a later one
+    /// of it is delivered.
+    pub(crate) callback_failed: bool,
+    /// How many times it was made active again (request-information): tells one finished
+    /// stretch of it from the next in the eviction queue.
+    round: u32,
+}
+
+/// A request for more information (reference §3.11): the verification is active again with a
+/// new token, valid `lifetime_ms` from `requested_ms` while unopened.
+#[derive(Debug, Clone)]
+pub(crate) struct Resubmission {
+    requested_ms: i64,
+    lifetime_ms: i64,
+    /// When the result it replaces finished: the resubmission finishes at least a second later.
+    previous_finished_ms: i64,
 }
 
 /// Where a verification stands (times in Unix milliseconds).
@@ -67,30 +93,40 @@ pub(crate) enum Phase {
     },
     /// The token or the session expired before the verification was finished.
     Expired { at_ms: i64 },
+    /// The person or the system gave up before the verification was finished; reported as
+    /// `EXPIRED`, iDenfy's status for a verification that ended without a result.
+    Cancelled { at_ms: i64 },
 }
 
 impl Session {
     /// The overall status `/api/v2/status` reports.
     pub(crate) fn status(&self) -> OverallStatus {
         match (&self.phase, self.deleted) {
-            (Phase::Expired { .. }, true) => OverallStatus::ExpiredDeleted,
+            (Phase::Expired { .. } | Phase::Cancelled { .. }, true) => {
+                OverallStatus::ExpiredDeleted
+            }
             (_, true) => OverallStatus::Deleted,
             (Phase::Active, false) => OverallStatus::Active,
             (Phase::Reviewing { .. }, false) => OverallStatus::Reviewing,
             (Phase::Finished { outcome, .. }, false) => outcome.overall.clone(),
-            (Phase::Expired { .. }, false) => OverallStatus::Expired,
+            (Phase::Expired { .. } | Phase::Cancelled { .. }, false) => OverallStatus::Expired,
         }
     }
 
     /// When the token (unused) or the session (started) expires, while active: exactly
-    /// `expiryTime` (or `sessionLength`) seconds after creation (or the start).
+    /// `expiryTime` (or `sessionLength`) seconds after creation (or the start); the token of a
+    /// request for more information `lifetime` after the request.
     pub(crate) fn expires_ms(&self) -> Option<i64> {
         match self.phase {
-            Phase::Active => Some(match self.started_ms {
-                Some(started) => {
+            Phase::Active => Some(match (self.started_ms, &self.resubmission) {
+                (Some(started), _) => {
                     after_seconds(started, server::effective_session_length(&self.request))
                 }
-                None => after_seconds(
+                (None, Some(resubmission)) => resubmission
+                    .requested_ms
+                    .saturating_add(resubmission.lifetime_ms)
+                    .min(NEVER_MS),
+                (None, None) => after_seconds(
                     self.created_ms,
                     server::effective_expiry_time(&self.request),
                 ),
@@ -127,7 +163,7 @@ impl Session {
             Phase::Reviewing { finished_ms, .. } | Phase::Finished { finished_ms, .. } => {
                 Some(*finished_ms)
             }
-            Phase::Expired { at_ms } => Some(*at_ms),
+            Phase::Expired { at_ms } | Phase::Cancelled { at_ms } => Some(*at_ms),
             Phase::Active => None,
         }
     }
@@ -137,10 +173,14 @@ impl Session {
         !self.deleted && self.outcome().is_some()
     }
 
-    /// Whether nothing more will happen to it by itself or through the API but deletion:
-    /// finished or expired. Only these count against the retention limit and are evicted.
+    /// Whether nothing more will happen to it by itself: finished, expired or cancelled (a
+    /// finished one may still be asked for more information). Only these count against the
+    /// retention limit and are evicted.
     fn is_done(&self) -> bool {
-        matches!(self.phase, Phase::Expired { .. } | Phase::Finished { .. })
+        matches!(
+            self.phase,
+            Phase::Expired { .. } | Phase::Cancelled { .. } | Phase::Finished { .. }
+        )
     }
 
     pub(crate) fn info(&self, base_url: &str) -> Verification {
@@ -155,15 +195,16 @@ impl Session {
             expires_at: self.expires_ms().map(unix_ms_to_system),
             callback_url: self.callback_url.clone(),
             redirect_url: payload::redirect_url(base_url, &self.auth_token),
+            callback_failed: self.callback_failed,
         }
     }
 }
 
-/// `seconds` after `at_ms`, saturating at [`MAX_CLOCK_MS`].
+/// `seconds` after `at_ms`, saturating at [`NEVER_MS`].
 fn after_seconds(at_ms: i64, seconds: u32) -> i64 {
     at_ms
         .saturating_add(i64::from(seconds).saturating_mul(1000))
-        .min(MAX_CLOCK_MS)
+        .min(NEVER_MS)
 }
 
 /// A webhook to send, recorded when the verification changed: a copy of the verification as it
@@ -180,19 +221,42 @@ pub(crate) struct Event {
 }
 
 impl Event {
-    /// The delivery job: the body written from the copy, signed later by the sender.
-    pub(crate) fn into_job(self, base_url: &str) -> Job {
-        let (event_type, is_final) = match self.kind {
-            WebhookKind::Auto { is_final } => (EventType::IdentificationAutoFinished, is_final),
+    /// The delivery job: the body written from the copy (in the shapes of iDenfy's real
+    /// payloads with `quirks`), signed later by the sender.
+    pub(crate) fn into_job(self, base_url: &str, quirks: bool) -> Job {
+        let (event_type, is_final) = match &self.kind {
+            WebhookKind::Auto { is_final } => (EventType::IdentificationAutoFinished, *is_final),
+            WebhookKind::Resubmitted { is_final } => {
+                (EventType::IdentificationResubmitted, *is_final)
+            }
             WebhookKind::Manual => (EventType::IdentificationManualFinished, true),
             WebhookKind::Expired => (EventType::IdentificationExpired, true),
+            WebhookKind::Cancelled => (EventType::IdentificationCancelled, true),
+            WebhookKind::DocumentExpiration(_) => (EventType::DocumentExpiration, true),
         };
-        let body = payload::webhook_body(
-            &self.snapshot,
-            self.kind,
-            self.at_ms.div_euclid(1000),
-            base_url,
-        );
+        let body = match &self.kind {
+            WebhookKind::DocumentExpiration(threshold) => {
+                let body = payload::document_expiration_body(&self.snapshot, threshold);
+                if quirks {
+                    crate::quirks::notice(&body)
+                } else {
+                    body
+                }
+            }
+            kind => {
+                let body = payload::webhook_body(
+                    &self.snapshot,
+                    kind,
+                    self.at_ms.div_euclid(1000),
+                    base_url,
+                );
+                if quirks {
+                    crate::quirks::webhook(&body)
+                } else {
+                    body
+                }
+            }
+        };
         Job {
             scan_ref: self.scan_ref,
             url: self.url,
@@ -200,13 +264,14 @@ impl Event {
             is_final,
             body,
             from_callback: self.from_callback,
+            resend_of: None,
         }
     }
 
     /// The event type, for tests.
     #[cfg(test)]
     fn kind(&self) -> WebhookKind {
-        self.kind
+        self.kind.clone()
     }
 }
 
@@ -292,8 +357,13 @@ pub(crate) struct State {
     by_status: HashMap<OverallStatus, BTreeSet<u64>>,
     /// What the clock will change, by deadline: `(deadline, seq)`.
     deadlines: BTreeSet<(i64, u64)>,
-    /// Finished and expired verifications, in the order they finished: the eviction order.
-    done: VecDeque<u64>,
+    /// Finished, expired and cancelled verifications, in the order they finished: the eviction
+    /// order, as `(seq, round)`. An entry whose verification was made active again since (its
+    /// round moved on) is stale and skipped.
+    done: VecDeque<(u64, u32)>,
+    /// How many verifications are finished, expired or cancelled (`done` less its stale
+    /// entries).
+    done_count: usize,
     /// Webhooks recorded and not yet handed to the sender.
     outbox: Vec<Event>,
     next_seq: u64,
@@ -531,6 +601,9 @@ impl State {
             client_ip: None,
             phase: Phase::Active,
             deleted: false,
+            resubmission: None,
+            callback_failed: false,
+            round: 0,
         };
         self.by_client
             .entry(session.request.client_id().as_str().to_owned())
@@ -583,8 +656,8 @@ impl State {
         Ok(())
     }
 
-    /// The verification `scan_ref`, up to date, if it is still active.
-    fn active_seq(&mut self, scan_ref: &str, now: i64) -> Result<u64, EmulatorError> {
+    /// The verification `scan_ref`, up to date, and its number.
+    fn current(&mut self, scan_ref: &str, now: i64) -> Result<(u64, &Session), EmulatorError> {
         let seq = *self
             .by_scan_ref
             .get(scan_ref)
@@ -594,6 +667,12 @@ impl State {
             .sessions
             .get(&seq)
             .ok_or_else(|| EmulatorError::UnknownScanRef(scan_ref.to_owned()))?;
+        Ok((seq, session))
+    }
+
+    /// The verification `scan_ref`, up to date, if it is still active.
+    fn active_seq(&mut self, scan_ref: &str, now: i64) -> Result<u64, EmulatorError> {
+        let (seq, session) = self.current(scan_ref, now)?;
         if session.deleted || !matches!(session.phase, Phase::Active) {
             return Err(EmulatorError::Conflict {
                 scan_ref: scan_ref.to_owned(),
@@ -601,6 +680,92 @@ impl State {
             });
         }
         Ok(seq)
+    }
+
+    /// Cancels an active verification: the person or the system gave up. Its status becomes
+    /// `EXPIRED` and `IDENTIFICATION_CANCELLED` (final) is recorded.
+    pub(crate) fn cancel(&mut self, scan_ref: &str, now: i64) -> Result<(), EmulatorError> {
+        let seq = self.active_seq(scan_ref, now)?;
+        self.change(seq, |session| {
+            session.phase = Phase::Cancelled { at_ms: now };
+            session.resubmission = None;
+        });
+        self.record(seq, WebhookKind::Cancelled, now);
+        self.evict();
+        Ok(())
+    }
+
+    /// Asks the person for more information (reference §3.11): a finished verification becomes
+    /// active again with the new token `auth_token`, which expires `lifetime_ms` from now unless
+    /// the person opens it (then its `sessionLength` applies). The old token is forgotten. When
+    /// the person finishes again, the webhook is `IDENTIFICATION_RESUBMITTED`.
+    pub(crate) fn request_information(
+        &mut self,
+        scan_ref: &str,
+        auth_token: String,
+        lifetime_ms: i64,
+        now: i64,
+    ) -> Result<(), EmulatorError> {
+        let (seq, session) = self.current(scan_ref, now)?;
+        let previous_finished_ms = match (&session.phase, session.deleted) {
+            (Phase::Finished { finished_ms, .. }, false) => *finished_ms,
+            _ => {
+                return Err(EmulatorError::WrongState {
+                    scan_ref: scan_ref.to_owned(),
+                    status: session.status(),
+                    needs: "only a finished verification (approved, denied or suspected, not \
+                            in review, not deleted) can be asked for more information",
+                });
+            }
+        };
+        let old_token = session.auth_token.clone();
+        self.change(seq, |session| {
+            session.phase = Phase::Active;
+            session.started_ms = None;
+            session.auth_token.clone_from(&auth_token);
+            session.round = session.round.saturating_add(1);
+            session.resubmission = Some(Resubmission {
+                requested_ms: now,
+                lifetime_ms: lifetime_ms.max(0),
+                previous_finished_ms,
+            });
+        });
+        self.by_token.remove(&old_token);
+        self.by_token.insert(auth_token, seq);
+        Ok(())
+    }
+
+    /// Records a `DOCUMENT_EXPIRATION` notice at `threshold` for a verification whose document
+    /// was read (the checks ran, nothing was deleted).
+    pub(crate) fn document_expiration(
+        &mut self,
+        scan_ref: &str,
+        threshold: ExpirationThreshold,
+        now: i64,
+    ) -> Result<(), EmulatorError> {
+        let (seq, session) = self.current(scan_ref, now)?;
+        if !session.has_result() {
+            return Err(EmulatorError::WrongState {
+                scan_ref: scan_ref.to_owned(),
+                status: session.status(),
+                needs: "only a verification whose document was read (finished or in review, \
+                        not deleted) has a document that can expire",
+            });
+        }
+        self.record(seq, WebhookKind::DocumentExpiration(threshold), now);
+        Ok(())
+    }
+
+    /// Notes how a webhook delivery of `scan_ref` ended after its last attempt: `callbackFailed`
+    /// is set when it failed, cleared when it was delivered.
+    pub(crate) fn note_delivery(&mut self, scan_ref: &str, delivered: bool) {
+        if let Some(session) = self
+            .by_scan_ref
+            .get(scan_ref)
+            .and_then(|seq| self.sessions.get_mut(seq))
+        {
+            session.callback_failed = !delivered;
+        }
     }
 
     /// Finishes an active verification with `outcome` and records its webhooks, in order.
@@ -615,7 +780,22 @@ impl State {
         let review_ms = i64::try_from(outcome.review_after.as_millis()).unwrap_or(i64::MAX);
         let review = outcome.manual_review;
         let delayed_review = review && review_ms > 0;
-        self.change(seq, |session| {
+        let resubmitted = self.change(seq, |session| {
+            let resubmission = session.resubmission.take();
+            // A resubmission is a new result: it finishes at least a second (`finishTime`'s
+            // unit) after the one it replaces, so the two never share a de-duplication key.
+            let finished_ms = match &resubmission {
+                Some(resubmission) => now
+                    .max(
+                        resubmission
+                            .previous_finished_ms
+                            .div_euclid(1000)
+                            .saturating_add(1)
+                            .saturating_mul(1000),
+                    )
+                    .min(MAX_CLOCK_MS),
+                None => now,
+            };
             if session.started_ms.is_none() {
                 session.started_ms = Some(now);
             }
@@ -625,18 +805,24 @@ impl State {
             session.phase = if delayed_review {
                 Phase::Reviewing {
                     outcome,
-                    finished_ms: now,
-                    review_due_ms: now.saturating_add(review_ms).min(MAX_CLOCK_MS),
+                    finished_ms,
+                    review_due_ms: now.saturating_add(review_ms).min(NEVER_MS),
                 }
             } else {
                 Phase::Finished {
                     outcome,
-                    finished_ms: now,
+                    finished_ms,
                     reviewed: false,
                 }
             };
+            resubmission.is_some()
         });
-        self.record(seq, WebhookKind::Auto { is_final: !review }, now);
+        let kind = if resubmitted == Some(true) {
+            WebhookKind::Resubmitted { is_final: !review }
+        } else {
+            WebhookKind::Auto { is_final: !review }
+        };
+        self.record(seq, kind, now);
         if review && !delayed_review {
             self.change(seq, |session| {
                 if let Phase::Finished { reviewed, .. } = &mut session.phase {
@@ -672,7 +858,10 @@ impl State {
                     };
                     WebhookKind::Manual
                 }
-                _ => WebhookKind::Expired,
+                _ => {
+                    session.resubmission = None;
+                    WebhookKind::Expired
+                }
             }
         });
         if let Some(kind) = kind {
@@ -737,6 +926,7 @@ impl State {
         let result = f(session);
         let (new_status, new_deadline, now_done) =
             (session.status(), session.deadline(), session.is_done());
+        let round = session.round;
         if new_status != status {
             if let Some(set) = self.by_status.get_mut(&status) {
                 set.remove(&seq);
@@ -755,7 +945,12 @@ impl State {
             }
         }
         if now_done && !done {
-            self.done.push_back(seq);
+            self.done.push_back((seq, round));
+        }
+        match (done, now_done) {
+            (false, true) => self.done_count = self.done_count.saturating_add(1),
+            (true, false) => self.done_count = self.done_count.saturating_sub(1),
+            _ => {}
         }
         Some(result)
     }
@@ -784,11 +979,15 @@ impl State {
     /// Forgets the oldest finished verifications beyond the retention limit. Their webhooks
     /// already recorded are still sent.
     fn evict(&mut self) {
-        while self.done.len() > self.limits.finished_retention.max(1) {
-            let Some(seq) = self.done.pop_front() else {
+        while self.done_count > self.limits.finished_retention.max(1) {
+            let Some((seq, round)) = self.done.pop_front() else {
                 return;
             };
-            if self.sessions.get(&seq).is_some_and(Session::is_done) {
+            if self
+                .sessions
+                .get(&seq)
+                .is_some_and(|session| session.is_done() && session.round == round)
+            {
                 self.remove(seq);
             }
         }
@@ -799,6 +998,9 @@ impl State {
         let Some(session) = self.sessions.remove(&seq) else {
             return;
         };
+        if session.is_done() {
+            self.done_count = self.done_count.saturating_sub(1);
+        }
         self.by_scan_ref.remove(&session.scan_ref);
         self.by_token.remove(&session.auth_token);
         let client = session.request.client_id().as_str();
@@ -942,13 +1144,26 @@ mod tests {
             now,
         );
         let session = &state.sessions[&1];
-        assert_eq!(session.expires_ms(), Some(MAX_CLOCK_MS));
+        assert_eq!(session.expires_ms(), Some(NEVER_MS));
         let info = session.info("http://e");
         assert!(info.expires_at.unwrap() > SystemTime::now());
-        // The deadline is the clock's end: it expires at once, without overflow.
-        state.tick(now, 10);
+        // The deadline lies past the clock's end, which it never reaches: no overflow, no
+        // expiry the moment the token is made.
+        assert!(!state.tick(now, 10));
+        assert!(state.take_events().is_empty());
+        assert_eq!(state.get("s-1").unwrap().status(), OverallStatus::Active);
+        // A token made earlier, whose deadline the clock passed, did expire.
+        let mut state = State::new(None, Limits::default());
+        let start = state.now_ms();
+        state.create(
+            request(serde_json::json!({"clientId": "c", "expiryTime": 1})),
+            ("s-2".into(), "t-2".into(), None),
+            start,
+        );
+        state.advance_ms(u64::MAX);
+        state.tick(state.now_ms(), 10);
         assert_eq!(state.take_events().len(), 1);
-        assert_eq!(state.get("s-1").unwrap().status(), OverallStatus::Expired);
+        assert_eq!(state.get("s-2").unwrap().status(), OverallStatus::Expired);
     }
 
     #[test]
@@ -1048,6 +1263,170 @@ mod tests {
         assert_eq!(state.list(&none, 0, 10).0, 0);
         let (count, page) = state.list(&Filter::default(), 6, 10);
         assert_eq!((count, names(page)), (7, vec!["s-6".into()]));
+    }
+
+    #[test]
+    fn cancelling_ends_an_active_verification_as_expired() {
+        let (mut state, now) = state_with(serde_json::json!({"clientId": "c", "expiryTime": 60}));
+        state.cancel("s-1", now + 1_000).unwrap();
+        let events = state.take_events();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].kind(), WebhookKind::Cancelled);
+        assert_eq!(status(&state, "s-1"), OverallStatus::Expired);
+        assert!(state.deadlines.is_empty(), "no expiry after a cancellation");
+        assert!(matches!(
+            state.cancel("s-1", now + 2_000),
+            Err(EmulatorError::Conflict { .. })
+        ));
+        assert!(matches!(
+            state.complete("s-1", Outcome::approved(), now + 2_000, None),
+            Err(EmulatorError::Conflict { .. })
+        ));
+        state.delete("s-1").unwrap();
+        assert_eq!(status(&state, "s-1"), OverallStatus::ExpiredDeleted);
+    }
+
+    #[test]
+    fn a_request_for_information_reopens_a_finished_verification_with_a_new_token() {
+        let (mut state, now) = state_with(serde_json::json!({"clientId": "c"}));
+        // Only a finished verification can be asked.
+        assert!(matches!(
+            state.request_information("s-1", "t-2".into(), 60_000, now),
+            Err(EmulatorError::WrongState { .. })
+        ));
+        state
+            .complete("s-1", Outcome::denied(), now + 100, None)
+            .unwrap();
+        assert_eq!(state.take_events().len(), 1);
+        state
+            .request_information("s-1", "t-2".into(), 60_000, now + 200)
+            .unwrap();
+        assert!(state.take_events().is_empty());
+        assert_eq!(status(&state, "s-1"), OverallStatus::Active);
+        assert!(state.by_token("t-1").is_none(), "the old token is gone");
+        let session = state.by_token("t-2").unwrap();
+        assert_eq!(session.scan_ref, "s-1");
+        assert_eq!(session.expires_ms(), Some(now + 200 + 60_000));
+        assert_eq!(session.started_ms, None);
+        // The resubmission finishes at least a second after the result it replaces.
+        state
+            .complete("s-1", Outcome::approved(), now + 300, None)
+            .unwrap();
+        let events = state.take_events();
+        assert_eq!(
+            events[0].kind(),
+            WebhookKind::Resubmitted { is_final: true }
+        );
+        let finished = state.get("s-1").unwrap().finished_ms().unwrap();
+        assert!(finished.div_euclid(1000) > (now + 100).div_euclid(1000));
+        assert_eq!(status(&state, "s-1"), OverallStatus::Approved);
+        // A second request, then a resubmission with a review: RESUBMITTED (not final), then
+        // MANUAL_FINISHED.
+        state
+            .request_information("s-1", "t-3".into(), 60_000, now + 400)
+            .unwrap();
+        state
+            .complete(
+                "s-1",
+                Outcome::denied().manual_review(true),
+                now + 500,
+                None,
+            )
+            .unwrap();
+        let kinds: Vec<WebhookKind> = state.take_events().iter().map(Event::kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                WebhookKind::Resubmitted { is_final: false },
+                WebhookKind::Manual
+            ]
+        );
+        // An unused request expires after its lifetime, as any token.
+        state
+            .request_information("s-1", "t-4".into(), 1_000, now + 600)
+            .unwrap();
+        state.tick(now + 1_599, 10);
+        assert!(state.take_events().is_empty());
+        state.tick(now + 1_600, 10);
+        assert_eq!(state.take_events()[0].kind(), WebhookKind::Expired);
+        assert_eq!(status(&state, "s-1"), OverallStatus::Expired);
+        assert!(state.get("s-1").unwrap().resubmission.is_none());
+    }
+
+    #[test]
+    fn a_reopened_verification_is_not_evicted_and_counts_once_when_finished_again() {
+        let mut state = State::new(
+            None,
+            Limits {
+                finished_retention: 2,
+            },
+        );
+        let now = state.now_ms();
+        for index in 0..3 {
+            state.create(
+                request(serde_json::json!({"clientId": "c"})),
+                (format!("s-{index}"), format!("t-{index}"), None),
+                now,
+            );
+        }
+        state
+            .complete("s-0", Outcome::approved(), now, None)
+            .unwrap();
+        state
+            .complete("s-1", Outcome::approved(), now, None)
+            .unwrap();
+        // s-0 is active again: one finished verification left; s-2 finishes, still room.
+        state
+            .request_information("s-0", "t-0b".into(), 60_000, now)
+            .unwrap();
+        state
+            .complete("s-2", Outcome::approved(), now, None)
+            .unwrap();
+        assert_eq!(state.sessions.len(), 3);
+        // s-0 finishes again: three finished, the oldest *finish* (s-1) goes, not s-0.
+        state.complete("s-0", Outcome::denied(), now, None).unwrap();
+        assert!(state.get("s-1").is_none());
+        assert!(state.get("s-0").is_some());
+        assert!(state.get("s-2").is_some());
+        assert_eq!(state.done_count, 2);
+    }
+
+    #[test]
+    fn document_expiration_needs_a_document_read() {
+        let (mut state, now) = state_with(serde_json::json!({"clientId": "c"}));
+        let expired = ExpirationThreshold::Expired;
+        assert!(matches!(
+            state.document_expiration("s-1", expired.clone(), now),
+            Err(EmulatorError::WrongState { .. })
+        ));
+        state
+            .complete("s-1", Outcome::approved(), now, None)
+            .unwrap();
+        state.take_events();
+        state
+            .document_expiration("s-1", expired.clone(), now)
+            .unwrap();
+        assert_eq!(
+            state.take_events()[0].kind(),
+            WebhookKind::DocumentExpiration(expired.clone())
+        );
+        state.delete("s-1").unwrap();
+        assert!(matches!(
+            state.document_expiration("s-1", expired, now),
+            Err(EmulatorError::WrongState { .. })
+        ));
+    }
+
+    #[test]
+    fn a_failed_callback_is_noted_until_a_delivery_succeeds() {
+        let (mut state, _) = state_with(serde_json::json!({"clientId": "c"}));
+        let flag = |state: &mut State| state.get("s-1").unwrap().callback_failed;
+        assert!(!flag(&mut state));
+        state.note_delivery("s-1", false);
+        assert!(flag(&mut state));
+        state.note_delivery("s-1", true);
+        assert!(!flag(&mut state));
+        state.note_delivery("unknown", false);
     }
 
     #[test]
