@@ -44,6 +44,9 @@ pub(crate) async fn handle(
         .to_owned();
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let form = segments.as_slice() == ["ui", "finish"] && method == Method::POST;
+    if let Some(answer) = refuse_rebound(remote, &request) {
+        return answer;
+    }
     if let Some(answer) = refuse_foreign(shared, &request, form) {
         return answer;
     }
@@ -356,6 +359,32 @@ fn is_fixed_host(host: &str) -> bool {
             .unwrap_or(host)
             .parse::<IpAddr>()
             .is_ok()
+}
+
+/// Refuses (`403 PERMISSIONS_ERROR`) a control request that came over loopback addressed to a
+/// DNS name other than `localhost`: what a web page sends after re-binding its own name to
+/// `127.0.0.1` (DNS rebinding). Such a page is same-origin with itself, so its `GET`s carry no
+/// `Origin`, and without this check it could read every verification (authTokens included).
+/// A request from another machine (docker-compose service names) is not concerned.
+fn refuse_rebound(remote: SocketAddr, request: &Request<Incoming>) -> Option<Answer> {
+    if !remote.ip().is_loopback() {
+        return None;
+    }
+    let host = request.headers().get(HOST)?;
+    let named = host
+        .to_str()
+        .ok()
+        .and_then(|host| http_authority(&format!("http://{host}")))
+        .is_none_or(|(host, _)| !is_fixed_host(&host));
+    named.then(|| {
+        error(
+            403,
+            ErrorIdentifier::PermissionsError,
+            "The control API answers requests over loopback only when they are addressed to \
+             localhost or an IP address (a DNS name pointing at 127.0.0.1 is how a web page \
+             re-binds itself to the emulator).",
+        )
+    })
 }
 
 /// Refuses (`403 PERMISSIONS_ERROR`) a control request sent by a web page of another origin:

@@ -284,6 +284,11 @@
 //!   neither a body nor a `Content-Type` passes.
 //! - The one form, `POST /__emulator/ui/finish` (the redirect page's), is not JSON; it must come
 //!   from the emulator's own origin by its `Origin`, or by its `Referer` when it has no `Origin`.
+//! - A control request that arrives over loopback addressed (`Host`) to a DNS name other than
+//!   `localhost` is refused `403`: that is a page that re-bound its own name to `127.0.0.1` (DNS
+//!   rebinding), whose same-origin `GET`s carry no `Origin` and could otherwise read every
+//!   verification. Requests from other machines (a docker-compose service name) are not
+//!   concerned; the API endpoints ask for credentials anyway.
 //!
 //! Listening on another address than loopback ([`EmulatorBuilder::listen`]) lets other
 //! machines drive the emulator and read every verification; `idenfy emulator` warns on stderr.

@@ -674,3 +674,54 @@ async fn manual_results_are_empty_in_status_and_null_in_webhooks_until_a_review(
     assert_eq!(manual_hook["status"]["manualDocument"], "DOC_VALIDATED");
     assert_eq!(manual_hook["status"]["manualFace"], "FACE_MATCH");
 }
+
+/// Sends `GET {target}` with the given `Host` over a fresh loopback connection; the answer's
+/// status code.
+async fn get_with_host(emulator: &Emulator, target: &str, host: &str) -> u16 {
+    let mut stream = tokio::net::TcpStream::connect(emulator.local_addr())
+        .await
+        .unwrap();
+    let head = format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
+        .await
+        .unwrap()
+        .unwrap();
+    let text = String::from_utf8_lossy(&answer);
+    text.split(' ').nth(1).unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn a_page_rebound_to_loopback_by_a_dns_name_reads_nothing() {
+    let emulator = Emulator::start().await.unwrap();
+    let port = emulator.local_addr().port();
+    // A hostile page whose own name now resolves to 127.0.0.1: same-origin with itself, so no
+    // `Origin` on its GET — but its name is in `Host`.
+    for host in [
+        format!("attacker.example:{port}"),
+        format!("kyc.attacker.example:{port}"),
+        "attacker.example".to_owned(),
+    ] {
+        for target in ["/__emulator/verifications", "/__emulator/webhooks"] {
+            assert_eq!(get_with_host(&emulator, target, &host).await, 403, "{host}");
+        }
+    }
+    // Addressed as the emulator is: served.
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        assert_eq!(
+            get_with_host(&emulator, "/__emulator/verifications", &host).await,
+            200,
+            "{host}"
+        );
+    }
+    // The API itself is not concerned (it asks for credentials): a named host reaches it.
+    assert_eq!(
+        get_with_host(&emulator, "/api/v2/status", &format!("app:{port}")).await,
+        401
+    );
+}
