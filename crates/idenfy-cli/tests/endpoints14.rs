@@ -1076,6 +1076,22 @@ fn r13_identifications_all_failing_midway_keeps_what_came_before() {
     );
     assert_eq!(server.count("/kyc/identifications/"), 4);
 
+    // Failing on the first page: the failure alone, as any command reports it.
+    server.enqueue(
+        "/kyc/identifications/",
+        Behaviour::Respond(Reply::json(
+            401,
+            r#"{"message":"Invalid credentials","identifier":"UNAUTHORIZED"}"#,
+        )),
+    );
+    let run = send_json(&server, &["identifications", "--all"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let document = run.json();
+    assert_eq!(document["error"]["status"], 401);
+    assert!(document.get("results").is_none(), "{document}");
+    assert!(document["error"].get("fetched").is_none(), "{document}");
+    assert!(!run.stderr.contains("listed"), "{}", run.stderr);
+
     // A `next` link to another host is not followed: the credentials never go there.
     let elsewhere = TestServer::start().unwrap();
     server.enqueue(

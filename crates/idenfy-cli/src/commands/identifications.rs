@@ -7,9 +7,10 @@
 //! ([`idenfy::Client::identifications`]), which follows a link only on the configured base URL
 //! and ends after its first error. Human output streams one row per identification as the pages
 //! arrive; `--json` prints one JSON array of every identification once the listing is complete —
-//! one document, as the contract wants, rather than NDJSON. If the listing fails midway, the
-//! error names how many identifications came before it and, with `--json`, carries them in
-//! `results` beside `error`, so that nothing fetched is lost.
+//! one document, as the contract wants, rather than NDJSON. If the listing fails after some
+//! identifications were listed, the error names how many came before it and, with `--json`,
+//! carries them in `results` beside `error`, so that nothing fetched is lost; a listing that fails
+//! on its first page reports the failure as any other command does.
 
 use std::future::poll_fn;
 use std::pin::Pin;
@@ -121,6 +122,8 @@ fn all(global: &GlobalArgs, first: IdentificationsRequest, out: &Output) -> Resu
             }
             Ok(())
         }
+        // Nothing listed yet: the failure as any other command reports it.
+        Err(error) if fetched == 0 => Err(error),
         Err(error) => Err(CliError::Listing {
             error: Box::new(error),
             fetched,

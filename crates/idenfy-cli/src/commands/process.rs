@@ -2,7 +2,7 @@
 //! direct processing (`POST /api/v2/process`, R12, R14) — the partner uploads the images of a
 //! session itself and iDenfy processes them at once; the result comes by webhook.
 //!
-//! Every image is read by the library ([`ProcessRequestBuilder::image_from_reader`]), which
+//! Every image is read by the library ([`idenfy::ProcessRequestBuilder::image_from_reader`]), which
 //! stops reading past its limit ([`idenfy::MAX_IMAGE_BYTES`], larger than the 4 MiB cap of the
 //! tool's other inputs), and every rule — format by signature, size per image, `FRONT` present,
 //! the whole body at most [`idenfy::MAX_PROCESS_BODY_BYTES`] — is checked by its `build()`,
