@@ -9,9 +9,14 @@ use crate::commands::completions::{AFTER_HELP as COMPLETIONS_AFTER_HELP, Complet
 use crate::commands::demo::DemoArgs;
 use crate::commands::emulator::{AFTER_HELP as EMULATOR_AFTER_HELP, EmulatorArgs};
 use crate::commands::endpoint::AFTER_HELP as API_AFTER_HELP;
+use crate::commands::face_auth::FaceAuthArgs;
+use crate::commands::identifications::IdentificationsArgs;
+use crate::commands::process::{ProcessArgs, after_help as process_after_help};
 use crate::commands::redirect_url::RedirectUrlArgs;
+use crate::commands::request_info::RequestInfoArgs;
 use crate::commands::scan_ref::{PdfArgs, ScanRefArgs};
 use crate::commands::token::TokenArgs;
+use crate::commands::video_call::VideoCallArgs;
 use crate::commands::webhook::WebhookArgs;
 
 /// Drive the iDenfy identity-verification API from the shell.
@@ -141,6 +146,31 @@ pub(crate) enum Command {
     /// Write the PDF report of a verification to a file (POST /api/v2/generate-pdf).
     #[command(after_help = API_AFTER_HELP)]
     Pdf(PdfArgs),
+
+    /// Upload the document and face images of a session for direct processing
+    /// (POST /api/v2/process); the result comes by webhook.
+    #[command(after_help = process_after_help())]
+    Process(Box<ProcessArgs>),
+
+    /// List the identifications, one page or with --all every page (GET /kyc/identifications/).
+    #[command(after_help = API_AFTER_HELP)]
+    Identifications(IdentificationsArgs),
+
+    /// Ask the person of a finished verification for more information, reopening it
+    /// (POST /kyc/identifications/{scanRef}/request-information/); prints the new session.
+    #[command(after_help = API_AFTER_HELP)]
+    RequestInfo(RequestInfoArgs),
+
+    /// Face authentication of returning users: status, token, sessions.
+    FaceAuth(FaceAuthArgs),
+
+    /// Video calls: start one, or read its recordings.
+    VideoCall(VideoCallArgs),
+
+    /// Ask for the legacy full status of a verification, in snake_case
+    /// (POST /api/v2/full-status).
+    #[command(after_help = API_AFTER_HELP)]
+    FullStatus(ScanRefArgs),
 
     /// Print the URL that starts the person's verification (the hosted UI's redirect URL, or
     /// with --iframe the URL to load in an iframe).

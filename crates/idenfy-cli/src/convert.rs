@@ -65,6 +65,11 @@ pub(crate) enum InputRule {
     NotJson,
     /// Not a socket address `IP:PORT`.
     NotASocketAddress,
+    /// An integer beyond the range of the field's type (`u32`: 0 to 4294967295), refused as
+    /// such rather than clamped.
+    NotAnU32,
+    /// An empty path where a file is needed.
+    NoFile,
 }
 
 impl fmt::Display for InputRule {
@@ -78,6 +83,8 @@ impl fmt::Display for InputRule {
             InputRule::NotKeyValue => "must be written KEY=VALUE",
             InputRule::NotJson => "must be a JSON value",
             InputRule::NotASocketAddress => "must be an address IP:PORT such as 127.0.0.1:8080",
+            InputRule::NotAnU32 => "must be an integer between 0 and 4294967295",
+            InputRule::NoFile => "must name a file",
         })
     }
 }
@@ -95,6 +102,20 @@ pub(crate) fn integer(field: &'static str, value: &str) -> Result<i64, InputErro
             }
             _ => Err(InputError::new(field, InputRule::NotAnInteger)),
         },
+    }
+}
+
+/// Reads an integer from 0 to `u32::MAX` for the wire field `field` (the type of the library's
+/// setter); the library checks its own bounds within that.
+pub(crate) fn unsigned(field: &'static str, value: &str) -> Result<u32, InputError> {
+    match integer(field, value) {
+        Ok(number) => {
+            u32::try_from(number).map_err(|_| InputError::new(field, InputRule::NotAnU32))
+        }
+        Err(err) if err.rule == InputRule::IntegerOutOfRange => {
+            Err(InputError::new(field, InputRule::NotAnU32))
+        }
+        Err(err) => Err(err),
     }
 }
 
@@ -145,6 +166,22 @@ mod tests {
             assert_eq!(err.field(), "expiryTime");
             assert_eq!(err.rule(), &InputRule::NotAnInteger, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn unsigned_integers() {
+        assert_eq!(unsigned("perPage", "0").unwrap(), 0);
+        assert_eq!(unsigned("perPage", "4294967295").unwrap(), u32::MAX);
+        for out_of_range in ["-1", "4294967296", "99999999999999999999"] {
+            let err = unsigned("perPage", out_of_range).unwrap_err();
+            assert_eq!(err.field(), "perPage");
+            assert_eq!(err.rule(), &InputRule::NotAnU32, "{out_of_range}");
+        }
+        let err = unsigned("page", "two").unwrap_err();
+        assert_eq!(
+            (err.field(), err.rule()),
+            ("page", &InputRule::NotAnInteger)
+        );
     }
 
     #[test]

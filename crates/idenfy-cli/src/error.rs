@@ -92,6 +92,17 @@ pub(crate) enum CliError {
     },
     /// A webhook body that is JSON but not an event: not an object, or an empty one (exit 1).
     NotAnEvent(&'static str),
+    /// `identifications --all` failed after `fetched` identifications were listed: reported as
+    /// the failure itself (its exit code, kind, field and message), naming how many came before
+    /// it; with `--json`, those identifications travel in the error document's `results`.
+    Listing {
+        /// Why the listing ended.
+        error: Box<CliError>,
+        /// How many identifications were listed before.
+        fetched: usize,
+        /// With `--json`, the identifications listed before, as JSON.
+        results: Option<Vec<serde_json::Value>>,
+    },
     /// A file (or stdin) that cannot be read, or a file that could not be written (exit 2: the
     /// command could not start).
     Io {
@@ -130,6 +141,7 @@ impl CliError {
     /// The process exit code for this failure.
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
+            CliError::Listing { error, .. } => error.exit_code(),
             CliError::Signature(_)
             | CliError::Webhook(_)
             | CliError::Decode(_)
@@ -152,6 +164,7 @@ impl CliError {
     /// The `kind` reported in the `--json` error document.
     pub(crate) fn kind(&self) -> &'static str {
         match self {
+            CliError::Listing { error, .. } => error.kind(),
             CliError::Validation(_) | CliError::Input(_) => "validation",
             CliError::EmptyKey(_) => "key",
             CliError::Request(_) => "request",
@@ -173,6 +186,7 @@ impl CliError {
     /// value a body failed to decode at.
     pub(crate) fn field(&self) -> Option<&str> {
         match self {
+            CliError::Listing { error, .. } => error.field(),
             CliError::Validation(err) => Some(err.field()),
             CliError::Input(err) => Some(err.field()),
             CliError::Decode(err) => err.path(),
@@ -196,6 +210,9 @@ impl CliError {
     /// What went wrong, without the field name (for the `--json` error document).
     pub(crate) fn message(&self) -> String {
         match self {
+            CliError::Listing { error, fetched, .. } => {
+                format!("{} ({})", error.message(), listed_before(*fetched))
+            }
             CliError::Validation(err) => err.rule().to_string(),
             CliError::Input(err) => err.rule().to_string(),
             CliError::Request(err) => err.to_string(),
@@ -231,6 +248,11 @@ impl CliError {
     /// and `cause` of a transport failure.
     pub(crate) fn details(&self) -> Vec<(&'static str, serde_json::Value)> {
         match self {
+            CliError::Listing { error, fetched, .. } => {
+                let mut details = error.details();
+                details.push(("fetched", (*fetched).into()));
+                details
+            }
             CliError::Validation(err) => vec![("rule", err.rule().to_string().into())],
             CliError::Input(err) => vec![("rule", err.rule().to_string().into())],
             CliError::Api(err) => {
@@ -252,6 +274,14 @@ impl CliError {
         }
     }
 
+    /// What was fetched before the failure, for the `--json` error document's `results`.
+    pub(crate) fn partial_results(&self) -> Option<&[serde_json::Value]> {
+        match self {
+            CliError::Listing { results, .. } => results.as_deref(),
+            _ => None,
+        }
+    }
+
     /// Names the host a transport failure was about (the base URL's).
     pub(crate) fn with_host(self, base_url: &str) -> Self {
         match self {
@@ -268,6 +298,9 @@ impl CliError {
     /// parsed.
     pub(crate) fn human(&self) -> String {
         match self {
+            CliError::Listing { error, fetched, .. } => {
+                format!("{} ({})", error.human(), listed_before(*fetched))
+            }
             CliError::Validation(err) => err.to_string(),
             CliError::Input(err) => err.to_string(),
             CliError::Signature(_)
@@ -288,6 +321,15 @@ impl CliError {
             | CliError::WriteAfterSend { .. }
             | CliError::Io { .. } => self.message(),
         }
+    }
+}
+
+/// `after 1 identification was listed`, `after 2 identifications were listed`.
+fn listed_before(fetched: usize) -> String {
+    if fetched == 1 {
+        "after 1 identification was listed".to_owned()
+    } else {
+        format!("after {fetched} identifications were listed")
     }
 }
 

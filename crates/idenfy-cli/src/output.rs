@@ -84,13 +84,22 @@ impl Output {
         stdout_line(&text);
     }
 
+    /// Writes one row of a table to stdout: each cell padded to the width of its column (a
+    /// longer cell pushes the rest to the right), two spaces between columns, the last cell not
+    /// padded. Each cell is one line, its control characters escaped; the cell at
+    /// `status_column`, if any, is coloured as a status (see [`Output::rows`]).
+    pub(crate) fn table_row(&self, cells: &[(&str, usize)], status_column: Option<usize>) {
+        stdout_line(&table_text(cells, status_column.filter(|_| self.color)));
+    }
+
     /// Writes a JSON document on one line to stdout.
     pub(crate) fn json_document(&self, document: &Value) {
         stdout_line(&json_text(document));
     }
 
     /// Reports a failed command: `error: <message>` on stderr and, with `--json`, the document
-    /// `{"error": {"kind": …, "field": …, "message": …}}` on stdout.
+    /// `{"error": {"kind": …, "field": …, "message": …}}` on stdout — plus `results`, what a
+    /// listing fetched before it failed.
     pub(crate) fn error(&self, err: &CliError) {
         stderr_line(&escape_controls(
             &format!("error: {}", err.human()),
@@ -106,9 +115,33 @@ impl Output {
                 error.insert(name.to_owned(), value);
             }
             error.insert("message".to_owned(), err.message().into());
-            self.json_document(&json!({ "error": error }));
+            let mut document = Map::new();
+            document.insert("error".to_owned(), Value::Object(error));
+            if let Some(results) = err.partial_results() {
+                document.insert("results".to_owned(), Value::Array(results.to_vec()));
+            }
+            self.json_document(&Value::Object(document));
         }
     }
+}
+
+/// The text of a row of [`Output::table_row`], the cell at `status_column` coloured.
+fn table_text(cells: &[(&str, usize)], status_column: Option<usize>) -> String {
+    let last = cells.len().saturating_sub(1);
+    let mut text = String::new();
+    for (at, (cell, width)) in cells.iter().enumerate() {
+        let cell = escape_controls(cell, Keep::Nothing);
+        let padding = width.saturating_sub(cell.chars().count());
+        if status_column == Some(at) {
+            text.push_str(&highlight(&cell));
+        } else {
+            text.push_str(&cell);
+        }
+        if at < last {
+            text.extend(std::iter::repeat_n(' ', padding.saturating_add(2)));
+        }
+    }
+    text
 }
 
 /// Whether `NO_COLOR` asks for no colour: set and not empty (<https://no-color.org>).
@@ -252,6 +285,22 @@ mod tests {
             "one\ntwo\tx"
         );
         assert_eq!(escape_controls("one\ntwo", Keep::Nothing), "one\\u{a}two");
+    }
+
+    #[test]
+    fn table_cells_are_padded_escaped_and_coloured() {
+        assert_eq!(table_text(&[("a", 3), ("b", 0)], None), "a    b");
+        assert_eq!(table_text(&[("abcd", 3), ("b", 0)], None), "abcd  b");
+        assert_eq!(table_text(&[("ą", 2), ("b", 7)], None), "ą   b");
+        assert_eq!(
+            table_text(&[("a\nb\u{1b}", 0), ("c", 9)], None),
+            "a\\u{a}b\\u{1b}  c"
+        );
+        assert_eq!(
+            table_text(&[("x", 1), ("DENIED", 8), ("true", 0)], Some(1)),
+            "x  \x1b[31mDENIED\x1b[0m    true"
+        );
+        assert_eq!(table_text(&[], None), "");
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The sentinel sweep (issue 12, deliverable 7; R10): every command of `idenfy`, run as a user
-//! runs it — the built binary, against the emulator on 127.0.0.1 — with sentinel values for
+//! runs it — the built binary, against the emulator on 127.0.0.1 (the commands of the further
+//! endpoints, issue 14, against the conformance kit's scripted server, whose answers carry the
+//! sentinels) — with sentinel values for
 //! everything that must not leak, in four modes (human, `--json`, `-vv`, and `--json` with
 //! `RUST_LOG=trace`), on its success path and its error paths (wrong credentials, 4xx and 5xx
 //! answers whose bodies are not JSON, a broken answer, a failed connection, refused input).
@@ -10,14 +12,20 @@
 //!   `IDENFY_WEBHOOK_KEY`;
 //! - the API key (the user-name half of the credentials, not a secret) only in what `emulator`
 //!   announces, since a client needs it;
-//! - an `authToken` only on the stdout of `token` and `redirect-url`, which exist to print it;
+//! - an `authToken` only on the stdout of `token` and `redirect-url`, which exist to print it,
+//!   and of the commands whose answer is a token or carries one: `request-info` (the new
+//!   session), `face-auth token`, `face-auth sessions` (each session's token) and `video-call
+//!   start` (the call's URL); never the token `process` is given, nor one in the path of
+//!   `face-auth sessions TOKEN --dry-run`;
+//! - the images `process` uploads, raw or base64-encoded: never, anywhere;
 //! - the `clientId` (the partner's own identifier of the person, which the library does not
 //!   redact) only on the stdout of the commands that show a verification's answer or event;
 //! - personal data — the names, numbers, address and date of birth given at token creation,
 //!   what the emulator reads back or synthesizes for a person without them, an e-mail address in
 //!   an error page — only on the stdout of `token --json` and `token --dry-run` (the answer's echo
-//!   and the request of the same run), `data`, `webhook verify|parse --json` (the event) and
-//!   `pdf --output -` (the report);
+//!   and the request of the same run), `data`, `full-status`, `video-call record`, `face-auth
+//!   sessions TOKEN` and `face-auth sessions --json` (the face photo's URL), `webhook
+//!   verify|parse --json` (the event) and `pdf --output -` (the report);
 //! - on stderr (error messages, `-vv` and `RUST_LOG=trace` diagnostics): none of these, ever.
 //!
 //! The commands are read from the binary's own help, recursively: the sweep records which
@@ -35,7 +43,9 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
+use base64::Engine as _;
 use idenfy::{Config, Credentials, Endpoint as _, StatusRequest};
+use idenfy_conformance::server::{Behaviour, Reply, TestServer};
 use idenfy_emulator::{Emulator, Fault, Outcome};
 use serde_json::Value;
 use support::{Run, command, scratch_dir};
@@ -58,6 +68,18 @@ const ADDRESS: &str = "Swpaddress street 9";
 const DATE_OF_BIRTH: &str = "1961-07-23";
 /// Only ever in the bodies of error pages.
 const EMAIL: &str = "swp.person@example.com";
+/// A `scanRef` for the commands of the further endpoints.
+const SCAN_REF: &str = "9b11acb2-8c27-11e9-9758-309c231b1bac";
+/// The token `process` is given (never printed).
+const PROCESS_TOKEN: &str = "swpProcessTok3nAb12Cd";
+/// The token of a face-authentication session (printed by `face-auth sessions`).
+const SESSION_TOKEN: &str = "swpSessionTok3nXy34Ef";
+/// The token of a face-authentication answer.
+const FACE_TOKEN: &str = "swpFaceAuthTok3nQ56Gh";
+/// The token of the session a request for information opens.
+const INFO_TOKEN: &str = "swpInfoTok3nRs78Ij90K";
+/// The token in the URL of a video call.
+const CALL_TOKEN: &str = "swpCallTok3nTu90Kl12M";
 /// The surname of the demo's own person (the demo is given none of the sentinels).
 const DEMO_SURNAME: &str = "PETRAITYT";
 
@@ -409,7 +431,18 @@ impl Sweep {
 fn sends(call: &Call<'_>) -> bool {
     matches!(
         call.path,
-        ["token" | "status" | "data" | "files" | "delete" | "pdf"]
+        ["token"
+            | "status"
+            | "data"
+            | "files"
+            | "delete"
+            | "pdf"
+            | "process"
+            | "identifications"
+            | "request-info"
+            | "full-status"]
+            | ["face-auth", "status" | "token" | "sessions"]
+            | ["video-call", "start" | "record"]
     ) && !call.args.iter().any(|arg| arg == "--dry-run")
         && call.creds != Creds::None
 }
@@ -1032,6 +1065,9 @@ fn r10_every_command_with_sentinels_in_every_mode() {
         assert!(run.stdout.contains("--key-file"), "{}", run.stdout);
     }
 
+    // --- the further endpoints (issue 14), against a scripted server ---
+    endpoints14(&mut sweep, &token);
+
     // Every command the binary lists ran in every mode.
     let commands = commands();
     assert!(
@@ -1047,6 +1083,355 @@ fn r10_every_command_with_sentinels_in_every_mode() {
         }
     }
     let _ = std::fs::remove_dir_all(&sweep.dir);
+}
+
+/// The commands of the further endpoints — `process`, `identifications`, `request-info`,
+/// `face-auth …`, `video-call …`, `full-status` — in every mode, against the conformance kit's
+/// scripted server answering with the sentinels: their success paths, `--dry-run`, an error page
+/// quoting the person, wrong credentials and refused input.
+fn endpoints14(sweep: &mut Sweep, token: &str) {
+    let server = TestServer::start().unwrap();
+    let base = server.base_url();
+    let json = |status: u16, body: String| Behaviour::Respond(Reply::json(status, body));
+    let listing = "/kyc/identifications/";
+    let info = format!("/kyc/identifications/{SCAN_REF}/request-information/");
+    let status = format!("/identification/facial-auth/{SCAN_REF}/check-status/");
+    let session = format!("/api/v2/facial-authentication-sessions/{SESSION_TOKEN}/");
+    let face_photo = format!("https://files.example/{FIRST_NAME}-face.jpg");
+    let session_body = format!(
+        r#"{{"id":"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0","tokenString":"{SESSION_TOKEN}","approved":true,
+           "givenScanRef":"{SCAN_REF}","type":"AUTHENTICATION","authenticationMethod":"FACE_MATCHING",
+           "facePhoto":"{face_photo}"}}"#
+    );
+    for (path, body) in [
+        ("/api/v2/process", String::new()),
+        (
+            info.as_str(),
+            format!(
+                r#"{{"tokenString":"{INFO_TOKEN}","sessionUrl":"{base}/api/v2/redirect?authToken={INFO_TOKEN}"}}"#
+            ),
+        ),
+        (status.as_str(), r#"{"type":"AUTHENTICATION"}"#.to_owned()),
+        (
+            "/partner/authentication-info",
+            format!(
+                r#"{{"authToken":"{FACE_TOKEN}","digitString":"12345678","scanRef":"{SCAN_REF}"}}"#
+            ),
+        ),
+        (
+            "/api/v2/facial-authentication-sessions/",
+            format!("[{session_body}]"),
+        ),
+        (session.as_str(), session_body.clone()),
+        (
+            "/api/v2/video-call",
+            format!(r#"{{"url":"https://ivs.example/call?token={CALL_TOKEN}"}}"#),
+        ),
+        (
+            "/api/v2/video-call-record",
+            format!(
+                r#"{{"photos":{{"VIDEO_CALL_FACE":"{face_photo}"}},"videos":["https://files.example/{LAST_NAME}.mp4"]}}"#
+            ),
+        ),
+        (
+            "/api/v2/full-status",
+            format!(
+                r#"{{"face_match_result":"FACE_MATCH","client":{{"name":"{FIRST_NAME}","surname":"{LAST_NAME}",
+               "personal_id_number":"{PERSONAL_NUMBER}","utility_address":"{ADDRESS}"}},
+               "client_identity_document":{{"doc_document_number":"{DOCUMENT_NUMBER}","doc_date_of_birth":"{DATE_OF_BIRTH}"}},
+               "attempt_count":1}}"#
+            ),
+        ),
+        (
+            listing,
+            format!(
+                r#"{{"count":1,"next":null,"previous":null,"results":[{{"scanRef":"{SCAN_REF}","status":"APPROVED","suspected":false}}]}}"#
+            ),
+        ),
+    ] {
+        server.set_default(path, json(200, body));
+    }
+    for token in [
+        PROCESS_TOKEN,
+        SESSION_TOKEN,
+        FACE_TOKEN,
+        INFO_TOKEN,
+        CALL_TOKEN,
+    ] {
+        sweep.learn_token(token);
+    }
+    // The images are personal data: never printed, raw or base64-encoded.
+    let image = format!("\u{fffd}{FIRST_NAME} {PERSONAL_NUMBER} {DATE_OF_BIRTH}");
+    let mut front = b"\xFF\xD8\xFF\xE0".to_vec();
+    front.extend_from_slice(image.as_bytes());
+    sweep
+        .secrets
+        .push(base64::engine::general_purpose::STANDARD.encode(&front));
+    let front = sweep.file("front.jpg", &front);
+    let process = |extra: &[&str]| -> Vec<String> {
+        let mut args: Vec<String> = [
+            "--auth-token",
+            PROCESS_TOKEN,
+            "--country",
+            "lt",
+            "--front",
+            &front,
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        args.extend(extra.iter().map(|arg| (*arg).to_owned()));
+        args
+    };
+    let with_tokens = Shows {
+        auth_token: true,
+        ..NOTHING
+    };
+    let personal = Shows {
+        personal: true,
+        ..NOTHING
+    };
+    let page = error_page(token);
+
+    for mode in MODES {
+        let creds = Creds::given(mode);
+        // Each run: the call, its exit code, what it may show.
+        let process_args = process(&[]);
+        let process_dry = process(&["--dry-run"]);
+        let process_refused = process(&["--document-type", "SCROLL"]);
+        let runs: Vec<(Call<'_>, i32, Shows)> = vec![
+            (Call::new(&["process"], &strs(&process_args)), 0, NOTHING),
+            (Call::new(&["process"], &strs(&process_dry)), 0, NOTHING),
+            (Call::new(&["process"], &strs(&process_refused)), 2, NOTHING),
+            (
+                Call::new(
+                    &["identifications"],
+                    &["--client-id", CLIENT_ID, "--per-page", "5"],
+                ),
+                0,
+                NOTHING,
+            ),
+            (
+                Call::new(
+                    &["identifications"],
+                    &["--client-id", CLIENT_ID, "--dry-run"],
+                ),
+                0,
+                Shows {
+                    client_id: true,
+                    ..NOTHING
+                },
+            ),
+            (
+                Call::new(
+                    &["identifications"],
+                    &["--client-id", CLIENT_ID, "--per-page", "0"],
+                ),
+                2,
+                NOTHING,
+            ),
+            (
+                Call::new(&["request-info"], &[SCAN_REF, "--lifetime", "600"]),
+                0,
+                with_tokens,
+            ),
+            (
+                Call::new(&["request-info"], &[SCAN_REF, "--dry-run"]),
+                0,
+                NOTHING,
+            ),
+            (Call::new(&["face-auth", "status"], &[SCAN_REF]), 0, NOTHING),
+            (
+                Call::new(&["face-auth", "status"], &[SCAN_REF, "--dry-run"]),
+                0,
+                NOTHING,
+            ),
+            (
+                Call::new(
+                    &["face-auth", "token"],
+                    &[SCAN_REF, "--generate-digit-string"],
+                ),
+                0,
+                with_tokens,
+            ),
+            (
+                Call::new(&["face-auth", "token"], &[SCAN_REF, "--dry-run"]),
+                0,
+                NOTHING,
+            ),
+            (
+                Call::new(&["face-auth", "sessions"], &[]),
+                0,
+                Shows {
+                    auth_token: true,
+                    personal: mode.json(),
+                    ..NOTHING
+                },
+            ),
+            (
+                Call::new(&["face-auth", "sessions"], &[SESSION_TOKEN]),
+                0,
+                Shows {
+                    auth_token: true,
+                    personal: true,
+                    ..NOTHING
+                },
+            ),
+            (
+                Call::new(&["face-auth", "sessions"], &[SESSION_TOKEN, "--dry-run"]),
+                0,
+                NOTHING,
+            ),
+            (Call::new(&["face-auth", "sessions"], &[".."]), 2, NOTHING),
+            (
+                Call::new(&["video-call", "start"], &[SCAN_REF, "--photos"]),
+                0,
+                with_tokens,
+            ),
+            (
+                Call::new(&["video-call", "start"], &[SCAN_REF, "--dry-run"]),
+                0,
+                NOTHING,
+            ),
+            (
+                Call::new(&["video-call", "record"], &[SCAN_REF]),
+                0,
+                personal,
+            ),
+            (
+                Call::new(&["video-call", "record"], &[SCAN_REF, "--dry-run"]),
+                0,
+                NOTHING,
+            ),
+            (Call::new(&["full-status"], &[SCAN_REF]), 0, personal),
+            (
+                Call::new(&["full-status"], &[SCAN_REF, "--dry-run"]),
+                0,
+                NOTHING,
+            ),
+        ];
+        for (call, code, shows) in runs {
+            let call = call.creds(creds).base_url(&base);
+            let run = sweep.sweep(mode, &call, code, shows);
+            if code == 0 && !call.args.iter().any(|arg| arg == "--dry-run") {
+                assert!(!run.stdout.trim().is_empty(), "{:?}: no output", call.path);
+            }
+        }
+        let run = sweep.sweep(
+            mode,
+            &Call::new(&["process"], &strs(&process(&["--dry-run"]))),
+            0,
+            NOTHING,
+        );
+        assert!(run.stdout.contains("[redacted: JPEG"), "{}", run.stdout);
+
+        // --all over two pages.
+        for page in 1..=2 {
+            let next = if page == 1 {
+                format!(r#""{base}/kyc/identifications/?page=2""#)
+            } else {
+                "null".to_owned()
+            };
+            server.enqueue(
+                listing,
+                json(
+                    200,
+                    format!(
+                        r#"{{"count":2,"next":{next},"results":[{{"scanRef":"swp-{page}","status":"DENIED","suspected":true}}]}}"#
+                    ),
+                ),
+            );
+        }
+        let run = sweep.sweep(
+            mode,
+            &Call::new(&["identifications"], &["--all", "--client-id", CLIENT_ID])
+                .creds(creds)
+                .base_url(&base),
+            0,
+            NOTHING,
+        );
+        assert!(run.stdout.contains("swp-2"), "{}", run.stdout);
+
+        // Error pages quoting the person, for each command that sends; then wrong credentials.
+        let failing: Vec<(&str, Call<'_>)> = vec![
+            (
+                "/api/v2/process",
+                Call::new(&["process"], &strs(&process_args)),
+            ),
+            (listing, Call::new(&["identifications"], &["--all"])),
+            (info.as_str(), Call::new(&["request-info"], &[SCAN_REF])),
+            (
+                status.as_str(),
+                Call::new(&["face-auth", "status"], &[SCAN_REF]),
+            ),
+            (
+                "/partner/authentication-info",
+                Call::new(&["face-auth", "token"], &[SCAN_REF]),
+            ),
+            (
+                "/api/v2/facial-authentication-sessions/",
+                Call::new(&["face-auth", "sessions"], &[]),
+            ),
+            (
+                session.as_str(),
+                Call::new(&["face-auth", "sessions"], &[SESSION_TOKEN]),
+            ),
+            (
+                "/api/v2/video-call",
+                Call::new(&["video-call", "start"], &[SCAN_REF]),
+            ),
+            (
+                "/api/v2/video-call-record",
+                Call::new(&["video-call", "record"], &[SCAN_REF]),
+            ),
+            (
+                "/api/v2/full-status",
+                Call::new(&["full-status"], &[SCAN_REF]),
+            ),
+        ];
+        for (path, call) in failing {
+            server.enqueue(
+                path,
+                Behaviour::Respond(
+                    Reply::new(400)
+                        .header("Content-Type", "text/html")
+                        .body(page.clone().into_bytes()),
+                ),
+            );
+            let run = sweep.sweep(mode, &call.creds(creds).base_url(&base), 1, NOTHING);
+            assert!(run.stderr.contains("[redacted]"), "{}", run.stderr);
+        }
+        server.enqueue(
+            "/api/v2/full-status",
+            json(
+                401,
+                r#"{"message":"Invalid credentials","identifier":"UNAUTHORIZED"}"#.to_owned(),
+            ),
+        );
+        sweep.sweep(
+            mode,
+            &Call::new(&["full-status"], &[SCAN_REF])
+                .creds(Creds::Wrong)
+                .base_url(&base),
+            1,
+            NOTHING,
+        );
+
+        // Help of the command groups.
+        for (group, command) in [("face-auth", "sessions"), ("video-call", "start")] {
+            let run = sweep.sweep(
+                mode,
+                &Call::new(&[group, "help"], &[command]).creds(Creds::Env),
+                0,
+                NOTHING,
+            );
+            assert!(run.stdout.contains("--dry-run"), "{}", run.stdout);
+        }
+    }
+}
+
+/// `&str`s of `args`.
+fn strs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
 }
 
 /// Runs `idenfy emulator` with the sentinel credentials and `key_flags` (none: the key comes

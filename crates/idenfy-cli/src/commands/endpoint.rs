@@ -1,14 +1,16 @@
 //! The path every command that calls the API shares (`token`, `status`, `data`, `files`,
-//! `delete`, `pdf`): with `--dry-run`, build the request and print it; otherwise send it over the
+//! `delete`, `pdf`, `process`, `identifications`, `request-info`, `face-auth …`, `video-call …`,
+//! `full-status`): with `--dry-run`, build the request and print it; otherwise send it over the
 //! hyper adapter and present the answer.
 
 use std::time::Duration;
 
 use idenfy::{CallOptions, Config, Endpoint, Rule, ValidationError};
+use idenfy_hyper::HyperTransport;
 
 use crate::cli::GlobalArgs;
 use crate::context::{self, CredentialSource};
-use crate::dry_run;
+use crate::dry_run::{self, Shown};
 use crate::error::CliError;
 use crate::output::Output;
 
@@ -29,15 +31,45 @@ pub(crate) fn run<E: Endpoint>(
     out: &Output,
     present: impl FnOnce(E::Output, &Config, &Output) -> Result<(), CliError>,
 ) -> Result<(), CliError> {
+    run_shown(global, request, dry_run, out, |shown| shown, present)
+}
+
+/// [`run`] for a request whose dry run must not print everything it carries: `show` replaces
+/// the URL or the body of the built request with what may be printed (R10).
+pub(crate) fn run_shown<E: Endpoint>(
+    global: &GlobalArgs,
+    request: &E,
+    dry_run: bool,
+    out: &Output,
+    show: impl for<'r> FnOnce(Shown<'r>) -> Shown<'r>,
+    present: impl FnOnce(E::Output, &Config, &Output) -> Result<(), CliError>,
+) -> Result<(), CliError> {
     if dry_run {
         let config = context::config(global, CredentialSource::GivenOrPlaceholders)?;
         let http_request = request.to_request(&config).map_err(CliError::from)?;
-        dry_run::print(out, &http_request);
+        dry_run::print_shown(out, &show(Shown::new(&http_request)));
         return Ok(());
     }
     let config = context::config(global, CredentialSource::Required)?;
     let output = send(global, config.clone(), request)?;
     present(output, &config, out)
+}
+
+/// A client over the hyper adapter with `--timeout` as each call's total timeout, and the
+/// single-threaded runtime that drives it.
+pub(crate) fn connect(
+    global: &GlobalArgs,
+    config: Config,
+) -> Result<(tokio::runtime::Runtime, idenfy::Client<HyperTransport>), CliError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| CliError::Runtime(source.to_string()))?;
+    let transport =
+        HyperTransport::new().map_err(|error| CliError::from(idenfy::Error::Transport(error)))?;
+    let options = CallOptions::default().with_timeout(Duration::from_secs(global.timeout));
+    let client = idenfy::Client::with_transport(config, transport).with_options(options);
+    Ok((runtime, client))
 }
 
 /// Sends `request` with the hyper adapter on a single-threaded runtime, within `--timeout`.
@@ -46,14 +78,7 @@ fn send<E: Endpoint>(
     config: Config,
     request: &E,
 ) -> Result<E::Output, CliError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|source| CliError::Runtime(source.to_string()))?;
-    let transport = idenfy_hyper::HyperTransport::new()
-        .map_err(|error| CliError::from(idenfy::Error::Transport(error)))?;
-    let options = CallOptions::default().with_timeout(Duration::from_secs(global.timeout));
-    let client = idenfy::Client::with_transport(config, transport).with_options(options);
+    let (runtime, client) = connect(global, config)?;
     runtime
         .block_on(client.send(request))
         .map_err(|error| CliError::from(error).with_host(&global.base_url))
