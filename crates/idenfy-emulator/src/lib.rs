@@ -361,15 +361,19 @@
 mod callback;
 mod control;
 mod delivery;
+mod face_auth;
 mod fault;
+mod kyc;
 mod outcome;
 mod page;
 mod payload;
+mod process;
 mod quirks;
 mod rng;
 mod server;
 mod shared;
 mod state;
+mod video_call;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
@@ -390,6 +394,8 @@ pub use delivery::{Delivery, DeliveryOutcome};
 pub use fault::{Fault, FaultKind, PathMatch};
 pub use outcome::Outcome;
 pub use page::{DEFAULT_PER_PAGE, DeliveryQuery, MAX_PER_PAGE, Page, VerificationQuery};
+pub use process::ProcessSettings;
+pub use video_call::VideoCallAnswer;
 
 use shared::{Settings, Shared};
 
@@ -495,6 +501,13 @@ pub enum EmulatorError {
     /// retention limit or by [`Emulator::clear_deliveries`]).
     #[error("no delivery attempt with id {0} is kept")]
     UnknownDelivery(u64),
+    /// No face-authentication session has this token (never made, or forgotten: the latest
+    /// 10 000 are kept).
+    #[error("no face-authentication session with this token")]
+    UnknownFaceAuthSession,
+    /// The face-authentication session is no longer open: it was finished, or it expired.
+    #[error("the face-authentication session is {0}, not open")]
+    FaceAuthSessionClosed(&'static str),
     /// A value given to the change is out of its range or not one it knows; names the field.
     #[error("invalid argument: {0}")]
     InvalidArgument(ValidationError),
@@ -774,6 +787,30 @@ pub(crate) mod ops {
         shared.tick();
         let now = shared.now_ms();
         shared.with_state(|state| state.document_expiration(scan_ref, threshold, now))
+    }
+
+    /// Finishes the open face-authentication session of `token` as `approved` (or not).
+    pub(crate) fn complete_face_auth(
+        shared: &Arc<Shared>,
+        token: &str,
+        approved: bool,
+    ) -> Result<(), EmulatorError> {
+        shared.tick();
+        let now = shared.now_ms();
+        shared.with_state(|state| state.face_auth.finish(token, approved, now))
+    }
+
+    /// Ends the video call under way of `scan_ref` and sends `VIDEO_CALL_FINISHED`; without
+    /// `answers`, each of the token's questions is answered and judged correct.
+    pub(crate) fn finish_video_call(
+        shared: &Arc<Shared>,
+        scan_ref: &str,
+        status: bool,
+        answers: Option<Vec<crate::VideoCallAnswer>>,
+    ) -> Result<(), EmulatorError> {
+        shared.tick();
+        let now = shared.now_ms();
+        shared.with_state(|state| state.end_video_call(scan_ref, status, answers, now))
     }
 
     /// Queues the webhook of the delivery attempt `id` to be sent again, byte for byte: to the
@@ -1486,6 +1523,56 @@ impl Emulator {
     /// kept.
     pub fn resend_failed(&self, scan_ref: &str) -> Result<Vec<u64>, EmulatorError> {
         ops::resend_failed(&self.shared, scan_ref)
+    }
+
+    /// What direct-processing uploads (`POST /api/v2/process`) do now.
+    pub fn process_settings(&self) -> ProcessSettings {
+        self.shared.with_state(|state| state.process.clone())
+    }
+
+    /// Sets what direct-processing uploads do from now on: the outcome they finish their
+    /// verification with, and whether the document is "not detected" (the documented `200`
+    /// with an error body). See [`ProcessSettings`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), idenfy_emulator::EmulatorError> {
+    /// use idenfy_emulator::{Emulator, Outcome, ProcessSettings};
+    /// let emulator = Emulator::start().await?;
+    /// emulator.set_process_settings(ProcessSettings::new().outcome(Outcome::denied()));
+    /// assert!(!emulator.process_settings().finishing_outcome().overall().is_approved());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_process_settings(&self, settings: ProcessSettings) {
+        self.shared.with_state(|state| state.process = settings);
+    }
+
+    /// Finishes the open face-authentication session of `token_string` (from
+    /// `POST /partner/authentication-info`): `approved` becomes `true` or `false` in the
+    /// session endpoints, and `facePhoto` the URL of the photo taken.
+    /// [`EmulatorError::UnknownFaceAuthSession`] when no session has this token,
+    /// [`EmulatorError::FaceAuthSessionClosed`] when it is finished or expired.
+    pub fn complete_face_auth(
+        &self,
+        token_string: &str,
+        approved: bool,
+    ) -> Result<(), EmulatorError> {
+        ops::complete_face_auth(&self.shared, token_string, approved)
+    }
+
+    /// Ends the video call under way of `scan_ref` (started with `POST /api/v2/video-call`):
+    /// the call succeeded (`status`) or not, with `answers` — or, with `None`, each of the
+    /// token's `videoCallQuestions` answered and judged correct — and sends the
+    /// `VIDEO_CALL_FINISHED` webhook. Its photos (a photo call) and recording are then served.
+    /// [`EmulatorError::WrongState`] when no call is under way.
+    pub fn finish_video_call(
+        &self,
+        scan_ref: &str,
+        status: bool,
+        answers: Option<Vec<VideoCallAnswer>>,
+    ) -> Result<(), EmulatorError> {
+        ops::finish_video_call(&self.shared, scan_ref, status, answers)
     }
 
     /// The emulator's clock (to the millisecond).
