@@ -661,3 +661,57 @@ async fn the_full_status_follows_the_verification_in_the_legacy_shape() {
     );
     assert_eq!(unknown.status().as_u16(), 404);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The common checks.
+
+#[tokio::test]
+async fn the_further_endpoints_count_against_the_request_limit_and_take_faults() {
+    let emulator = Emulator::builder()
+        .requests_per_hour(Some(2))
+        .start()
+        .await
+        .unwrap();
+    let client = client(&emulator);
+    let (scan_ref, _) = token(&client, TokenRequest::builder("c-1").build().unwrap()).await;
+    client
+        .identification_page(&IdentificationsRequest::all())
+        .await
+        .unwrap();
+    for error in [
+        api_error(
+            client
+                .identification_page(&IdentificationsRequest::all())
+                .await,
+        ),
+        api_error(client.full_status(&scan_ref).await),
+        api_error(client.face_auth_sessions().await),
+    ] {
+        assert_eq!(error.status().as_u16(), 429);
+        assert_eq!(error.identifier(), Some(&ErrorIdentifier::TooManyRequests));
+    }
+
+    // Faults apply to the new paths as to the others, before authentication.
+    let emulator = Emulator::start().await.unwrap();
+    emulator
+        .inject_fault(idenfy_emulator::Fault::status(502).on_path("/kyc/identifications/"))
+        .unwrap();
+    let anonymous = raw_async(
+        emulator.local_addr(),
+        "GET",
+        "/kyc/identifications/".into(),
+        Vec::new(),
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(anonymous.status, 502);
+    let anonymous = raw_async(
+        emulator.local_addr(),
+        "GET",
+        "/kyc/identifications/".into(),
+        Vec::new(),
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(anonymous.status, 401);
+}
