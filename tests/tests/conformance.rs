@@ -114,6 +114,10 @@ kit_cases! {
         r9_token_is_not_retried_after_a_reset,
         r9_connection_closed_while_idle_is_not_reused,
         r9_refused_connection_is_connect_and_token_is_retried,
+        r14_largest_upload_is_sent_whole,
+        r13_listing_gets_each_page_on_the_same_origin_only,
+        r12_reads_are_gets_without_a_body,
+        r12_further_posts_send_their_body_and_read_the_answer,
     ]
 }
 

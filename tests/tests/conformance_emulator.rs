@@ -13,7 +13,12 @@
 //! body); this file covers what needs a server with state — a verification's lifecycle, the
 //! delete rule and its expiry on the emulator's clock, credentials, unknown `scanRef`s — and
 //! the faults the emulator injects, as each adapter sees them, plus the signed webhook a
-//! finished verification sends.
+//! finished verification sends; and each further endpoint of issue 14 (R12–R14) — direct
+//! processing with real JPEG and PNG bytes, the listing walked across pages with the client's
+//! `Stream` or `Iterator`, the request for information and the `IDENTIFICATION_RESUBMITTED` of
+//! the re-submission, face authentication, video calls and their webhook, the legacy full
+//! status — with its error paths: what the rules refuse is never sent, and the emulator's
+//! refusals arrive typed.
 //!
 //! Every case runs a second time per adapter against an emulator in quirks mode
 //! (`hyper_quirks::…`, `isahc_quirks::…`, `blocking_quirks::…`; the [`Quirks`] harness): the
@@ -36,14 +41,19 @@ mod harness;
 
 use std::time::{Duration, Instant};
 
-use idenfy::webhook::{self, WebhookKey};
+use idenfy::webhook::{self, WebhookEvent, WebhookKey};
 use idenfy::{
-    CallOptions, Config, Credentials, DataRequest, DeleteRequest, DocumentStatus, Error,
-    ErrorIdentifier, ErrorMessage, EventType, FaceStatus, FilesRequest, OverallStatus, PdfRequest,
-    RetryPolicy, StatusRequest, StatusResponse, TokenRequest, TokenResponse, TransportErrorKind,
+    AuthToken, CallOptions, Config, Credentials, DataRequest, DeleteRequest, DocumentStatus, Error,
+    ErrorIdentifier, ErrorMessage, EventType, FaceAuthSessionsRequest, FaceAuthTokenRequest,
+    FaceAuthType, FaceStatus, FilesRequest, Identification, IdentificationsRequest, ImageStep,
+    OverallStatus, PdfRequest, ProcessRequest, RequestInformationRequest, RetryPolicy, Rule,
+    StatusRequest, StatusResponse, TokenRequest, TokenResponse, TokenType, TransportErrorKind,
+    VideoCallRequest,
 };
 use idenfy_conformance::server::{Behaviour, Reply, TestServer};
-use idenfy_emulator::{DeliveryOutcome, Emulator, EmulatorBuilder, Fault, Outcome};
+use idenfy_emulator::{
+    DeliveryOutcome, Emulator, EmulatorBuilder, Fault, Outcome, ProcessSettings, VideoCallAnswer,
+};
 
 use harness::{Blocking, Harness, Hyper, Isahc, Quirks};
 
@@ -594,6 +604,487 @@ fn r8_finished_verification_delivers_one_signed_final_webhook<H: Harness>() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// R12–R14: the further endpoints (issue 14), each over every adapter.
+
+const PROCESS: &str = "/api/v2/process";
+const LISTING: &str = "/kyc/identifications/";
+
+/// A valid 1×1 baseline JPEG (grey), 159 bytes.
+const JPEG: &[u8] = &[
+    0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01,
+    0x00, 0x01, 0x00, 0x00, 0xff, 0xdb, 0x00, 0x43, 0x00, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+    0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+    0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+    0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+    0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0xff, 0xc0, 0x00, 0x0b, 0x08, 0x00, 0x01,
+    0x00, 0x01, 0x01, 0x01, 0x11, 0x00, 0xff, 0xc4, 0x00, 0x14, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xc4, 0x00, 0x14,
+    0x10, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3f, 0x00, 0x3f, 0xff, 0xd9,
+];
+
+/// A valid 1×1 PNG (RGB), 69 bytes.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53,
+    0xde, 0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0xd0, 0xca, 0xbf, 0x08,
+    0x00, 0x02, 0x31, 0x01, 0x6b, 0x36, 0x0e, 0x77, 0x16, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e,
+    0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+/// A `scanRef` of 41 characters: one more than R5 allows.
+const TOO_LONG: &str = "00000000-0000-4000-8000-000000000000-00000";
+
+/// An ID card's front and back and a face, for the session of `auth_token`.
+fn upload(auth_token: &AuthToken) -> ProcessRequest<'static> {
+    ProcessRequest::builder(auth_token, "lt")
+        .image(ImageStep::Front, JPEG)
+        .image(ImageStep::Back, PNG)
+        .image(ImageStep::Face, JPEG)
+        .build()
+        .unwrap()
+}
+
+/// The one webhook recorded for `scan_ref` of `event`, checked with the emulator's key (it is
+/// recorded as skipped: no webhook URL is set).
+fn webhook_of(emulator: &Emulator, scan_ref: &str, event: &EventType) -> WebhookEvent {
+    let deliveries = emulator
+        .wait_until_blocking(
+            |deliveries| {
+                deliveries
+                    .iter()
+                    .any(|d| d.scan_ref == scan_ref && d.event_type == *event)
+            },
+            WAIT,
+        )
+        .unwrap();
+    let delivery = deliveries
+        .iter()
+        .find(|d| d.scan_ref == scan_ref && d.event_type == *event)
+        .unwrap();
+    assert_eq!(delivery.outcome, DeliveryOutcome::Skipped);
+    delivery
+        .verify_and_parse(&[emulator.webhook_key()])
+        .unwrap()
+}
+
+/// The validation error of a refused call.
+fn validation<T: std::fmt::Debug>(result: Result<T, Error>) -> idenfy::ValidationError {
+    match result {
+        Err(Error::Validation(error)) => error,
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+/// A fault on `path` that is still pending after a call proves the call sent nothing there.
+fn arm(emulator: &Emulator, path: &str) {
+    emulator.clear_faults();
+    emulator
+        .inject_fault(Fault::status(500).on_path(path))
+        .unwrap();
+}
+
+/// Direct processing: a JPEG/PNG upload finishes the verification, whose signed webhook says
+/// so and whose data shows it; the spent token is refused with a typed error.
+fn r14_process_upload_finishes_the_verification<H: Harness>() {
+    let emulator = start::<H>();
+    let client: H = client_for(&emulator, defaults());
+    let token = create_token(&client);
+    let scan_ref = token.scan_ref.as_str().to_owned();
+
+    client.send(&upload(&token.auth_token)).unwrap();
+    assert!(status(&client, &scan_ref).is_approved());
+    let event = webhook_of(&emulator, &scan_ref, &EventType::IdentificationAutoFinished);
+    assert!(event.is_final());
+    assert_eq!(event.client_id(), Some(CLIENT_ID));
+    let files = client.send(&FilesRequest::new(&scan_ref).unwrap()).unwrap();
+    assert!(files.front().is_some() && files.back().is_some() && files.face().is_some());
+
+    let error = api_error(client.send(&upload(&token.auth_token)));
+    assert_eq!(error.status().as_u16(), 400);
+    assert_eq!(error.identifier(), Some(&ErrorIdentifier::TokenNotValid));
+}
+
+/// Direct processing's error paths: what the client's rules refuse is never built (so never
+/// sent); a missing step is iDenfy's documented `MISSING_VALUE`, typed; the documented `200`
+/// with an error body is an API error; an upload answered `503` is not sent again (R9: it
+/// spends the token).
+fn r14_process_errors_are_typed<H: Harness>() {
+    let emulator = start::<H>();
+    let client: H = client_for(&emulator, quick_retries());
+    let token = create_token(&client);
+    let scan_ref = token.scan_ref.as_str().to_owned();
+
+    let gif = ProcessRequest::builder(&token.auth_token, "LT")
+        .image(ImageStep::Front, b"GIF89a".as_slice())
+        .build()
+        .unwrap_err();
+    assert_eq!(gif.field(), "images.FRONT");
+    let no_front = ProcessRequest::builder(&token.auth_token, "LT")
+        .image(ImageStep::Face, JPEG)
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        (no_front.field(), no_front.rule()),
+        ("images.FRONT", &Rule::Required)
+    );
+
+    let no_back = ProcessRequest::builder(&token.auth_token, "LT")
+        .image(ImageStep::Front, JPEG)
+        .image(ImageStep::Face, PNG)
+        .build()
+        .unwrap();
+    let error = api_error(client.send(&no_back));
+    assert_eq!(error.status().as_u16(), 400);
+    assert_eq!(error.identifier(), Some(&ErrorIdentifier::MissingValue));
+    assert_eq!(
+        error.message(),
+        Some(&ErrorMessage::Text(
+            "No image provided for step 'BACK'".to_owned()
+        ))
+    );
+    assert_eq!(error.severity(), Some("NOT_SEVERE"));
+
+    emulator.set_process_settings(ProcessSettings::new().document_not_detected(true));
+    let error = api_error(client.send(&upload(&token.auth_token)));
+    assert_eq!(error.status().as_u16(), 200, "a 200 with an error body");
+    assert_eq!(error.identifier(), Some(&ErrorIdentifier::BadValue));
+    assert_eq!(
+        status(&client, &scan_ref).status,
+        Some(OverallStatus::Active),
+        "nothing was processed"
+    );
+
+    emulator.set_process_settings(ProcessSettings::new());
+    emulator
+        .inject_fault(Fault::status(503).on_path(PROCESS).times(3))
+        .unwrap();
+    let error = api_error(client.send(&upload(&token.auth_token)));
+    assert_eq!(error.status().as_u16(), 503);
+    assert_eq!(fault_remaining(&emulator), 2, "sent exactly once");
+    emulator.clear_faults();
+    client.send(&upload(&token.auth_token)).unwrap();
+    assert!(status(&client, &scan_ref).is_approved());
+}
+
+/// The listing walked with the client's `Stream` (async) or `Iterator` (blocking) across
+/// several pages, following the emulator's absolute `next` links: every identification of the
+/// `clientId`, once, in order, with its status — through a `503` on the way, retried (the
+/// listing is read-only).
+fn r13_listing_walks_every_page<H: Harness>() {
+    let emulator = start::<H>();
+    let client: H = client_for(&emulator, quick_retries());
+    let mut mine = Vec::new();
+    for index in 0..7 {
+        let token = create_token(&client);
+        if index == 3 {
+            // Someone else's, between them.
+            client
+                .send(&TokenRequest::builder("someone-else").build().unwrap())
+                .unwrap();
+        }
+        mine.push(token.scan_ref.as_str().to_owned());
+    }
+    emulator.complete(&mine[1], Outcome::suspected()).unwrap();
+    emulator.complete(&mine[2], Outcome::denied()).unwrap();
+
+    emulator
+        .inject_fault(Fault::status(503).on_path(LISTING))
+        .unwrap();
+    let first = IdentificationsRequest::builder()
+        .client_id(CLIENT_ID)
+        .per_page(2)
+        .build()
+        .unwrap();
+    let listed: Vec<Identification> = client
+        .identifications(first.clone())
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(fault_remaining(&emulator), 0, "the 503 was retried");
+    let scan_refs: Vec<&str> = listed
+        .iter()
+        .map(|item| item.scan_ref.as_deref().unwrap())
+        .collect();
+    assert_eq!(scan_refs, mine);
+    assert_eq!(listed[1].status, Some(OverallStatus::Suspected));
+    assert_eq!(listed[1].suspected, Some(true));
+    assert_eq!(listed[2].status, Some(OverallStatus::Denied));
+    assert_eq!(listed[0].status, Some(OverallStatus::Active));
+    assert_eq!(listed[0].suspected, Some(false));
+
+    // One page by itself: the count of all, and an absolute link to the next.
+    let page = client.send(&first).unwrap();
+    assert_eq!(page.count, Some(7));
+    assert_eq!(page.identifications().len(), 2);
+    assert_eq!(
+        page.next_link(),
+        Some(
+            format!(
+                "{}/kyc/identifications/?clientId={CLIENT_ID}&page=2&perPage=2",
+                emulator.base_url()
+            )
+            .as_str()
+        )
+    );
+    // Everyone's, in pages of three.
+    let all = client.identifications(
+        IdentificationsRequest::builder()
+            .per_page(3)
+            .build()
+            .unwrap(),
+    );
+    assert_eq!(all.len(), 8);
+}
+
+/// The listing's error paths: a page size the rules refuse is never built; a page that fails
+/// is a typed error that ends the listing.
+fn r13_listing_errors_are_typed_and_end_it<H: Harness>() {
+    let emulator = start::<H>();
+    let client: H = client_for(&emulator, no_retries());
+    create_token(&client);
+    let refused = IdentificationsRequest::builder()
+        .per_page(0)
+        .build()
+        .unwrap_err();
+    assert_eq!(refused.field(), "perPage");
+
+    emulator
+        .inject_fault(Fault::status(500).on_path(LISTING))
+        .unwrap();
+    let items = client.identifications(IdentificationsRequest::all());
+    assert_eq!(items.len(), 1, "the error ends the listing");
+    let error = api_error(items.into_iter().next().unwrap());
+    assert_eq!(error.status().as_u16(), 500);
+    // A page past the end: the emulator's 404, typed.
+    let past = IdentificationsRequest::builder().page(5).build().unwrap();
+    let error = api_error(client.send(&past));
+    assert_eq!(error.status().as_u16(), 404);
+}
+
+/// A request for more information reopens a finished verification with a new token; the old
+/// one is refused, and the re-submission (by direct processing with the new token) sends the
+/// signed `IDENTIFICATION_RESUBMITTED`. Its error paths are typed.
+fn r12_request_information_then_resubmission<H: Harness>() {
+    let emulator = start::<H>();
+    let client: H = client_for(&emulator, defaults());
+    let token = create_token(&client);
+    let scan_ref = token.scan_ref.as_str().to_owned();
+    let request = RequestInformationRequest::builder(&scan_ref)
+        .lifetime(3600)
+        .build()
+        .unwrap();
+
+    let error = api_error(client.send(&request));
+    assert_eq!(error.status().as_u16(), 400, "not finished yet");
+    assert_eq!(error.identifier(), Some(&ErrorIdentifier::BadValue));
+    let refused = RequestInformationRequest::builder(&scan_ref)
+        .lifetime(2_592_001)
+        .build()
+        .unwrap_err();
+    assert_eq!(refused.field(), "lifetime");
+    let unknown = RequestInformationRequest::builder(UNKNOWN_SCAN_REF)
+        .build()
+        .unwrap();
+    assert_eq!(api_error(client.send(&unknown)).status().as_u16(), 404);
+
+    emulator.complete(&scan_ref, Outcome::denied()).unwrap();
+    let session = client.send(&request).unwrap();
+    let new_token = session.token_string.clone();
+    assert_ne!(new_token.expose_secret(), token.auth_token.expose_secret());
+    assert_eq!(
+        session
+            .session_url
+            .as_ref()
+            .map(|url| url.as_str().to_owned()),
+        Some(emulator.redirect_url(new_token.expose_secret()))
+    );
+    assert_eq!(
+        status(&client, &scan_ref).status,
+        Some(OverallStatus::Active)
+    );
+    let error = api_error(client.send(&upload(&token.auth_token)));
+    assert_eq!(error.identifier(), Some(&ErrorIdentifier::TokenNotValid));
+
+    client.send(&upload(&new_token)).unwrap();
+    let event = webhook_of(&emulator, &scan_ref, &EventType::IdentificationResubmitted);
+    assert!(event.is_final());
+    assert_eq!(event.scan_ref(), Some(scan_ref.as_str()));
+    assert!(status(&client, &scan_ref).is_approved());
+}
+
+/// Face authentication: `IDENTIFICATION` until the identification is approved, then
+/// `AUTHENTICATION`; a token opens a session, listed and read back, whose `approved` follows the
+/// control API. Unknown identifications are a typed `404`; a token string the rules refuse is
+/// never sent.
+fn r12_face_authentication<H: Harness>() {
+    let emulator = start::<H>();
+    let client: H = client_for(&emulator, defaults());
+    let scan_ref = create_token(&client).scan_ref.as_str().to_owned();
+
+    let status_check = client.face_auth_status(&scan_ref).unwrap();
+    assert_eq!(status_check.auth_type, Some(FaceAuthType::Identification));
+    let token_request = FaceAuthTokenRequest::builder(&scan_ref)
+        .generate_digit_string(true)
+        .build()
+        .unwrap();
+    let error = api_error(client.send(&token_request));
+    assert_eq!(error.identifier(), Some(&ErrorIdentifier::BadValue));
+
+    emulator.complete(&scan_ref, Outcome::approved()).unwrap();
+    assert!(
+        client
+            .face_auth_status(&scan_ref)
+            .unwrap()
+            .can_authenticate()
+    );
+    let token = client.send(&token_request).unwrap();
+    let token_string = token.auth_token.expose_secret().to_owned();
+    assert_eq!(
+        token
+            .digit_string
+            .as_ref()
+            .map(|digits| digits.as_str().len()),
+        Some(8)
+    );
+    let session = client.face_auth_session(&token_string).unwrap();
+    assert_eq!(session.approved, None);
+    assert_eq!(session.given_scan_ref.as_deref(), Some(scan_ref.as_str()));
+    emulator.complete_face_auth(&token_string, true).unwrap();
+    let session = client.face_auth_session(&token_string).unwrap();
+    assert_eq!(session.approved, Some(true));
+    assert!(session.face_photo.is_some());
+    let sessions = client.send(&FaceAuthSessionsRequest::new()).unwrap();
+    assert_eq!(sessions.sessions.len(), 1);
+    assert_eq!(sessions.sessions[0].approved, Some(true));
+
+    assert_eq!(
+        api_error(client.face_auth_status(UNKNOWN_SCAN_REF))
+            .status()
+            .as_u16(),
+        404
+    );
+    assert_eq!(
+        api_error(client.face_auth_session("NOSUCHTOKEN"))
+            .status()
+            .as_u16(),
+        404
+    );
+    arm(&emulator, "/api/v2/facial-authentication-sessions/..");
+    let refused = validation(client.face_auth_session(".."));
+    assert_eq!(refused.field(), "tokenString");
+    assert_eq!(fault_remaining(&emulator), 1, "nothing was sent");
+}
+
+/// A video call: started for a video-call token (its URL, the emulator's call page), ended
+/// with the answers, which the signed `VIDEO_CALL_FINISHED` webhook carries; the recording is
+/// then served. A token of another type is a typed `400`; a `scanRef` the rules refuse is never
+/// sent.
+fn r12_video_call<H: Harness>() {
+    let emulator = start::<H>();
+    let client: H = client_for(&emulator, defaults());
+    let token = client
+        .send(
+            &TokenRequest::builder(CLIENT_ID)
+                .token_type(TokenType::VideoCall)
+                .video_call_questions(vec!["Your name?".to_owned()])
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    let scan_ref = token.scan_ref.as_str().to_owned();
+
+    let call = client
+        .send(&VideoCallRequest::new(&scan_ref).unwrap().with_photos(true))
+        .unwrap();
+    let url = call.link().unwrap();
+    assert!(
+        url.starts_with(&format!("{}/__emulator/video-calls/", emulator.base_url())),
+        "{url}"
+    );
+    let record = client.video_call_record(&scan_ref).unwrap();
+    assert_eq!(record.video_urls().count(), 0, "nothing recorded yet");
+
+    emulator
+        .finish_video_call(
+            &scan_ref,
+            true,
+            Some(vec![VideoCallAnswer::new("Your name?", "Jonas", true)]),
+        )
+        .unwrap();
+    let event = webhook_of(&emulator, &scan_ref, &EventType::VideoCallFinished);
+    let WebhookEvent::VideoCall { call, .. } = event else {
+        panic!("not a video call: {event:?}");
+    };
+    assert_eq!(call.scan_ref.as_deref(), Some(scan_ref.as_str()));
+    assert_eq!(call.client_id.as_deref(), Some(CLIENT_ID));
+    assert_eq!(call.status, Some(true));
+    let answer = &call.video_call_answers.unwrap()["Your name?"];
+    assert_eq!(answer.answer.as_deref().map(String::as_str), Some("Jonas"));
+    assert_eq!(
+        call.auth_token.as_ref().map(|token| token.expose_secret()),
+        Some(token.auth_token.expose_secret())
+    );
+    let record = client.video_call_record(&scan_ref).unwrap();
+    assert!(record.photo("VIDEO_CALL_FACE").is_some());
+    assert_eq!(record.video_urls().count(), 1);
+
+    let plain = create_token(&client).scan_ref.as_str().to_owned();
+    let error = api_error(client.send(&VideoCallRequest::new(&plain).unwrap()));
+    assert_eq!(error.status().as_u16(), 400);
+    assert_eq!(error.identifier(), Some(&ErrorIdentifier::BadValue));
+    arm(&emulator, "/api/v2/video-call-record");
+    assert_eq!(
+        validation(client.video_call_record(TOO_LONG)).field(),
+        "scanRef"
+    );
+    assert_eq!(fault_remaining(&emulator), 1, "nothing was sent");
+}
+
+/// The legacy full status follows the verification: empty (`""`, read as absent) while active,
+/// the results and the data read once finished; unknown is a typed `404`; a `scanRef` the rules
+/// refuse is never sent.
+fn r12_full_status<H: Harness>() {
+    let emulator = start::<H>();
+    let client: H = client_for(&emulator, defaults());
+    let scan_ref = create_token(&client).scan_ref.as_str().to_owned();
+
+    let active = client.full_status(&scan_ref).unwrap();
+    assert_eq!(active.face_match_result, None);
+    assert_eq!(active.attempt_count, Some(0));
+    let requested = active.client.unwrap();
+    assert_eq!(requested.name.as_deref().map(String::as_str), Some("Jonas"));
+    assert_eq!(requested.nationality, None, "\"\" reads as absent");
+
+    emulator
+        .complete(&scan_ref, Outcome::approved().manual_review(true))
+        .unwrap();
+    let finished = client.full_status(&scan_ref).unwrap();
+    assert_eq!(finished.face(), Some(&FaceStatus::FaceMatch));
+    assert_eq!(finished.document(), Some(&DocumentStatus::DocValidated));
+    assert_eq!(
+        finished.manual_face_match_result,
+        Some(FaceStatus::FaceMatch)
+    );
+    let document = finished.client_identity_document.unwrap();
+    assert_eq!(
+        document.doc_surname.as_deref().map(String::as_str),
+        Some("JONAITIS")
+    );
+    assert!(finished.finish_time.is_some());
+
+    assert_eq!(
+        api_error(client.full_status(UNKNOWN_SCAN_REF))
+            .status()
+            .as_u16(),
+        404
+    );
+    arm(&emulator, "/api/v2/full-status");
+    assert_eq!(validation(client.full_status(TOO_LONG)).field(), "scanRef");
+    assert_eq!(fault_remaining(&emulator), 1, "nothing was sent");
+}
+
+// ---------------------------------------------------------------------------------------------
 // Every case × every adapter.
 
 conformance! {
@@ -620,5 +1111,13 @@ conformance! {
         r6_injected_garbage_is_io,
         r8_finished_verification_delivers_one_signed_final_webhook,
         r9_token_on_a_reused_connection_is_not_resent_after_a_drop,
+        r14_process_upload_finishes_the_verification,
+        r14_process_errors_are_typed,
+        r13_listing_walks_every_page,
+        r13_listing_errors_are_typed_and_end_it,
+        r12_request_information_then_resubmission,
+        r12_face_authentication,
+        r12_video_call,
+        r12_full_status,
     ]
 }

@@ -2,7 +2,9 @@
 //! checks run against an async and a blocking transport.
 //!
 //! Each case scripts a fresh [`TestServer`] byte by byte, for what a transport must get right
-//! whatever server it meets: every endpoint's request and answer (R1, R5), typed error
+//! whatever server it meets: every endpoint's request and answer (R1, R5, R12) — `GET`s without
+//! a body, the listing's pages followed on the same origin only (R13), an upload of the largest
+//! size sent whole (R14) —, typed error
 //! answers (R6), each kind of transport failure — never-answering and stalled servers, resets,
 //! truncated and oversized bodies, a failed TLS handshake (R6) — and what retries may and may not
 //! resend (R9). Case names start with the rule they check.
@@ -18,9 +20,12 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use idenfy::{
-    ApiError, CallOptions, Config, Credentials, DEFAULT_USER_AGENT, DataRequest, DeleteRequest,
-    Error, ErrorIdentifier, ErrorMessage, FilesRequest, PdfRequest, RetryPolicy, StatusRequest,
-    TokenRequest, TransportErrorKind,
+    ApiError, AuthToken, CallOptions, Config, Credentials, DEFAULT_USER_AGENT, DataRequest,
+    DeleteRequest, Error, ErrorIdentifier, ErrorMessage, FaceAuthSessionRequest,
+    FaceAuthSessionsRequest, FaceAuthStatusRequest, FaceAuthTokenRequest, FaceAuthType,
+    FilesRequest, FullStatusRequest, IdentificationsRequest, ImageStep, MAX_IMAGE_BYTES,
+    PdfRequest, ProcessRequest, RequestInformationRequest, RetryPolicy, StatusRequest,
+    TokenRequest, TransportErrorKind, VideoCallRecordRequest, VideoCallRequest,
 };
 use serde_json::{Value, json};
 
@@ -35,7 +40,8 @@ macro_rules! cases {
     ($($case:ident),* $(,)?) => {
         /// The name of every case, in the order a run takes them. Each starts with the rule of
         /// idenfy-rs (`idenfy_proto::rules`) it checks: `r1_` transport, `r5_` endpoints, `r6_`
-        /// errors, `r9_` retries.
+        /// errors, `r9_` retries, `r12_` to `r14_` the further endpoints (their `GET`s, the
+        /// listing's pages, the largest upload).
         pub const CASES: &[&str] = &[$(stringify!($case)),*];
 
         /// Runs every case that `kit` selects, in order, into `report`.
@@ -71,6 +77,10 @@ cases! {
     r9_token_is_not_retried_after_a_reset,
     r9_connection_closed_while_idle_is_not_reused,
     r9_refused_connection_is_connect_and_token_is_retried,
+    r14_largest_upload_is_sent_whole,
+    r13_listing_gets_each_page_on_the_same_origin_only,
+    r12_reads_are_gets_without_a_body,
+    r12_further_posts_send_their_body_and_read_the_answer,
 }
 
 type Outcome = Result<(), Failure>;
@@ -205,6 +215,36 @@ fn check_api_request(request: &RecordedRequest, path: &str) -> Result<Value, Fai
         check_eq!(length, request.body.len().to_string());
     }
     Ok(ok!(serde_json::from_slice(&request.body)))
+}
+
+/// R1 for a `GET` (the listing, face authentication's reads): the same headers but no body and
+/// no `Content-Type`; the target exactly `target`, query included.
+fn check_get_request(request: &RecordedRequest, target: &str) -> Outcome {
+    check_eq!(request.method, "GET");
+    check_eq!(request.target, target, "exact path and query (R12)");
+    check_eq!(request.version, "HTTP/1.1");
+    check_eq!(
+        request.header_all("authorization"),
+        [AUTHORIZATION],
+        "one HTTP Basic header, the kit's credentials"
+    );
+    check_eq!(request.header("accept"), Some("application/json"));
+    check_eq!(request.header("user-agent"), Some(DEFAULT_USER_AGENT));
+    check_eq!(
+        request.header("content-type"),
+        None,
+        "a GET has no body to type"
+    );
+    check_eq!(request.header("transfer-encoding"), None);
+    check!(
+        request
+            .header("content-length")
+            .is_none_or(|length| length == "0"),
+        "no body announced: {:?}",
+        request.header("content-length")
+    );
+    check!(request.body.is_empty(), "{} body bytes", request.body.len());
+    Ok(())
 }
 
 /// The one request the server received.
@@ -876,6 +916,273 @@ async fn r9_refused_connection_is_connect_and_token_is_retried<H: Harness>(
         transport_kind(client.send(&status_request()?).await)?,
         TransportErrorKind::Connect
     );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// R12–R14: the further endpoints, as a transport carries them.
+
+const PROCESS: &str = "/api/v2/process";
+const LISTING: &str = "/kyc/identifications/";
+
+/// The largest upload the client sends (R14): three images of the largest size, an 18 MB body,
+/// arrives whole, byte for byte and announced with its exact `Content-Length`; an answer of
+/// `200` with no body is success, and a `200` whose body carries an error is an API error.
+async fn r14_largest_upload_is_sent_whole<H: Harness>(harness: &H, _: &Kit) -> Outcome {
+    let server = start()?;
+    server.enqueue(PROCESS, Behaviour::Respond(Reply::new(200)));
+    server.enqueue(
+        PROCESS,
+        Behaviour::Respond(Reply::json(
+            200,
+            r#"{"identifier": "BAD_VALUE", "message": "The document was not detected."}"#,
+        )),
+    );
+    let client = harness.client(config(&server.base_url())?, defaults());
+    let mut image = vec![0_u8; MAX_IMAGE_BYTES];
+    let signature = some!(image.get_mut(..3), "the image's first bytes");
+    signature.copy_from_slice(b"\xFF\xD8\xFF");
+    let token = AuthToken::new(AUTH_TOKEN);
+    let upload = ok!(ProcessRequest::builder(&token, "LT")
+        .image(ImageStep::Front, &image[..])
+        .image(ImageStep::Back, &image[..])
+        .image(ImageStep::Face, &image[..])
+        .build());
+    check!(upload.body_len() > 18_000_000, "{}", upload.body_len());
+
+    ok!(client.send(&upload).await);
+    let request = only_request(&server)?;
+    check_eq!(
+        request.header("content-length"),
+        Some(upload.body_len().to_string().as_str())
+    );
+    check!(
+        request.body == ok!(upload.to_json()),
+        "the body arrived altered"
+    );
+    let body = check_api_request(&request, PROCESS)?;
+    check_eq!(body.get("authToken"), Some(&json!(AUTH_TOKEN)));
+
+    let error = api_error(client.send(&upload).await)?;
+    check_eq!(error.status().as_u16(), 200);
+    check_eq!(error.identifier(), Some(&ErrorIdentifier::BadValue));
+    Ok(())
+}
+
+/// The listing (R13) as a user walks it: each page a `GET` with its query, the next one taken
+/// from the page's `next` link on the configured origin; a link to another origin is not
+/// followed (the credentials stay home) and ends the listing with a typed error after the
+/// page's identifications.
+async fn r13_listing_gets_each_page_on_the_same_origin_only<H: Harness>(
+    harness: &H,
+    _: &Kit,
+) -> Outcome {
+    let server = start()?;
+    let base = server.base_url();
+    let page = |scan_ref: &str, next: Value| {
+        json!({"count": 2, "next": next, "previous": null,
+            "results": [{"scanRef": scan_ref, "status": "APPROVED", "suspected": false}]})
+        .to_string()
+    };
+    server.enqueue(
+        LISTING,
+        Behaviour::Respond(Reply::json(
+            200,
+            page("a1", json!(format!("{base}{LISTING}?page=2&perPage=1"))),
+        )),
+    );
+    server.enqueue(
+        LISTING,
+        Behaviour::Respond(Reply::json(200, page("b2", Value::Null))),
+    );
+    server.enqueue(
+        LISTING,
+        Behaviour::Respond(Reply::json(
+            200,
+            page(
+                "c3",
+                json!("http://elsewhere.example/kyc/identifications/?page=2"),
+            ),
+        )),
+    );
+    let client = harness.client(config(&base)?, defaults());
+
+    let first = ok!(IdentificationsRequest::builder().per_page(1).build());
+    let items = client.identifications(first).await;
+    let scan_refs: Vec<Option<String>> = items
+        .iter()
+        .map(|item| item.as_ref().ok().and_then(|item| item.scan_ref.clone()))
+        .collect();
+    check_eq!(
+        scan_refs,
+        [Some("a1".to_owned()), Some("b2".to_owned())],
+        "{items:?}"
+    );
+    let requests = server.requests();
+    check_eq!(requests.len(), 2);
+    check_get_request(
+        some!(requests.first(), "page 1"),
+        "/kyc/identifications/?perPage=1",
+    )?;
+    check_get_request(
+        some!(requests.get(1), "page 2"),
+        "/kyc/identifications/?page=2&perPage=1",
+    )?;
+
+    let items = client.identifications(IdentificationsRequest::all()).await;
+    check_eq!(items.len(), 2, "{items:?}");
+    check!(matches!(items.first(), Some(Ok(item)) if item.scan_ref.as_deref() == Some("c3")));
+    match items.get(1) {
+        Some(Err(Error::Decode(error))) => check_eq!(error.path(), Some("next")),
+        other => fail!("expected a decoding error at `next`, got {other:?}"),
+    }
+    check_eq!(server.total(), 3, "nothing sent to the other origin");
+    Ok(())
+}
+
+/// Face authentication's reads (R12) are `GET`s without a body, each with its exact path and
+/// query — the `scanRef` and the token as path segments, the method as a query — and their
+/// answers are read.
+async fn r12_reads_are_gets_without_a_body<H: Harness>(harness: &H, _: &Kit) -> Outcome {
+    let server = start()?;
+    let check_status = format!("/identification/facial-auth/{SCAN_REF}/check-status/");
+    let sessions = "/api/v2/facial-authentication-sessions/";
+    let session = format!("{sessions}{AUTH_TOKEN}/");
+    server.enqueue(
+        &check_status,
+        Behaviour::Respond(Reply::json(200, r#"{"type": "AUTHENTICATION"}"#)),
+    );
+    let one = json!({"id": "9b11acb2-8c27-11e9-9758-309c231b1bac", "tokenString": AUTH_TOKEN,
+        "approved": true, "givenScanRef": SCAN_REF, "type": "AUTHENTICATION",
+        "authenticationMethod": "FACE_MATCHING", "facePhoto": null});
+    server.enqueue(
+        sessions,
+        Behaviour::Respond(Reply::json(200, json!([one]).to_string())),
+    );
+    server.enqueue(
+        &session,
+        Behaviour::Respond(Reply::json(200, one.to_string())),
+    );
+    let client = harness.client(config(&server.base_url())?, defaults());
+
+    let status = ok!(client
+        .send(&ok!(FaceAuthStatusRequest::new(SCAN_REF)))
+        .await);
+    check!(status.can_authenticate());
+    let listed = ok!(client.send(&FaceAuthSessionsRequest::new()).await);
+    check_eq!(listed.sessions.len(), 1);
+    let read = ok!(client
+        .send(&ok!(FaceAuthSessionRequest::new(AUTH_TOKEN)))
+        .await);
+    check_eq!(read.approved, Some(true));
+    check_eq!(read.session_type, Some(FaceAuthType::Authentication));
+
+    let requests = server.requests();
+    check_eq!(requests.len(), 3);
+    let targets = [
+        format!("{check_status}?method=FACE_MATCHING"),
+        sessions.to_owned(),
+        session,
+    ];
+    for (request, target) in requests.iter().zip(&targets) {
+        check_get_request(request, target)?;
+    }
+    Ok(())
+}
+
+/// The further `POST`s (R12): request-information, authentication-info, video-call,
+/// video-call-record and full-status, each to its exact path (the newer ones with their
+/// trailing slash) with its JSON body, each answer read.
+async fn r12_further_posts_send_their_body_and_read_the_answer<H: Harness>(
+    harness: &H,
+    _: &Kit,
+) -> Outcome {
+    let server = start()?;
+    let information = format!("/kyc/identifications/{SCAN_REF}/request-information/");
+    server.enqueue(
+        &information,
+        Behaviour::Respond(Reply::json(
+            200,
+            json!({"sessionUrl": "https://ivs.idenfy.com/session", "tokenString": AUTH_TOKEN})
+                .to_string(),
+        )),
+    );
+    server.enqueue(
+        "/partner/authentication-info",
+        Behaviour::Respond(Reply::json(
+            201,
+            json!({"authToken": AUTH_TOKEN, "digitString": "12345678"}).to_string(),
+        )),
+    );
+    server.enqueue(
+        "/api/v2/video-call",
+        Behaviour::Respond(Reply::json(
+            200,
+            r#"{"url": "https://ivs.idenfy.com/video-call/1"}"#,
+        )),
+    );
+    server.enqueue(
+        "/api/v2/video-call-record",
+        Behaviour::Respond(Reply::json(
+            200,
+            json!({"photos": {"VIDEO_CALL_FACE": "https://files.example/face.jpg",
+                "VIDEO_CALL_BACK": null}, "videos": ["https://files.example/call.mp4"]})
+            .to_string(),
+        )),
+    );
+    server.enqueue(
+        "/api/v2/full-status",
+        Behaviour::Respond(Reply::json(
+            200,
+            r#"{"face_match_result": "FACE_MATCH", "manual_face_match_result": "", "attempt_count": 1}"#,
+        )),
+    );
+    let client = harness.client(config(&server.base_url())?, defaults());
+
+    let reopened = ok!(client
+        .send(&ok!(RequestInformationRequest::builder(SCAN_REF)
+            .lifetime(600)
+            .build()))
+        .await);
+    check_eq!(reopened.token_string.expose_secret(), AUTH_TOKEN);
+    let face = ok!(client
+        .send(&ok!(FaceAuthTokenRequest::builder(SCAN_REF).build()))
+        .await);
+    check_eq!(face.auth_token.expose_secret(), AUTH_TOKEN);
+    let call = ok!(client
+        .send(&ok!(VideoCallRequest::new(SCAN_REF)).with_photos(true))
+        .await);
+    check_eq!(call.link(), Some("https://ivs.idenfy.com/video-call/1"));
+    let record = ok!(client
+        .send(&ok!(VideoCallRecordRequest::new(SCAN_REF)))
+        .await);
+    check_eq!(
+        record.photo("VIDEO_CALL_FACE"),
+        Some("https://files.example/face.jpg")
+    );
+    check_eq!(record.video_urls().count(), 1);
+    let full = ok!(client.send(&ok!(FullStatusRequest::new(SCAN_REF))).await);
+    check_eq!(full.attempt_count, Some(1));
+    check_eq!(full.manual_face_match_result, None);
+
+    let requests = server.requests();
+    check_eq!(requests.len(), 5);
+    let expected = [
+        (information.as_str(), json!({"lifetime": 600})),
+        (
+            "/partner/authentication-info",
+            json!({"scanRef": SCAN_REF, "type": "AUTHENTICATION", "method": "FACE_MATCHING"}),
+        ),
+        (
+            "/api/v2/video-call",
+            json!({"scanRef": SCAN_REF, "photos": true}),
+        ),
+        ("/api/v2/video-call-record", json!({"scanRef": SCAN_REF})),
+        ("/api/v2/full-status", json!({"scanRef": SCAN_REF})),
+    ];
+    for (request, (path, body)) in requests.iter().zip(expected) {
+        check_eq!(check_api_request(request, path)?, body, "{path}");
+    }
     Ok(())
 }
 

@@ -3,8 +3,8 @@
 use std::time::Instant;
 
 use idenfy::{
-    BlockingClient, BlockingTransport, CallOptions, Client, Config, Endpoint, Error, Transport,
-    TransportErrorKind,
+    BlockingClient, BlockingTransport, CallOptions, Client, Config, Endpoint, Error,
+    Identification, IdentificationsRequest, Stream, Transport, TransportErrorKind,
 };
 
 use crate::exec::CatchUnwind;
@@ -186,10 +186,22 @@ pub(crate) trait Harness {
     fn client(&self, config: Config, options: CallOptions) -> Self::Client;
 }
 
+/// The most items a case walks a listing for: a listing that never ends fails its case instead
+/// of hanging it.
+const MAX_LISTED: usize = 1000;
+
 /// A client under test, async or blocking, seen the same way by the cases.
 pub(crate) trait Subject {
     /// Sends `endpoint` through the client and returns its result.
     async fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error>;
+
+    /// Walks the listing from `first` as a user does — the async client's `Stream`, the
+    /// blocking client's `Iterator` — and returns every item (at most [`MAX_LISTED`]); an error
+    /// ends the listing, so it is the last item.
+    async fn identifications(
+        &self,
+        first: IdentificationsRequest,
+    ) -> Vec<Result<Identification, Error>>;
 }
 
 struct AsyncHarness<F> {
@@ -208,6 +220,21 @@ impl<T: Transport> Subject for Client<T> {
     async fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
         Client::send(self, endpoint).await
     }
+
+    async fn identifications(
+        &self,
+        first: IdentificationsRequest,
+    ) -> Vec<Result<Identification, Error>> {
+        let mut listing = std::pin::pin!(Client::identifications(self, first));
+        let mut items = Vec::new();
+        while items.len() < MAX_LISTED {
+            match std::future::poll_fn(|cx| listing.as_mut().poll_next(cx)).await {
+                Some(item) => items.push(item),
+                None => break,
+            }
+        }
+        items
+    }
 }
 
 struct BlockingHarness<F> {
@@ -225,5 +252,14 @@ impl<T: BlockingTransport, F: Fn() -> T> Harness for BlockingHarness<F> {
 impl<T: BlockingTransport> Subject for BlockingClient<T> {
     async fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
         BlockingClient::send(self, endpoint)
+    }
+
+    async fn identifications(
+        &self,
+        first: IdentificationsRequest,
+    ) -> Vec<Result<Identification, Error>> {
+        BlockingClient::identifications(self, first)
+            .take(MAX_LISTED)
+            .collect()
     }
 }

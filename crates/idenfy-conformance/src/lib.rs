@@ -5,7 +5,9 @@
 //! A transport only moves bytes, but it decides what the core can promise: that a call ends
 //! within its timeout, that an oversized answer is refused without being read to its end, and
 //! that a token request — which costs a credit — is never sent twice (R9 of the project's
-//! rules: a failure is `Connect` only when the request certainly never reached the server).
+//! rules: a failure is `Connect` only when the request certainly never reached the server),
+//! and that every endpoint's request goes out as the rules write it: a `GET` with no body, an
+//! upload of 18 MB byte for byte (R12–R14).
 //! The kit checks exactly that, over real loopback sockets, against a [scripted
 //! server](server::TestServer) that answers, delays, never answers, stalls, resets, truncates
 //! and oversizes on cue. Each case drives your transport through the real client

@@ -53,8 +53,9 @@ use std::time::{Duration, Instant};
 
 /// The largest request head (request line and headers) read, in bytes.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
-/// The largest request body read, in bytes.
-const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// The largest request body read, in bytes: more than the largest upload the client sends
+/// (20 000 000 bytes, R14).
+const MAX_BODY_BYTES: usize = 24 * 1024 * 1024;
 /// The size of the pieces a long body is written in.
 const CHUNK_BYTES: usize = 16 * 1024;
 /// The `Content-Length` announced by [`Behaviour::ResetMidResponse`],

@@ -36,7 +36,7 @@ fn case_names_are_unique_and_start_with_their_rule() {
             "{name}"
         );
     }
-    assert_eq!(CASES.len(), 25);
+    assert_eq!(CASES.len(), 29);
 }
 
 #[test]
@@ -59,6 +59,20 @@ fn a_transport_that_does_not_conform_fails_each_case_by_name() {
         text.ends_with("conformance kit: 0 of 6 cases passed, 6 failed"),
         "{text}"
     );
+}
+
+#[test]
+fn the_further_endpoints_cases_fail_a_transport_that_does_not_conform() {
+    for name in [
+        "r14_largest_upload_is_sent_whole",
+        "r13_listing_gets_each_page_on_the_same_origin_only",
+        "r12_reads_are_gets_without_a_body",
+        "r12_further_posts_send_their_body_and_read_the_answer",
+    ] {
+        let report = Kit::new().only(name).run_blocking(|| teapot);
+        assert_eq!(report.cases().len(), 1, "{name}");
+        assert!(!report.passed(), "{name}");
+    }
 }
 
 #[test]

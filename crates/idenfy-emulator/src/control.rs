@@ -14,16 +14,19 @@ use idenfy_proto::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::face_auth;
 use crate::fault::FaultJson;
 use crate::outcome::{Outcome, OutcomeJson};
 use crate::page::{DEFAULT_PER_PAGE, DeliveryQuery, Page, VerificationQuery};
 use crate::payload::{self, CANCEL_OUTCOME, PAGE_OUTCOMES};
+use crate::process::ProcessSettingsJson;
 use crate::server::{
     Answer, CONTROL_PREFIX, error, form_value, method_not_allowed, not_found, parse_json,
     percent_decode, percent_encode, read_body, see_other, validation_error,
 };
 use crate::shared::Shared;
 use crate::state::MAX_CLOCK_MS;
+use crate::video_call::{self, FinishJson};
 use crate::{Delivery, EmulatorError, Verification, ops};
 
 /// Routes one control request, once [`refuse_foreign`] let it through.
@@ -43,7 +46,8 @@ pub(crate) async fn handle(
         .trim_end_matches('/')
         .to_owned();
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let form = segments.as_slice() == ["ui", "finish"] && method == Method::POST;
+    let form =
+        matches!(segments.as_slice(), ["ui", "finish" | "video-call"]) && method == Method::POST;
     if let Some(answer) = refuse_rebound(remote, &request) {
         return answer;
     }
@@ -136,6 +140,52 @@ pub(crate) async fn handle(
             );
             respond(result, shared, scan_ref)
         }
+        (["verifications", scan_ref, "video-call", "finish"], &Method::POST) => {
+            let parts = match parse_optional::<Option<FinishJson>>(&body) {
+                Ok(finish) => finish.unwrap_or_default().into_parts(),
+                Err(answer) => return answer,
+            };
+            let result = parts.and_then(|(status, answers)| {
+                ops::finish_video_call(shared, scan_ref, status, answers)
+            });
+            respond(result, shared, scan_ref)
+        }
+        (["process-settings"], &Method::GET) => {
+            Answer::json(200, &shared.with_state(|state| state.process.to_json()))
+        }
+        (["process-settings"], &Method::PUT) => {
+            let settings = match parse_optional::<Option<ProcessSettingsJson>>(&body) {
+                Ok(settings) => settings.unwrap_or_default().into_settings(),
+                Err(answer) => return answer,
+            };
+            match settings {
+                Ok(settings) => {
+                    let json = settings.to_json();
+                    shared.with_state(|state| state.process = settings);
+                    Answer::json(200, &json)
+                }
+                Err(err) => emulator_error(&err),
+            }
+        }
+        (["face-auth", token, "complete"], &Method::POST) => {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Finish {
+                approved: Option<bool>,
+            }
+            let approved = match parse_optional::<Option<Finish>>(&body) {
+                Ok(finish) => finish.and_then(|finish| finish.approved).unwrap_or(true),
+                Err(answer) => return answer,
+            };
+            let result = ops::complete_face_auth(shared, token, approved).and_then(|()| {
+                face_auth::session_json(shared, token).ok_or(EmulatorError::UnknownFaceAuthSession)
+            });
+            match result {
+                Ok(json) => Answer::json(200, &json),
+                Err(err) => emulator_error(&err),
+            }
+        }
+        (["video-calls", call_id], &Method::GET) => video_call::page(shared, call_id),
         (["clock"], &Method::GET) => Answer::json(200, &clock(shared)),
         (["clock", "advance"], &Method::POST) => {
             #[derive(Deserialize)]
@@ -262,8 +312,10 @@ pub(crate) async fn handle(
             shared.with_state(|state| state.faults.clear());
             Answer::empty(204)
         }
+        (["files", "face-auth", file], &Method::GET | &Method::HEAD) => face_photo(shared, file),
         (["files", scan_ref, file], &Method::GET | &Method::HEAD) => photo(shared, scan_ref, file),
         (["ui", "finish"], &Method::POST) => finish_from_page(shared, remote, &body),
+        (["ui", "video-call"], &Method::POST) => video_call::finish_from_page(shared, &body),
         (
             []
             | ["health"]
@@ -274,6 +326,11 @@ pub(crate) async fn handle(
                 _,
                 "start" | "complete" | "cancel" | "request-information" | "document-expiration",
             ]
+            | ["verifications", _, "video-call", "finish"]
+            | ["process-settings"]
+            | ["face-auth", _, "complete"]
+            | ["video-calls", _]
+            | ["ui", "video-call"]
             | ["clock"]
             | ["clock", "advance"]
             | ["webhooks"]
@@ -437,13 +494,15 @@ fn refuse_foreign(shared: &Shared, request: &Request<Incoming>, form: bool) -> O
 fn allowed(segments: &[&str]) -> &'static str {
     match segments {
         ["verifications", _, _]
+        | ["verifications", _, "video-call", "finish"]
+        | ["face-auth", _, "complete"]
         | ["clock", "advance"]
-        | ["ui", "finish"]
+        | ["ui", "finish" | "video-call"]
         | ["webhooks", "resend"]
         | ["webhooks", _, "resend"] => "POST",
         ["webhooks"] => "GET, DELETE",
         ["faults"] => "GET, POST, DELETE",
-        ["webhook-url"] => "GET, PUT",
+        ["webhook-url"] | ["process-settings"] => "GET, PUT",
         ["files", ..] => "GET, HEAD",
         _ => "GET",
     }
@@ -479,8 +538,12 @@ fn unknown(scan_ref: &str) -> Answer {
 fn emulator_error(err: &EmulatorError) -> Answer {
     match err {
         EmulatorError::UnknownScanRef(scan_ref) => unknown(scan_ref),
-        EmulatorError::UnknownDelivery(_) => not_found(format!("{err}.")),
-        EmulatorError::Conflict { .. } | EmulatorError::WrongState { .. } => {
+        EmulatorError::UnknownDelivery(_) | EmulatorError::UnknownFaceAuthSession => {
+            not_found(format!("{err}."))
+        }
+        EmulatorError::Conflict { .. }
+        | EmulatorError::WrongState { .. }
+        | EmulatorError::FaceAuthSessionClosed(_) => {
             error(409, ErrorIdentifier::from("CONFLICT"), err.to_string())
         }
         EmulatorError::InvalidQuery(invalid) | EmulatorError::InvalidArgument(invalid) => {
@@ -519,6 +582,11 @@ fn index(shared: &Shared) -> Value {
             "POST /__emulator/verifications/{scanRef}/cancel",
             "POST /__emulator/verifications/{scanRef}/request-information",
             "POST /__emulator/verifications/{scanRef}/document-expiration",
+            "POST /__emulator/verifications/{scanRef}/video-call/finish",
+            "GET /__emulator/process-settings",
+            "PUT /__emulator/process-settings",
+            "POST /__emulator/face-auth/{tokenString}/complete",
+            "GET /__emulator/video-calls/{callId}",
             "GET /__emulator/clock",
             "POST /__emulator/clock/advance",
             "GET /__emulator/webhooks",
@@ -531,7 +599,10 @@ fn index(shared: &Shared) -> Value {
             "POST /__emulator/faults",
             "DELETE /__emulator/faults",
             "GET /__emulator/files/{scanRef}/{step}.png",
+            "GET /__emulator/files/{scanRef}/VIDEO_CALL.mp4",
+            "GET /__emulator/files/face-auth/{id}.png",
             "POST /__emulator/ui/finish",
+            "POST /__emulator/ui/video-call",
         ],
     })
 }
@@ -731,8 +802,29 @@ fn faults(shared: &Shared) -> Value {
     Value::Array(shared.with_state(|state| state.faults.iter().map(|f| f.to_json()).collect()))
 }
 
-/// `GET /__emulator/files/{scanRef}/{STEP}.png`: the one-pixel photo of a finished verification.
+/// `GET /__emulator/files/face-auth/{id}.png`: the one-pixel face photo of a finished
+/// face-authentication session.
+fn face_photo(shared: &Shared, file: &str) -> Answer {
+    let id = file.strip_suffix(".png").unwrap_or_default();
+    if shared.with_state(|state| state.face_auth.has_photo(id)) {
+        Answer::new(200, "image/png", payload::PNG)
+    } else {
+        not_found(format!("No face-authentication photo {file}."))
+    }
+}
+
+/// `GET /__emulator/files/{scanRef}/{STEP}.png`: the one-pixel photo of a finished verification
+/// or of its ended photo video call; `…/VIDEO_CALL.mp4`, the recording of its ended video call.
 fn photo(shared: &Shared, scan_ref: &str, file: &str) -> Answer {
+    if file == payload::VIDEO_CALL_VIDEO {
+        let served =
+            shared.with_state(|state| state.get(scan_ref).is_some_and(payload::serves_video));
+        return if served {
+            Answer::new(200, "video/mp4", payload::MP4)
+        } else {
+            not_found(format!("No file {file} for scanRef '{scan_ref}'."))
+        };
+    }
     let step = file.strip_suffix(".png").unwrap_or_default();
     let served = shared.with_state(|state| {
         state

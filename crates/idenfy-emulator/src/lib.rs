@@ -60,12 +60,72 @@
 //! | `POST /api/v2/delete` | `400 PARTNER_ERROR` "Token has not expired yet." (with `documentation` and `severity`) until the token expired or the verification finished; then `200` with an empty body, and the status becomes `DELETED` (`EXPIRED-DELETED` if it had expired) |
 //! | `POST /api/v2/generate-pdf` | a one-page PDF report (`application/pdf`) once the checks ran; `400 BAD_VALUE` before |
 //! | `GET /api/v2/redirect?authToken=…` | an HTML page with a form to finish the verification (approved, denied, suspected, or approved after a manual review) and one to cancel it (the person gives up: on to `unverifiedUrl`); opening it starts the session (`sessionLength`). Unknown tokens get a `404` page, expired, cancelled or used ones a `410` page |
+//! | `POST /api/v2/process` | [direct processing](#direct-processing): the upload read with the client's rules (`server::read_process_request`: JPEG or PNG by signature, each image at most [`MAX_IMAGE_BYTES`](idenfy_proto::MAX_IMAGE_BYTES), `FRONT` present, a body of at most [`MAX_PROCESS_BODY_BYTES`](idenfy_proto::MAX_PROCESS_BODY_BYTES), `413` past it, unread when `Content-Length` says so); `400 TOKEN_NOT_VALID` unless `authToken` is the token of an active verification; `400 MISSING_VALUE` "No image provided for step 'BACK'" (or `'FACE'`) for a step the document or token needs; then `200` with no body, the verification finished with the [`ProcessSettings`]' outcome and its webhooks sent — or the documented `200` with an error body when the settings say the document is not detected |
+//! | `GET /kyc/identifications/?clientId=&page=&perPage=` | one page of the verifications kept, oldest first, filtered by `clientId`: `{count, next, previous, results: [{scanRef, status, suspected}]}` (`suspected`: a `SUSPECTED` result or fraud tags), `next`/`previous` absolute URLs on the base URL, as a Django REST framework listing writes them (parameters sorted, `page` left out of the first page's link); `perPage` [`DEFAULT_PER_PAGE`] by default, at most [`MAX_PER_PAGE`]; `400` naming a parameter the client's rules refuse, `404` "Invalid page." past the last page. `GET` only |
+//! | `POST /kyc/identifications/{scanRef}/request-information/` | the body read with the client's rules (`lifetime`, `questionnaire`, …); a finished verification becomes active again with a new token, as [`Emulator::request_information`] does (`lifetime` 86 400 s by default); answers `200 {sessionUrl, tokenString}`; the re-submission (the redirect page, direct processing with the new token, or [`Emulator::complete`]) sends `IDENTIFICATION_RESUBMITTED`. `400 BAD_VALUE` unless finished |
+//! | `POST /api/v2/full-status` | the legacy snake_case full status (§3.5): the automatic and (after a review) manual face and document results, `client` (what the token request said), `client_identity_document` (what `data` shows, the MRZ reading the same, `manual_*` after a review), `attempt_count` (1 once the checks ran), `suspection_reasons` `[]`, `start_time`/`finish_time`/`review_time` as `YYYY-MM-DD HH:MM:SS` (UTC); `""` for every value not there (before the checks, after deletion), `manual_utility_address_match` `null` as documented |
+//! | `GET /identification/facial-auth/{scanRef}/check-status/?method=FACE_MATCHING` | [face authentication](#face-authentication): `{"type": "AUTHENTICATION"}` once the verification is approved, `{"type": "IDENTIFICATION"}` otherwise; `404` for a `scanRef` unknown or deleted, `400` naming `method` for a method iDenfy does not define. `GET` only |
+//! | `POST /partner/authentication-info` | a face-authentication token for an approved verification: `201 {authToken, scanRef, type, method, lifetime, digitString}` (26 alphanumeric characters; 8 digits with `generateDigitString`; `lifetime` 1 800 s by default), opening a session; `400` naming `type` unless `AUTHENTICATION`, `400 BAD_VALUE` unless approved, `404` unknown or deleted |
+//! | `GET /api/v2/facial-authentication-sessions/` | every face-authentication session kept (the latest 10 000), oldest first, as a JSON array of `{id, tokenString, approved, givenScanRef, type, authenticationMethod, facePhoto}`; `approved` is `null` until the session is finished through the control API, `facePhoto` the URL of a photo the emulator serves once it is. `GET` only |
+//! | `GET /api/v2/facial-authentication-sessions/{tokenString}/` | one of them; `404` for a token of none |
+//! | `POST /api/v2/video-call` | [video calls](#video-calls): for a verification whose token is of a video-call type (`400 BAD_VALUE` otherwise, or when deleted or its call already ended), starts a call (`photos` for a photo call; a `VIDEO_CALL_PHOTOS` token always takes photos) or finds the one under way; answers `200 {"url": …}`, the call's page |
+//! | `POST /api/v2/video-call-record` | `{"photos": {"VIDEO_CALL_BACK", "VIDEO_CALL_FACE", "VIDEO_CALL_FRONT": URL or null}, "videos": [URL]}` once the call ended (photos for a photo call only), URLs served by the emulator like the `fileUrls`; `null`s and no video before and after deletion |
 //!
-//! Every `/api/v2` endpoint but the redirect checks HTTP Basic credentials first (`401
-//! UNAUTHORIZED`), then the request limit (`429 TOO_MANY_REQUESTS`; 10 000 per hour by default,
-//! on the emulator's clock), then the method (`405 METHOD_NOT_ALLOWED`). Unknown paths answer
-//! `404` with the identifier `NOT_FOUND`, and so does an unknown `scanRef` (or one forgotten
-//! under the [retention limit](#limits-memory-and-scale)).
+//! Every endpoint but the redirect checks HTTP Basic credentials first (`401 UNAUTHORIZED`),
+//! then the request limit (`429 TOO_MANY_REQUESTS`; 10 000 per hour by default, on the
+//! emulator's clock), then the method (`405 METHOD_NOT_ALLOWED` with `Allow`). Paths are matched
+//! exactly as documented (R12: the newer resource paths end with a slash, the classic ones do
+//! not); a parameter in a path is percent-decoded. Unknown paths answer `404` with the
+//! identifier `NOT_FOUND`, and so does an unknown `scanRef` (or one forgotten under the
+//! [retention limit](#limits-memory-and-scale)). Each request body of the further endpoints is
+//! read by `idenfy-proto`'s server reader for it (`idenfy_proto::server::read_*`), with the
+//! builder's own rules: the emulator accepts what the client sends and refuses what the client
+//! would refuse, naming the field (`400 MISSING_VALUE` or `BAD_VALUE`). Fields an endpoint does
+//! not define are ignored, as iDenfy's newer endpoints ignore them.
+//!
+//! ## Direct processing
+//!
+//! An upload finishes the verification of its token as the redirect page would: with the
+//! outcome of the emulator's [`ProcessSettings`] (approved by default; set with
+//! [`Emulator::set_process_settings`] or `PUT /__emulator/process-settings`), sending
+//! `IDENTIFICATION_AUTO_FINISHED` (or `IDENTIFICATION_RESUBMITTED` after a request for more
+//! information), a review included if the outcome has one. The token is spent. What the upload
+//! said becomes the verification's: its `documentType` (else the first document the token
+//! allows, the emulator's "detection") and `country` show in `data`, and `files` lists the
+//! steps uploaded. The images themselves are not kept (the photos served are the emulator's
+//! one-pixel PNG). The steps needed follow the document: `BACK` unless it is a passport, `FACE`
+//! unless the token is a `DOCUMENT` token.
+//!
+//! iDenfy documents that "a 200 OK with an error message may indicate the document was not
+//! detected". With [`ProcessSettings::document_not_detected`], every upload without
+//! `skipAnalysis: true` gets that answer — `200` with `{"identifier": "BAD_VALUE", "message":
+//! "The document was not detected …", "documentation", "severity"}` — and nothing happens: the
+//! verification stays active and its token unspent, so the same upload with `skipAnalysis`
+//! (which skips the photo validation) is then processed.
+//!
+//! ## Face authentication
+//!
+//! A person can authenticate by face once their identification is approved. A token from
+//! `POST /partner/authentication-info` opens a session that stays open (`approved: null`) until
+//! the control API (`POST /__emulator/face-auth/{tokenString}/complete`, `{"approved": bool}`) or
+//! [`Emulator::complete_face_auth`] finishes it, within its `lifetime` on the emulator's clock.
+//! The emulator sends no webhook for it: iDenfy's face-authentication webhook has no documented
+//! body.
+//!
+//! ## Video calls
+//!
+//! `POST /api/v2/video-call` answers the URL of the call's page
+//! (`/__emulator/video-calls/{callId}`), which shows the token's `videoCallQuestions` with a
+//! form on which the person (or you, standing in for the agent) answers and ends the call,
+//! succeeded or failed. The control API (`POST
+//! /__emulator/verifications/{scanRef}/video-call/finish`) and [`Emulator::finish_video_call`]
+//! end it too, with answers given or each question answered and judged correct. Ending it
+//! records the answers and sends `VIDEO_CALL_FINISHED` through the verification's ordered queue,
+//! signed: `{videoCallAnswers: {question: {answer, correct}}, date ("YYYY-MM-DD
+//! HH:MM:SS.ffffff+00:00"), status, scanRef, authToken, clientId}` (§3.10; in quirks mode with
+//! the quirks of a notice). The recording is then served: a one-pixel PNG per photo and an MP4
+//! of no frames. A call does not change the verification's status: finish the verification as
+//! any other.
 //!
 //! # Verifications, the clock and webhooks
 //!
@@ -233,8 +293,15 @@
 //! | `GET /__emulator/faults` | | the faults still pending |
 //! | `POST /__emulator/faults` | fault | adds one (`201`): `{"kind": "status"\|"delay"\|"drop"\|"truncate"\|"garbage"\|"lose", "path" or "prefix", "times": n, "status": 503, "body": "…" or JSON, "contentType", "delayMs": n}`; `400` for a fault that could never apply or that HTTP cannot carry (see [`Fault`]) |
 //! | `DELETE /__emulator/faults` | | removes them all (`204`) |
-//! | `GET /__emulator/files/{scanRef}/{STEP}.png` | | the photo behind a `fileUrls` URL |
+//! | `GET /__emulator/files/{scanRef}/{STEP}.png` | | the photo behind a `fileUrls` URL, or a `VIDEO_CALL_*` photo of a video call |
+//! | `GET /__emulator/files/{scanRef}/VIDEO_CALL.mp4` | | the recording of an ended video call |
+//! | `GET /__emulator/files/face-auth/{id}.png` | | the face photo of a finished face-authentication session |
 //! | `POST /__emulator/ui/finish` | form: `authToken`, `outcome` | the redirect page's form; answers `303` to `successUrl` (approved) or `errorUrl` |
+//! | `GET`/`PUT /__emulator/process-settings` | `{"outcome": outcome (as for complete), "documentNotDetected": bool}`, both optional | what direct-processing uploads do ([`ProcessSettings`]); answers `{"overall", "manualReview", "documentNotDetected"}` (`400` for an outcome that cannot finish a verification) |
+//! | `POST /__emulator/face-auth/{tokenString}/complete` | `{"approved": bool}` (optional; `true`) | finishes the face-authentication session; answers it as the session endpoints show it (`404` unknown, `409` finished or expired) |
+//! | `POST /__emulator/verifications/{scanRef}/video-call/finish` | `{"status": bool, "answers": {question: text or {"answer", "correct"}}}`, both optional | ends the video call under way, sends `VIDEO_CALL_FINISHED`; answers the verification (`409` without a call under way, `400` for an answer of another shape) |
+//! | `GET /__emulator/video-calls/{callId}` | | the call's page, the URL `POST /api/v2/video-call` answers (`404` unknown, `410` ended) |
+//! | `POST /__emulator/ui/video-call` | form: `callId`, `status` (`succeeded`/`failed`), `answer-N` | the call page's form: ends the call, each answer judged correct |
 //!
 //! # Faults
 //!
@@ -282,8 +349,10 @@
 //!   another `Content-Type` (`text/plain` and forms, which a foreign page can send without
 //!   asking), or with a body and no `Content-Type`, is refused `415` before it is read. One with
 //!   neither a body nor a `Content-Type` passes.
-//! - The one form, `POST /__emulator/ui/finish` (the redirect page's), is not JSON; it must come
-//!   from the emulator's own origin by its `Origin`, or by its `Referer` when it has no `Origin`.
+//! - The two forms, `POST /__emulator/ui/finish` (the redirect page's) and
+//!   `POST /__emulator/ui/video-call` (the video call page's), are not JSON; they must come from
+//!   the emulator's own origin by their `Origin`, or by their `Referer` when they have no
+//!   `Origin`.
 //! - A control request that arrives over loopback addressed (`Host`) to a DNS name other than
 //!   `localhost` is refused `403`: that is a page that re-bound its own name to `127.0.0.1` (DNS
 //!   rebinding), whose same-origin `GET`s carry no `Origin` and could otherwise read every
@@ -321,6 +390,9 @@
 //!   dropped. [`Emulator::wait_for_deliveries`] counts every attempt since the start (or the last
 //!   clear), kept or not.
 //! - **Extra token fields** take at most [`MAX_EXTRA_FIELD_BYTES`] per token.
+//! - **Face-authentication sessions** are kept up to 10 000, the oldest forgotten first.
+//! - **Uploads** for direct processing are read up to the client's limit (20 MB) and dropped
+//!   once processed: only the steps, document type and country are kept.
 //! - **Answers** are bounded: lists are paged.
 //!
 //! No request waits for work proportional to the number of verifications. They are indexed by
@@ -361,15 +433,19 @@
 mod callback;
 mod control;
 mod delivery;
+mod face_auth;
 mod fault;
+mod kyc;
 mod outcome;
 mod page;
 mod payload;
+mod process;
 mod quirks;
 mod rng;
 mod server;
 mod shared;
 mod state;
+mod video_call;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
@@ -390,6 +466,8 @@ pub use delivery::{Delivery, DeliveryOutcome};
 pub use fault::{Fault, FaultKind, PathMatch};
 pub use outcome::Outcome;
 pub use page::{DEFAULT_PER_PAGE, DeliveryQuery, MAX_PER_PAGE, Page, VerificationQuery};
+pub use process::ProcessSettings;
+pub use video_call::VideoCallAnswer;
 
 use shared::{Settings, Shared};
 
@@ -495,6 +573,13 @@ pub enum EmulatorError {
     /// retention limit or by [`Emulator::clear_deliveries`]).
     #[error("no delivery attempt with id {0} is kept")]
     UnknownDelivery(u64),
+    /// No face-authentication session has this token (never made, or forgotten: the latest
+    /// 10 000 are kept).
+    #[error("no face-authentication session with this token")]
+    UnknownFaceAuthSession,
+    /// The face-authentication session is no longer open: it was finished, or it expired.
+    #[error("the face-authentication session is {0}, not open")]
+    FaceAuthSessionClosed(&'static str),
     /// A value given to the change is out of its range or not one it knows; names the field.
     #[error("invalid argument: {0}")]
     InvalidArgument(ValidationError),
@@ -774,6 +859,30 @@ pub(crate) mod ops {
         shared.tick();
         let now = shared.now_ms();
         shared.with_state(|state| state.document_expiration(scan_ref, threshold, now))
+    }
+
+    /// Finishes the open face-authentication session of `token` as `approved` (or not).
+    pub(crate) fn complete_face_auth(
+        shared: &Arc<Shared>,
+        token: &str,
+        approved: bool,
+    ) -> Result<(), EmulatorError> {
+        shared.tick();
+        let now = shared.now_ms();
+        shared.with_state(|state| state.face_auth.finish(token, approved, now))
+    }
+
+    /// Ends the video call under way of `scan_ref` and sends `VIDEO_CALL_FINISHED`; without
+    /// `answers`, each of the token's questions is answered and judged correct.
+    pub(crate) fn finish_video_call(
+        shared: &Arc<Shared>,
+        scan_ref: &str,
+        status: bool,
+        answers: Option<Vec<crate::VideoCallAnswer>>,
+    ) -> Result<(), EmulatorError> {
+        shared.tick();
+        let now = shared.now_ms();
+        shared.with_state(|state| state.end_video_call(scan_ref, status, answers, now))
     }
 
     /// Queues the webhook of the delivery attempt `id` to be sent again, byte for byte: to the
@@ -1486,6 +1595,56 @@ impl Emulator {
     /// kept.
     pub fn resend_failed(&self, scan_ref: &str) -> Result<Vec<u64>, EmulatorError> {
         ops::resend_failed(&self.shared, scan_ref)
+    }
+
+    /// What direct-processing uploads (`POST /api/v2/process`) do now.
+    pub fn process_settings(&self) -> ProcessSettings {
+        self.shared.with_state(|state| state.process.clone())
+    }
+
+    /// Sets what direct-processing uploads do from now on: the outcome they finish their
+    /// verification with, and whether the document is "not detected" (the documented `200`
+    /// with an error body). See [`ProcessSettings`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), idenfy_emulator::EmulatorError> {
+    /// use idenfy_emulator::{Emulator, Outcome, ProcessSettings};
+    /// let emulator = Emulator::start().await?;
+    /// emulator.set_process_settings(ProcessSettings::new().outcome(Outcome::denied()));
+    /// assert!(!emulator.process_settings().finishing_outcome().overall().is_approved());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_process_settings(&self, settings: ProcessSettings) {
+        self.shared.with_state(|state| state.process = settings);
+    }
+
+    /// Finishes the open face-authentication session of `token_string` (from
+    /// `POST /partner/authentication-info`): `approved` becomes `true` or `false` in the
+    /// session endpoints, and `facePhoto` the URL of the photo taken.
+    /// [`EmulatorError::UnknownFaceAuthSession`] when no session has this token,
+    /// [`EmulatorError::FaceAuthSessionClosed`] when it is finished or expired.
+    pub fn complete_face_auth(
+        &self,
+        token_string: &str,
+        approved: bool,
+    ) -> Result<(), EmulatorError> {
+        ops::complete_face_auth(&self.shared, token_string, approved)
+    }
+
+    /// Ends the video call under way of `scan_ref` (started with `POST /api/v2/video-call`):
+    /// the call succeeded (`status`) or not, with `answers` — or, with `None`, each of the
+    /// token's `videoCallQuestions` answered and judged correct — and sends the
+    /// `VIDEO_CALL_FINISHED` webhook. Its photos (a photo call) and recording are then served.
+    /// [`EmulatorError::WrongState`] when no call is under way.
+    pub fn finish_video_call(
+        &self,
+        scan_ref: &str,
+        status: bool,
+        answers: Option<Vec<VideoCallAnswer>>,
+    ) -> Result<(), EmulatorError> {
+        ops::finish_video_call(&self.shared, scan_ref, status, answers)
     }
 
     /// The emulator's clock (to the millisecond).

@@ -8,7 +8,7 @@ use idenfy_proto::server;
 use idenfy_proto::webhook::{ServiceResult, ServiceResultStatus};
 use idenfy_proto::{
     AgeGroup, Date, DocumentSex, DocumentType, ExpirationThreshold, FraudTag, IdentificationData,
-    Personal, RiskLevel, ServiceGroupType, ServiceStatus, Sex, TokenType,
+    OverallStatus, Personal, RiskLevel, ServiceGroupType, ServiceStatus, Sex, TokenType,
 };
 use serde_json::{Map, Value, json};
 
@@ -30,6 +30,8 @@ pub(crate) enum WebhookKind {
     Cancelled,
     /// `DOCUMENT_EXPIRATION` at a threshold; its body is not an identification result (§5.8).
     DocumentExpiration(ExpirationThreshold),
+    /// `VIDEO_CALL_FINISHED`: the answers of a video call (§3.10).
+    VideoCallFinished,
 }
 
 impl WebhookKind {
@@ -140,16 +142,32 @@ pub(crate) fn data_json(session: &Session) -> Value {
     Value::Object(body)
 }
 
-/// The steps photographed: the back only for documents that have one, the face only when the
-/// token asks for a selfie.
-fn steps(session: &Session) -> [(&'static str, bool); 3] {
-    let document = document_type(session);
-    let has_back = !matches!(
+/// Whether a document of `document` type has a back to photograph (passports have none).
+pub(crate) fn has_back(document: &DocumentType) -> bool {
+    !matches!(
         document,
         DocumentType::Passport | DocumentType::NationalPassport
-    );
-    let has_face = !matches!(session.request.token_type(), Some(TokenType::Document));
-    [("FRONT", true), ("BACK", has_back), ("FACE", has_face)]
+    )
+}
+
+/// Whether the token asks for the person's face (all but `DOCUMENT` tokens do).
+pub(crate) fn has_face(session: &Session) -> bool {
+    !matches!(session.request.token_type(), Some(TokenType::Document))
+}
+
+/// The steps photographed: those uploaded for direct processing; else the back only for
+/// documents that have one, the face only when the token asks for a selfie.
+fn steps(session: &Session) -> [(&'static str, bool); 3] {
+    if let Some(processed) = &session.processed {
+        return ["FRONT", "BACK", "FACE"]
+            .map(|step| (step, processed.steps.iter().any(|s| s == step)));
+    }
+    let has_back = has_back(&document_type(session));
+    [
+        ("FRONT", true),
+        ("BACK", has_back),
+        ("FACE", has_face(session)),
+    ]
 }
 
 /// `fileUrls` / the answer to `POST /api/v2/files`: step → URL served by the emulator itself, or
@@ -167,19 +185,47 @@ pub(crate) fn file_urls(session: &Session, base_url: &str) -> Map<String, Value>
         .collect()
 }
 
-/// Whether `step` of `session` has a photo the emulator serves.
+/// Whether `step` of `session` has a photo the emulator serves: a step of the verification's
+/// checks, or of its ended photo video call.
 pub(crate) fn serves_file(session: &Session, step: &str) -> bool {
+    if VIDEO_CALL_PHOTOS.contains(&step) {
+        return !session.deleted
+            && session
+                .video_call
+                .as_ref()
+                .is_some_and(|call| call.photos && call.ended.is_some());
+    }
     session.has_result()
         && steps(session)
             .iter()
             .any(|(name, taken)| *taken && *name == step)
 }
 
+/// Whether the recording of `session`'s video call is served: the call ended, nothing deleted.
+pub(crate) fn serves_video(session: &Session) -> bool {
+    !session.deleted
+        && session
+            .video_call
+            .as_ref()
+            .is_some_and(|call| call.ended.is_some())
+}
+
 fn file_url(base_url: &str, scan_ref: &str, step: &str) -> String {
     format!("{base_url}/__emulator/files/{scan_ref}/{step}.png")
 }
 
-fn document_type(session: &Session) -> DocumentType {
+/// The type of the document read: the one a direct-processing upload named, else the first the
+/// token allows (the emulator's "detection"), else `ID_CARD`.
+pub(crate) fn document_type(session: &Session) -> DocumentType {
+    if let Some(processed) = &session.processed {
+        return processed.document_type.clone();
+    }
+    first_document(session)
+}
+
+/// The first document type the token allows, else `ID_CARD`: what the emulator "detects" in an
+/// upload that names none.
+pub(crate) fn first_document(session: &Session) -> DocumentType {
     session
         .request
         .documents()
@@ -244,8 +290,11 @@ pub(crate) fn synthesized_data(session: &Session) -> IdentificationData {
         .map_or("BASANAVICIENE".to_owned(), |name| {
             name.as_str().to_uppercase()
         });
-    let country = request
-        .country()
+    let country = session
+        .processed
+        .as_ref()
+        .map(|processed| processed.country)
+        .or(request.country())
         .or(request.nationality())
         .map_or("LT".to_owned(), |code| code.as_str().to_owned());
     let nationality = request
@@ -526,6 +575,213 @@ pub(crate) fn pdf_report(session: &Session) -> Vec<u8> {
     ));
     pdf.into_bytes()
 }
+
+/// A Unix time in milliseconds as `YYYY-MM-DD HH:MM:SS` (UTC), the legacy full status's
+/// times; with `micros`, `YYYY-MM-DD HH:MM:SS.ffffff+00:00`, the video-call webhook's `date`.
+pub(crate) fn date_time(ms: i64, micros: bool) -> String {
+    let seconds = ms.div_euclid(1000);
+    let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
+    let of_day = seconds.rem_euclid(86_400);
+    let (hour, minute, second) = (of_day / 3600, of_day % 3600 / 60, of_day % 60);
+    let mut text = format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}");
+    if micros {
+        text.push_str(&format!(".{:06}+00:00", ms.rem_euclid(1000) * 1000));
+    }
+    text
+}
+
+/// An item of the listing of identifications (`GET /kyc/identifications/`, reference §3.11):
+/// `scanRef`, the overall status, and whether it is suspected — its result is `SUSPECTED` or
+/// carries fraud tags (while active or expired, and after deletion, it is not).
+pub(crate) fn identification_item(session: &Session) -> Value {
+    let suspected = session
+        .outcome()
+        .filter(|_| !session.deleted)
+        .is_some_and(|outcome| {
+            outcome.overall == OverallStatus::Suspected
+                || outcome.auto_overall == OverallStatus::Suspected
+                || !outcome.fraud_tags.is_empty()
+        });
+    json!({
+        "scanRef": session.scan_ref,
+        "status": session.status().as_str(),
+        "suspected": suspected,
+    })
+}
+
+/// How a field of the legacy full status's document is read from the data.
+type Reader = fn(&IdentificationData) -> Option<String>;
+
+/// The legacy full status (`POST /api/v2/full-status`, reference §3.5): snake_case, `""` where
+/// there is nothing (never `null`, but for `manual_utility_address_match`, whose documented
+/// value is `null`), consistent with `/api/v2/status` and `/api/v2/data`: the automatic results
+/// once the checks ran, the manual ones after a review, `client` what the token request said,
+/// `client_identity_document` what was read (the machine-readable zone reading the same, the
+/// `manual_*` fields a reviewer's, after a review), all empty before the checks and after
+/// deletion.
+pub(crate) fn full_status_json(session: &Session) -> Value {
+    let text = |value: Option<String>| Value::from(value.unwrap_or_default());
+    let outcome = session.outcome().filter(|_| !session.deleted);
+    let reviewed = session.reviewed() && !session.deleted;
+    let request = &session.request;
+    let client = json!({
+        "name": text(request.first_name().map(|name| name.as_str().to_owned())),
+        "surname": text(request.last_name().map(|name| name.as_str().to_owned())),
+        "date_of_birth": text(request.date_of_birth().map(|date| date.to_string())),
+        "personal_id_number": text(request.personal_number().map(|n| n.as_str().to_owned())),
+        "document_number": text(request.document_number().map(|n| n.as_str().to_owned())),
+        "document_type": text(request.documents().and_then(|d| d.first()).map(|d| d.as_str().to_owned())),
+        "expiry_date": text(request.date_of_expiry().map(|date| date.to_string())),
+        "nationality": text(request.nationality().map(|code| code.as_str().to_owned())),
+        "date_of_issue": text(request.date_of_issue().map(|date| date.to_string())),
+        "sex": text(request.sex().map(|sex| sex.as_str().to_owned())),
+        "country": text(request.country().map(|code| code.as_str().to_owned())),
+        "default_country": "",
+        "utility_address": text(request.address().map(|a| a.as_str().to_owned())),
+    });
+    let data = session.has_result().then(|| synthesized_data(session));
+    let field = |get: fn(&IdentificationData) -> Option<String>| text(data.as_ref().and_then(get));
+    fn shown(value: &Option<Personal<String>>) -> Option<String> {
+        value.as_ref().map(|value| value.as_str().to_owned())
+    }
+    let mut document = Map::new();
+    let read: [(&str, Reader); 12] = [
+        ("name", |d| shown(&d.doc_first_name)),
+        ("surname", |d| shown(&d.doc_last_name)),
+        ("date_of_birth", |d| shown(&d.doc_dob)),
+        ("expiry_date", |d| shown(&d.doc_expiry)),
+        ("personal_code", |d| shown(&d.doc_personal_code)),
+        ("document_number", |d| shown(&d.doc_number)),
+        ("sex", |d| {
+            d.doc_sex.as_ref().map(|sex| match sex {
+                DocumentSex::Male => "M".to_owned(),
+                DocumentSex::Female => "F".to_owned(),
+                _ => String::new(),
+            })
+        }),
+        ("nationality", |d| d.doc_nationality.clone()),
+        ("date_of_issue", |d| shown(&d.doc_date_of_issue)),
+        ("document_type", |d| {
+            d.doc_type.as_ref().map(|t| t.as_str().to_owned())
+        }),
+        ("country", |d| d.doc_issuing_country.clone()),
+        ("license_categories", |_| None),
+    ];
+    for (name, get) in read {
+        let value = field(get);
+        document.insert(format!("doc_{name}"), value.clone());
+        if name != "license_categories" {
+            let mrz = if name == "document_type" {
+                Value::from("")
+            } else {
+                value.clone()
+            };
+            document.insert(format!("mrz_{name}"), mrz);
+            let manual = if reviewed { value } else { Value::from("") };
+            document.insert(format!("manual_{name}"), manual);
+        }
+    }
+    for name in ["document_subtype", "optional_data", "string"] {
+        document.insert(format!("mrz_{name}"), "".into());
+    }
+    document.insert(
+        "document_type".to_owned(),
+        field(|d| d.doc_type.as_ref().map(|t| t.as_str().to_owned())),
+    );
+    document.insert("manual_utility_address".to_owned(), "".into());
+    document.insert("manual_utility_address_match".to_owned(), Value::Null);
+    let status = |value: Option<&str>| Value::from(value.unwrap_or_default());
+    let time = |ms: Option<i64>| Value::from(ms.map(|ms| date_time(ms, false)).unwrap_or_default());
+    let finished = outcome.and(session.finished_ms());
+    json!({
+        "face_match_result": status(outcome.map(|o| o.auto_face.as_str())),
+        "document_validity": status(outcome.map(|o| o.auto_document.as_str())),
+        "manual_face_match_result": status(outcome.filter(|_| reviewed).map(|o| o.final_face().as_str())),
+        "manual_document_validity": status(outcome.filter(|_| reviewed).map(|o| o.final_document().as_str())),
+        "client": client,
+        "client_identity_document": document,
+        "attempt_count": if outcome.is_some() { 1 } else { 0 },
+        "suspection_reasons": [],
+        "start_time": time(session.started_ms.filter(|_| outcome.is_some())),
+        "finish_time": time(finished),
+        "review_time": time(finished.filter(|_| reviewed)),
+    })
+}
+
+/// The body of a `VIDEO_CALL_FINISHED` webhook (reference §3.10): each question with the
+/// person's answer and whether it was judged correct, when the call ended (`date`), whether it
+/// succeeded (`status`), `scanRef`, the verification's `authToken` and `clientId`.
+pub(crate) fn video_call_body(session: &Session) -> Vec<u8> {
+    let ended = session
+        .video_call
+        .as_ref()
+        .and_then(|call| call.ended.as_ref());
+    let answers: Map<String, Value> = ended
+        .map(|ended| {
+            ended
+                .answers
+                .iter()
+                .map(|answer| {
+                    (
+                        answer.question.clone(),
+                        json!({"answer": answer.answer, "correct": answer.correct}),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let body = json!({
+        "videoCallAnswers": answers,
+        "date": ended.map(|ended| date_time(ended.at_ms, true)),
+        "status": ended.is_some_and(|ended| ended.status),
+        "scanRef": session.scan_ref,
+        "authToken": session.auth_token,
+        "clientId": session.request.client_id().as_str(),
+    });
+    serde_json::to_vec(&body).unwrap_or_default()
+}
+
+/// The steps of a photo video call's photos (reference §3.10).
+pub(crate) const VIDEO_CALL_PHOTOS: [&str; 3] =
+    ["VIDEO_CALL_BACK", "VIDEO_CALL_FACE", "VIDEO_CALL_FRONT"];
+
+/// The file name of a video call's recording.
+pub(crate) const VIDEO_CALL_VIDEO: &str = "VIDEO_CALL.mp4";
+
+/// The answer to `POST /api/v2/video-call-record` (reference §3.10): the photos of a photo video
+/// call and the recording, as URLs served by the emulator, once the call ended (photos `null`
+/// and no video before, for a call without photos, and after deletion).
+pub(crate) fn video_call_record_json(session: &Session, base_url: &str) -> Value {
+    let ended = !session.deleted
+        && session
+            .video_call
+            .as_ref()
+            .is_some_and(|call| call.ended.is_some());
+    let photos: Map<String, Value> = VIDEO_CALL_PHOTOS
+        .iter()
+        .map(|step| {
+            let url = serves_file(session, step)
+                .then(|| file_url(base_url, &session.scan_ref, step))
+                .map_or(Value::Null, Value::from);
+            ((*step).to_owned(), url)
+        })
+        .collect();
+    let videos: Vec<String> = if ended {
+        vec![format!(
+            "{base_url}/__emulator/files/{}/{VIDEO_CALL_VIDEO}",
+            session.scan_ref
+        )]
+    } else {
+        Vec::new()
+    };
+    json!({"photos": photos, "videos": videos})
+}
+
+/// A recording with no frames: an ISO base media file (MP4) holding only its `ftyp` box.
+pub(crate) const MP4: &[u8] = &[
+    0x00, 0x00, 0x00, 0x18, b'f', b't', b'y', b'p', b'i', b's', b'o', b'm', 0x00, 0x00, 0x02, 0x00,
+    b'i', b's', b'o', b'm', b'm', b'p', b'4', b'1',
+];
 
 /// `text` escaped for HTML.
 pub(crate) fn html_escape(text: &str) -> String {

@@ -30,11 +30,15 @@ use tokio::time::Instant;
 
 use crate::callback;
 use crate::control;
+use crate::face_auth;
 use crate::fault::{self, FaultKind, FaultyStream, GARBAGE, RawSlot};
+use crate::kyc;
 use crate::payload;
+use crate::process;
 use crate::quirks;
 use crate::shared::{Shared, stopped};
 use crate::state::DeleteRefusal;
+use crate::video_call;
 use crate::{
     DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
     DEFAULT_MAX_CONNECTIONS, lock,
@@ -136,7 +140,7 @@ impl ConnectionLimits {
 }
 
 /// Where iDenfy's documented error bodies point (reference §3.6).
-const DOCUMENTATION_URL: &str = "https://github.com/idenfy/Documentation";
+pub(crate) const DOCUMENTATION_URL: &str = "https://github.com/idenfy/Documentation";
 
 /// An answer being built: status, headers and the whole body (kept as bytes so that a
 /// truncating fault can cut it).
@@ -268,7 +272,29 @@ pub(crate) fn validation_error(err: &ValidationError) -> Answer {
 /// Reads a request body of at most [`MAX_BODY_BYTES`] within `deadline` (the connection's
 /// body-read timeout); a body still coming after it is answered `408` and the connection closed.
 pub(crate) async fn read_body(body: Incoming, deadline: Duration) -> Result<Bytes, Answer> {
-    let collected = tokio::time::timeout(deadline, Limited::new(body, MAX_BODY_BYTES).collect());
+    read_body_within(body, deadline, MAX_BODY_BYTES).await
+}
+
+/// [`read_body`] with a limit of `max` bytes: `413` past it — at once, unread, when the
+/// request's `Content-Length` says so.
+async fn read_body_within(body: Incoming, deadline: Duration, max: usize) -> Result<Bytes, Answer> {
+    let too_large = || {
+        error(
+            413,
+            ErrorIdentifier::BadValue,
+            if max == MAX_BODY_BYTES {
+                "The request body is larger than 1 MiB.".to_owned()
+            } else {
+                format!("The request body is larger than {max} bytes.")
+            },
+        )
+    };
+    let announced =
+        usize::try_from(hyper::body::Body::size_hint(&body).lower()).unwrap_or(usize::MAX);
+    if announced > max {
+        return Err(too_large().with_header(CONNECTION, "close"));
+    }
+    let collected = tokio::time::timeout(deadline, Limited::new(body, max).collect());
     let Ok(collected) = collected.await else {
         return Err(error(
             408,
@@ -282,11 +308,7 @@ pub(crate) async fn read_body(body: Incoming, deadline: Duration) -> Result<Byte
     };
     match collected {
         Ok(collected) => Ok(collected.to_bytes()),
-        Err(err) if err.is::<http_body_util::LengthLimitError>() => Err(error(
-            413,
-            ErrorIdentifier::BadValue,
-            "The request body is larger than 1 MiB.",
-        )),
+        Err(err) if err.is::<http_body_util::LengthLimitError>() => Err(too_large()),
         Err(_) => Err(error(
             400,
             ErrorIdentifier::BadValue,
@@ -608,8 +630,8 @@ async fn handle(
     answer
 }
 
-/// The iDenfy endpoints the emulator knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The iDenfy endpoints the emulator knows; a path's parameter is percent-decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Endpoint {
     Token,
     Status,
@@ -617,9 +639,82 @@ enum Endpoint {
     Files,
     Delete,
     Pdf,
+    Process,
+    FullStatus,
+    VideoCall,
+    VideoCallRecord,
+    Identifications,
+    RequestInformation(String),
+    FaceAuthStatus(String),
+    FaceAuthToken,
+    FaceAuthSessions,
+    FaceAuthSession(String),
 }
 
-/// `/api/v2/…`: routing, authentication, the request limit, the method, then the endpoint.
+impl Endpoint {
+    /// The endpoint at `path`, exactly as documented (R12: the newer resource paths end with a
+    /// slash, the classic ones do not).
+    fn route(path: &str) -> Option<Self> {
+        let parameter = |prefix: &str, suffix: &str| {
+            path.strip_prefix(prefix)
+                .and_then(|rest| rest.strip_suffix(suffix))
+                .filter(|segment| !segment.is_empty() && !segment.contains('/'))
+                .map(|segment| percent_decode(segment, false))
+        };
+        Some(match path {
+            "/api/v2/token" => Endpoint::Token,
+            "/api/v2/status" => Endpoint::Status,
+            "/api/v2/data" => Endpoint::Data,
+            "/api/v2/files" => Endpoint::Files,
+            "/api/v2/delete" => Endpoint::Delete,
+            "/api/v2/generate-pdf" => Endpoint::Pdf,
+            "/api/v2/process" => Endpoint::Process,
+            "/api/v2/full-status" => Endpoint::FullStatus,
+            "/api/v2/video-call" => Endpoint::VideoCall,
+            "/api/v2/video-call-record" => Endpoint::VideoCallRecord,
+            "/kyc/identifications/" => Endpoint::Identifications,
+            "/partner/authentication-info" => Endpoint::FaceAuthToken,
+            "/api/v2/facial-authentication-sessions/" => Endpoint::FaceAuthSessions,
+            _ => {
+                if let Some(scan_ref) = parameter("/kyc/identifications/", "/request-information/")
+                {
+                    Endpoint::RequestInformation(scan_ref)
+                } else if let Some(scan_ref) =
+                    parameter("/identification/facial-auth/", "/check-status/")
+                {
+                    Endpoint::FaceAuthStatus(scan_ref)
+                } else {
+                    Endpoint::FaceAuthSession(parameter(
+                        "/api/v2/facial-authentication-sessions/",
+                        "/",
+                    )?)
+                }
+            }
+        })
+    }
+
+    /// The method the endpoint answers.
+    fn method(&self) -> Method {
+        match self {
+            Endpoint::Identifications
+            | Endpoint::FaceAuthStatus(_)
+            | Endpoint::FaceAuthSessions
+            | Endpoint::FaceAuthSession(_) => Method::GET,
+            _ => Method::POST,
+        }
+    }
+
+    /// The largest body read: an upload's limit for direct processing (R14), else 1 MiB.
+    fn body_limit(&self) -> usize {
+        match self {
+            Endpoint::Process => idenfy_proto::MAX_PROCESS_BODY_BYTES,
+            _ => MAX_BODY_BYTES,
+        }
+    }
+}
+
+/// The iDenfy endpoints: routing, authentication, the request limit, the method, then the
+/// endpoint (a `GET` with its query, a `POST` with its JSON body).
 async fn api(
     shared: &Arc<Shared>,
     remote: SocketAddr,
@@ -627,15 +722,12 @@ async fn api(
     body_read_timeout: Duration,
 ) -> Answer {
     shared.tick();
-    let endpoint = match request.uri().path() {
-        "/api/v2/redirect" => return redirect(shared, remote, &request),
-        "/api/v2/token" => Endpoint::Token,
-        "/api/v2/status" => Endpoint::Status,
-        "/api/v2/data" => Endpoint::Data,
-        "/api/v2/files" => Endpoint::Files,
-        "/api/v2/delete" => Endpoint::Delete,
-        "/api/v2/generate-pdf" => Endpoint::Pdf,
-        path => return not_found(format!("No endpoint at {path}.")),
+    let path = request.uri().path();
+    if path == "/api/v2/redirect" {
+        return redirect(shared, remote, &request);
+    }
+    let Some(endpoint) = Endpoint::route(path) else {
+        return not_found(format!("No endpoint at {path}."));
     };
     if let Err(answer) = authenticate(shared, request.headers()) {
         return answer;
@@ -650,10 +742,29 @@ async fn api(
             format!("Requests per hour limit has been reached. The limit is {limit}."),
         );
     }
-    if request.method() != Method::POST {
-        return method_not_allowed(request.method(), "POST");
+    let method = endpoint.method();
+    if request.method() != method {
+        return method_not_allowed(request.method(), method.as_str());
     }
-    let body = match read_body(request.into_body(), body_read_timeout).await {
+    if method == Method::GET {
+        let query = request.uri().query().unwrap_or_default().to_owned();
+        return match endpoint {
+            Endpoint::Identifications => kyc::identifications(shared, &query),
+            Endpoint::FaceAuthStatus(scan_ref) => {
+                face_auth::check_status(shared, &scan_ref, &query)
+            }
+            Endpoint::FaceAuthSessions => face_auth::sessions(shared),
+            Endpoint::FaceAuthSession(token) => face_auth::session(shared, &token),
+            _ => not_found(format!("No endpoint at {}.", request.uri().path())),
+        };
+    }
+    let body = match read_body_within(
+        request.into_body(),
+        body_read_timeout,
+        endpoint.body_limit(),
+    )
+    .await
+    {
         Ok(body) => body,
         Err(answer) => return answer,
     };
@@ -663,7 +774,13 @@ async fn api(
     };
     match endpoint {
         Endpoint::Token => create_token(shared, &value),
-        _ => scan_ref_endpoint(shared, endpoint, &value),
+        Endpoint::Process => process::process(shared, &value),
+        Endpoint::RequestInformation(scan_ref) => {
+            kyc::request_information(shared, &scan_ref, &value)
+        }
+        Endpoint::FaceAuthToken => face_auth::create_token(shared, &value),
+        Endpoint::VideoCall => video_call::start(shared, &value),
+        endpoint => scan_ref_endpoint(shared, &endpoint, &value),
     }
 }
 
@@ -789,20 +906,26 @@ fn scan_ref_of(value: &Value) -> Result<ScanRef, Answer> {
     }
 }
 
-/// `status`, `data`, `files`, `delete` and `generate-pdf`.
-fn scan_ref_endpoint(shared: &Shared, endpoint: Endpoint, value: &Value) -> Answer {
+/// `status`, `data`, `files`, `delete`, `generate-pdf`, `full-status` and `video-call-record`:
+/// a body `{"scanRef": …}`.
+fn scan_ref_endpoint(shared: &Shared, endpoint: &Endpoint, value: &Value) -> Answer {
     let scan_ref = match scan_ref_of(value) {
         Ok(scan_ref) => scan_ref,
         Err(answer) => return answer,
     };
     let scan_ref = scan_ref.as_str();
+    match endpoint {
+        Endpoint::FullStatus => return kyc::full_status(shared, scan_ref),
+        Endpoint::VideoCallRecord => return video_call::record(shared, scan_ref),
+        _ => {}
+    }
     let unknown = || {
         not_found(format!(
             "No verification with scanRef '{scan_ref}' was found."
         ))
     };
     shared.with_state(|state| {
-        if endpoint == Endpoint::Delete {
+        if *endpoint == Endpoint::Delete {
             return match state.delete(scan_ref) {
                 Ok(()) => Answer::empty(200),
                 Err(DeleteRefusal::Unknown) => unknown(),
@@ -846,7 +969,7 @@ fn scan_ref_endpoint(shared: &Shared, endpoint: Endpoint, value: &Value) -> Answ
                     session.status()
                 ),
             ),
-            Endpoint::Token | Endpoint::Delete => unknown(),
+            _ => unknown(),
         }
     })
 }

@@ -14,7 +14,8 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use idenfy_proto::{
-    DummyStatus, EventType, ExpirationThreshold, OverallStatus, TokenRequest, server,
+    CountryCode, DocumentType, DummyStatus, EventType, ExpirationThreshold, OverallStatus,
+    TokenRequest, TokenType, server,
 };
 
 use crate::callback::Requested;
@@ -62,6 +63,41 @@ pub(crate) struct Session {
     /// How many times it was made active again (request-information): tells one finished
     /// stretch of it from the next in the eviction queue.
     round: u32,
+    /// What the direct-processing upload that finished it said, if one did (this round).
+    pub(crate) processed: Option<Processed>,
+    /// Its video call, once one was started (`POST /api/v2/video-call`).
+    pub(crate) video_call: Option<VideoCall>,
+}
+
+/// What a direct-processing upload (`POST /api/v2/process`) said about the document: the steps
+/// whose images came, the document's type (given, or "detected") and its country.
+#[derive(Debug, Clone)]
+pub(crate) struct Processed {
+    pub(crate) steps: Vec<String>,
+    pub(crate) document_type: DocumentType,
+    pub(crate) country: CountryCode,
+}
+
+/// A verification's video call (reference §3.10): started by `POST /api/v2/video-call`,
+/// finished through the control API with the person's answers.
+#[derive(Debug, Clone)]
+pub(crate) struct VideoCall {
+    /// The call's own id: the last segment of its URL.
+    pub(crate) id: String,
+    /// Whether it is a photo video call (`photos: true`): photos of the document and face are
+    /// taken during it.
+    pub(crate) photos: bool,
+    /// How it ended, once it did.
+    pub(crate) ended: Option<VideoCallEnd>,
+}
+
+/// How a video call ended: when, whether it succeeded, and each question with the answer and
+/// whether it was judged correct.
+#[derive(Debug, Clone)]
+pub(crate) struct VideoCallEnd {
+    pub(crate) at_ms: i64,
+    pub(crate) status: bool,
+    pub(crate) answers: Vec<crate::VideoCallAnswer>,
 }
 
 /// A request for more information (reference §3.11): the verification is active again with a
@@ -200,6 +236,16 @@ impl Session {
     }
 }
 
+/// Whether the verification's token is of a video-call type.
+pub(crate) fn is_video_call_token(session: &Session) -> bool {
+    matches!(
+        session.request.token_type(),
+        Some(
+            TokenType::VideoCall | TokenType::VideoCallPhotos | TokenType::VideoCallIdentification
+        )
+    )
+}
+
 /// `seconds` after `at_ms`, saturating at [`NEVER_MS`].
 fn after_seconds(at_ms: i64, seconds: u32) -> i64 {
     at_ms
@@ -233,10 +279,19 @@ impl Event {
             WebhookKind::Expired => (EventType::IdentificationExpired, true),
             WebhookKind::Cancelled => (EventType::IdentificationCancelled, true),
             WebhookKind::DocumentExpiration(_) => (EventType::DocumentExpiration, true),
+            WebhookKind::VideoCallFinished => (EventType::VideoCallFinished, true),
         };
         let body = match &self.kind {
             WebhookKind::DocumentExpiration(threshold) => {
                 let body = payload::document_expiration_body(&self.snapshot, threshold);
+                if quirks {
+                    crate::quirks::notice(&body)
+                } else {
+                    body
+                }
+            }
+            WebhookKind::VideoCallFinished => {
+                let body = payload::video_call_body(&self.snapshot);
                 if quirks {
                     crate::quirks::notice(&body)
                 } else {
@@ -372,6 +427,12 @@ pub(crate) struct State {
     limits: Limits,
     pub(crate) faults: Vec<Fault>,
     pub(crate) webhook_url: Option<String>,
+    /// What direct-processing uploads do.
+    pub(crate) process: crate::ProcessSettings,
+    /// The face-authentication sessions.
+    pub(crate) face_auth: crate::face_auth::FaceAuthStore,
+    /// The verifications with a video call, by the call's id.
+    video_calls: HashMap<String, u64>,
 }
 
 /// Why a verification could not be deleted.
@@ -604,6 +665,8 @@ impl State {
             resubmission: None,
             callback_failed: false,
             round: 0,
+            processed: None,
+            video_call: None,
         };
         self.by_client
             .entry(session.request.client_id().as_str().to_owned())
@@ -724,6 +787,7 @@ impl State {
             session.started_ms = None;
             session.auth_token.clone_from(&auth_token);
             session.round = session.round.saturating_add(1);
+            session.processed = None;
             session.resubmission = Some(Resubmission {
                 requested_ms: now,
                 lifetime_ms: lifetime_ms.max(0),
@@ -754,6 +818,114 @@ impl State {
         }
         self.record(seq, WebhookKind::DocumentExpiration(threshold), now);
         Ok(())
+    }
+
+    /// Finishes the active verification `scan_ref` from a direct-processing upload: records
+    /// what the upload said, then finishes it with `outcome` as [`State::complete`] does.
+    pub(crate) fn finish_upload(
+        &mut self,
+        scan_ref: &str,
+        processed: Processed,
+        outcome: Outcome,
+        now: i64,
+    ) -> Result<(), EmulatorError> {
+        let seq = self.active_seq(scan_ref, now)?;
+        self.change(seq, |session| session.processed = Some(processed));
+        self.complete(scan_ref, outcome, now, None)
+    }
+
+    /// Starts a video call for `scan_ref` with the id `call_id`, or finds the one under way: its
+    /// id. Refused for a deleted verification, one whose token is no video-call token, and one
+    /// whose call already ended.
+    pub(crate) fn start_video_call(
+        &mut self,
+        scan_ref: &str,
+        call_id: String,
+        photos: bool,
+        now: i64,
+    ) -> Result<String, EmulatorError> {
+        let (seq, session) = self.current(scan_ref, now)?;
+        let wrong = |needs: &'static str| EmulatorError::WrongState {
+            scan_ref: scan_ref.to_owned(),
+            status: session.status(),
+            needs,
+        };
+        if session.deleted {
+            return Err(wrong("a deleted verification has no video call"));
+        }
+        if !is_video_call_token(session) {
+            return Err(wrong(
+                "a video call needs a token of a video-call type (tokenType VIDEO_CALL, \
+                 VIDEO_CALL_PHOTOS or VIDEO_CALL_IDENTIFICATION)",
+            ));
+        }
+        match &session.video_call {
+            Some(call) if call.ended.is_none() => return Ok(call.id.clone()),
+            Some(_) => return Err(wrong("its video call has already ended")),
+            None => {}
+        }
+        let photos = photos
+            || matches!(
+                session.request.token_type(),
+                Some(TokenType::VideoCallPhotos)
+            );
+        self.change(seq, |session| {
+            session.video_call = Some(VideoCall {
+                id: call_id.clone(),
+                photos,
+                ended: None,
+            });
+        });
+        self.video_calls.insert(call_id.clone(), seq);
+        Ok(call_id)
+    }
+
+    /// Ends the video call under way of `scan_ref` and records its `VIDEO_CALL_FINISHED`
+    /// webhook.
+    /// Without `answers`, each of the token's questions is answered and judged correct.
+    pub(crate) fn end_video_call(
+        &mut self,
+        scan_ref: &str,
+        status: bool,
+        answers: Option<Vec<crate::VideoCallAnswer>>,
+        now: i64,
+    ) -> Result<(), EmulatorError> {
+        let (seq, session) = self.current(scan_ref, now)?;
+        let under_way = session
+            .video_call
+            .as_ref()
+            .is_some_and(|call| call.ended.is_none());
+        if !under_way || session.deleted {
+            return Err(EmulatorError::WrongState {
+                scan_ref: scan_ref.to_owned(),
+                status: session.status(),
+                needs: "only a video call under way (started with /api/v2/video-call, not \
+                        ended) can end",
+            });
+        }
+        let answers = answers.unwrap_or_else(|| {
+            crate::video_call::default_answers(
+                session.request.video_call_questions().unwrap_or_default(),
+            )
+        });
+        self.change(seq, |session| {
+            if let Some(call) = &mut session.video_call {
+                call.ended = Some(VideoCallEnd {
+                    at_ms: now,
+                    status,
+                    answers,
+                });
+            }
+        });
+        self.record(seq, WebhookKind::VideoCallFinished, now);
+        Ok(())
+    }
+
+    /// The verification whose video call is `call_id`, up to date.
+    pub(crate) fn by_video_call(&mut self, call_id: &str) -> Option<&Session> {
+        let seq = *self.video_calls.get(call_id)?;
+        self.settle(seq, self.now_ms());
+        self.sessions.get(&seq)
     }
 
     /// Notes how a webhook delivery of `scan_ref` ended after its last attempt: `callbackFailed`
@@ -1003,6 +1175,9 @@ impl State {
         }
         self.by_scan_ref.remove(&session.scan_ref);
         self.by_token.remove(&session.auth_token);
+        if let Some(call) = &session.video_call {
+            self.video_calls.remove(&call.id);
+        }
         let client = session.request.client_id().as_str();
         if let Some(set) = self.by_client.get_mut(client) {
             set.remove(&seq);

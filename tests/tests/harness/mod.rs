@@ -7,7 +7,16 @@
 //! the async adapters inside a Tokio runtime of their own, the blocking one directly), so the
 //! same assertions run against `idenfy-hyper`, `idenfy-isahc` and `idenfy-blocking` (ureq).
 
-use idenfy::{BlockingClient, CallOptions, Client, Config, Endpoint, Error, Transport};
+use std::future::{Future, poll_fn};
+
+use idenfy::{
+    BlockingClient, CallOptions, Client, Config, Endpoint, Error, FaceAuthSession, FaceAuthStatus,
+    FullStatus, Identification, IdentificationsRequest, Stream, Transport, VideoCallRecord,
+};
+
+/// The most items a listing is walked for: far more than any case creates, so a listing that
+/// never ends fails its case instead of hanging it.
+const MAX_LISTED: usize = 10_000;
 
 /// One HTTP adapter, with a client for a configuration and call options.
 pub(crate) trait Harness: Sized {
@@ -17,6 +26,23 @@ pub(crate) trait Harness: Sized {
 
     /// Sends `endpoint` and waits for the result.
     fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error>;
+
+    /// Walks the listing from `first` as a user does — the async client's `Stream`, the blocking
+    /// client's `Iterator` — and returns every item it yields (at most [`MAX_LISTED`]); an error
+    /// is the last item, since it ends the listing (R13).
+    fn identifications(&self, first: IdentificationsRequest) -> Vec<Result<Identification, Error>>;
+
+    /// The client's `face_auth_status(scan_ref)`, which checks `scan_ref` before sending.
+    fn face_auth_status(&self, scan_ref: &str) -> Result<FaceAuthStatus, Error>;
+
+    /// The client's `face_auth_session(token_string)`, which checks the token before sending.
+    fn face_auth_session(&self, token_string: &str) -> Result<FaceAuthSession, Error>;
+
+    /// The client's `video_call_record(scan_ref)`, which checks `scan_ref` before sending.
+    fn video_call_record(&self, scan_ref: &str) -> Result<VideoCallRecord, Error>;
+
+    /// The client's `full_status(scan_ref)`, which checks `scan_ref` before sending.
+    fn full_status(&self, scan_ref: &str) -> Result<FullStatus, Error>;
 
     /// Whether the cases run against an emulator in quirks mode ([`Quirks`]).
     const QUIRKS: bool = false;
@@ -34,6 +60,26 @@ impl<H: Harness> Harness for Quirks<H> {
 
     fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
         self.0.send(endpoint)
+    }
+
+    fn identifications(&self, first: IdentificationsRequest) -> Vec<Result<Identification, Error>> {
+        self.0.identifications(first)
+    }
+
+    fn face_auth_status(&self, scan_ref: &str) -> Result<FaceAuthStatus, Error> {
+        self.0.face_auth_status(scan_ref)
+    }
+
+    fn face_auth_session(&self, token_string: &str) -> Result<FaceAuthSession, Error> {
+        self.0.face_auth_session(token_string)
+    }
+
+    fn video_call_record(&self, scan_ref: &str) -> Result<VideoCallRecord, Error> {
+        self.0.video_call_record(scan_ref)
+    }
+
+    fn full_status(&self, scan_ref: &str) -> Result<FullStatus, Error> {
+        self.0.full_status(scan_ref)
     }
 
     const QUIRKS: bool = true;
@@ -63,11 +109,60 @@ impl<T: Transport> InRuntime<T> {
     }
 
     fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        self.runtime
-            .as_ref()
-            .unwrap()
-            .block_on(self.client.send(endpoint))
+        self.run(|client| client.send(endpoint))
     }
+
+    /// Runs a call of the client in the runtime and waits for it.
+    fn run<'a, F: Future>(&'a self, call: impl FnOnce(&'a Client<T>) -> F) -> F::Output {
+        self.runtime.as_ref().unwrap().block_on(call(&self.client))
+    }
+
+    fn identifications(&self, first: IdentificationsRequest) -> Vec<Result<Identification, Error>> {
+        self.run(|client| async move {
+            let mut listing = std::pin::pin!(client.identifications(first));
+            let mut items = Vec::new();
+            while items.len() < MAX_LISTED {
+                match poll_fn(|cx| listing.as_mut().poll_next(cx)).await {
+                    Some(item) => items.push(item),
+                    None => break,
+                }
+            }
+            items
+        })
+    }
+}
+
+/// The methods of [`Harness`] beyond `new` for an adapter whose client runs in an
+/// [`InRuntime`].
+macro_rules! in_runtime_methods {
+    () => {
+        fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
+            self.0.send(endpoint)
+        }
+
+        fn identifications(
+            &self,
+            first: IdentificationsRequest,
+        ) -> Vec<Result<Identification, Error>> {
+            self.0.identifications(first)
+        }
+
+        fn face_auth_status(&self, scan_ref: &str) -> Result<FaceAuthStatus, Error> {
+            self.0.run(|client| client.face_auth_status(scan_ref))
+        }
+
+        fn face_auth_session(&self, token_string: &str) -> Result<FaceAuthSession, Error> {
+            self.0.run(|client| client.face_auth_session(token_string))
+        }
+
+        fn video_call_record(&self, scan_ref: &str) -> Result<VideoCallRecord, Error> {
+            self.0.run(|client| client.video_call_record(scan_ref))
+        }
+
+        fn full_status(&self, scan_ref: &str) -> Result<FullStatus, Error> {
+            self.0.run(|client| client.full_status(scan_ref))
+        }
+    };
 }
 
 impl<T> Drop for InRuntime<T> {
@@ -89,9 +184,7 @@ impl Harness for Hyper {
         }))
     }
 
-    fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        self.0.send(endpoint)
-    }
+    in_runtime_methods!();
 }
 
 /// `idenfy-isahc` (runtime-agnostic), driven by a Tokio runtime here.
@@ -104,9 +197,7 @@ impl Harness for Isahc {
         }))
     }
 
-    fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        self.0.send(endpoint)
-    }
+    in_runtime_methods!();
 }
 
 /// `idenfy-blocking` (ureq) with the blocking client.
@@ -120,6 +211,26 @@ impl Harness for Blocking {
 
     fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
         self.0.send(endpoint)
+    }
+
+    fn identifications(&self, first: IdentificationsRequest) -> Vec<Result<Identification, Error>> {
+        self.0.identifications(first).take(MAX_LISTED).collect()
+    }
+
+    fn face_auth_status(&self, scan_ref: &str) -> Result<FaceAuthStatus, Error> {
+        self.0.face_auth_status(scan_ref)
+    }
+
+    fn face_auth_session(&self, token_string: &str) -> Result<FaceAuthSession, Error> {
+        self.0.face_auth_session(token_string)
+    }
+
+    fn video_call_record(&self, scan_ref: &str) -> Result<VideoCallRecord, Error> {
+        self.0.video_call_record(scan_ref)
+    }
+
+    fn full_status(&self, scan_ref: &str) -> Result<FullStatus, Error> {
+        self.0.full_status(scan_ref)
     }
 }
 

@@ -6,6 +6,9 @@
 //!
 //! - [`read_token_request`] reads a `POST /api/v2/token` body as iDenfy receives it and checks it
 //!   with exactly the rules of [`TokenRequestBuilder`](crate::TokenRequestBuilder);
+//! - [`read_process_request`], [`read_identifications_query`], [`read_request_information`],
+//!   [`read_face_auth_status`], [`read_face_auth_token_request`] and [`read_video_call_request`]
+//!   do the same for the further endpoints (R12, R14), each with its builder's rules;
 //! - the `DEFAULT_*` constants are the values iDenfy applies to omitted fields (R2, R3), and
 //!   [`effective_expiry_time`] and [`effective_session_length`] apply them;
 //! - [`response_echo`] is the echo of a request that the token answer carries (R4);
@@ -17,9 +20,14 @@
 //! The receiving side of webhooks, verification first, is [`crate::webhook`].
 
 mod error_body;
+mod readers;
 mod token;
 
 pub use error_body::ErrorBody;
+pub use readers::{
+    read_face_auth_status, read_face_auth_token_request, read_identifications_query,
+    read_process_request, read_request_information, read_video_call_request,
+};
 pub use token::{
     DEFAULT_DOCUMENTS, DEFAULT_ERROR_URL, DEFAULT_EXPIRY_TIME, DEFAULT_LOCALE,
     DEFAULT_SESSION_LENGTH, DEFAULT_SHOW_INSTRUCTIONS, DEFAULT_SUCCESS_URL, DEFAULT_TOKEN_TYPE,

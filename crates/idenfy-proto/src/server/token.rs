@@ -186,12 +186,12 @@ fn upper(value: Value) -> Value {
     }
 }
 
-fn wrong_type(field: &'static str, expected: &'static str) -> ValidationError {
+pub(super) fn wrong_type(field: &'static str, expected: &'static str) -> ValidationError {
     ValidationError::new(field, Rule::WrongType { expected })
 }
 
 /// The field `field` of the body as `T`; `null` is absent.
-fn read<T: FromBody>(
+pub(super) fn read<T: FromBody>(
     fields: &Map<String, Value>,
     field: &'static str,
 ) -> Result<Option<T>, ValidationError> {
@@ -204,7 +204,7 @@ fn read<T: FromBody>(
 
 /// A type a setter of the builder keeps, read from a received JSON value as leniently as a
 /// server framework reads it, never looser than the JSON type.
-trait FromBody: Sized {
+pub(super) trait FromBody: Sized {
     fn from_body(value: &Value, field: &'static str) -> Result<Self, ValidationError>;
 }
 
