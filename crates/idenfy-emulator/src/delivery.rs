@@ -33,7 +33,11 @@ const MAX_ANSWER_BYTES: usize = 64 * 1024;
 /// can hand them to its own webhook handler or check them with
 /// [`webhook::verify_and_parse`](idenfy_proto::webhook::verify_and_parse) (see
 /// [`Delivery::verify_and_parse`]).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// `Debug` shows what a log line needs — the attempt, the event, where it went and what came of
+/// it — and only the length of the body and the names of the headers: the body holds the
+/// person's data and the `authToken`, the signature header a value made with the key (R10).
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Delivery {
     /// The attempt's number in the log: 1 for the first attempt recorded, then one more for
@@ -68,6 +72,25 @@ pub struct Delivery {
     /// Whether `url` is the token's own `callbackUrl` (a resend goes there again) rather than
     /// the emulator's webhook URL (a resend goes to the one set then).
     pub(crate) from_callback: bool,
+}
+
+impl std::fmt::Debug for Delivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let header_names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("Delivery")
+            .field("id", &self.id)
+            .field("scan_ref", &self.scan_ref)
+            .field("event_type", &self.event_type)
+            .field("is_final", &self.is_final)
+            .field("url", &self.url)
+            .field("headers", &header_names)
+            .field("body", &format_args!("[{} bytes]", self.body.len()))
+            .field("attempt", &self.attempt)
+            .field("resend_of", &self.resend_of)
+            .field("outcome", &self.outcome)
+            .field("at", &self.at)
+            .finish()
+    }
 }
 
 /// What became of one delivery attempt.

@@ -749,7 +749,12 @@ async fn api(
     if method == Method::GET {
         let query = request.uri().query().unwrap_or_default().to_owned();
         return match endpoint {
-            Endpoint::Identifications => kyc::identifications(shared, &query),
+            Endpoint::Identifications => {
+                // The clock's backlog first, yielding between chunks: the listing must see
+                // every change, and must not hold this worker for a mass expiry.
+                shared.settle_all_async().await;
+                kyc::identifications(shared, &query)
+            }
             Endpoint::FaceAuthStatus(scan_ref) => {
                 face_auth::check_status(shared, &scan_ref, &query)
             }

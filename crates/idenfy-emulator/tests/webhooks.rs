@@ -412,3 +412,43 @@ async fn a_started_session_expires_by_its_session_length() {
     let deliveries = emulator.wait_for_deliveries(1, WAIT).await.unwrap();
     assert_eq!(deliveries[0].event_type, EventType::IdentificationExpired);
 }
+
+/// R10: a delivery's `Debug` names the attempt and its event, never the body (the person's data,
+/// the `authToken`) or the signature.
+#[tokio::test]
+async fn r10_a_delivery_debug_shows_neither_body_nor_signature() {
+    let emulator = idenfy_emulator::Emulator::start().await.unwrap();
+    let created = support::post_json(
+        &emulator,
+        "/api/v2/token",
+        r#"{"clientId":"c-dbg","firstName":"Sentinelname","dummyStatus":"APPROVED"}"#,
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let deliveries = emulator
+        .wait_for_deliveries(1, std::time::Duration::from_secs(10))
+        .await
+        .unwrap();
+    let delivery = &deliveries[0];
+    let shown = format!("{delivery:?} {delivery:#?}");
+    let auth_token = created.json()["authToken"].as_str().unwrap().to_owned();
+    let signature = delivery.signature().unwrap().to_owned();
+    // The body holds the person's name (what must not show).
+    assert!(String::from_utf8_lossy(&delivery.body).contains("SENTINELNAME"));
+    for secret in [
+        auth_token.as_str(),
+        signature.as_str(),
+        "SENTINELNAME",
+        "Sentinelname",
+    ] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    assert!(
+        shown.contains("IDENTIFICATION_AUTO_FINISHED") || shown.contains("AutoFinished"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&format!("[{} bytes]", delivery.body.len())),
+        "{shown}"
+    );
+}
