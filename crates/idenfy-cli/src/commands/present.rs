@@ -413,9 +413,16 @@ fn nested_rows(prefix: &str, document: &Value, rows: &mut Vec<(String, String)>)
         match value {
             Value::Null => {}
             Value::Object(_) => nested_rows(&key, value, rows),
-            Value::String(text) => rows.push((key, text.clone())),
-            other => rows.push((key, other.to_string())),
+            other => rows.push((key, cell(other))),
         }
+    }
+}
+
+/// A JSON value as one row's text: a string as it is, anything else as JSON text.
+fn cell(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
     }
 }
 
@@ -449,9 +456,6 @@ fn flat_rows(document: &Value) -> Vec<(&str, String)> {
     };
     map.iter()
         .filter(|(_, value)| !value.is_null())
-        .map(|(key, value)| match value {
-            Value::String(text) => (key.as_str(), text.clone()),
-            other => (key.as_str(), other.to_string()),
-        })
+        .map(|(key, value)| (key.as_str(), cell(value)))
         .collect()
 }
