@@ -61,19 +61,13 @@ impl CallbackHosts {
         if self.any {
             return true;
         }
-        url::Url::parse(url)
-            .ok()
-            .and_then(|url| url.host_str().map(str::to_owned))
-            .is_some_and(|host| self.hosts.contains(&host))
+        server::url_host(url).is_some_and(|host| self.hosts.contains(&host))
     }
 
     /// Why a delivery to `url` is not attempted, or `None` when it may be.
     pub(crate) fn refusal(&self, url: &str) -> Option<String> {
         (!self.allows(url)).then(|| {
-            let host = url::Url::parse(url)
-                .ok()
-                .and_then(|url| url.host_str().map(str::to_owned))
-                .unwrap_or_default();
+            let host = server::url_host(url).unwrap_or_default();
             format!(
                 "not sent: the callbackUrl's host {host} is not a loopback host, and the emulator \
                  delivers elsewhere only to hosts it is told to (--allow-callback-host, \
@@ -83,7 +77,7 @@ impl CallbackHosts {
     }
 }
 
-/// `host` as the URL parser writes it, if it is a host alone: a name, an IPv4 address, or an
+/// `host` in the spelling [`server::url_host`] gives a URL's host, if it is a host alone: a name, an IPv4 address, or an
 /// IPv6 address with or without brackets.
 fn normalize(host: &str) -> Option<String> {
     let written = if host.parse::<Ipv6Addr>().is_ok() {
@@ -98,9 +92,7 @@ fn normalize(host: &str) -> Option<String> {
     {
         return None;
     }
-    let url = url::Url::parse(&format!("http://{written}/")).ok()?;
-    let parsed = url.host_str()?.to_owned();
-    (url.as_str() == format!("http://{parsed}/")).then_some(parsed)
+    server::url_host(&format!("http://{written}/"))
 }
 
 /// A token request as the emulator reads it, with the URL its webhooks go to.

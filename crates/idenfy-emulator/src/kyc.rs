@@ -73,7 +73,7 @@ pub(crate) fn identifications(shared: &Shared, query: &str) -> Answer {
 /// The absolute URL of page `number` of the listing `request` asked for: its parameters sorted
 /// by name, `page` replaced by `number` — or removed for the first page.
 fn link(base_url: &str, request: &IdentificationsRequest, number: usize) -> String {
-    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    let mut query = form_urlencoded::Serializer::new(String::new());
     if let Some(client_id) = request.client_id() {
         query.append_pair("clientId", client_id.as_str());
     }

@@ -75,6 +75,29 @@ pub fn is_loopback_url(url: &str) -> bool {
     crate::types::parse_web_url(url).is_ok_and(|url| crate::types::is_loopback(&url))
 }
 
+/// The host of `url`, an absolute `http`/`https` URL read by the rules [`WebUrl`](crate::WebUrl)
+/// applies, in one spelling for comparing hosts: a name in ASCII lower case (other characters
+/// as written), an IPv4 address as four decimal numbers, an IPv6 address between brackets in its
+/// shortest form. `None` for anything that is no web URL. For a server matching a
+/// `callbackUrl` against the hosts it may deliver to, with the parser the client checks URLs
+/// with.
+///
+/// ```
+/// use idenfy_proto::server::url_host;
+/// assert_eq!(url_host("https://App.Example:8443/hook").as_deref(), Some("app.example"));
+/// assert_eq!(url_host("http://10.0.0.7/").as_deref(), Some("10.0.0.7"));
+/// assert_eq!(url_host("http://[FD00:0::1]:9/").as_deref(), Some("[fd00::1]"));
+/// assert_eq!(url_host("app.example/hook"), None);
+/// ```
+pub fn url_host(url: &str) -> Option<String> {
+    let url = crate::types::parse_web_url(url).ok()?;
+    Some(match url.host {
+        crate::types::Host::Domain(name) => name.to_ascii_lowercase(),
+        crate::types::Host::Ipv4(ip) => ip.to_string(),
+        crate::types::Host::Ipv6(ip) => format!("[{ip}]"),
+    })
+}
+
 /// Whether a presented secret (an API key or secret from a `Basic` header, a token) equals the
 /// expected one, in time that shows neither where they differ nor the expected value's length
 /// (R10): a server checking credentials must not let a client measure its way to them.
