@@ -349,3 +349,41 @@ fn r9_a_retry_without_a_useful_budget_returns_the_last_answer() {
     );
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
+
+#[test]
+fn r9_a_transport_stopping_at_its_attempt_limit_reports_first() {
+    // A transport that honours its limit and, as an adapter whose connection was never made
+    // does, reports `Connect` then — a moment after the limit, as a transport's own timer and
+    // threads take (curl's, on a loaded machine): the client's timer does not beat it to it, so
+    // the kind is the transport's, and the token request is sent again (R9).
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let transport = move |request: Request<Vec<u8>>| {
+        let limit = request
+            .extensions()
+            .get::<AttemptLimits>()
+            .copied()
+            .unwrap()
+            .timeout();
+        counter.fetch_add(1, Ordering::SeqCst);
+        async move {
+            idenfy::default_sleep(limit + Duration::from_millis(20)).await;
+            Err::<Response<Vec<u8>>, _>(TransportError::new(TransportErrorKind::Connect))
+        }
+    };
+    let options = CallOptions::default()
+        .with_timeout(Duration::from_secs(5))
+        .with_attempt_timeout(Duration::from_millis(200))
+        .with_retry(
+            RetryPolicy::default()
+                .with_jitter(false)
+                .with_initial_backoff(Duration::from_millis(10)),
+        );
+    let client = Client::with_transport(config(), transport).with_options(options);
+    let request = TokenRequest::builder("customer-1").build().unwrap();
+    match pollster::block_on(client.create_token(&request)).unwrap_err() {
+        idenfy::Error::Transport(error) => assert_eq!(error.kind(), TransportErrorKind::Connect),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+}

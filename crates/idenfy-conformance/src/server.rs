@@ -141,6 +141,10 @@ pub enum Behaviour {
     /// As [`Behaviour::ResetMidResponse`], but closes the connection normally (FIN): the client
     /// sees the body end early.
     TruncateMidResponse,
+    /// Resets the connection (`SO_LINGER` 0) as soon as the request is read, before a byte of
+    /// the answer: the request reached the server, which may have acted on it, and the answer is
+    /// lost. A token request met this way must not be sent again (R9).
+    ResetWithoutAnswer,
     /// A valid `200` response with `Content-Length` of this many bytes, a PDF header followed by
     /// filler, streamed in pieces (a client that stops reading makes the writer stop).
     Oversized(usize),
@@ -493,6 +497,10 @@ fn serve(stream: TcpStream, id: usize, shared: &Shared) -> io::Result<()> {
                 }
                 reset(&writer);
                 // No shutdown, which would send a FIN: the close that follows sends the RST.
+                return Ok(());
+            }
+            Behaviour::ResetWithoutAnswer => {
+                reset(&writer);
                 return Ok(());
             }
             Behaviour::TruncateMidResponse => {

@@ -15,6 +15,14 @@ use idenfy_proto::{
 use crate::policy::{CallOptions, random_fraction};
 use crate::transport::AttemptLimits;
 
+/// How much later than an attempt's limit ([`AttemptLimits::timeout`]) the async client gives
+/// the attempt up itself. A transport that honours the limit reports first, with the kind only
+/// it knows — a timeout while connecting is `Connect`, after which even a token request may be
+/// sent again (R9) — instead of racing the client's timer to the same instant, which made the
+/// kind, and so the retry, depend on scheduling. Only a transport that ignores its limits
+/// makes a call outlast its total timeout, by this much at most.
+pub(crate) const BACKSTOP_GRACE: Duration = Duration::from_millis(100);
+
 /// What the client does next.
 pub(crate) enum Step {
     /// Pause this long, then send again.
@@ -56,6 +64,12 @@ impl<'a> Call<'a> {
     /// The time the next attempt may take: its own timeout, within what is left of the call.
     pub(crate) fn attempt_budget(&self, now: Duration) -> Duration {
         self.options.attempt_timeout().min(self.remaining(now))
+    }
+
+    /// How long the async client waits on the next attempt before giving it up itself: its
+    /// budget and [`BACKSTOP_GRACE`].
+    pub(crate) fn backstop(&self, now: Duration) -> Duration {
+        self.attempt_budget(now).saturating_add(BACKSTOP_GRACE)
     }
 
     /// `request`, built afresh for the next attempt, carrying its [`AttemptLimits`]; `None` when

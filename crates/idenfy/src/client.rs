@@ -96,7 +96,8 @@ impl<T: Transport> Client<T> {
             let Some(attempt) = call.prepare(request, now) else {
                 return Err(call.timed_out(now));
             };
-            let sleep = transport.sleep(call.attempt_budget(now));
+            // A moment after the attempt's limit: the transport's own timeout reports first.
+            let sleep = transport.sleep(call.backstop(now));
             let result = match with_timeout(transport.send(attempt), sleep).await {
                 Ok(result) => result,
                 Err(Elapsed) => {

@@ -19,7 +19,9 @@ use idenfy_proto::http::{Request, Response};
 /// Each request carries [`AttemptLimits`] in its extensions: a transport should stop waiting
 /// after its `timeout` and stop reading a body longer than its `max_response_bytes` (returning
 /// [`TransportErrorKind::BodyTooLarge`](crate::TransportErrorKind::BodyTooLarge)). The client
-/// enforces both as well, but only the transport can stop the work early.
+/// enforces both as well, but only the transport can stop the work early — and only it knows
+/// whether a timeout struck before the connection was made (`Connect`): the async client gives
+/// an attempt up itself 100 ms after its `timeout`, so that the transport's error comes first.
 ///
 /// # Any runtime
 ///
