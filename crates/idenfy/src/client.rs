@@ -96,16 +96,27 @@ impl<T: Transport> Client<T> {
             let Some(attempt) = call.prepare(request, now) else {
                 return Err(call.timed_out(now));
             };
-            let sleep = transport.sleep(call.attempt_budget(now));
-            let result = match with_timeout(transport.send(attempt), sleep).await {
-                Ok(result) => result,
-                Err(Elapsed) => {
-                    let now = transport.now();
-                    if call.remaining(now).is_zero() {
-                        return Err(call.timed_out(now));
+            let result = if transport.enforces_attempt_timeout() {
+                // The transport stops at the attempt's limit itself: no second timer.
+                let result = transport.send(attempt).await;
+                let now = transport.now();
+                if result.is_err() && call.remaining(now).is_zero() {
+                    return Err(call.timed_out(now));
+                }
+                result
+            } else {
+                let sleep = transport.sleep(call.attempt_budget(now));
+                match with_timeout(transport.send(attempt), sleep).await {
+                    Ok(result) => result,
+                    Err(Elapsed) => {
+                        let now = transport.now();
+                        if call.remaining(now).is_zero() {
+                            return Err(call.timed_out(now));
+                        }
+                        // The attempt's own timeout, inside the call's budget: the policy
+                        // decides.
+                        Err(TransportError::new(TransportErrorKind::Timeout))
                     }
-                    // The attempt's own timeout, inside the call's budget: the policy decides.
-                    Err(TransportError::new(TransportErrorKind::Timeout))
                 }
             };
             match call.after(result, transport.now()) {
