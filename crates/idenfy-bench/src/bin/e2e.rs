@@ -56,6 +56,10 @@
 //! computed within each round (subject ÷ baseline throughput) and the table gives the median of
 //! the rounds' ratios with their range; throughputs are medians over the rounds, latencies are
 //! percentiles of every request of every round. Times depend on the machine: quote ratios.
+//! The process's CPU time per request (`/proc/self/stat`) and, against the canned server, the
+//! connections opened are printed too: a machine busy with other work blurs them far less than
+//! throughput. The figures of a run, and what they led to, are in the repository's
+//! `BENCHMARKS.md`.
 // A program whose output is its report.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
