@@ -248,7 +248,7 @@ impl<C: Connector<()>> Connector<()> for PhaseConnector<C> {
     ) -> Result<Option<Self::Out>, ureq::Error> {
         let set_up_failed =
             |error: ureq::Error| ureq::Error::Io(io::Error::other(SetUpFailed(Box::new(error))));
-        let resolve = details.addrs.len() == 0
+        let resolve = details.addrs.is_empty()
             && details
                 .config
                 .proxy()

@@ -485,6 +485,8 @@ fn start_canned(
 }
 
 /// One client of a family, made once for every round.
+// A handful of these live for the whole run: their size does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Driver {
     IdenfyHyper(Arc<idenfy_hyper::Client>),
     BareHyper(LegacyClient<HttpConnector, Full<Bytes>>),
