@@ -19,7 +19,7 @@
 //!
 //! | family | subject | baselines |
 //! | --- | --- | --- |
-//! | hyper | `idenfy-hyper` | a bare hyper-util legacy client (`build_http`), and reqwest as a user would write it |
+//! | hyper | `idenfy-hyper` | a bare hyper-util legacy client (`HttpConnector`), and reqwest as a user would write it |
 //! | isahc | `idenfy-isahc` | a bare pooled `isahc::HttpClient`; for token creation also a bare unpooled one (`connection_cache_size(0)`), since the adapter sends token requests unpooled by design (R9) |
 //! | ureq | `idenfy-blocking` | a bare `ureq::Agent`, with the same number of threads |
 //!
