@@ -276,9 +276,13 @@ pub struct ConfigBuilder {
 }
 
 impl ConfigBuilder {
-    /// The base URL (default [`DEFAULT_BASE_URL`]). It must be an absolute URL without user
-    /// name, password, query or fragment; a path prefix is kept (for a proxy). Plain `http` is
-    /// accepted only for a loopback host or with [`ConfigBuilder::allow_insecure_http`].
+    /// The base URL (default [`DEFAULT_BASE_URL`]). It must be an absolute URL (RFC 3986)
+    /// without user name, password, query or fragment; a path prefix is kept (for a proxy).
+    /// Plain `http` is accepted only for a loopback host or with
+    /// [`ConfigBuilder::allow_insecure_http`]. Only ASCII: write an internationalized host name
+    /// in its punycode form (`xn--…`) and other characters percent-encoded. It is kept
+    /// normalized (RFC 3986 §6.2.2: scheme and host in lower case, `.`/`..` segments resolved,
+    /// without a trailing slash).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = base_url.into();
         self
@@ -304,20 +308,32 @@ impl ConfigBuilder {
         let field = "baseUrl";
         let url = crate::types::parse_web_url(&self.base_url)
             .map_err(|rule| ValidationError::new(field, rule))?;
-        if !url.username().is_empty()
-            || url.password().is_some()
-            || url.query().is_some()
-            || url.fragment().is_some()
-        {
+        // An HTTP request line carries ASCII only: an internationalized host is not converted
+        // to punycode here (that needs IDNA tables), nor a path percent-encoded behind the
+        // caller's back; the caller writes the ASCII form (`xn--…`, `%C3%A9`).
+        if let Some(character) = self.base_url.chars().find(|c| !c.is_ascii()) {
+            return Err(ValidationError::new(
+                field,
+                Rule::ForbiddenCharacter { character },
+            ));
+        }
+        if url.has_userinfo || url.iri.query_str().is_some() || url.iri.fragment_str().is_some() {
             return Err(ValidationError::new(field, Rule::UrlParts));
         }
-        if url.scheme() != "https" && !self.allow_insecure_http && !crate::types::is_loopback(&url)
-        {
+        if !url.https && !self.allow_insecure_http && !crate::types::is_loopback(&url) {
             return Err(ValidationError::new(field, Rule::InsecureUrl));
         }
-        let base_url = url.as_str().trim_end_matches('/').to_owned();
-        // Parsed once, here: a URL the `url` crate accepts but an HTTP request cannot carry is
-        // refused now, naming the field, rather than at every request.
+        // The syntax-based normalization of RFC 3986 (§6.2.2): scheme and host in lower case,
+        // percent-escapes of unreserved characters decoded, `.` and `..` segments resolved. The
+        // same resource, written once, so that `next` links compare with it (R13).
+        let base_url = url
+            .iri
+            .normalize()
+            .to_string()
+            .trim_end_matches('/')
+            .to_owned();
+        // Parsed once, here: a URL the RFC accepts but an HTTP request cannot carry is refused
+        // now, naming the field, rather than at every request.
         let base_uri = Uri::try_from(base_url.as_str())
             .map_err(|_| ValidationError::new(field, Rule::NotAWebUrl))?;
 
@@ -384,6 +400,59 @@ mod tests {
                 expected,
                 "{base}"
             );
+        }
+    }
+
+    #[test]
+    fn r1_the_base_url_is_ascii_and_kept_normalized() {
+        let build = |base: &str| Config::builder(credentials()).base_url(base).build();
+        for (base, expected) in [
+            ("HTTPS://IVS.Idenfy.COM/", "https://ivs.idenfy.com"),
+            (
+                "https://proxy.example/a/../idenfy/./",
+                "https://proxy.example/idenfy",
+            ),
+            (
+                "https://proxy.example/%7Eidenfy",
+                "https://proxy.example/~idenfy",
+            ),
+            (
+                "https://xn--bcher-kva.example",
+                "https://xn--bcher-kva.example",
+            ),
+            ("http://[::1]:8080/", "http://[::1]:8080"),
+        ] {
+            let config = build(base).unwrap();
+            assert_eq!(config.base_url(), expected, "{base}");
+            assert_eq!(
+                config.endpoint_uri("/api/v2/token").unwrap(),
+                format!("{expected}/api/v2/token").as_str()
+            );
+        }
+        // An internationalized host or path is refused, naming the character, rather than
+        // converted behind the caller's back.
+        for (base, character) in [
+            ("https://bücher.example", 'ü'),
+            ("https://proxy.example/idénfy", 'é'),
+        ] {
+            let error = build(base).unwrap_err();
+            assert_eq!(error.field(), "baseUrl");
+            assert_eq!(error.rule(), &Rule::ForbiddenCharacter { character });
+        }
+        for (base, rule) in [
+            ("https://@ivs.idenfy.com", Rule::UrlParts),
+            ("https://ivs.idenfy.com/?", Rule::UrlParts),
+            ("https://ivs.idenfy.com/#", Rule::UrlParts),
+            ("https:///ivs.idenfy.com", Rule::NotAWebUrl),
+            ("https://ivs.idenfy.com:70000", Rule::NotAWebUrl),
+            ("http://127.1:8080", Rule::NotAWebUrl),
+            (
+                "https://ivs.idenfy.com/{path}",
+                Rule::ForbiddenCharacter { character: '{' },
+            ),
+        ] {
+            let error = build(base).unwrap_err();
+            assert_eq!((error.field(), error.rule()), ("baseUrl", &rule), "{base}");
         }
     }
 }

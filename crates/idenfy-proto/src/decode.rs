@@ -80,10 +80,18 @@ pub(crate) trait Lenient: Sized {
     }
 
     /// Whether an item of a list (or a value of a map) fits this type, judged from its shape:
-    /// for such an item [`Lenient::from_any`] never returns [`Outcome::Raw`].
+    /// for such an item [`Lenient::from_any`] never returns [`Outcome::Raw`], unless the type
+    /// [may refuse](Lenient::MAY_REFUSE) an item of the right shape.
     fn accepts(any: &Any<'_>) -> bool {
         !any.is_compound()
     }
+
+    /// Whether [`Lenient::from_any`] can return [`Outcome::Raw`] for a value [`Lenient::accepts`]
+    /// (an integer given `"abc"`, a model with required fields given an object without one): a
+    /// list of such items keeps a copy of its items, so that one refused item leaves the whole
+    /// list raw rather than lost. `true` unless a type shows it never refuses, so that a new
+    /// type is safe by default.
+    const MAY_REFUSE: bool = true;
 
     /// Whether every value fits (or is `null`): a list of such items is read item by item
     /// with nothing buffered, since no item can make it fall back.
@@ -876,6 +884,8 @@ pub(crate) fn join(prefix: &str, name: &str) -> String {
 /// value) and when converting a value already read ([`Lenient::from_any`]). An array or object
 /// never fits a scalar.
 pub(crate) trait Scalar: Sized {
+    /// Whether a scalar value can fail to fit (as [`Lenient::MAY_REFUSE`]).
+    const MAY_REFUSE: bool = true;
     fn from_bool(value: bool) -> Outcome<Self>;
     fn from_i64(value: i64) -> Outcome<Self>;
     fn from_u64(value: u64) -> Outcome<Self> {
@@ -953,6 +963,8 @@ impl<'de, T: Scalar> Visitor<'de> for ScalarVisitor<T> {
 macro_rules! scalar_lenient {
     ($($type:ty),* $(,)?) => {$(
         impl Lenient for $type {
+            const MAY_REFUSE: bool = <$type as Scalar>::MAY_REFUSE;
+
             fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
                 deserializer.deserialize_any(ScalarVisitor::<Self>(PhantomData))
             }
@@ -1008,6 +1020,8 @@ fn float_text(value: f64) -> String {
 
 /// Strings: numbers and booleans in their JSON spelling (R7).
 impl Scalar for String {
+    const MAY_REFUSE: bool = false;
+
     fn from_bool(value: bool) -> Outcome<Self> {
         Outcome::Fit(if value { "true" } else { "false" }.to_owned())
     }
@@ -1257,6 +1271,8 @@ impl<T: WireEnum> Scalar for T {
 impl Lenient for Value {
     const ACCEPTS_ALL: bool = true;
 
+    const MAY_REFUSE: bool = false;
+
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
         Ok(match serde::Deserialize::deserialize(deserializer)? {
             Value::Null => Outcome::Absent,
@@ -1278,6 +1294,8 @@ impl Lenient for Value {
 
 impl<T: Lenient> Lenient for Personal<T> {
     const ACCEPTS_ALL: bool = T::ACCEPTS_ALL;
+
+    const MAY_REFUSE: bool = T::MAY_REFUSE;
 
     const PERSONAL: bool = true;
 
@@ -1406,10 +1424,21 @@ fn list_from_items<T: Lenient>(items: Vec<Any<'_>>) -> Outcome<Vec<T>> {
     {
         return Outcome::Raw(Any::Array(items).into_value());
     }
+    // Only a type that may refuse an item of the right shape pays for a copy: for the others
+    // every item fits or is `null` (which a list leaves out).
+    let copy = T::MAY_REFUSE.then(|| items.clone());
     let mut list = Vec::with_capacity(items.len());
     for item in items {
-        if let Outcome::Fit(item) = T::from_any(item) {
-            list.push(item);
+        match T::from_any(item) {
+            Outcome::Fit(item) => list.push(item),
+            Outcome::Absent => {}
+            Outcome::Raw(refused) => {
+                // Never lose what iDenfy said: the list as received, not the items that fitted.
+                return Outcome::Raw(copy.map_or_else(
+                    || Value::Array(vec![refused]),
+                    |items| Any::Array(items).into_value(),
+                ));
+            }
         }
     }
     Outcome::Fit(list)
@@ -1506,6 +1535,8 @@ pub(crate) fn skip<'de, S: Source<'de>>(source: &mut S) -> Result<(), S::Error> 
 struct Ignored;
 
 impl Lenient for Ignored {
+    const MAY_REFUSE: bool = false;
+
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome<Self>, D::Error> {
         deserializer.deserialize_ignored_any(IgnoredAny)?;
         Ok(Outcome::Absent)
@@ -1739,6 +1770,8 @@ macro_rules! model {
                 matches!(any, $crate::decode::Any::Object(_))
             }
 
+            const MAY_REFUSE: bool = <$draft as $crate::decode::Draft>::HAS_REQUIRED;
+
             fn collect_fallbacks(&self, path: &str, out: &mut Vec<String>) {
                 for name in self.extra.fallbacks() {
                     out.push($crate::decode::join(path, name));
@@ -1844,6 +1877,70 @@ pub(crate) trait Hooks {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn list<T: Lenient>(json: &str) -> Outcome<Vec<T>> {
+        Vec::<T>::decode(&mut serde_json::Deserializer::from_str(json)).unwrap()
+    }
+
+    #[test]
+    fn r7_a_list_with_an_item_of_the_right_shape_that_does_not_fit_is_kept_whole() {
+        // Every item is a scalar, as an integer list's items must be, but one is not a number:
+        // the list is kept as received, not shortened to the items that fitted.
+        match list::<i64>(r#"[1, "abc", 3]"#) {
+            Outcome::Raw(raw) => assert_eq!(raw, serde_json::json!([1, "abc", 3])),
+            _ => panic!("the list must be kept raw"),
+        }
+        // Objects, as a model's items must be, but the second lacks a required field.
+        let body = r#"[{"authToken": "t1", "scanRef": "s1"}, {"authToken": "t2"},
+            {"authToken": "t3", "scanRef": "s3"}]"#;
+        match list::<crate::TokenResponse>(body) {
+            Outcome::Raw(raw) => {
+                assert_eq!(raw, serde_json::from_str::<Value>(body).unwrap());
+            }
+            _ => panic!("the list must be kept raw"),
+        }
+        // `null` items say nothing and are left out; every other item fits.
+        match list::<i64>(r#"[1, null, "3"]"#) {
+            Outcome::Fit(items) => assert_eq!(items, [1, 3]),
+            _ => panic!("the list fits"),
+        }
+        match list::<crate::TokenResponse>(r#"[{"authToken": "t1", "scanRef": "s1"}, null]"#) {
+            Outcome::Fit(items) => assert_eq!(items.len(), 1),
+            _ => panic!("the list fits"),
+        }
+    }
+
+    #[test]
+    fn r7_types_that_never_refuse_an_item_of_the_right_shape_say_so() {
+        // A type that claims it never refuses skips the copy a list keeps: check the claim on
+        // every scalar kind.
+        let scalars = [
+            "true",
+            "-1",
+            "18446744073709551615",
+            "1.5e300",
+            "\"\"",
+            "\"x\"",
+        ];
+        for json in scalars {
+            let any = Any::read(&mut serde_json::Deserializer::from_str(json)).unwrap();
+            const { assert!(!<String as Lenient>::MAY_REFUSE) };
+            assert!(String::accepts(&any));
+            assert!(
+                !matches!(String::from_any(any.clone()), Outcome::Raw(_)),
+                "{json}"
+            );
+            const { assert!(!<crate::SuspicionReason as Lenient>::MAY_REFUSE) };
+            assert!(!matches!(
+                crate::SuspicionReason::from_any(any.clone()),
+                Outcome::Raw(_)
+            ));
+            const { assert!(!Value::MAY_REFUSE) };
+            assert!(!matches!(Value::from_any(any), Outcome::Raw(_)));
+        }
+        const { assert!(<i64 as Lenient>::MAY_REFUSE && <bool as Lenient>::MAY_REFUSE) };
+        const { assert!(crate::TokenResponse::MAY_REFUSE) };
+    }
 
     #[test]
     fn r7_integers_from_floats_and_strings() {

@@ -96,6 +96,9 @@ macro_rules! string_enum {
         impl crate::decode::WireEnum for $name {}
 
         impl crate::decode::Lenient for $name {
+            // Every scalar is a value, known or not (above).
+            const MAY_REFUSE: bool = false;
+
             fn decode<'de, D: serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> Result<crate::decode::Outcome<Self>, D::Error> {

@@ -307,6 +307,8 @@ impl Hooks for ErrorFieldsDraft {}
 impl Lenient for ErrorMessage {
     const ACCEPTS_ALL: bool = true;
 
+    const MAY_REFUSE: bool = false;
+
     fn from_any(any: Any<'_>) -> Outcome<Self> {
         match any {
             Any::Null => Outcome::Absent,

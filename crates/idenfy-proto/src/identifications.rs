@@ -6,6 +6,8 @@ use std::collections::HashSet;
 use std::fmt;
 
 use http::{Request, Response};
+use iri_string::format::ToDedicatedString;
+use iri_string::types::{IriAbsoluteStr, IriReferenceStr, UriString};
 use serde::Serialize;
 
 use crate::config::Config;
@@ -106,7 +108,7 @@ impl IdentificationsRequest {
     /// The request for a `next` link's query: sent as it is, read for the getters.
     fn from_query(query: &str) -> Self {
         let mut request = Self::all();
-        for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
             match key.as_ref() {
                 "clientId" => request.client_id = ClientId::new(value.into_owned()).ok(),
                 "page" => request.page = value.parse().ok(),
@@ -156,7 +158,7 @@ impl IdentificationsRequestBuilder {
                 check_range(field, i64::from(value), 1, i64::from(u32::MAX))?;
             }
         }
-        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        let mut query = form_urlencoded::Serializer::new(String::new());
         if let Some(client_id) = &client_id {
             query.append_pair("clientId", client_id.as_str());
         }
@@ -434,20 +436,38 @@ fn follow(
     current: &IdentificationsRequest,
     link: &str,
 ) -> Result<IdentificationsRequest, Error> {
-    let base = url::Url::parse(config.base_url())
+    // The base URL was checked and normalized (RFC 3986 §6.2.2) by the configuration, and the
+    // current query was built here or taken from a link that passed these checks.
+    let base = IriAbsoluteStr::new(config.base_url())
         .map_err(|error| InternalError::new("the base URL", error))?;
-    let base_path = base.path().trim_end_matches('/');
-    let mut page_url = url::Url::parse(&format!("{}{LIST_PATH}", config.base_url()))
-        .map_err(|error| InternalError::new("the listing's URL", error))?;
+    let base_authority = base
+        .authority_components()
+        .ok_or_else(|| InternalError::without_source("the base URL's host"))?;
+    let base_path = base.path_str().trim_end_matches('/');
+    let mut page_url = format!("{}{LIST_PATH}", config.base_url());
     if !current.query.is_empty() {
-        page_url.set_query(Some(&current.query));
+        page_url.push('?');
+        page_url.push_str(&current.query);
     }
-    let next = page_url
-        .join(link.trim())
+    let page_url = IriAbsoluteStr::new(&page_url)
+        .map_err(|error| InternalError::new("the listing's URL", error))?;
+    let link = IriReferenceStr::new(link.trim())
         .map_err(|_| page_error("next", "the next page's link is not a URL"))?;
-    let same_origin = next.scheme() == base.scheme()
-        && next.host() == base.host()
-        && next.port_or_known_default() == base.port_or_known_default();
+    // Resolved against the page's URL (RFC 3986 §5), normalized like the base, and mapped to
+    // a URI (RFC 3987 §3.1: non-ASCII characters percent-encoded as UTF-8).
+    let next: UriString = link
+        .resolve_against(page_url)
+        .and_normalize()
+        .try_to_dedicated_string()
+        .and_then(|next| next.encode_to_uri().try_to_dedicated_string())
+        .map_err(|error| InternalError::new("the next page's URL", error))?;
+    let next_authority = next.authority_components();
+    let same_origin = next.scheme_str() == base.scheme_str()
+        && next_authority.as_ref().is_some_and(|authority| {
+            authority.host() == base_authority.host()
+                && port_or_default(base.scheme_str(), authority.port())
+                    == port_or_default(base.scheme_str(), base_authority.port())
+        });
     if !same_origin {
         return Err(page_error(
             "next",
@@ -455,13 +475,13 @@ fn follow(
              the credentials are not sent there",
         ));
     }
-    if !next.username().is_empty() || next.password().is_some() {
+    if next_authority.is_some_and(|authority| authority.userinfo().is_some()) {
         return Err(page_error(
             "next",
             "the next page's link carries a user name or password; it is not followed",
         ));
     }
-    let path = next.path();
+    let path = next.path_str();
     let listing_path = path == LIST_PATH
         || path
             .strip_prefix(base_path)
@@ -473,8 +493,17 @@ fn follow(
         ));
     }
     Ok(IdentificationsRequest::from_query(
-        next.query().unwrap_or(""),
+        next.query_str().unwrap_or(""),
     ))
+}
+
+/// The port of an `http`/`https` URL's authority, the scheme's default when it has none (or an
+/// empty one); `None` for a port that is not a number of 16 bits.
+fn port_or_default(scheme: &str, port: Option<&str>) -> Option<u16> {
+    match port {
+        None | Some("") => Some(if scheme == "https" { 443 } else { 80 }),
+        Some(port) => port.parse().ok(),
+    }
 }
 
 /// Asks the person of a finished verification for more information — a new document, another
@@ -780,5 +809,71 @@ mod tests {
         ] {
             assert!(check_uuid("f", bad).is_err(), "{bad}");
         }
+    }
+
+    /// The query of the request `follow` makes of `link` from the first page of the listing.
+    fn followed(config: &Config, link: &str) -> Result<String, Error> {
+        follow(config, &IdentificationsRequest::all(), link).map(|next| next.query)
+    }
+
+    #[test]
+    fn r13_links_are_resolved_normalized_and_sent_as_uris() {
+        let config = Config::new(crate::Credentials::new("key", "secret").unwrap());
+        for (link, query) in [
+            // Dot segments, also percent-encoded, resolve as a browser resolves them.
+            ("/kyc/x/../identifications/?page=2", "page=2"),
+            ("/kyc/identifications/%2e/?page=2", "page=2"),
+            (
+                "https://ivs.idenfy.com/kyc/%69dentifications/?page=2",
+                "page=2",
+            ),
+            // The default port written out, with leading zeros, or empty.
+            (
+                "https://ivs.idenfy.com:0443/kyc/identifications/?page=2",
+                "page=2",
+            ),
+            (
+                "https://ivs.idenfy.com:/kyc/identifications/?page=2",
+                "page=2",
+            ),
+            // A non-ASCII query is percent-encoded as UTF-8 (RFC 3987 §3.1), and escapes of
+            // unreserved characters are decoded (RFC 3986 §6.2.2.2).
+            ("?clientId=kūnas&page=%32", "clientId=k%C5%ABnas&page=2"),
+        ] {
+            assert_eq!(followed(&config, link).unwrap(), query, "{link}");
+        }
+        let request = follow(
+            &config,
+            &IdentificationsRequest::all(),
+            "?clientId=kūnas&page=%32",
+        )
+        .unwrap();
+        assert_eq!(request.client_id().map(ClientId::as_str), Some("kūnas"));
+        assert_eq!(request.page(), Some(2));
+        for link in [
+            // An empty user name is a user-information part all the same.
+            "https://@ivs.idenfy.com/kyc/identifications/?page=2",
+            // Not a URL as written: a WHATWG parser would have encoded these.
+            "/kyc/identifications/?page={2}",
+            "/kyc/identifications/?page=2 3",
+            "https://ivs.idenfy.com:99999/kyc/identifications/?page=2",
+            "https://[::1/kyc/identifications/?page=2",
+            "/kyc/identifications/%2F?page=2",
+        ] {
+            let Err(Error::Decode(error)) = followed(&config, link) else {
+                panic!("{link} followed");
+            };
+            assert_eq!(error.path(), Some("next"), "{link}");
+        }
+        // An IPv6 base (the emulator on `::1`) compares its host as written.
+        let local = Config::builder(crate::Credentials::new("key", "secret").unwrap())
+            .base_url("http://[::1]:8080/")
+            .build()
+            .unwrap();
+        assert_eq!(
+            followed(&local, "http://[::1]:8080/kyc/identifications/?page=2").unwrap(),
+            "page=2"
+        );
+        assert!(followed(&local, "http://[::2]:8080/kyc/identifications/?page=2").is_err());
     }
 }

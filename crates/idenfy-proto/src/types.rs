@@ -2,7 +2,9 @@
 //! passed its rule; constructors return a [`ValidationError`] naming the field and the rule.
 
 use std::fmt;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
+use iri_string::types::IriStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Rule, ValidationError};
@@ -222,33 +224,120 @@ fn check_web_url(field: &'static str, value: &str) -> Result<(), ValidationError
     Ok(())
 }
 
+/// An absolute `http`/`https` URL as written, checked by [`parse_web_url`]: borrowed parts of
+/// the value, no copy and no normalization.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ParsedWebUrl<'a> {
+    /// The value, parsed as an IRI (RFC 3987; every URI of RFC 3986 is one).
+    pub(crate) iri: &'a IriStr,
+    /// Whether the scheme is `https` (in any case); otherwise it is `http`.
+    pub(crate) https: bool,
+    /// The host.
+    pub(crate) host: Host<'a>,
+    /// Whether the authority has a user-information part (`user:password@`), even an empty one.
+    pub(crate) has_userinfo: bool,
+}
+
+/// The host of a [`ParsedWebUrl`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Host<'a> {
+    /// A registered name as written: ASCII or not (an internationalized name is kept as
+    /// written, not converted to punycode), percent-escapes left as they are.
+    Domain(&'a str),
+    /// An IPv4 address written as four decimal numbers.
+    Ipv4(Ipv4Addr),
+    /// An IPv6 address (written between brackets).
+    Ipv6(Ipv6Addr),
+}
+
+/// Printable ASCII characters that RFC 3986 and RFC 3987 allow nowhere in a URL unless
+/// percent-encoded (a WHATWG parser would encode them silently).
+const URL_FORBIDDEN_CHARS: &str = "\"<>^`{|}";
+
 /// Parses an absolute `http`/`https` URL with a host and no whitespace or control character
-/// anywhere (R2): the WHATWG parser would silently drop a tab or newline and trim spaces, but
-/// the value is sent as written.
-pub(crate) fn parse_web_url(value: &str) -> Result<url::Url, Rule> {
+/// anywhere (R2). The grammar is RFC 3986's, widened to non-ASCII characters by RFC 3987 (IRIs),
+/// as `iri-string` implements it: nothing is repaired, so the value is what is sent. On top of
+/// the grammar: none of [`URL_FORBIDDEN_CHARS`] (named in the error); the scheme is `http` or
+/// `https` (any case), written with `//` and a non-empty host; the port, if any, is at most 65535; a host in brackets is an IPv6 address; and a host
+/// whose last label is a number (which browsers read as an IPv4 address in any of several
+/// notations) is four decimal numbers of an IPv4 address, so that what is a loopback address
+/// here is one for every reader of the URL.
+pub(crate) fn parse_web_url(value: &str) -> Result<ParsedWebUrl<'_>, Rule> {
     if let Some(character) = value.chars().find(|c| c.is_whitespace() || c.is_control()) {
         return Err(Rule::ForbiddenCharacter { character });
     }
-    let url = url::Url::parse(value).map_err(|_| Rule::NotAWebUrl)?;
-    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+    let iri = IriStr::new(value).map_err(|_| {
+        // Characters a URL never holds unescaped: name the first, so the caller knows to
+        // percent-encode it. (A backslash is no such character but a separator written the
+        // Windows way, `https:\\host\path`: not a URL as written.)
+        match value.chars().find(|c| URL_FORBIDDEN_CHARS.contains(*c)) {
+            Some(character) => Rule::ForbiddenCharacter { character },
+            None => Rule::NotAWebUrl,
+        }
+    })?;
+    let scheme = iri.scheme_str();
+    let https = scheme.eq_ignore_ascii_case("https");
+    if !https && !scheme.eq_ignore_ascii_case("http") {
         return Err(Rule::NotAWebUrl);
     }
-    // The WHATWG parser repairs `http:host`, `http:/host` and `http:\\host` into
-    // `http://host/`, but the value is sent as written: require the `scheme://` form.
-    let written = value.get(..url.scheme().len() + 3);
-    if !written.is_some_and(|prefix| prefix.eq_ignore_ascii_case(&format!("{}://", url.scheme()))) {
+    // `http:host`, `http:/host` have no authority: a WHATWG parser would repair them into
+    // `http://host/`, but the value is sent as written.
+    let authority = iri.authority_components().ok_or(Rule::NotAWebUrl)?;
+    if let Some(port) = authority.port()
+        && !port.is_empty()
+        && port.parse::<u16>().is_err()
+    {
         return Err(Rule::NotAWebUrl);
     }
-    Ok(url)
+    let host = parse_host(authority.host()).ok_or(Rule::NotAWebUrl)?;
+    Ok(ParsedWebUrl {
+        iri,
+        https,
+        host,
+        has_userinfo: authority.userinfo().is_some(),
+    })
 }
 
-/// Whether the URL's host is a loopback address (`localhost`, `127.0.0.0/8`, `::1`).
-pub(crate) fn is_loopback(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
+/// The host of a URL, from the text between the authority's `@` and port: `None` when it is
+/// empty, an IP literal that is not an IPv6 address (`[v1.…]`), or a name ending in a number
+/// that is not an IPv4 address in dotted decimal (`127.1`, `0x7f.0.0.1`, `2130706433`,
+/// `256.0.0.1`).
+fn parse_host(host: &str) -> Option<Host<'_>> {
+    if let Some(literal) = host.strip_prefix('[') {
+        return literal
+            .strip_suffix(']')
+            .and_then(|address| address.parse().ok())
+            .map(Host::Ipv6);
+    }
+    if host.is_empty() {
+        return None;
+    }
+    // WHATWG's "ends in a number": the last label (a trailing dot aside) is decimal digits, or
+    // `0x` and hexadecimal digits.
+    let last = host
+        .strip_suffix('.')
+        .unwrap_or(host)
+        .rsplit('.')
+        .next()
+        .unwrap_or_default();
+    let hexadecimal = last
+        .strip_prefix("0x")
+        .or_else(|| last.strip_prefix("0X"))
+        .is_some_and(|digits| digits.bytes().all(|byte| byte.is_ascii_hexdigit()));
+    let decimal = !last.is_empty() && last.bytes().all(|byte| byte.is_ascii_digit());
+    if decimal || hexadecimal {
+        return host.parse().ok().map(Host::Ipv4);
+    }
+    Some(Host::Domain(host))
+}
+
+/// Whether the URL's host is a loopback address: `localhost` (ASCII, any case), `127.0.0.0/8`
+/// or `::1`.
+pub(crate) fn is_loopback(url: &ParsedWebUrl<'_>) -> bool {
+    match url.host {
+        Host::Domain(domain) => domain.eq_ignore_ascii_case("localhost"),
+        Host::Ipv4(ip) => ip.is_loopback(),
+        Host::Ipv6(ip) => ip.is_loopback(),
     }
 }
 
@@ -257,6 +346,19 @@ checked_string!(
     /// or the webhook receiver (`callbackUrl`, R3): 5 to 2048 characters, an absolute `http`
     /// or `https` URL. `callbackUrl` must moreover be `https` unless its host is a loopback
     /// address.
+    ///
+    /// The URL is checked as written against RFC 3986, widened to non-ASCII characters by
+    /// RFC 3987, and kept unchanged: an internationalized host name is accepted as given (not
+    /// converted to punycode), and characters a URL never holds unescaped (``"<>^`{|}``) are
+    /// refused with [`Rule::ForbiddenCharacter`] naming them.
+    ///
+    /// ```
+    /// use idenfy_proto::{Rule, WebUrl};
+    /// assert_eq!(WebUrl::new("https://bücher.example/ok")?.as_str(), "https://bücher.example/ok");
+    /// let error = WebUrl::new("https://shop.example/done?data={}").unwrap_err();
+    /// assert_eq!(error.rule(), &Rule::ForbiddenCharacter { character: '{' });
+    /// # Ok::<(), idenfy_proto::ValidationError>(())
+    /// ```
     WebUrl, field = "url", check = check_web_url, debug = visible
 );
 
@@ -266,7 +368,7 @@ impl WebUrl {
         let url = Self::for_field(field, value)?;
         let parsed =
             parse_web_url(url.as_str()).map_err(|rule| ValidationError::new(field, rule))?;
-        if parsed.scheme() != "https" && !is_loopback(&parsed) {
+        if !parsed.https && !is_loopback(&parsed) {
             return Err(ValidationError::new(field, Rule::InsecureUrl));
         }
         Ok(url)
@@ -572,14 +674,14 @@ mod tests {
             "http://[::1]:1/",
             "http://LOCALHOST/",
         ] {
-            assert!(is_loopback(&url::Url::parse(url).unwrap()), "{url}");
+            assert!(is_loopback(&parse_web_url(url).unwrap()), "{url}");
         }
         for url in [
             "http://example.com",
             "http://10.0.0.1",
             "http://localhost.example.com",
         ] {
-            assert!(!is_loopback(&url::Url::parse(url).unwrap()), "{url}");
+            assert!(!is_loopback(&parse_web_url(url).unwrap()), "{url}");
         }
     }
 
@@ -618,6 +720,131 @@ mod tests {
         }
         for bad in ["EN", "e", "e1", "en-", "en-US-x", "en-12", "ěn"] {
             assert!(Locale::new(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// The rule of a URL that [`WebUrl::new`] refuses.
+    fn url_rule(value: &str) -> Rule {
+        match WebUrl::new(value) {
+            Ok(url) => panic!("{value} accepted as {url:?}"),
+            Err(error) => error.rule().clone(),
+        }
+    }
+
+    #[test]
+    fn r2_internationalized_urls_are_kept_as_written() {
+        // RFC 3987: non-ASCII host names, paths, queries and fragments are accepted and sent
+        // exactly as given, never converted to punycode or percent-encoded.
+        for url in [
+            "https://bücher.example/",
+            "https://xn--bcher-kva.example/",
+            "https://пример.испытание/путь?ключ=значение#фрагмент",
+            "https://example.com/ä?ö=ü#ß",
+            "https://example.com/😀?q=😀",
+            "HTTPS://Example.COM:8443/Path",
+            "https://exa%41mple.com/%7Euser",
+            "https://user:pw@example.com/",
+            "https://example.com:/",
+            "https://[2001:db8::1]:8443/",
+        ] {
+            assert_eq!(WebUrl::new(url).unwrap().as_str(), url);
+        }
+    }
+
+    #[test]
+    fn r2_characters_a_url_never_holds_unescaped_are_named() {
+        for (url, character) in [
+            ("https://example.com/{x}", '{'),
+            ("https://example.com/a|b", '|'),
+            ("https://example.com/?q=\"x\"", '"'),
+            ("https://example.com/a^b", '^'),
+            ("https://example.com/a`b", '`'),
+            ("https://example.com/<b>", '<'),
+            ("https://example.com/#a}", '}'),
+        ] {
+            assert_eq!(
+                url_rule(url),
+                Rule::ForbiddenCharacter { character },
+                "{url}"
+            );
+        }
+        for url in [
+            "https://example.com/%zz",
+            "https://example.com/100%",
+            "https://example.com/#a#b",
+            "https://example.com/[x]",
+            "https://example.com/a\\b",
+            // Not in RFC 3987's `ucschar`: the replacement character, a noncharacter, and a
+            // private-use character outside the query.
+            "https://example.com/\u{fffd}",
+            "https://example.com/\u{fdd0}",
+            "https://example.com/\u{e000}",
+        ] {
+            assert_eq!(url_rule(url), Rule::NotAWebUrl, "{url}");
+        }
+        assert!(WebUrl::new("https://example.com/?\u{e000}").is_ok());
+    }
+
+    #[test]
+    fn r2_the_host_is_written_out_and_means_one_thing() {
+        for url in [
+            // No host, or an empty one (a WHATWG parser would take `example.com` for the host).
+            "https:///example.com",
+            "https://:443/",
+            "https://user@/",
+            // Ports beyond 16 bits.
+            "https://example.com:65536/",
+            "https://example.com:99999999999999999999/",
+            // IP literals other than IPv6.
+            "http://[v1.fe]/",
+            "http://[::1/",
+            // Names ending in a number, which browsers read as IPv4 addresses in notations
+            // other than four decimal numbers, or which are no IPv4 address at all.
+            "http://127.1/",
+            "http://2130706433/",
+            "http://0x7f.0.0.1/",
+            "http://0177.0.0.1/",
+            "http://127.0.0.1./",
+            "https://256.0.0.1/",
+            "https://1.2.3/",
+            "https://1.2.3.4.5/",
+            "https://example.0x1f/",
+        ] {
+            assert_eq!(url_rule(url), Rule::NotAWebUrl, "{url}");
+        }
+        for url in [
+            "https://example.com:65535/",
+            "https://example.com:0/",
+            "https://1.2.3.4/",
+            "https://example.123a/",
+            "https://0x.example/",
+        ] {
+            assert!(WebUrl::new(url).is_ok(), "{url}");
+        }
+    }
+
+    #[test]
+    fn r3_loopback_is_what_every_reader_takes_for_loopback() {
+        for url in [
+            "http://127.255.255.254/",
+            "http://[0:0:0:0:0:0:0:1]/",
+            "http://localhost:1/",
+        ] {
+            assert!(is_loopback(&parse_web_url(url).unwrap()), "{url}");
+        }
+        // Look-alikes of `localhost` (full-width letters, a percent-escape, a trailing dot)
+        // and IPv4-mapped addresses are not loopback hosts: a plain `http` callback to them is
+        // refused.
+        for url in [
+            "http://ｌｏｃａｌｈｏｓｔ/",
+            "http://%6Cocalhost/",
+            "http://localhost./",
+            "http://[::ffff:127.0.0.1]/",
+            "http://127.0.0.1.example/",
+        ] {
+            assert!(!is_loopback(&parse_web_url(url).unwrap()), "{url}");
+            let error = WebUrl::callback("callbackUrl", url.to_owned()).unwrap_err();
+            assert_eq!(error.rule(), &Rule::InsecureUrl, "{url}");
         }
     }
 }

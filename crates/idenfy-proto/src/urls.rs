@@ -8,7 +8,7 @@ pub const IFRAME_BASE_URL: &str = "https://ui.idenfy.com/";
 
 /// Percent-encodes a query value (`application/x-www-form-urlencoded`).
 pub(crate) fn encode_query_value(value: &str) -> String {
-    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+    form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 /// The URL to load in an iframe (R5): `https://ui.idenfy.com/?authToken=<token>`, with

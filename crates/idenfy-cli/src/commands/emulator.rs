@@ -237,15 +237,7 @@ fn announce(emulator: &Emulator, secret_given: bool, webhook_key_given: bool, ou
             "quirks": emulator.quirks(),
         }));
     } else {
-        let base_url = if addr.ip().is_unspecified() {
-            format!(
-                "{} (from this machine; other machines use one of its addresses, port {})",
-                emulator.base_url(),
-                addr.port()
-            )
-        } else {
-            emulator.base_url().to_owned()
-        };
+        let base_url = base_url_shown(emulator.base_url(), addr);
         out.rows(&[
             ("base URL", base_url),
             ("API key", emulator.api_key().to_owned()),
@@ -263,15 +255,36 @@ fn announce(emulator: &Emulator, secret_given: bool, webhook_key_given: bool, ou
             ),
         ]);
     }
-    if !loopback {
-        out.status(&format!(
+    if let Some(warning) = exposure_warning(addr) {
+        out.status(&warning);
+    }
+    out.status("idenfy emulator: serving until interrupted (Ctrl-C)");
+}
+
+/// The base URL as the banner shows it: labelled as this machine's view when the emulator
+/// listens on every interface, since other machines reach it at one of the machine's addresses.
+fn base_url_shown(base_url: &str, addr: SocketAddr) -> String {
+    if addr.ip().is_unspecified() {
+        format!(
+            "{base_url} (from this machine; other machines use one of its addresses, port {})",
+            addr.port()
+        )
+    } else {
+        base_url.to_owned()
+    }
+}
+
+/// The warning printed on stderr when the emulator listens on an address other machines can
+/// reach; `None` on a loopback address.
+fn exposure_warning(addr: SocketAddr) -> Option<String> {
+    (!addr.ip().is_loopback()).then(|| {
+        format!(
             "warning: the emulator listens on {}, which other machines can reach; its control \
              API has no authentication: anyone who reaches it can finish verifications, move \
              the clock and read every token. Use --listen 127.0.0.1:PORT unless that is meant.",
             listening_on(addr)
-        ));
-    }
-    out.status("idenfy emulator: serving until interrupted (Ctrl-C)");
+        )
+    })
 }
 
 /// The address the emulator listens on, saying so when it is every interface.
@@ -323,5 +336,61 @@ fn emulator_error(err: EmulatorError) -> CliError {
             CliError::Emulator(format!("{flag}: {reason}"))
         }
         other => CliError::Emulator(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    // The banner's decisions for a non-loopback address, checked on the address alone: tests
+    // bind loopback addresses only, so no test listens on every interface.
+    #[test]
+    fn an_address_every_interface_reaches_is_warned_about_and_shown_as_it_is() {
+        let every_v4: SocketAddr = "0.0.0.0:4010".parse().unwrap();
+        assert_eq!(
+            listening_on(every_v4),
+            "0.0.0.0:4010 (every IPv4 interface of this machine)"
+        );
+        let warning = exposure_warning(every_v4).unwrap();
+        assert!(warning.starts_with("warning: "), "{warning}");
+        assert!(warning.contains("0.0.0.0:4010 (every IPv4"), "{warning}");
+        assert!(warning.contains("no authentication"), "{warning}");
+        let base = base_url_shown("http://127.0.0.1:4010", every_v4);
+        assert!(
+            base.starts_with("http://127.0.0.1:4010 (from this machine"),
+            "{base}"
+        );
+        assert!(base.contains("port 4010"), "{base}");
+
+        let every_v6: SocketAddr = "[::]:4010".parse().unwrap();
+        assert_eq!(
+            listening_on(every_v6),
+            "[::]:4010 (every interface of this machine)"
+        );
+        assert!(exposure_warning(every_v6).is_some());
+
+        // One address of the machine that is not loopback: warned, shown as it is.
+        let lan: SocketAddr = "192.0.2.7:4010".parse().unwrap();
+        assert_eq!(listening_on(lan), "192.0.2.7:4010");
+        assert!(exposure_warning(lan).unwrap().contains("192.0.2.7:4010,"));
+        assert_eq!(
+            base_url_shown("http://192.0.2.7:4010", lan),
+            "http://192.0.2.7:4010"
+        );
+    }
+
+    #[test]
+    fn a_loopback_address_is_not_warned_about() {
+        for addr in ["127.0.0.1:4010", "[::1]:4010"] {
+            let addr: SocketAddr = addr.parse().unwrap();
+            assert_eq!(exposure_warning(addr), None);
+            assert_eq!(listening_on(addr), addr.to_string());
+            assert_eq!(
+                base_url_shown("http://127.0.0.1:4010", addr),
+                "http://127.0.0.1:4010"
+            );
+        }
     }
 }

@@ -162,7 +162,7 @@ pub fn read_identifications_query(query: &str) -> Result<IdentificationsRequest,
     let mut client_id = None;
     let mut page = None;
     let mut per_page = None;
-    for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
         match key.as_ref() {
             "clientId" => client_id = Some(value.into_owned()),
             "page" => page = Some(positive("page", &value)?),
@@ -260,7 +260,7 @@ pub fn read_face_auth_status(
     scan_ref: &str,
     query: &str,
 ) -> Result<FaceAuthStatusRequest, ValidationError> {
-    let method = url::form_urlencoded::parse(query.as_bytes())
+    let method = form_urlencoded::parse(query.as_bytes())
         .filter(|(key, _)| key == "method")
         .last()
         .map_or(FaceAuthMethod::FaceMatching, |(_, value)| {
