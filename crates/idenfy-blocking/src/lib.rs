@@ -69,9 +69,11 @@ use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
+use ureq::config::Config as UreqConfig;
+use ureq::http::Uri;
 use ureq::tls::{RootCerts, TlsConfig, TlsProvider};
-use ureq::unversioned::resolver::DefaultResolver;
-use ureq::unversioned::transport::{ConnectionDetails, Connector, DefaultConnector};
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{ConnectionDetails, Connector, DefaultConnector, NextTimeout};
 use ureq::{Agent, Timeout};
 
 use idenfy::http::{Request, Response};
@@ -119,8 +121,11 @@ impl UreqTransport {
             .build();
         let agent = Agent::with_parts(
             config,
-            PhaseConnector(DefaultConnector::new()),
-            DefaultResolver::default(),
+            PhaseConnector {
+                inner: DefaultConnector::new(),
+                resolver: DefaultResolver::default(),
+            },
+            DeferredResolver,
         );
         Self { agent }
     }
@@ -222,8 +227,16 @@ impl BlockingTransport for UreqTransport {
 /// Wraps ureq's connector chain (TCP, TLS handshake, proxies) so that every failure it returns
 /// is marked as a failure to set up the connection: nothing of the request can have been
 /// written yet. Errors after that — on a fresh or a pooled connection — carry no mark.
+///
+/// It also resolves the host name, which ureq leaves to it (see [`DeferredResolver`]): only
+/// when a connection is made, within the connect timeout, with ureq's own resolver, and only
+/// where ureq would have (no proxy, a host `NO_PROXY` names, or a proxy that wants the
+/// target's address). A resolution failure is a set-up failure too.
 #[derive(Debug)]
-struct PhaseConnector<C>(C);
+struct PhaseConnector<C> {
+    inner: C,
+    resolver: DefaultResolver,
+}
 
 impl<C: Connector<()>> Connector<()> for PhaseConnector<C> {
     type Out = C::Out;
@@ -233,9 +246,57 @@ impl<C: Connector<()>> Connector<()> for PhaseConnector<C> {
         details: &ConnectionDetails<'_>,
         chained: Option<()>,
     ) -> Result<Option<Self::Out>, ureq::Error> {
-        self.0
-            .connect(details, chained)
-            .map_err(|error| ureq::Error::Io(io::Error::other(SetUpFailed(Box::new(error)))))
+        let set_up_failed =
+            |error: ureq::Error| ureq::Error::Io(io::Error::other(SetUpFailed(Box::new(error))));
+        let resolve = details.addrs.is_empty()
+            && details
+                .config
+                .proxy()
+                .is_none_or(|proxy| proxy.is_no_proxy(details.uri) || proxy.resolve_target());
+        let addrs = if resolve {
+            self.resolver
+                .resolve(details.uri, details.config, details.timeout)
+                .map_err(set_up_failed)?
+        } else {
+            details.addrs.clone()
+        };
+        // The same details, with the addresses and a resolver that resolves (a CONNECT proxy's
+        // connector resolves the proxy's host with it).
+        let details = ConnectionDetails {
+            uri: details.uri,
+            addrs,
+            resolver: &self.resolver,
+            config: details.config,
+            request_level: details.request_level,
+            now: details.now,
+            timeout: details.timeout,
+            current_time: Arc::clone(&details.current_time),
+            run_connector: Arc::clone(&details.run_connector),
+            register_shutdown: Arc::clone(&details.register_shutdown),
+        };
+        self.inner.connect(&details, chained).map_err(set_up_failed)
+    }
+}
+
+/// The agent's resolver: it resolves nothing, leaving the host name to [`PhaseConnector`].
+///
+/// ureq resolves the host of every request before it looks in its connection pool, and with a
+/// timeout set — every request of this transport has one, the attempt's — its resolver does so
+/// on a thread spawned for the purpose, even when a pooled connection is then used. On
+/// loopback that made a `status` call about four times slower than the same request through a
+/// bare agent (`idenfy-bench`'s `e2e`); resolving in the connector makes it once per new
+/// connection.
+#[derive(Debug)]
+struct DeferredResolver;
+
+impl Resolver for DeferredResolver {
+    fn resolve(
+        &self,
+        _uri: &Uri,
+        _config: &UreqConfig,
+        _timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        Ok(self.empty())
     }
 }
 

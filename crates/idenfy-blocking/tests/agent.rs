@@ -77,3 +77,28 @@ fn a_refused_connection_is_connect_only_where_the_phase_is_known() {
     };
     assert_eq!(users.kind(), TransportErrorKind::Io);
 }
+
+/// The adapter's agent leaves the host name to its connector (ureq's resolver would spawn a
+/// thread per request): a name is resolved when connecting, and the second call goes over the
+/// pooled connection, which needs no address.
+#[test]
+fn a_host_name_is_resolved_once_per_connection() {
+    let server = TestServer::start().unwrap();
+    let status = r#"{"status":"APPROVED","scanRef":"3af4c9a4"}"#;
+    for _ in 0..2 {
+        server.enqueue(
+            "/api/v2/status",
+            Behaviour::Respond(Reply::json(200, status)),
+        );
+    }
+    let config = Config::builder(Credentials::new("key", "secret").unwrap())
+        .base_url(format!("http://localhost:{}", server.addr().port()))
+        .build()
+        .unwrap();
+    let client = Client::with_transport(config, UreqTransport::new().unwrap());
+    for _ in 0..2 {
+        assert!(client.status("3af4c9a4").unwrap().is_approved());
+    }
+    assert_eq!(server.count("/api/v2/status"), 2);
+    assert_eq!(server.connections(), 1);
+}

@@ -187,6 +187,12 @@ impl<C> Transport for HyperTransport<C>
 where
     C: Connect + Clone + Send + Sync + 'static,
 {
+    /// `send` bounds the whole exchange, the body included, by the attempt's timeout (Tokio's
+    /// timer), so the core adds no second timer per call.
+    fn enforces_attempt_timeout(&self) -> bool {
+        true
+    }
+
     async fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
         if tokio::runtime::Handle::try_current().is_err() {
             return Err(TransportError::with_source(

@@ -195,6 +195,13 @@ impl fmt::Debug for IsahcTransport {
 // works under any executor, as this transport does; a runtime's timer would tie the crate to
 // that runtime for no gain.
 impl Transport for IsahcTransport {
+    /// curl stops the transfer at the attempt's timeout (`CURLOPT_TIMEOUT`, set from the
+    /// request's [`AttemptLimits`]), so the core needs no timer of its own per call: each
+    /// sleep of the core's default timer wakes its thread twice.
+    fn enforces_attempt_timeout(&self) -> bool {
+        true
+    }
+
     async fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
         let limits = request
             .extensions()

@@ -96,17 +96,29 @@ impl<T: Transport> Client<T> {
             let Some(attempt) = call.prepare(request, now) else {
                 return Err(call.timed_out(now));
             };
-            // A moment after the attempt's limit: the transport's own timeout reports first.
-            let sleep = transport.sleep(call.backstop(now));
-            let result = match with_timeout(transport.send(attempt), sleep).await {
-                Ok(result) => result,
-                Err(Elapsed) => {
-                    let now = transport.now();
-                    if call.remaining(now).is_zero() {
-                        return Err(call.timed_out(now));
+            let result = if transport.enforces_attempt_timeout() {
+                // The transport stops at the attempt's limit itself: no second timer.
+                let result = transport.send(attempt).await;
+                let now = transport.now();
+                if result.is_err() && call.remaining(now).is_zero() {
+                    return Err(call.timed_out(now));
+                }
+                result
+            } else {
+                // A moment after the attempt's limit: a transport stopping at its limit (without
+                // saying so) reports first, with the kind only it knows.
+                let sleep = transport.sleep(call.backstop(now));
+                match with_timeout(transport.send(attempt), sleep).await {
+                    Ok(result) => result,
+                    Err(Elapsed) => {
+                        let now = transport.now();
+                        if call.remaining(now).is_zero() {
+                            return Err(call.timed_out(now));
+                        }
+                        // The attempt's own timeout, inside the call's budget: the policy
+                        // decides.
+                        Err(TransportError::new(TransportErrorKind::Timeout))
                     }
-                    // The attempt's own timeout, inside the call's budget: the policy decides.
-                    Err(TransportError::new(TransportErrorKind::Timeout))
                 }
             };
             match call.after(result, transport.now()) {

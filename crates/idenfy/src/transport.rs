@@ -44,6 +44,18 @@ pub trait Transport {
         request: Request<Vec<u8>>,
     ) -> impl Future<Output = Result<Response<Vec<u8>>, TransportError>>;
 
+    /// Whether [`send`](Transport::send) itself gives up once the [`AttemptLimits::timeout`] of
+    /// its request has passed, with a [`TransportErrorKind::Timeout`](crate::TransportErrorKind::Timeout)
+    /// error (or a `Connect` one while the connection was being set up).
+    ///
+    /// When `true`, the client leaves the attempt's timeout to the transport instead of also
+    /// racing the attempt against a [`sleep`](Transport::sleep): one timer fewer per call, which
+    /// matters for [`default_sleep`], whose every sleep wakes its timer thread twice. The
+    /// default is `false`, the safe answer for a transport that cannot promise it.
+    fn enforces_attempt_timeout(&self) -> bool {
+        false
+    }
+
     /// Waits `duration`: used for the pauses between retries and for the attempt and call
     /// timeouts.
     ///
