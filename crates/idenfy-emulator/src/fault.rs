@@ -706,10 +706,10 @@ impl FaultyStream {
             }
         }
         if !raw.stall.is_zero() {
-            if raw.sleep.is_none() {
-                if let Err(error) = ready!(Pin::new(&mut self.inner).poll_flush(cx)) {
-                    return Poll::Ready(Some(Err(error)));
-                }
+            if raw.sleep.is_none()
+                && let Err(error) = ready!(Pin::new(&mut self.inner).poll_flush(cx))
+            {
+                return Poll::Ready(Some(Err(error)));
             }
             let stall = raw.stall;
             let sleep = raw
