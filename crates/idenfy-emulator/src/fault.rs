@@ -630,6 +630,43 @@ impl FaultJson {
     }
 }
 
+/// The JSON form of [`RandomFaults`] in the control API:
+/// `{"rate": 0.05, "seed": 1, "faults": [fault, …]}` (`seed` 0 when absent).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct RandomFaultsJson {
+    rate: Option<f64>,
+    seed: Option<u64>,
+    faults: Vec<FaultJson>,
+}
+
+impl RandomFaultsJson {
+    pub(crate) fn into_random(self) -> Result<RandomFaults, EmulatorError> {
+        let rate = self.rate.ok_or_else(|| {
+            EmulatorError::InvalidFault("random faults need a `rate` of 0 to 1".to_owned())
+        })?;
+        let mut random = RandomFaults::new(rate, self.seed.unwrap_or(0));
+        for fault in self.faults {
+            random = random.fault(fault.into_fault()?);
+        }
+        random.check()?;
+        Ok(random)
+    }
+}
+
+impl RandomFaultState {
+    /// The settings and the tally as the control API shows them.
+    pub(crate) fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "rate": self.config.rate,
+            "seed": self.config.seed,
+            "faults": self.config.faults.iter().map(Fault::to_json).collect::<Vec<_>>(),
+            "requests": self.tally.requests,
+            "injected": self.tally.injected,
+        })
+    }
+}
+
 /// Per connection: the raw bytes that replace the next answer, set by the request handler, and
 /// how long to stall after writing them before the connection closes.
 #[derive(Debug, Default)]

@@ -291,8 +291,9 @@
 //! | `POST /__emulator/webhooks/{id}/resend` | | resends the webhook of that attempt, whatever its outcome; `202` `{"resent": [id]}` (`404` when not kept) |
 //! | `GET`/`PUT /__emulator/webhook-url` | `{"url": "http://…"\|null}` | the default webhook URL |
 //! | `GET /__emulator/faults` | | the faults still pending |
-//! | `POST /__emulator/faults` | fault | adds one (`201`): `{"kind": "status"\|"delay"\|"drop"\|"truncate"\|"garbage"\|"lose", "path" or "prefix", "times": n, "status": 503, "body": "…" or JSON, "contentType", "delayMs": n}`; `400` for a fault that could never apply or that HTTP cannot carry (see [`Fault`]) |
+//! | `POST /__emulator/faults` | fault | adds one (`201`): `{"kind": "status"\|"delay"\|"drop"\|"truncate"\|"garbage"\|"lose"\|"stallBody", "path" or "prefix", "times": n, "status": 503, "body": "…" or JSON, "contentType", "retryAfter": seconds, "delayMs": n, "stallMs": n}`; `400` for a fault that could never apply or that HTTP cannot carry (see [`Fault`]) |
 //! | `DELETE /__emulator/faults` | | removes them all (`204`) |
+//! | `GET`/`PUT`/`DELETE /__emulator/faults/random` | `{"rate": 0.05, "seed": 1, "faults": [fault, …]}` | [random faults](RandomFaults): `PUT` sets them (with a fresh generator and tally), `DELETE` stops them (`204`); `GET` and `PUT` answer the settings with `requests` (seen) and `injected` (per fault), or `null` when none are set; `400` for a rate outside 0 to 1, no faults, or a fault as `POST /__emulator/faults` refuses it |
 //! | `GET /__emulator/files/{scanRef}/{STEP}.png` | | the photo behind a `fileUrls` URL, or a `VIDEO_CALL_*` photo of a video call |
 //! | `GET /__emulator/files/{scanRef}/VIDEO_CALL.mp4` | | the recording of an ended video call |
 //! | `GET /__emulator/files/face-auth/{id}.png` | | the face photo of a finished face-authentication session |

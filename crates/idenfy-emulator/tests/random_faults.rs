@@ -156,3 +156,52 @@ async fn random_faults_that_make_no_sense_are_refused() {
             .is_err()
     );
 }
+
+#[tokio::test]
+async fn random_faults_through_the_control_api() {
+    let emulator = Emulator::start().await.unwrap();
+    let control = |method: &'static str, body: &str| {
+        support::raw_async(
+            emulator.local_addr(),
+            method,
+            "/__emulator/faults/random".into(),
+            vec![("Content-Type", "application/json".to_owned())],
+            body.as_bytes().to_vec(),
+        )
+    };
+    assert_eq!(control("GET", "").await.json(), serde_json::Value::Null);
+    let set = control(
+        "PUT",
+        r#"{"rate": 1, "seed": 5, "faults": [{"kind": "status", "status": 429, "retryAfter": 1, "path": "/api/v2/status"}]}"#,
+    )
+    .await;
+    assert_eq!(set.status, 200, "{}", set.text());
+    assert_eq!(set.json()["faults"][0]["retryAfter"], 1);
+    let answer = post_json(&emulator, "/api/v2/status", "{}").await;
+    assert_eq!(
+        (answer.status, answer.header("retry-after")),
+        (429, Some("1"))
+    );
+    let shown = control("GET", "").await.json();
+    assert_eq!(
+        (shown["requests"].as_u64(), shown["injected"][0].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(emulator.random_fault_tally().total(), 1);
+
+    for refused in [
+        r#"{"rate": 2, "faults": [{"kind": "drop"}]}"#,
+        r#"{"rate": 0.5, "faults": []}"#,
+        r#"{"faults": [{"kind": "drop"}]}"#,
+        r#"{"rate": 0.5, "faults": [{"kind": "drop", "path": "/__emulator/health"}]}"#,
+        "",
+    ] {
+        assert_eq!(control("PUT", refused).await.status, 400, "{refused}");
+    }
+    assert_eq!(control("DELETE", "").await.status, 204);
+    assert_eq!(control("GET", "").await.json(), serde_json::Value::Null);
+    assert_eq!(
+        post_json(&emulator, "/api/v2/status", "{}").await.status,
+        400
+    );
+}
