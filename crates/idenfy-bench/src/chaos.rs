@@ -317,7 +317,6 @@ fn run_adapter(
     runtime: &tokio::runtime::Runtime,
 ) -> Result<AdapterReport, BoxError> {
     let receiver = Receiver::start(
-        runtime,
         WEBHOOK_KEY,
         settings.sabotage != Some(Sabotage::NoDedup),
         Some(ReceiverFaults {

@@ -129,7 +129,7 @@ fn run_adapter(
     settings: &Settings,
     runtime: &tokio::runtime::Runtime,
 ) -> Result<AdapterLoad, BoxError> {
-    let receiver = Arc::new(Receiver::start(runtime, WEBHOOK_KEY, true, None)?);
+    let receiver = Arc::new(Receiver::start(WEBHOOK_KEY, true, None)?);
     let emulator = Emulator::builder()
         .requests_per_hour(None)
         .webhook_key(WEBHOOK_KEY)

@@ -319,17 +319,15 @@ pub struct Receiver {
     addr: SocketAddr,
     state: Arc<ReceiverState>,
     task: tokio::task::JoinHandle<()>,
+    /// A runtime of its own (one worker), so that the receiver neither competes with the async
+    /// adapters' tasks nor leaves the blocking adapter a runtime to itself.
+    runtime: Option<tokio::runtime::Runtime>,
 }
 
 impl Receiver {
-    /// Listens on `127.0.0.1` on `runtime`, verifying with `key`. With `dedup` off, every
-    /// verified delivery counts as unique (to show that the check notices duplicates).
-    pub fn start(
-        runtime: &tokio::runtime::Runtime,
-        key: &str,
-        dedup: bool,
-        faults: Option<ReceiverFaults>,
-    ) -> Result<Self, BoxError> {
+    /// Listens on `127.0.0.1` on a runtime of its own, verifying with `key`. With `dedup` off,
+    /// every verified delivery counts as unique (to show that the check notices duplicates).
+    pub fn start(key: &str, dedup: bool, faults: Option<ReceiverFaults>) -> Result<Self, BoxError> {
         let state = Arc::new(ReceiverState {
             keys: vec![WebhookKey::new(key)?],
             dedup,
@@ -339,6 +337,11 @@ impl Receiver {
                 ..Seen::default()
             }),
         });
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("webhook-receiver")
+            .enable_all()
+            .build()?;
         let listener = runtime.block_on(TcpListener::bind("127.0.0.1:0"))?;
         let addr = listener.local_addr()?;
         let served = Arc::clone(&state);
@@ -363,7 +366,12 @@ impl Receiver {
                     });
                 }
             });
-        Ok(Self { addr, state, task })
+        Ok(Self {
+            addr,
+            state,
+            task,
+            runtime: Some(runtime),
+        })
     }
 
     /// The URL to deliver to.
@@ -404,6 +412,9 @@ impl Receiver {
 impl Drop for Receiver {
     fn drop(&mut self) {
         self.task.abort();
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
     }
 }
 
