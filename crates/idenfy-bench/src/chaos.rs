@@ -510,6 +510,9 @@ fn run_adapter(
     // `IDENTIFICATION_AUTO_FINISHED` followed by a delivered `…_MANUAL_FINISHED` is not flagged.
     let mut resends = (0, 0);
     let deadline = Instant::now() + Duration::from_secs(300);
+    // Once nothing is left to resend, deliveries still short of the expected count get this
+    // long to arrive (a starved machine may hold a first attempt back) before counting as lost.
+    let mut grace = Duration::from_secs(30);
     loop {
         settle(&receiver, deadline);
         let candidates: std::collections::BTreeSet<String> = emulator
@@ -522,8 +525,17 @@ fn run_adapter(
         for scan_ref in candidates {
             resent += emulator.resend_failed(&scan_ref)?.len();
         }
-        if resent == 0 || resends.0 >= 10 || Instant::now() >= deadline {
+        if resends.0 >= 10 || Instant::now() >= deadline {
             break;
+        }
+        if resent == 0 {
+            let unique = usize::try_from(receiver.counts().unique).unwrap_or(usize::MAX);
+            if unique >= expected_webhooks.len() || grace.is_zero() {
+                break;
+            }
+            std::thread::sleep(Duration::from_secs(1));
+            grace = grace.saturating_sub(Duration::from_secs(1));
+            continue;
         }
         resends.0 += 1;
         resends.1 += resent;
