@@ -17,8 +17,10 @@ use tokio::net::TcpStream;
 use crate::server::{CONTROL_PREFIX, is_control_path};
 use crate::{EmulatorError, lock};
 
-/// A failure to inject into the next requests whose path matches: an error answer, a delay, a
-/// dropped connection, a truncated body, or bytes that are not HTTP.
+/// A failure to inject into the next requests whose path matches: an error answer (with
+/// `Retry-After` if asked), a delay, a dropped connection, a truncated or stalled body, an
+/// answer lost after processing, or bytes that are not HTTP. For a share of the requests drawn
+/// at random instead, see [`RandomFaults`].
 ///
 /// Faults apply to every path except the control API (`/__emulator/…`), before authentication
 /// and the request limit; each matching request uses up one of the fault's [`Fault::times`].
@@ -28,8 +30,8 @@ use crate::{EmulatorError, lock};
 /// apply or that HTTP cannot carry ([`EmulatorError::InvalidFault`]): `times` of 0, a path or
 /// prefix in the control API (or one that is no request path: not starting with `/`, with a
 /// `?`, `#`, space or non-ASCII character), a status below 200 (1xx answers are interim, and
-/// `101` would switch protocols) or above 999, and a body on a `204`, `205` or `304` answer
-/// (those are sent without one).
+/// `101` would switch protocols) or above 999, a body on a `204`, `205` or `304` answer
+/// (those are sent without one), and a stall longer than [`MAX_STALL`].
 ///
 /// ```
 /// use std::time::Duration;
