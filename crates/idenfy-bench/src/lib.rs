@@ -15,6 +15,13 @@
 //! This library holds only the inputs: invented, deterministic values (no I/O at run time; the
 //! webhook body is compiled in), so that the benchmarks and the tests that check the inputs
 //! use the very same bytes. The crate is not published.
+//!
+//! The modules [`chaos`] and [`load`] are the chaos run and the load program over real loopback
+//! sockets (`src/bin/chaos.rs`, `src/bin/load.rs`), with what they share in [`rig`].
+
+pub mod chaos;
+pub mod load;
+pub mod rig;
 
 use idenfy_proto::http::{Response, StatusCode};
 use idenfy_proto::webhook::{EmptyKeyError, WebhookKey};

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::face_auth;
-use crate::fault::FaultJson;
+use crate::fault::{FaultJson, RandomFaultState, RandomFaultsJson};
 use crate::outcome::{Outcome, OutcomeJson};
 use crate::page::{DEFAULT_PER_PAGE, DeliveryQuery, Page, VerificationQuery};
 use crate::payload::{self, CANCEL_OUTCOME, PAGE_OUTCOMES};
@@ -316,6 +316,29 @@ pub(crate) async fn handle(
             shared.with_state(|state| state.faults.clear());
             Answer::empty(204)
         }
+        (["faults", "random"], &Method::GET) => Answer::json(200, &random_faults(shared)),
+        (["faults", "random"], &Method::PUT) => {
+            match parse_optional::<Option<RandomFaultsJson>>(&body) {
+                Ok(Some(random)) => match random.into_random() {
+                    Ok(random) => {
+                        let state = RandomFaultState::new(random);
+                        shared.with_state(|emulator| emulator.random_faults = Some(state));
+                        Answer::json(200, &random_faults(shared))
+                    }
+                    Err(err) => emulator_error(&err),
+                },
+                Ok(None) => error(
+                    400,
+                    ErrorIdentifier::MissingValue,
+                    "Fields 'rate' and 'faults' are required.",
+                ),
+                Err(answer) => answer,
+            }
+        }
+        (["faults", "random"], &Method::DELETE) => {
+            shared.with_state(|state| state.random_faults = None);
+            Answer::empty(204)
+        }
         (["files", "face-auth", file], &Method::GET | &Method::HEAD) => face_photo(shared, file),
         (["files", scan_ref, file], &Method::GET | &Method::HEAD) => photo(shared, scan_ref, file),
         (["ui", "finish"], &Method::POST) => finish_from_page(shared, remote, &body),
@@ -342,6 +365,7 @@ pub(crate) async fn handle(
             | ["webhooks", _, "resend"]
             | ["webhook-url"]
             | ["faults"]
+            | ["faults", "random"]
             | ["files", ..]
             | ["ui", "finish"],
             method,
@@ -506,6 +530,7 @@ fn allowed(segments: &[&str]) -> &'static str {
         | ["webhooks", _, "resend"] => "POST",
         ["webhooks"] => "GET, DELETE",
         ["faults"] => "GET, POST, DELETE",
+        ["faults", "random"] => "GET, PUT, DELETE",
         ["webhook-url"] | ["process-settings"] => "GET, PUT",
         ["files", ..] => "GET, HEAD",
         _ => "GET",
@@ -800,6 +825,16 @@ fn delivery_list(shared: &Shared, query: Option<&str>) -> Answer {
 
 fn webhook_url(shared: &Shared) -> Value {
     json!({"url": shared.with_state(|state| state.webhook_url.clone())})
+}
+
+/// The random faults in use with their tally, or `null`.
+fn random_faults(shared: &Shared) -> Value {
+    shared.with_state(|state| {
+        state
+            .random_faults
+            .as_ref()
+            .map_or(Value::Null, RandomFaultState::to_json)
+    })
 }
 
 fn faults(shared: &Shared) -> Value {

@@ -291,8 +291,9 @@
 //! | `POST /__emulator/webhooks/{id}/resend` | | resends the webhook of that attempt, whatever its outcome; `202` `{"resent": [id]}` (`404` when not kept) |
 //! | `GET`/`PUT /__emulator/webhook-url` | `{"url": "http://…"\|null}` | the default webhook URL |
 //! | `GET /__emulator/faults` | | the faults still pending |
-//! | `POST /__emulator/faults` | fault | adds one (`201`): `{"kind": "status"\|"delay"\|"drop"\|"truncate"\|"garbage"\|"lose", "path" or "prefix", "times": n, "status": 503, "body": "…" or JSON, "contentType", "delayMs": n}`; `400` for a fault that could never apply or that HTTP cannot carry (see [`Fault`]) |
+//! | `POST /__emulator/faults` | fault | adds one (`201`): `{"kind": "status"\|"delay"\|"drop"\|"truncate"\|"garbage"\|"lose"\|"stallBody", "path" or "prefix", "times": n, "status": 503, "body": "…" or JSON, "contentType", "retryAfter": seconds, "delayMs": n, "stallMs": n}`; `400` for a fault that could never apply or that HTTP cannot carry (see [`Fault`]) |
 //! | `DELETE /__emulator/faults` | | removes them all (`204`) |
+//! | `GET`/`PUT`/`DELETE /__emulator/faults/random` | `{"rate": 0.05, "seed": 1, "faults": [fault, …]}` | [random faults](RandomFaults): `PUT` sets them (with a fresh generator and tally), `DELETE` stops them (`204`); `GET` and `PUT` answer the settings with `requests` (seen) and `injected` (per fault), or `null` when none are set; `400` for a rate outside 0 to 1, no faults, or a fault as `POST /__emulator/faults` refuses it |
 //! | `GET /__emulator/files/{scanRef}/{STEP}.png` | | the photo behind a `fileUrls` URL, or a `VIDEO_CALL_*` photo of a video call |
 //! | `GET /__emulator/files/{scanRef}/VIDEO_CALL.mp4` | | the recording of an ended video call |
 //! | `GET /__emulator/files/face-auth/{id}.png` | | the face photo of a finished face-authentication session |
@@ -307,8 +308,15 @@
 //!
 //! [`Emulator::inject_fault`] (or `POST /__emulator/faults`) makes the next requests to a path
 //! fail: answer a status and body, wait before answering, drop the connection, cut the body
-//! short (`Content-Length` larger than what is sent, then close), or answer bytes that are not
-//! HTTP. Faults apply before authentication and never to the control API. See [`Fault`].
+//! short (`Content-Length` larger than what is sent, then close), stall half-way through the
+//! body, lose the answer after processing the request, or answer bytes that are not HTTP; a
+//! status fault can carry `Retry-After`. Faults apply before authentication and never to the
+//! control API. See [`Fault`].
+//!
+//! For chaos runs, [`RandomFaults`] ([`EmulatorBuilder::random_faults`],
+//! [`Emulator::set_random_faults`]) hits a share of the requests with faults drawn from a list,
+//! from a seeded generator, and counts what it did ([`Emulator::random_fault_tally`]);
+//! `crates/idenfy-bench`'s `chaos` program drives the three adapters through it.
 //!
 //! # Status and webhook fields before a review
 //!
@@ -463,7 +471,7 @@ use tokio::runtime::Handle;
 use zeroize::Zeroizing;
 
 pub use delivery::{Delivery, DeliveryOutcome};
-pub use fault::{Fault, FaultKind, PathMatch};
+pub use fault::{Fault, FaultKind, MAX_STALL, PathMatch, RandomFaultTally, RandomFaults};
 pub use outcome::Outcome;
 pub use page::{DEFAULT_PER_PAGE, DeliveryQuery, MAX_PER_PAGE, Page, VerificationQuery};
 pub use process::ProcessSettings;
@@ -984,6 +992,7 @@ pub struct EmulatorBuilder {
     any_callback_host: bool,
     finished_retention: usize,
     delivery_retention: usize,
+    random_faults: Option<RandomFaults>,
 }
 
 impl std::fmt::Debug for EmulatorBuilder {
@@ -1006,6 +1015,7 @@ impl std::fmt::Debug for EmulatorBuilder {
             .field("any_callback_host", &self.any_callback_host)
             .field("finished_retention", &self.finished_retention)
             .field("delivery_retention", &self.delivery_retention)
+            .field("random_faults", &self.random_faults)
             .finish_non_exhaustive()
     }
 }
@@ -1028,6 +1038,7 @@ impl Default for EmulatorBuilder {
             any_callback_host: false,
             finished_retention: DEFAULT_FINISHED_RETENTION,
             delivery_retention: DEFAULT_DELIVERY_RETENTION,
+            random_faults: None,
         }
     }
 }
@@ -1199,6 +1210,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Faults drawn at random from the start (see [`RandomFaults`]); none by default. Checked
+    /// when the emulator starts ([`EmulatorError::InvalidFault`]).
+    pub fn random_faults(mut self, faults: RandomFaults) -> Self {
+        self.random_faults = Some(faults);
+        self
+    }
+
     /// Starts the emulator on the current Tokio runtime (which needs its I/O and time drivers,
     /// as `#[tokio::main]` and `#[tokio::test]` set up).
     pub async fn start(self) -> Result<Emulator, EmulatorError> {
@@ -1303,6 +1321,10 @@ impl EmulatorBuilder {
             checked_retention("finishedRetention", self.finished_retention, 1)?;
         let delivery_retention =
             checked_retention("deliveryRetention", self.delivery_retention, 0)?;
+        if let Some(random) = &self.random_faults {
+            random.check()?;
+        }
+        let random_faults = self.random_faults;
         let listener = TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
         let base_url = format!("http://{}", reachable(addr));
@@ -1325,6 +1347,11 @@ impl EmulatorBuilder {
         };
         let shared =
             Arc::new_cyclic(|me| Shared::new(settings, base_url, runtime, rng, me.clone()));
+        if let Some(random) = random_faults {
+            shared.with_state(|state| {
+                state.random_faults = Some(fault::RandomFaultState::new(random));
+            });
+        }
         let identity = Identity {
             addr,
             credentials,
@@ -1750,6 +1777,31 @@ impl Emulator {
     /// Removes every pending fault.
     pub fn clear_faults(&self) {
         self.shared.with_state(|state| state.faults.clear());
+    }
+
+    /// Sets (or, with `None`, stops) the faults drawn at random (see [`RandomFaults`]), with a
+    /// fresh generator and tally. Settings that make no sense are refused
+    /// ([`EmulatorError::InvalidFault`]): a rate outside 0 to 1, no faults, a fault
+    /// [`Emulator::inject_fault`] would refuse.
+    pub fn set_random_faults(&self, faults: Option<RandomFaults>) -> Result<(), EmulatorError> {
+        if let Some(random) = &faults {
+            random.check()?;
+        }
+        let random = faults.map(fault::RandomFaultState::new);
+        self.shared.with_state(|state| state.random_faults = random);
+        Ok(())
+    }
+
+    /// What the random faults did since they were set: the requests they saw and how many each
+    /// fault hit (empty when none are set).
+    pub fn random_fault_tally(&self) -> RandomFaultTally {
+        self.shared.with_state(|state| {
+            state
+                .random_faults
+                .as_ref()
+                .map(fault::RandomFaultState::tally)
+                .unwrap_or_default()
+        })
     }
 }
 

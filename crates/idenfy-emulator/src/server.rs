@@ -14,7 +14,8 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use idenfy_proto::http::header::{
-    ALLOW, AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, LOCATION, WWW_AUTHENTICATE,
+    ALLOW, AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, LOCATION, RETRY_AFTER,
+    WWW_AUTHENTICATE,
 };
 use idenfy_proto::http::{
     HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode,
@@ -586,20 +587,33 @@ async fn handle(
     if is_control_path(path) {
         return control::handle(&shared, remote, request, limits.body_read_timeout).await;
     }
-    let fault = shared.with_state(|state| fault::take_matching(&mut state.faults, path));
+    let fault = shared.with_state(|state| {
+        fault::take_matching(&mut state.faults, path).or_else(|| {
+            state
+                .random_faults
+                .as_mut()
+                .and_then(|random| random.draw(path))
+        })
+    });
     let mut truncate = false;
     let mut lose = false;
+    let mut stall = None;
     match fault {
         Some(FaultKind::Status {
             status,
             content_type,
             body,
+            retry_after,
         }) => {
             // 204, 205 and 304 answers have no body (RFC 9110 §15.3.5, §15.3.6, §15.4.5).
-            return if fault::status_has_no_body(status) {
+            let answer = if fault::status_has_no_body(status) {
                 Answer::empty(status)
             } else {
                 Answer::new(status, &content_type, body)
+            };
+            return match retry_after {
+                Some(seconds) => answer.with_header(RETRY_AFTER, &seconds.to_string()),
+                None => answer,
             };
         }
         Some(FaultKind::Delay(delay)) => {
@@ -619,10 +633,13 @@ async fn handle(
         }
         Some(FaultKind::TruncateBody) => truncate = true,
         Some(FaultKind::LoseAnswer) => lose = true,
+        Some(FaultKind::StallBody(duration)) => stall = Some(duration),
         None => {}
     }
     let answer = api(&shared, remote, request, limits.body_read_timeout).await;
-    if truncate {
+    if let Some(duration) = stall {
+        slot.set_stalled(answer.truncated_bytes(), duration);
+    } else if truncate {
         slot.set(answer.truncated_bytes());
     } else if lose {
         slot.set(Vec::new());

@@ -426,6 +426,8 @@ pub(crate) struct State {
     requests: VecDeque<i64>,
     limits: Limits,
     pub(crate) faults: Vec<Fault>,
+    /// Faults drawn at random, when set.
+    pub(crate) random_faults: Option<crate::fault::RandomFaultState>,
     pub(crate) webhook_url: Option<String>,
     /// What direct-processing uploads do.
     pub(crate) process: crate::ProcessSettings,
