@@ -107,6 +107,14 @@ pub(crate) trait Lenient: Sized {
     /// in it (R10): the one list of what the library knows to be personal, read by
     /// [`crate::error`] to scrub quoted bodies.
     fn personal_fields(_out: &mut BTreeSet<&'static str>) {}
+
+    /// A JSON value of this type in which every string and number is a sentinel of `samples`
+    /// (the redaction test, `crate::sentinels`): a model writes every field it declares, so a
+    /// field added later gets a sentinel without the test naming it.
+    #[cfg(test)]
+    fn sample(samples: &mut crate::sentinels::Samples, path: &str) -> Value {
+        samples.text(path)
+    }
 }
 
 /// The required fields that did decode when another one was missing (R4: a token that was
@@ -968,6 +976,11 @@ macro_rules! scalar_lenient {
             fn is_present(&self) -> bool {
                 Recover::is_present(self)
             }
+
+            #[cfg(test)]
+            fn sample(samples: &mut crate::sentinels::Samples, path: &str) -> Value {
+                <$type as crate::sentinels::ScalarSample>::sample(samples, path)
+            }
         }
     )*};
 }
@@ -1274,6 +1287,11 @@ impl Lenient for Value {
     fn accepts(_any: &Any<'_>) -> bool {
         true
     }
+
+    #[cfg(test)]
+    fn sample(samples: &mut crate::sentinels::Samples, path: &str) -> Value {
+        samples.free_form(path)
+    }
 }
 
 impl<T: Lenient> Lenient for Personal<T> {
@@ -1299,6 +1317,11 @@ impl<T: Lenient> Lenient for Personal<T> {
 
     fn collect_fallbacks(&self, path: &str, out: &mut Vec<String>) {
         self.expose().collect_fallbacks(path, out);
+    }
+
+    #[cfg(test)]
+    fn sample(samples: &mut crate::sentinels::Samples, path: &str) -> Value {
+        T::sample(samples, path)
     }
 }
 
@@ -1397,6 +1420,11 @@ impl<T: Lenient> Lenient for Vec<T> {
             item.collect_fallbacks(&format!("{path}[{index}]"), out);
         }
     }
+
+    #[cfg(test)]
+    fn sample(samples: &mut crate::sentinels::Samples, path: &str) -> Value {
+        Value::Array(vec![T::sample(samples, &format!("{path}[0]"))])
+    }
 }
 
 fn list_from_items<T: Lenient>(items: Vec<Any<'_>>) -> Outcome<Vec<T>> {
@@ -1432,6 +1460,11 @@ pub(crate) trait MapValue: Sized {
     fn accepts(any: &Any<'_>) -> bool;
     fn from_any(any: Any<'_>) -> Self;
     fn collect_fallbacks(&self, _path: &str, _out: &mut Vec<String>) {}
+    /// A sample value (as [`Lenient::sample`]).
+    #[cfg(test)]
+    fn sample(samples: &mut crate::sentinels::Samples, path: &str) -> Value {
+        samples.text(path)
+    }
 }
 
 /// A string, a number or boolean in its JSON spelling, or `null` (`fileUrls`, `additionalSteps`).
@@ -1451,6 +1484,11 @@ impl<T: From<String> + Lenient> MapValue for Option<T> {
             Ok(Some(text)) => Some(T::from(text.into_owned())),
             Ok(None) | Err(_) => None,
         }
+    }
+
+    #[cfg(test)]
+    fn sample(samples: &mut crate::sentinels::Samples, path: &str) -> Value {
+        T::sample(samples, path)
     }
 }
 
@@ -1480,6 +1518,13 @@ impl<V: MapValue> Lenient for BTreeMap<String, V> {
         for (key, value) in self {
             value.collect_fallbacks(&join(path, key), out);
         }
+    }
+
+    #[cfg(test)]
+    fn sample(samples: &mut crate::sentinels::Samples, path: &str) -> Value {
+        let key = samples.key();
+        let value = V::sample(samples, &format!("{path}[{key}]"));
+        Value::Object([(key, value)].into_iter().collect())
     }
 }
 
@@ -1753,6 +1798,25 @@ macro_rules! model {
                     }
                     <$ty as $crate::decode::Lenient>::personal_fields(out);
                 )*
+            }
+
+            #[cfg(test)]
+            fn sample(
+                samples: &mut $crate::sentinels::Samples,
+                path: &str,
+            ) -> serde_json::Value {
+                let mut object = serde_json::Map::new();
+                $(
+                    object.insert(
+                        $wire.to_owned(),
+                        <$ty as $crate::decode::Lenient>::sample(
+                            samples,
+                            &$crate::decode::join(path, $wire),
+                        ),
+                    );
+                )*
+                samples.unmodeled(path, &mut object);
+                serde_json::Value::Object(object)
             }
         }
     };
