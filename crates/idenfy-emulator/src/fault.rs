@@ -46,8 +46,9 @@ pub struct Fault {
     pub(crate) remaining: u32,
 }
 
-/// What a [`Fault`] does.
-#[derive(Debug, Clone, PartialEq)]
+/// What a [`Fault`] does. `Debug` shows a scripted body's length, not the body (it may hold
+/// anything a test put in an answer; R10).
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum FaultKind {
     /// Answer with this status, `Content-Type` and body instead of processing the request.
@@ -73,6 +74,28 @@ pub enum FaultKind {
     /// connection without a byte of the answer: an answer lost on its way back, the case where
     /// a client that resends creates a second token (R9).
     LoseAnswer,
+}
+
+impl std::fmt::Debug for FaultKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FaultKind::Status {
+                status,
+                content_type,
+                body,
+            } => f
+                .debug_struct("Status")
+                .field("status", status)
+                .field("content_type", content_type)
+                .field("body", &format_args!("[{} bytes]", body.len()))
+                .finish(),
+            FaultKind::Delay(delay) => f.debug_tuple("Delay").field(delay).finish(),
+            FaultKind::DropConnection => f.write_str("DropConnection"),
+            FaultKind::TruncateBody => f.write_str("TruncateBody"),
+            FaultKind::Garbage => f.write_str("Garbage"),
+            FaultKind::LoseAnswer => f.write_str("LoseAnswer"),
+        }
+    }
 }
 
 /// Which request paths a [`Fault`] applies to.

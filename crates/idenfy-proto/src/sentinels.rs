@@ -20,10 +20,12 @@
 //! `r10_every_public_type`, with the same mechanism over the crate's `pub` declarations and
 //! `pub use` lists.
 //!
-//! Each body comes in three variants: every field with a value of its type; every scalar
-//! replaced by a value of the wrong type (`[{"wrongType": sentinel}]`, kept raw in `extra`,
-//! R7); and cut short (a `DecodeError`). Every object also carries an `unmodeledField` the
-//! model does not know.
+//! Each model's body comes in three variants: every field with a value of its type; every
+//! scalar replaced by a value of the wrong type (`[{"wrongType": sentinel}]`, kept raw in
+//! `extra`, R7) but the required fields; and every scalar of the wrong type (the decoder's
+//! error naming a required field). Every object also carries an `unmodeledField` the model
+//! does not know. Each endpoint's answer is also parsed from a body of personal sentinels, cut
+//! short (a `DecodeError`), as a list, as an error answer (`ApiError`) and as no JSON at all.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -398,12 +400,13 @@ fn r10_every_model_is_sampled() {
     for (_, text) in sources() {
         for line in text.lines() {
             // `pub struct Name / NameDraft (nulls = …) {`: a `model!` (or `legacy_model!`) type.
-            if let Some(rest) = line.trim().strip_prefix("pub struct ") {
-                if let Some((name, _)) = rest.split_once(" / ") {
-                    if !name.starts_with('$') {
-                        declared.insert(name.trim().to_owned());
-                    }
-                }
+            if let Some((name, _)) = line
+                .trim()
+                .strip_prefix("pub struct ")
+                .and_then(|rest| rest.split_once(" / "))
+                .filter(|(name, _)| !name.starts_with('$'))
+            {
+                declared.insert(name.trim().to_owned());
             }
         }
     }
@@ -825,7 +828,7 @@ fn r10_every_public_type() {
         .unwrap()
     );
     let decode = crate::webhook::parse_unverified(&body[..body.len() / 2], None).unwrap_err();
-    check!(covered, "DecodeErrorKind", decode.kind().clone());
+    check!(covered, "DecodeErrorKind", decode.kind());
     check!(covered, "DecodeError", decode);
     check!(
         covered,
@@ -865,7 +868,7 @@ fn r10_every_public_type() {
     check!(covered, "RetryClass", RetryClass::ReadOnly);
     let headers = http::HeaderMap::new();
     let outcome = AttemptOutcome::Status(http::StatusCode::TOO_MANY_REQUESTS, &headers);
-    check!(covered, "AttemptOutcome", outcome.clone());
+    check!(covered, "AttemptOutcome", outcome);
     let decision = policy.decide(
         RetryClass::ReadOnly,
         9,
@@ -873,7 +876,7 @@ fn r10_every_public_type() {
         std::time::Duration::ZERO,
         0.5,
     );
-    check!(covered, "RetryDecision", decision.clone());
+    check!(covered, "RetryDecision", decision);
     if let RetryDecision::Stop(reason) = decision {
         check!(covered, "StopReason", reason);
     }
