@@ -44,6 +44,7 @@
 //! ```
 
 use std::collections::{HashMap, VecDeque};
+use std::fmt;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -66,8 +67,9 @@ pub const CUT_WRITTEN_BYTES: usize = 32;
 /// How long they wait between writing and cutting, so the client is already reading the body.
 const CUT_PAUSE: Duration = Duration::from_millis(50);
 
-/// One HTTP response to send.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One HTTP response to send. `Debug` shows the body's length and hides the values of headers
+/// that carry credentials or signatures (R10).
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Reply {
     /// The status code.
@@ -167,8 +169,10 @@ pub struct StreamOutcome {
     pub completed: bool,
 }
 
-/// One request as the server read it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One request as the server read it. `Debug` shows the body's length and hides the values of
+/// headers that carry credentials or signatures (R10): it holds what a client sent, the
+/// `Authorization` header and the person's data included.
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RecordedRequest {
     /// The method, e.g. `POST`.
@@ -184,6 +188,54 @@ pub struct RecordedRequest {
     /// The number of the connection it came on: 0 for the first connection accepted, 1 for the
     /// next, and so on.
     pub connection: usize,
+}
+
+/// Headers whose values are credentials or signatures, shown as `[redacted]` by `Debug`.
+const SENSITIVE_HEADERS: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "idenfy-signature",
+];
+
+/// Headers as `Debug` shows them: sensitive values redacted.
+struct RedactedHeaders<'a>(&'a [(String, String)]);
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(name, value)| {
+                let sensitive = SENSITIVE_HEADERS
+                    .iter()
+                    .any(|header| name.eq_ignore_ascii_case(header));
+                (name.as_str(), if sensitive { "[redacted]" } else { value })
+            }))
+            .finish()
+    }
+}
+
+impl fmt::Debug for Reply {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Reply")
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &format_args!("[{} bytes]", self.body.len()))
+            .finish()
+    }
+}
+
+impl fmt::Debug for RecordedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordedRequest")
+            .field("method", &self.method)
+            .field("target", &self.target)
+            .field("version", &self.version)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &format_args!("[{} bytes]", self.body.len()))
+            .field("connection", &self.connection)
+            .finish()
+    }
 }
 
 impl RecordedRequest {

@@ -49,8 +49,9 @@ pub struct Fault {
     pub(crate) remaining: u32,
 }
 
-/// What a [`Fault`] does.
-#[derive(Debug, Clone, PartialEq)]
+/// What a [`Fault`] does. `Debug` shows a scripted body's length, not the body (it may hold
+/// anything a test put in an answer; R10).
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum FaultKind {
     /// Answer with this status, `Content-Type` and body instead of processing the request.
@@ -87,6 +88,31 @@ pub enum FaultKind {
 /// The longest stall of a [`FaultKind::StallBody`] fault: a stalled connection holds the
 /// emulator's shutdown until its stall is over.
 pub const MAX_STALL: Duration = Duration::from_secs(60);
+
+impl std::fmt::Debug for FaultKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FaultKind::Status {
+                status,
+                content_type,
+                body,
+                retry_after,
+            } => f
+                .debug_struct("Status")
+                .field("status", status)
+                .field("content_type", content_type)
+                .field("body", &format_args!("[{} bytes]", body.len()))
+                .field("retry_after", retry_after)
+                .finish(),
+            FaultKind::Delay(delay) => f.debug_tuple("Delay").field(delay).finish(),
+            FaultKind::DropConnection => f.write_str("DropConnection"),
+            FaultKind::TruncateBody => f.write_str("TruncateBody"),
+            FaultKind::Garbage => f.write_str("Garbage"),
+            FaultKind::LoseAnswer => f.write_str("LoseAnswer"),
+            FaultKind::StallBody(stall) => f.debug_tuple("StallBody").field(stall).finish(),
+        }
+    }
+}
 
 /// Which request paths a [`Fault`] applies to.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -614,8 +614,9 @@ pub enum EmulatorError {
     Stopped,
 }
 
-/// A verification as the emulator sees it.
-#[derive(Debug, Clone, PartialEq)]
+/// A verification as the emulator sees it. `Debug` redacts the token, including the one in the
+/// `redirect_url` (R10).
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Verification {
     /// `scanRef`.
@@ -644,9 +645,48 @@ pub struct Verification {
     pub callback_failed: bool,
 }
 
+impl std::fmt::Debug for Verification {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verification")
+            .field("scan_ref", &self.scan_ref)
+            .field("auth_token", &self.auth_token)
+            .field("client_id", &self.client_id)
+            .field("status", &self.status)
+            .field("created_at", &self.created_at)
+            .field("started_at", &self.started_at)
+            .field("finished_at", &self.finished_at)
+            .field("expires_at", &self.expires_at)
+            .field("callback_url", &self.callback_url)
+            .field("redirect_url", &token_redacted(&self.redirect_url))
+            .field("callback_failed", &self.callback_failed)
+            .finish()
+    }
+}
+
+/// A hosted-flow URL with the value of its `authToken` parameter redacted.
+fn token_redacted(url: &str) -> String {
+    const PARAMETER: &str = "authToken=";
+    match url.find(PARAMETER) {
+        Some(at) => {
+            let value = at + PARAMETER.len();
+            let end = url
+                .get(value..)
+                .and_then(|rest| rest.find('&'))
+                .map_or(url.len(), |offset| value + offset);
+            format!(
+                "{}[redacted]{}",
+                url.get(..value).unwrap_or_default(),
+                url.get(end..).unwrap_or_default()
+            )
+        }
+        None => url.to_owned(),
+    }
+}
+
 /// What a request for more information answers ([`Emulator::request_information`];
-/// reference §3.11): where the person resubmits, and the new token.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// reference §3.11): where the person resubmits, and the new token. `Debug` redacts the token,
+/// including the one in the `session_url` (R10).
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct InformationRequest {
     /// `sessionUrl`: the hosted-flow page of the new token (the verification's new
@@ -654,6 +694,15 @@ pub struct InformationRequest {
     pub session_url: String,
     /// `tokenString`: the new token (redacted in `Debug`); the old one no longer works.
     pub token_string: AuthToken,
+}
+
+impl std::fmt::Debug for InformationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InformationRequest")
+            .field("session_url", &token_redacted(&self.session_url))
+            .field("token_string", &self.token_string)
+            .finish()
+    }
 }
 
 impl InformationRequest {

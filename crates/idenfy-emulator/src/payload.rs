@@ -330,7 +330,7 @@ pub(crate) fn synthesized_data(session: &Session) -> IdentificationData {
     data.doc_date_of_issue = date(issued);
     data.doc_type = Some(document_type(session));
     data.doc_sex = Some(sex);
-    data.doc_nationality = Some(nationality);
+    data.doc_nationality = Some(Personal::new(nationality));
     data.doc_issuing_country = Some(country.clone());
     data.selected_country = Some(country);
     data.address = request
@@ -659,7 +659,7 @@ pub(crate) fn full_status_json(session: &Session) -> Value {
                 _ => String::new(),
             })
         }),
-        ("nationality", |d| d.doc_nationality.clone()),
+        ("nationality", |d| shown(&d.doc_nationality)),
         ("date_of_issue", |d| shown(&d.doc_date_of_issue)),
         ("document_type", |d| {
             d.doc_type.as_ref().map(|t| t.as_str().to_owned())

@@ -24,15 +24,25 @@ use crate::{EmulatorError, ops, payload};
 /// let answer = VideoCallAnswer::new("What is your date of birth?", "1990-05-17", true);
 /// assert!(answer.correct);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VideoCallAnswer {
     /// The question.
     pub question: String,
-    /// The person's answer.
+    /// The person's answer (personal data: redacted in `Debug`, R10).
     pub answer: String,
     /// Whether the answer was judged correct.
     pub correct: bool,
+}
+
+impl std::fmt::Debug for VideoCallAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VideoCallAnswer")
+            .field("question", &self.question)
+            .field("answer", &format_args!("[redacted]"))
+            .field("correct", &self.correct)
+            .finish()
+    }
 }
 
 impl VideoCallAnswer {

@@ -115,6 +115,14 @@ pub(crate) trait Lenient: Sized {
     /// in it (R10): the one list of what the library knows to be personal, read by
     /// [`crate::error`] to scrub quoted bodies.
     fn personal_fields(_out: &mut BTreeSet<&'static str>) {}
+
+    /// A JSON value of this type in which every string and number is a sentinel of `samples`
+    /// (the redaction test, `crate::sentinels`): a model writes every field it declares, so a
+    /// field added later gets a sentinel without the test naming it.
+    #[cfg(test)]
+    fn sample(samples: &mut crate::sentinels::Samples, path: &str) -> Value {
+        samples.text(path)
+    }
 }
 
 /// The required fields that did decode when another one was missing (R4: a token that was
@@ -980,6 +988,11 @@ macro_rules! scalar_lenient {
             fn is_present(&self) -> bool {
                 Recover::is_present(self)
             }
+
+            #[cfg(test)]
+            fn sample(samples: &mut crate::sentinels::Samples, path: &str) -> Value {
+                <$type as crate::sentinels::ScalarSample>::sample(samples, path)
+            }
         }
     )*};
 }
@@ -1290,6 +1303,11 @@ impl Lenient for Value {
     fn accepts(_any: &Any<'_>) -> bool {
         true
     }
+
+    #[cfg(test)]
+    fn sample(samples: &mut crate::sentinels::Samples, path: &str) -> Value {
+        samples.free_form(path)
+    }
 }
 
 impl<T: Lenient> Lenient for Personal<T> {
@@ -1317,6 +1335,11 @@ impl<T: Lenient> Lenient for Personal<T> {
 
     fn collect_fallbacks(&self, path: &str, out: &mut Vec<String>) {
         self.expose().collect_fallbacks(path, out);
+    }
+
+    #[cfg(test)]
+    fn sample(samples: &mut crate::sentinels::Samples, path: &str) -> Value {
+        T::sample(samples, path)
     }
 }
 
@@ -1415,6 +1438,11 @@ impl<T: Lenient> Lenient for Vec<T> {
             item.collect_fallbacks(&format!("{path}[{index}]"), out);
         }
     }
+
+    #[cfg(test)]
+    fn sample(samples: &mut crate::sentinels::Samples, path: &str) -> Value {
+        Value::Array(vec![T::sample(samples, &format!("{path}[0]"))])
+    }
 }
 
 fn list_from_items<T: Lenient>(items: Vec<Any<'_>>) -> Outcome<Vec<T>> {
@@ -1461,6 +1489,11 @@ pub(crate) trait MapValue: Sized {
     fn accepts(any: &Any<'_>) -> bool;
     fn from_any(any: Any<'_>) -> Self;
     fn collect_fallbacks(&self, _path: &str, _out: &mut Vec<String>) {}
+    /// A sample value (as [`Lenient::sample`]).
+    #[cfg(test)]
+    fn sample(samples: &mut crate::sentinels::Samples, path: &str) -> Value {
+        samples.text(path)
+    }
 }
 
 /// A string, a number or boolean in its JSON spelling, or `null` (`fileUrls`, `additionalSteps`).
@@ -1480,6 +1513,11 @@ impl<T: From<String> + Lenient> MapValue for Option<T> {
             Ok(Some(text)) => Some(T::from(text.into_owned())),
             Ok(None) | Err(_) => None,
         }
+    }
+
+    #[cfg(test)]
+    fn sample(samples: &mut crate::sentinels::Samples, path: &str) -> Value {
+        T::sample(samples, path)
     }
 }
 
@@ -1509,6 +1547,13 @@ impl<V: MapValue> Lenient for BTreeMap<String, V> {
         for (key, value) in self {
             value.collect_fallbacks(&join(path, key), out);
         }
+    }
+
+    #[cfg(test)]
+    fn sample(samples: &mut crate::sentinels::Samples, path: &str) -> Value {
+        let key = samples.key();
+        let value = V::sample(samples, &format!("{path}[{key}]"));
+        Value::Object([(key, value)].into_iter().collect())
     }
 }
 
@@ -1786,6 +1831,25 @@ macro_rules! model {
                     }
                     <$ty as $crate::decode::Lenient>::personal_fields(out);
                 )*
+            }
+
+            #[cfg(test)]
+            fn sample(
+                samples: &mut $crate::sentinels::Samples,
+                path: &str,
+            ) -> serde_json::Value {
+                let mut object = serde_json::Map::new();
+                $(
+                    object.insert(
+                        $wire.to_owned(),
+                        <$ty as $crate::decode::Lenient>::sample(
+                            samples,
+                            &$crate::decode::join(path, $wire),
+                        ),
+                    );
+                )*
+                samples.unmodeled(path, &mut object);
+                serde_json::Value::Object(object)
             }
         }
     };

@@ -231,7 +231,11 @@ impl fmt::Display for Rule {
 }
 
 /// The message of an API error: usually a string, sometimes a JSON structure.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// `Display` and `Debug` hide what has the shape of personal data or a secret (e-mail
+/// addresses, numbers of 6 or more digits, long tokens; R10), as for a quoted body; the
+/// variants hold the message as received.
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ErrorMessage {
     /// The usual form: a human-readable sentence.
@@ -243,9 +247,19 @@ pub enum ErrorMessage {
 impl fmt::Display for ErrorMessage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ErrorMessage::Text(text) => f.write_str(text),
-            ErrorMessage::Json(value) => write!(f, "{value}"),
+            ErrorMessage::Text(text) => f.write_str(&scrub_shapes(text)),
+            ErrorMessage::Json(value) => f.write_str(&scrub_shapes(&value.to_string())),
         }
+    }
+}
+
+impl fmt::Debug for ErrorMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (variant, text) = match self {
+            ErrorMessage::Text(text) => ("Text", scrub_shapes(text)),
+            ErrorMessage::Json(value) => ("Json", scrub_shapes(&value.to_string())),
+        };
+        f.debug_tuple(variant).field(&text).finish()
     }
 }
 
@@ -783,9 +797,22 @@ fn is_sensitive_key(key: &str) -> bool {
 /// A `scanRef` (a UUID, whose parts are shorter) is kept: it names the verification, it is not a
 /// secret. Everything else is kept as it is; the caller cuts and escapes.
 pub(crate) fn scrub_body(text: &str) -> String {
+    scrub(text, true)
+}
+
+/// [`scrub_body`] without the field names: for an error's message, whose keys name the fields
+/// the complaints are about (`{"firstName": ["This field may not be blank."]}`).
+fn scrub_shapes(text: &str) -> String {
+    scrub(text, false)
+}
+
+fn scrub(text: &str, keyed: bool) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut mask = vec![false; chars.len()];
-    mask_keyed_values(&chars, &mut mask);
+    if keyed {
+        mask_keyed_values(&chars, &mut mask);
+        mask_cut_start(&chars, &mut mask);
+    }
     mask_emails(&chars, &mut mask);
     mask_digit_runs(&chars, &mut mask);
     mask_token_words(&chars, &mut mask);
@@ -860,6 +887,47 @@ fn mask_keyed_values(chars: &[char], mask: &mut [bool]) {
         mark(mask, from, to);
         i = to.max(end);
     }
+}
+
+/// A body cut inside a string (`ame":"…` or `rute","lastName":…`, a JSON text without its
+/// beginning) starts with the end of a key or a value, whose field is unknown: that end is
+/// redacted, and so is the value after it when it was a key.
+fn mask_cut_start(chars: &[char], mask: &mut [bool]) {
+    let at = |i: usize| chars.get(i).copied();
+    let Some(quote) = chars.iter().position(|c| *c == '"') else {
+        return;
+    };
+    let head = chars.get(..quote).unwrap_or_default();
+    if head.is_empty()
+        || head
+            .iter()
+            .any(|c| matches!(c, '{' | '[' | ']' | '}' | ':' | ','))
+    {
+        return;
+    }
+    let mut k = quote + 1;
+    while matches!(at(k), Some(' ' | '\t')) {
+        k += 1;
+    }
+    // JSON goes on after the quote; other text with a quote in it is no cut string.
+    if !matches!(at(k), Some(':' | ',' | '}' | ']')) {
+        return;
+    }
+    // An escaped quote (`\"`) ends a string inside a string.
+    mark(
+        mask,
+        0,
+        quote.saturating_sub(usize::from(head.last() == Some(&'\\'))),
+    );
+    if at(k) != Some(':') {
+        return;
+    }
+    k += 1;
+    while matches!(at(k), Some(' ' | '\t')) {
+        k += 1;
+    }
+    let (from, to) = value_extent(chars, k);
+    mark(mask, from, to);
 }
 
 /// The characters of the value that starts at `k` (quotes excluded), as `from..to`.

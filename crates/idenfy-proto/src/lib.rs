@@ -107,6 +107,8 @@ mod process;
 mod retrieval;
 mod retry;
 mod secret;
+#[cfg(test)]
+mod sentinels;
 pub mod server;
 mod token;
 mod types;

@@ -92,8 +92,9 @@ model! {
         opt doc_type: DocumentType = "docType",
         /// `docSex`: Sex on the document.
         opt doc_sex: DocumentSex = "docSex",
-        /// `docNationality`: Nationality, ISO 3166-1 alpha-2.
-        opt doc_nationality: String = "docNationality",
+        /// `docNationality`: Nationality, ISO 3166-1 alpha-2 (personal data, R10: redacted in
+        /// `Debug`).
+        opt doc_nationality: Personal<String> = "docNationality",
         /// `docIssuingCountry`: Issuing country, ISO 3166-1 alpha-2.
         opt doc_issuing_country: String = "docIssuingCountry",
         /// `selectedCountry`: The country the person selected.
@@ -122,8 +123,8 @@ model! {
         opt org_first_name: Personal<String> = "orgFirstName",
         /// `orgLastName`: Last name in the original language.
         opt org_last_name: Personal<String> = "orgLastName",
-        /// `orgNationality`: Nationality in the original language.
-        opt org_nationality: String = "orgNationality",
+        /// `orgNationality`: Nationality in the original language (personal data, R10).
+        opt org_nationality: Personal<String> = "orgNationality",
         /// `orgBirthPlace`: Place of birth in the original language.
         opt org_birth_place: Personal<String> = "orgBirthPlace",
         /// `orgAuthority`: Issuing authority in the original language.

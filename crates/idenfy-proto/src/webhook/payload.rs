@@ -323,4 +323,9 @@ impl MapValue for VideoCallAnswer {
     fn collect_fallbacks(&self, path: &str, out: &mut Vec<String>) {
         Lenient::collect_fallbacks(self, path, out);
     }
+
+    #[cfg(test)]
+    fn sample(samples: &mut crate::sentinels::Samples, path: &str) -> serde_json::Value {
+        <Self as Lenient>::sample(samples, path)
+    }
 }
