@@ -571,4 +571,146 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn r9_the_policy_reads_back_what_was_set() {
+        let defaults = RetryPolicy::default();
+        assert_eq!(defaults.max_retries(), 2);
+        assert_eq!(defaults.initial_backoff(), Duration::from_millis(250));
+        assert_eq!(defaults.max_backoff(), Duration::from_secs(4));
+        assert_eq!(defaults.max_retry_after(), Duration::from_secs(30));
+        assert_eq!(defaults.min_retry_after(), Duration::from_millis(100));
+        assert_eq!(defaults.min_attempt_budget(), Duration::from_millis(500));
+        assert!(defaults.jitter());
+        let set = RetryPolicy::none()
+            .with_max_retries(7)
+            .with_initial_backoff(Duration::from_millis(3))
+            .with_max_backoff(Duration::from_millis(5))
+            .with_max_retry_after(Duration::from_secs(11))
+            .with_min_retry_after(Duration::from_millis(13))
+            .with_min_attempt_budget(Duration::from_millis(17))
+            .with_jitter(false);
+        assert_eq!(set.max_retries(), 7);
+        assert_eq!(set.initial_backoff(), Duration::from_millis(3));
+        assert_eq!(set.max_backoff(), Duration::from_millis(5));
+        assert_eq!(set.max_retry_after(), Duration::from_secs(11));
+        assert_eq!(set.min_retry_after(), Duration::from_millis(13));
+        assert_eq!(set.min_attempt_budget(), Duration::from_millis(17));
+        assert!(!set.jitter());
+        assert_eq!(RetryPolicy::none().max_retries(), 0);
+    }
+
+    #[test]
+    fn r9_retry_after_at_the_limit_is_honoured_past_it_ends_the_call() {
+        let mut headers = HeaderMap::new();
+        let policy = fixed().with_max_retry_after(Duration::from_secs(9));
+        headers.insert(RETRY_AFTER, "9".parse().unwrap());
+        assert_eq!(
+            policy.decide(RetryClass::ReadOnly, 0, status(429, &headers), LOTS, DRAW),
+            RetryDecision::Retry(Duration::from_secs(9))
+        );
+        headers.insert(RETRY_AFTER, "10".parse().unwrap());
+        assert_eq!(
+            policy.decide(RetryClass::ReadOnly, 0, status(429, &headers), LOTS, DRAW),
+            RetryDecision::Stop(StopReason::RetryAfterTooLong)
+        );
+        // The default limit, 30 s, is itself honoured.
+        headers.insert(RETRY_AFTER, "30".parse().unwrap());
+        assert_eq!(
+            fixed().decide(RetryClass::ReadOnly, 0, status(429, &headers), LOTS, DRAW),
+            RetryDecision::Retry(Duration::from_secs(30))
+        );
+    }
+
+    #[test]
+    fn r9_the_time_left_must_cover_the_pause_and_the_attempt_budget_exactly() {
+        let headers = HeaderMap::new();
+        // A fixed 100 ms pause and a 500 ms attempt budget: 600 ms left is just enough.
+        let policy = fixed().with_initial_backoff(Duration::from_millis(100));
+        let decide = |policy: &RetryPolicy, left_ms: u64| {
+            policy.decide(
+                RetryClass::ReadOnly,
+                0,
+                status(503, &headers),
+                Duration::from_millis(left_ms),
+                DRAW,
+            )
+        };
+        assert_eq!(
+            decide(&policy, 600),
+            RetryDecision::Retry(Duration::from_millis(100))
+        );
+        assert_eq!(
+            decide(&policy, 599),
+            RetryDecision::Stop(StopReason::NoTimeLeft)
+        );
+        // With no attempt budget, a pause that takes all the time left is still refused: the
+        // retry would start with its deadline already reached.
+        let no_budget = policy.with_min_attempt_budget(Duration::ZERO);
+        assert_eq!(
+            decide(&no_budget, 100),
+            RetryDecision::Stop(StopReason::NoTimeLeft)
+        );
+        assert_eq!(
+            decide(&no_budget, 101),
+            RetryDecision::Retry(Duration::from_millis(100))
+        );
+    }
+
+    #[test]
+    fn r9_the_last_allowed_retry_is_made() {
+        let headers = HeaderMap::new();
+        let policy = fixed().with_max_retries(2);
+        assert!(matches!(
+            policy.decide(RetryClass::ReadOnly, 1, status(503, &headers), LOTS, DRAW),
+            RetryDecision::Retry(_)
+        ));
+        assert_eq!(
+            policy.decide(RetryClass::ReadOnly, 2, status(503, &headers), LOTS, DRAW),
+            RetryDecision::Stop(StopReason::RetriesExhausted)
+        );
+    }
+
+    #[test]
+    fn r9_a_huge_attempt_number_saturates_at_the_cap() {
+        let headers = HeaderMap::new();
+        let policy = fixed()
+            .with_max_retries(u32::MAX)
+            .with_initial_backoff(Duration::from_millis(100))
+            .with_max_backoff(Duration::from_secs(2));
+        // 2^40 does not fit the factor, and 100 ms × 2^31 overflows nothing but the cap.
+        for attempt in [20, 31, 32, 40, 1000] {
+            assert_eq!(
+                policy.decide(
+                    RetryClass::ReadOnly,
+                    attempt,
+                    status(503, &headers),
+                    LOTS,
+                    DRAW
+                ),
+                RetryDecision::Retry(Duration::from_secs(2)),
+                "attempt {attempt}"
+            );
+        }
+    }
+
+    #[test]
+    fn r9_stop_reasons_and_transport_kinds_read_as_documented() {
+        assert_eq!(StopReason::NotRetryable.as_str(), "not retryable");
+        assert_eq!(StopReason::RetriesExhausted.as_str(), "retries exhausted");
+        assert_eq!(
+            StopReason::RetryAfterTooLong.as_str(),
+            "Retry-After too long"
+        );
+        assert_eq!(StopReason::NoTimeLeft.as_str(), "no time left");
+        for (kind, text) in [
+            (TransportErrorKind::Connect, "could not connect"),
+            (TransportErrorKind::Timeout, "timed out"),
+            (TransportErrorKind::Io, "connection failed"),
+            (TransportErrorKind::BodyTooLarge, "response body too large"),
+            (TransportErrorKind::Other, "transport failed"),
+        ] {
+            assert_eq!(kind.to_string(), text);
+        }
+    }
 }

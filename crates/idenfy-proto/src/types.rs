@@ -22,11 +22,8 @@ pub(crate) fn check_length(
     // Count no further than one past the bound: a huge input costs no more than a short one.
     let actual = value.chars().take(max.saturating_add(1)).count();
     if actual < min || actual > max {
-        let actual = if actual > max {
-            value.chars().count()
-        } else {
-            actual
-        };
+        // The whole count for the error (below the bound the count above was already whole).
+        let actual = value.chars().count();
         return Err(ValidationError::new(
             field,
             Rule::Length { min, max, actual },
@@ -846,5 +843,19 @@ mod tests {
             let error = WebUrl::callback("callbackUrl", url.to_owned()).unwrap_err();
             assert_eq!(error.rule(), &Rule::InsecureUrl, "{url}");
         }
+    }
+
+    #[test]
+    fn r2_checked_values_show_what_is_sent_and_dates_stay_redacted() {
+        let locale = Locale::new("pt-BR").unwrap();
+        assert_eq!(format!("{locale:?}"), r#"Locale("pt-BR")"#);
+        assert_eq!(locale.to_string(), "pt-BR");
+        assert_eq!(Locale::LT.to_string(), "lt");
+        let country = CountryCode::new("lt").unwrap();
+        assert_eq!(format!("{country:?}"), r#"CountryCode("LT")"#);
+        assert_eq!(country.to_string(), "LT");
+        let date = Date::new(2024, 2, 9).unwrap();
+        assert_eq!(date.to_string(), "2024-02-09");
+        assert_eq!(format!("{date:?}"), "Date([redacted])");
     }
 }

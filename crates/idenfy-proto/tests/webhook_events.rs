@@ -1125,3 +1125,25 @@ fn r7_every_shared_webhook_sample_parses() {
         }
     }
 }
+
+#[test]
+fn r8_the_video_call_header_chooses_the_variant_without_answers() {
+    // Nothing in the body says "video call": the header alone decides, and a body without the
+    // required `scanRef` is refused instead of being guessed at.
+    let event = webhook::parse_unverified(
+        br#"{"scanRef":"v-2","clientId":"crm-1"}"#,
+        Some("VIDEO_CALL_FINISHED"),
+    )
+    .unwrap();
+    let WebhookEvent::VideoCall { call, .. } = &event else {
+        panic!("{event:?}");
+    };
+    assert!(call.video_call_answers.is_none());
+    assert_eq!(event.scan_ref(), Some("v-2"));
+    assert!(!event.is_inferred());
+    let without = webhook::parse_unverified(br#"{"scanRef":"v-2","clientId":"crm-1"}"#, None);
+    assert!(matches!(without.unwrap(), WebhookEvent::Unknown { .. }));
+    let error = webhook::parse_unverified(br#"{"clientId":"crm-1"}"#, Some("VIDEO_CALL_FINISHED"))
+        .unwrap_err();
+    assert!(error.to_string().contains("scanRef"), "{error}");
+}

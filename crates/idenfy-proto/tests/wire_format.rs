@@ -368,3 +368,44 @@ fn r2_endpoint_metadata() {
         idenfy_proto::RetryClass::NotIdempotent
     );
 }
+
+#[test]
+fn r1_base_url_parts_each_refused_alone() {
+    // Each part on its own is refused: credentials in the URL would travel beside the Basic
+    // header, and a query or fragment would end up inside every endpoint's path.
+    for base in [
+        "https://user@ivs.idenfy.com",
+        "https://:password@ivs.idenfy.com",
+        "https://user:password@ivs.idenfy.com",
+        "https://ivs.idenfy.com/?tenant=7",
+        "https://ivs.idenfy.com/#top",
+    ] {
+        let err = Config::builder(credentials())
+            .base_url(base)
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            (err.field(), err.rule()),
+            ("baseUrl", &idenfy_proto::Rule::UrlParts),
+            "{base}"
+        );
+    }
+    // `http` off loopback only with the explicit opt-in; `https` and loopback without it.
+    let insecure = Config::builder(credentials())
+        .base_url("http://idenfy.internal/")
+        .allow_insecure_http(true)
+        .build()
+        .unwrap();
+    assert_eq!(insecure.base_url(), "http://idenfy.internal");
+    for base in [
+        "https://ivs.idenfy.com",
+        "http://localhost:9",
+        "http://[::1]:9",
+    ] {
+        let config = Config::builder(credentials())
+            .base_url(base)
+            .build()
+            .unwrap();
+        assert_eq!(config.base_url(), base, "{base}");
+    }
+}

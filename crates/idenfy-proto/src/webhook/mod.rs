@@ -255,3 +255,33 @@ fn build(
         },
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+
+    use super::*;
+
+    #[test]
+    fn r7_an_unknown_kind_is_built_from_an_object_only() {
+        // `parse_unverified` never reaches these refusals (`infer` refuses a body that is not an
+        // object first, and a failed guess falls back to the whole object); `build` still
+        // keeps to its own contract.
+        let event = build(Kind::Unknown, None, br#"{"a":1}"#).unwrap();
+        let WebhookEvent::Unknown { event_type, body } = event else {
+            panic!("{event:?}");
+        };
+        assert_eq!(event_type, None);
+        assert_eq!(body, serde_json::json!({"a": 1}));
+        for (body, found) in [(&b"[1]"[..], "an array"), (b"7", "a scalar")] {
+            let error = build(Kind::Unknown, None, body).unwrap_err();
+            assert_eq!(error.kind(), crate::DecodeErrorKind::Data);
+            assert!(
+                error
+                    .to_string()
+                    .contains(&format!("expected a JSON object, found {found}")),
+                "{error}"
+            );
+        }
+    }
+}
