@@ -398,7 +398,7 @@ impl RawSlot {
         *lock(&self.0) = Some(bytes);
     }
 
-    fn take(&self) -> Option<Vec<u8>> {
+    pub(crate) fn take(&self) -> Option<Vec<u8>> {
         lock(&self.0).take()
     }
 }
