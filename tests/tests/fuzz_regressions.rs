@@ -9,7 +9,8 @@
     clippy::indexing_slicing,
     missing_docs,
     unreachable_pub,
-    dead_code
+    dead_code,
+    unused_imports
 )]
 
 use std::path::{Path, PathBuf};
