@@ -103,7 +103,10 @@ pub fn cli_keys(content: &[u8]) {
                 .iter()
                 .map(|line| if line.is_empty() { *line } else { &b"x"[..] })
                 .collect();
-            file.rewrite(&replaced.join(&b"\n"[..]));
+            // One newline more: the file's trailing newline is trimmed, and the lines are kept.
+            let mut rewritten = replaced.join(&b"\n"[..]);
+            rewritten.push(b'\n');
+            file.rewrite(&rewritten);
             let again = keys::gather(&[], ("--key", Some(&file.0))).map(drop);
             assert_eq!(
                 again.map_err(|err| err.to_string()),
@@ -160,10 +163,6 @@ pub fn cli_flags((selector, bytes): (u8, &[u8])) {
             Ok(number) => assert_eq!(value.parse::<i64>().ok(), Some(number)),
             Err(err) => {
                 assert_eq!(err.field(), FIELD);
-                if err.rule() == &convert::InputRule::IntegerOutOfRange {
-                    let digits = value.strip_prefix(['+', '-']).unwrap_or(value);
-                    assert!(!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()));
-                }
                 not_quoted(&err);
             }
         },
