@@ -1,11 +1,6 @@
-//! Any error body: building an `ApiError` and printing it never panics.
+//! Fuzz target `api_error`: see `idenfy_fuzz::checks::api_error`.
 #![no_main]
 
-use idenfy_proto::{ApiError, http};
-use libfuzzer_sys::fuzz_target;
+use idenfy_fuzz::checks;
 
-fuzz_target!(|body: &[u8]| {
-    let error = ApiError::from_response(http::StatusCode::BAD_REQUEST, body);
-    let _ = error.to_string();
-    let _ = format!("{error:?}");
-});
+libfuzzer_sys::fuzz_target!(|input: (u16, &[u8])| checks::api_error(input));

@@ -1,13 +1,6 @@
-//! Any bytes, any status: parsing a `/api/v2/status` answer returns a value or a typed error, never
-//! panics; for a success, plain serde into `StatusResponse` agrees with the parse function (R7).
+//! Fuzz target `status_response`: see `idenfy_fuzz::checks::status_response`.
 #![no_main]
 
-use idenfy_proto::{StatusRequest, StatusResponse};
-use libfuzzer_sys::fuzz_target;
+use idenfy_fuzz::checks;
 
-fuzz_target!(|input: (u16, &[u8])| {
-    let (status, body) = input;
-    if let Ok(request) = StatusRequest::new("fuzz") {
-        idenfy_fuzz::parse_and_compare(&request, status, body, StatusResponse::fallbacks);
-    }
-});
+libfuzzer_sys::fuzz_target!(|input: (u16, &[u8])| checks::status_response(input));

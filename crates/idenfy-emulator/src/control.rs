@@ -5,7 +5,6 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use hyper::body::Incoming;
 use idenfy_proto::http::header::{CONTENT_TYPE, HOST, ORIGIN, REFERER};
 use idenfy_proto::http::{Method, Request};
 use idenfy_proto::{
@@ -21,8 +20,8 @@ use crate::page::{DEFAULT_PER_PAGE, DeliveryQuery, Page, VerificationQuery};
 use crate::payload::{self, CANCEL_OUTCOME, PAGE_OUTCOMES};
 use crate::process::ProcessSettingsJson;
 use crate::server::{
-    Answer, CONTROL_PREFIX, error, form_value, method_not_allowed, not_found, parse_json,
-    percent_decode, percent_encode, read_body, see_other, validation_error,
+    Answer, CONTROL_PREFIX, RequestBody, error, form_value, method_not_allowed, not_found,
+    parse_json, percent_decode, percent_encode, read_body, see_other, validation_error,
 };
 use crate::shared::Shared;
 use crate::state::MAX_CLOCK_MS;
@@ -30,10 +29,10 @@ use crate::video_call::{self, FinishJson};
 use crate::{Delivery, EmulatorError, Verification, ops};
 
 /// Routes one control request, once [`refuse_foreign`] let it through.
-pub(crate) async fn handle(
+pub(crate) async fn handle<B: RequestBody>(
     shared: &Arc<Shared>,
     remote: SocketAddr,
-    request: Request<Incoming>,
+    request: Request<B>,
     body_read_timeout: Duration,
 ) -> Answer {
     let method = request.method().clone();
@@ -451,7 +450,7 @@ fn is_fixed_host(host: &str) -> bool {
 /// `127.0.0.1` (DNS rebinding). Such a page is same-origin with itself, so its `GET`s carry no
 /// `Origin`, and without this check it could read every verification (authTokens included).
 /// A request from another machine (docker-compose service names) is not concerned.
-fn refuse_rebound(remote: SocketAddr, request: &Request<Incoming>) -> Option<Answer> {
+fn refuse_rebound<B>(remote: SocketAddr, request: &Request<B>) -> Option<Answer> {
     if !remote.ip().is_loopback() {
         return None;
     }
@@ -477,7 +476,7 @@ fn refuse_rebound(remote: SocketAddr, request: &Request<Incoming>) -> Option<Ans
 /// the emulator's base URL, or the `Host` it was sent to when that is `localhost` or an IP
 /// address. Requests without either header (test code, `curl`) pass: a browser always sends
 /// `Origin` with a cross-origin `POST`.
-fn refuse_foreign(shared: &Shared, request: &Request<Incoming>, form: bool) -> Option<Answer> {
+fn refuse_foreign<B>(shared: &Shared, request: &Request<B>, form: bool) -> Option<Answer> {
     let headers = request.headers();
     let sender = match (headers.get(ORIGIN), headers.get(REFERER)) {
         (Some(origin), _) => origin,

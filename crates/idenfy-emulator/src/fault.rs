@@ -712,7 +712,7 @@ impl RawSlot {
         *lock(&self.0) = Some((bytes, stall));
     }
 
-    fn take(&self) -> Option<(Vec<u8>, Duration)> {
+    pub(crate) fn take(&self) -> Option<(Vec<u8>, Duration)> {
         lock(&self.0).take()
     }
 }

@@ -443,6 +443,7 @@ mod control;
 mod delivery;
 mod face_auth;
 mod fault;
+mod in_memory;
 mod kyc;
 mod outcome;
 mod page;
@@ -472,6 +473,7 @@ use zeroize::Zeroizing;
 
 pub use delivery::{Delivery, DeliveryOutcome};
 pub use fault::{Fault, FaultKind, MAX_STALL, PathMatch, RandomFaultTally, RandomFaults};
+pub use in_memory::{InMemory, InMemoryAnswer};
 pub use outcome::Outcome;
 pub use page::{DEFAULT_PER_PAGE, DeliveryQuery, MAX_PER_PAGE, Page, VerificationQuery};
 pub use process::ProcessSettings;
@@ -1336,6 +1338,15 @@ impl EmulatorBuilder {
         self,
         runtime: Handle,
     ) -> Result<(Arc<Shared>, TcpListener, Identity), EmulatorError> {
+        let prepared = self.prepare()?;
+        let listener = TcpListener::bind(prepared.listen).await?;
+        let addr = listener.local_addr()?;
+        let (shared, identity) = prepared.assemble(addr, runtime)?;
+        Ok((shared, listener, identity))
+    }
+
+    /// Checks the settings and makes what the shared core needs, but the address.
+    fn prepare(self) -> Result<Prepared, EmulatorError> {
         // Whatever is not given is generated from the OS random source; a failure of that source
         // stops the start rather than falling back to guessable credentials.
         let rng = rng::Rng::new();
@@ -1373,14 +1384,6 @@ impl EmulatorBuilder {
         if let Some(random) = &self.random_faults {
             random.check()?;
         }
-        let random_faults = self.random_faults;
-        let listener = TcpListener::bind(self.listen).await?;
-        let addr = listener.local_addr()?;
-        let base_url = format!("http://{}", reachable(addr));
-        let config = Config::builder(credentials.clone())
-            .base_url(base_url.as_str())
-            .allow_insecure_http(true)
-            .build()?;
         let settings = Settings {
             api_key,
             api_secret,
@@ -1394,6 +1397,46 @@ impl EmulatorBuilder {
             limits: state::Limits { finished_retention },
             delivery_retention,
         };
+        Ok(Prepared {
+            settings,
+            credentials,
+            rng,
+            random_faults: self.random_faults,
+            listen: self.listen,
+            limits: self.connections,
+        })
+    }
+}
+
+/// Checked settings, waiting for the address the emulator answers on.
+struct Prepared {
+    settings: Settings,
+    credentials: Credentials,
+    rng: rng::Rng,
+    random_faults: Option<RandomFaults>,
+    listen: SocketAddr,
+    limits: server::ConnectionLimits,
+}
+
+impl Prepared {
+    /// The shared core of an emulator reached at `addr`, its tasks on `runtime`.
+    fn assemble(
+        self,
+        addr: SocketAddr,
+        runtime: Handle,
+    ) -> Result<(Arc<Shared>, Identity), EmulatorError> {
+        let Prepared {
+            settings,
+            credentials,
+            rng,
+            random_faults,
+            ..
+        } = self;
+        let base_url = format!("http://{}", reachable(addr));
+        let config = Config::builder(credentials.clone())
+            .base_url(base_url.as_str())
+            .allow_insecure_http(true)
+            .build()?;
         let shared =
             Arc::new_cyclic(|me| Shared::new(settings, base_url, runtime, rng, me.clone()));
         if let Some(random) = random_faults {
@@ -1406,7 +1449,7 @@ impl EmulatorBuilder {
             credentials,
             config,
         };
-        Ok((shared, listener, identity))
+        Ok((shared, identity))
     }
 }
 

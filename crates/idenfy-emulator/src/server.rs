@@ -9,7 +9,6 @@ use std::time::Duration;
 use base64::Engine as _;
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, Full, Limited};
-use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
@@ -56,6 +55,19 @@ pub(crate) fn is_control_path(path: &str) -> bool {
 
 /// The largest request body read.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// A request body the server reads: hyper's [`Incoming`](hyper::body::Incoming) from a connection, or one given in
+/// memory ([`crate::InMemory`]).
+pub(crate) trait RequestBody:
+    hyper::body::Body<Data = Bytes, Error: Into<Box<dyn std::error::Error + Send + Sync>>> + Send
+{
+}
+
+impl<B> RequestBody for B where
+    B: hyper::body::Body<Data = Bytes, Error: Into<Box<dyn std::error::Error + Send + Sync>>>
+        + Send
+{
+}
 
 /// How long open connections may finish their requests once the emulator stops.
 const GRACE: Duration = Duration::from_secs(2);
@@ -193,7 +205,7 @@ impl Answer {
         self
     }
 
-    fn into_response(self) -> Response<Full<Bytes>> {
+    pub(crate) fn into_response(self) -> Response<Full<Bytes>> {
         let mut response = Response::new(Full::new(self.body));
         *response.status_mut() = self.status;
         response.headers_mut().extend(self.headers);
@@ -272,13 +284,20 @@ pub(crate) fn validation_error(err: &ValidationError) -> Answer {
 
 /// Reads a request body of at most [`MAX_BODY_BYTES`] within `deadline` (the connection's
 /// body-read timeout); a body still coming after it is answered `408` and the connection closed.
-pub(crate) async fn read_body(body: Incoming, deadline: Duration) -> Result<Bytes, Answer> {
+pub(crate) async fn read_body<B: RequestBody>(
+    body: B,
+    deadline: Duration,
+) -> Result<Bytes, Answer> {
     read_body_within(body, deadline, MAX_BODY_BYTES).await
 }
 
 /// [`read_body`] with a limit of `max` bytes: `413` past it — at once, unread, when the
 /// request's `Content-Length` says so.
-async fn read_body_within(body: Incoming, deadline: Duration, max: usize) -> Result<Bytes, Answer> {
+async fn read_body_within<B: RequestBody>(
+    body: B,
+    deadline: Duration,
+    max: usize,
+) -> Result<Bytes, Answer> {
     let too_large = || {
         error(
             413,
@@ -576,12 +595,12 @@ async fn serve(
 }
 
 /// One request: the control API, or faults then the iDenfy endpoints.
-async fn handle(
+pub(crate) async fn handle<B: RequestBody>(
     shared: Arc<Shared>,
     slot: Arc<RawSlot>,
     remote: SocketAddr,
     limits: ConnectionLimits,
-    request: Request<Incoming>,
+    request: Request<B>,
 ) -> Answer {
     let path = request.uri().path();
     if is_control_path(path) {
@@ -732,10 +751,10 @@ impl Endpoint {
 
 /// The iDenfy endpoints: routing, authentication, the request limit, the method, then the
 /// endpoint (a `GET` with its query, a `POST` with its JSON body).
-async fn api(
+async fn api<B: RequestBody>(
     shared: &Arc<Shared>,
     remote: SocketAddr,
-    request: Request<Incoming>,
+    request: Request<B>,
     body_read_timeout: Duration,
 ) -> Answer {
     shared.tick();
@@ -998,7 +1017,7 @@ fn scan_ref_endpoint(shared: &Shared, endpoint: &Endpoint, value: &Value) -> Ans
 
 /// `GET /api/v2/redirect?authToken=…`: the hosted flow's stand-in. An active token opens the
 /// session (its `sessionLength` starts; not for `HEAD`) and gets the page with the outcome form.
-fn redirect(shared: &Shared, remote: SocketAddr, request: &Request<Incoming>) -> Answer {
+fn redirect<B>(shared: &Shared, remote: SocketAddr, request: &Request<B>) -> Answer {
     if request.method() != Method::GET && request.method() != Method::HEAD {
         return method_not_allowed(request.method(), "GET, HEAD");
     }

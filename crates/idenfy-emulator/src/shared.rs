@@ -177,6 +177,11 @@ impl Shared {
         true
     }
 
+    /// Aborts every task without waiting for them to end (from a `Drop`).
+    pub(crate) fn abort_tasks(&self) {
+        lock(&self.tasks).abort_all();
+    }
+
     /// Aborts every task and waits for them to end.
     pub(crate) async fn stop_tasks(&self) {
         let mut tasks = std::mem::take(&mut *lock(&self.tasks));

@@ -465,4 +465,25 @@ mod tests {
         assert_eq!(answer.first_name.as_ref().map(|n| n.as_str()), Some("ONA"));
         assert_eq!(answer.expiry_time, Some(3600));
     }
+
+    #[test]
+    fn p3_a_float_extra_field_reads_back_exactly() {
+        // Parsed with serde_json's default float parser, this one came back one unit off in the
+        // last place (fuzz/regressions/token_request/float-extra-field-one-unit-off).
+        for float in [
+            9.077_719_571_976_794e223,
+            0.1,
+            2.225_073_858_507_201e-308,
+            1e300,
+        ] {
+            let built = TokenRequest::builder("c-1")
+                .extra_field("score", json!(float))
+                .build()
+                .unwrap();
+            let wire: Value = serde_json::from_slice(&built.to_json().unwrap()).unwrap();
+            let read = read_token_request(&wire).unwrap();
+            assert_eq!(read.extra_fields()["score"].as_f64(), Some(float));
+            assert_eq!(read, built);
+        }
+    }
 }
