@@ -373,6 +373,28 @@ fn r10_every_public_type() {
             format!(r#"{{"firstName":"{}"}}"#, PERSONAL[0]),
         )
         .on_path("/api/v2/status");
+    let random = idenfy_emulator::RandomFaults::new(0.05, 7).fault(fault.clone());
+    check!(covered, "RandomFaults", random);
+    check!(covered, "RandomFaultTally", emulator.random_fault_tally());
+    // The emulator answering in memory, and its answer to a token request with personal data
+    // (the answer echoes it, with the new token).
+    let in_memory = Emulator::builder()
+        .api_secret(API_SECRET)
+        .webhook_key(WEBHOOK_KEY)
+        .in_memory(runtime.handle().clone())
+        .unwrap();
+    check!(covered, "InMemory", &in_memory);
+    let request = idenfy::idenfy_proto::Endpoint::to_request(&token_request(), &in_memory.config())
+        .unwrap()
+        .map(bytes::Bytes::from);
+    let answer = runtime.block_on(in_memory.handle("127.0.0.1:9".parse().unwrap(), request));
+    assert_eq!(answer.response.status(), 201);
+    let body = String::from_utf8_lossy(answer.response.body()).into_owned();
+    assert!(
+        PERSONAL.iter().any(|value| body.contains(value)),
+        "the answer echoes the person: {body}"
+    );
+    check!(covered, "InMemoryAnswer", answer);
     check!(covered, "FaultKind", fault.kind().clone());
     check!(covered, "PathMatch", fault.path().clone());
     check!(covered, "Fault", fault);

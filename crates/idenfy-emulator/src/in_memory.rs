@@ -50,8 +50,8 @@ impl std::fmt::Debug for InMemory {
     }
 }
 
-/// What [`InMemory::handle`] answered.
-#[derive(Debug)]
+/// What [`InMemory::handle`] answered. `Debug` shows the status and the lengths, not the
+/// bodies, which carry tokens and personal data (R10).
 #[non_exhaustive]
 pub struct InMemoryAnswer {
     /// The answer as the server writes it.
@@ -59,6 +59,25 @@ pub struct InMemoryAnswer {
     /// What an injected fault put on the wire instead of the answer (nothing for a dropped
     /// connection or a lost answer, bytes that are no HTTP, half an answer), when one did.
     pub raw: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for InMemoryAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InMemoryAnswer")
+            .field("status", &self.response.status())
+            .field(
+                "body",
+                &format_args!("[{} bytes]", self.response.body().len()),
+            )
+            .field(
+                "raw",
+                &self
+                    .raw
+                    .as_ref()
+                    .map(|raw| format!("[{} bytes]", raw.len())),
+            )
+            .finish()
+    }
 }
 
 impl EmulatorBuilder {

@@ -788,6 +788,9 @@ fn is_sensitive_key(key: &str) -> bool {
 ///   value`, `\"key\": \"value\"`, `key: value` or `key=value`: a quoted string to its closing
 ///   quote, an object or array to its closing bracket, anything else to the next `,` `;` `&` `<`
 ///   `>` `}` `]` or line end — and in each case to the end of the text when it is cut short;
+/// - a quoted string under any other quoted key (`"holder": "…"`), unless the key is one that
+///   names what the error is or which verification (`identifier`, `message`, `scanRef`, …): a
+///   field no model names may carry anything;
 /// - e-mail addresses;
 /// - runs of at least 6 digits, which may be split by single `-` `.` `/` or spaces and carry
 ///   letters at either end, standing as words of their own (document and personal numbers,
@@ -860,8 +863,10 @@ fn mask_keyed_values(chars: &[char], mask: &mut [bool]) {
             end += 1;
         }
         let key: String = chars.get(i..end).unwrap_or_default().iter().collect();
+        let quoted = matches!(i.checked_sub(1).and_then(at), Some('"' | '\''));
         i = end;
-        if !is_sensitive_key(&key) {
+        let sensitive = is_sensitive_key(&key);
+        if !sensitive && !quoted {
             continue;
         }
         // The key's closing quote (`"`, `'`, or `\"` inside an encoded string), then blanks,
@@ -883,10 +888,38 @@ fn mask_keyed_values(chars: &[char], mask: &mut [bool]) {
         while matches!(at(k), Some(' ' | '\t')) {
             k += 1;
         }
+        // A quoted string under a key no model names (`"holder": "…"`): what it holds is
+        // unknown, so it is redacted unless the key is one that never carries personal data.
+        if !sensitive && (!matches!(at(k), Some('"' | '\'' | '\\')) || is_shown_key(&key)) {
+            continue;
+        }
         let (from, to) = value_extent(chars, k);
         mark(mask, from, to);
         i = to.max(end);
     }
+}
+
+/// Keys whose string values a quoted body shows (what the error is, which verification):
+/// every other key's string value is redacted, since an unknown field may carry anything.
+fn is_shown_key(key: &str) -> bool {
+    const SHOWN: [&str; 14] = [
+        "identifier",
+        "message",
+        "detail",
+        "error",
+        "errors",
+        "title",
+        "code",
+        "severity",
+        "documentation",
+        "status",
+        "overall",
+        "scanref",
+        "clientid",
+        "type",
+    ];
+    let key = normalise_key(key);
+    SHOWN.contains(&key.as_str())
 }
 
 /// A body cut inside a string (`ame":"…` or `rute","lastName":…`, a JSON text without its
@@ -1257,6 +1290,23 @@ mod tests {
     }
 
     #[test]
+    fn r10_a_string_under_a_key_no_model_names_is_redacted() {
+        let scrubbed = scrub_body(
+            r#"{"identifier":"BAD_VALUE","holder":"Zqbas","extra":{"mrz":"P<LTUZqbas"},"n":3}"#,
+        );
+        assert_eq!(
+            scrubbed,
+            r#"{"identifier":"BAD_VALUE","holder":"[redacted]","extra":{"mrz":"[redacted]"},"n":3}"#
+        );
+        // Keys that say what the error is stay readable; unquoted `key: value` text is not JSON
+        // and keeps to the sensitive keys.
+        assert_eq!(
+            scrub_body(r#"{'message': 'Bad value', "scanRef": "7c0e"} note: kept"#),
+            r#"{'message': 'Bad value', "scanRef": "7c0e"} note: kept"#
+        );
+    }
+
+    #[test]
     fn r10_an_mrz_line_is_redacted_whole_while_markup_still_ends_a_value() {
         let scrubbed =
             scrub_body("<td>mrz_string: P<LTUJONAIT<<JONAS<<<<<<<<<<<<<<<<<<<<<</td> <b>x</b>");
@@ -1269,10 +1319,10 @@ mod tests {
 
     #[test]
     fn r10_quoted_bodies_are_scrubbed_then_cut() {
-        let body = format!(r#"{{"docNumber":"ZQX1","pad":"{}"}}"#, "p".repeat(300));
+        let body = format!(r#"{{"docNumber":"ZQX1","message":"{}"}}"#, "p".repeat(300));
         let quoted = quote_body(body.as_bytes());
         assert!(
-            quoted.starts_with(r#"{"docNumber":"[redacted]","pad":"ppp"#),
+            quoted.starts_with(r#"{"docNumber":"[redacted]","message":"ppp"#),
             "{quoted}"
         );
         assert_eq!(quoted.chars().count(), DISPLAY_BODY_LIMIT + 1);
