@@ -7,8 +7,9 @@
 //! Every cell is a fresh client calling a fresh server on `127.0.0.1`: the conformance kit's
 //! scripted server (`idenfy_conformance::server::TestServer`) for the faults of an HTTP
 //! exchange, nothing at all for a refused connection, and a small listener of this file for the
-//! two faults of the connection itself (reset as soon as it is accepted; accepted and never
-//! answered, which an `https` client sees as a TLS handshake that never completes). The fault
+//! two faults of the connection itself (reset once the request's first bytes arrive, unread;
+//! accepted and never answered, which an `https` client sees as a TLS handshake that never
+//! completes). The fault
 //! hits every request of the cell, so the read-only row shows the whole retry budget spent. A
 //! cell records the outcome (success or the typed error), the attempts the client made (its
 //! transport is wrapped in a counter), what the server saw, and the time to the result.
@@ -402,13 +403,18 @@ impl AttemptLog {
 }
 
 /// A transport that logs each attempt of the one it wraps, and is otherwise that transport:
-/// its sends, its timer and its clock.
+/// its sends, its timer, its clock, and whether it stops an attempt at its limit itself (so the
+/// client sets the timers it sets in production).
 struct Counted<T> {
     inner: T,
     log: AttemptLog,
 }
 
 impl<T: Transport> Transport for Counted<T> {
+    fn enforces_attempt_timeout(&self) -> bool {
+        self.inner.enforces_attempt_timeout()
+    }
+
     fn send(
         &self,
         request: Request<Vec<u8>>,

@@ -387,3 +387,78 @@ fn r9_a_transport_stopping_at_its_attempt_limit_reports_first() {
     }
     assert_eq!(calls.load(Ordering::SeqCst), 3);
 }
+
+/// A transport that says it stops each attempt at its limit itself, and does so a moment late
+/// (as a transport's own timer may, on a loaded machine), reporting `Connect`.
+struct SelfTimed {
+    calls: Arc<AtomicUsize>,
+    late_by: Duration,
+}
+
+impl idenfy::Transport for SelfTimed {
+    fn enforces_attempt_timeout(&self) -> bool {
+        true
+    }
+
+    fn send(
+        &self,
+        request: Request<Vec<u8>>,
+    ) -> impl Future<Output = Result<Response<Vec<u8>>, TransportError>> {
+        let limit = request
+            .extensions()
+            .get::<AttemptLimits>()
+            .copied()
+            .unwrap()
+            .timeout();
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        let late_by = self.late_by;
+        async move {
+            idenfy::default_sleep(limit + late_by).await;
+            Err(TransportError::new(TransportErrorKind::Connect))
+        }
+    }
+}
+
+#[test]
+fn r9_a_transport_that_enforces_its_attempt_timeout_gets_no_second_timer() {
+    // 300 ms late: past the 100 ms the client waits for any other transport. The client sets no
+    // timer of its own for this one, so the transport's kind (`Connect`) is what comes back, and
+    // the token request is tried again (R9).
+    let calls = Arc::new(AtomicUsize::new(0));
+    let transport = SelfTimed {
+        calls: Arc::clone(&calls),
+        late_by: Duration::from_millis(300),
+    };
+    let options = CallOptions::default()
+        .with_timeout(Duration::from_secs(5))
+        .with_attempt_timeout(Duration::from_millis(200))
+        .with_retry(
+            RetryPolicy::default()
+                .with_jitter(false)
+                .with_initial_backoff(Duration::from_millis(10)),
+        );
+    let client = Client::with_transport(config(), transport).with_options(options);
+    let request = TokenRequest::builder("customer-1").build().unwrap();
+    match pollster::block_on(client.create_token(&request)).unwrap_err() {
+        idenfy::Error::Transport(error) => assert_eq!(error.kind(), TransportErrorKind::Connect),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+
+    // When the call's own budget has run out by the time the transport reports, the call ends
+    // with the call's timeout, not another attempt.
+    let calls = Arc::new(AtomicUsize::new(0));
+    let transport = SelfTimed {
+        calls: Arc::clone(&calls),
+        late_by: Duration::from_millis(0),
+    };
+    let options = CallOptions::default()
+        .with_timeout(Duration::from_millis(250))
+        .with_attempt_timeout(Duration::from_millis(250));
+    let client = Client::with_transport(config(), transport).with_options(options);
+    match pollster::block_on(client.create_token(&request)).unwrap_err() {
+        idenfy::Error::Transport(error) => assert!(error.is_timeout(), "{error}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}

@@ -349,6 +349,8 @@ impl Receiver {
             runtime.spawn(async move {
                 loop {
                     let Ok((stream, _)) = listener.accept().await else {
+                        // Out of descriptors, say: wait for some to close rather than spin.
+                        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
                         continue;
                     };
                     let _ = stream.set_nodelay(true);

@@ -72,9 +72,13 @@ async fn a_stalled_body_sends_half_then_nothing_then_closes() {
         .parse()
         .unwrap();
     assert!(!body.is_empty() && body.len() < announced, "{text}");
-    // The head came at once; the connection closed only after the stall.
-    assert!(head_at < stall, "{head_at:?}");
+    // The head came before the stall (well before the close, however loaded the machine); the
+    // connection closed only after the stall.
     assert!(closed_at >= stall, "{closed_at:?}");
+    assert!(
+        closed_at.saturating_sub(head_at) >= stall / 2,
+        "{head_at:?} then {closed_at:?}"
+    );
     // The request was processed: its token exists.
     assert_eq!(emulator.verifications().len(), 1);
 }

@@ -452,6 +452,8 @@ fn start_canned(
     runtime.spawn(async move {
         loop {
             let Ok((stream, _)) = listener.accept().await else {
+                // Out of descriptors, say: wait for some to close rather than spin.
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
                 continue;
             };
             accepted.fetch_add(1, Ordering::Relaxed);
