@@ -12,6 +12,10 @@ use idenfy_proto::{
     RequestInformationRequest, Sex, TokenRequest, TokenResponse, TokenType, ValidationError,
     VideoCallRequest, http,
 };
+use idenfy_proto::{
+    DataRequest, DeleteRequest, FilesRequest, FullStatusRequest, PdfRequest, StatusRequest,
+    VideoCallRecordRequest,
+};
 use serde_json::{Number, Value};
 
 /// The configuration requests are written with.
@@ -269,6 +273,20 @@ pub enum BuilderInput {
         scan_ref: String,
         photos: Option<bool>,
     },
+    /// A request of a `{"scanRef": …}` body (status, data, files, delete, PDF, full status,
+    /// video-call record), chosen by `endpoint`.
+    ScanRefOnly {
+        endpoint: u8,
+        scan_ref: String,
+    },
+}
+
+/// A `{"scanRef": …}` request, written: its `scanRef` as the request holds it, and its body.
+fn scan_ref_written<E: Endpoint>(
+    built: Result<E, ValidationError>,
+    scan_ref: impl Fn(&E) -> String,
+) -> Result<(String, Written), ValidationError> {
+    built.map(|request| (scan_ref(&request), written(&request)))
 }
 
 /// The request as the client writes it: its path (percent-decoded segments as a server routes
@@ -336,9 +354,10 @@ fn assert_refusal(err: &ValidationError) {
     assert!(!err.to_string().is_empty());
 }
 
-/// The builders of the further endpoints (R12, R14) with arbitrary values: `build()` never
-/// panics and a refusal names a field; an accepted request, written as the client sends it, is
-/// read back by its server reader as the same request.
+/// The builders of the further endpoints (R12, R14) and the `{"scanRef"}` requests (R5) with
+/// arbitrary values: `build()` never panics and a refusal names a field; an accepted request,
+/// written as the client sends it, is read back by its server reader as the same request (a
+/// `{"scanRef"}` body: that one field, the value the request holds, accepted again by R5).
 pub fn request_builders(input: BuilderInput) {
     match input {
         BuilderInput::Process {
@@ -442,6 +461,39 @@ pub fn request_builders(input: BuilderInput) {
                     let read = server::read_face_auth_status(&scan_ref, &sent.query)
                         .unwrap_or_else(|err| panic!("the server refused the check: {err}"));
                     assert_eq!(read, built);
+                }
+                Err(err) => assert_refusal(&err),
+            }
+        }
+        BuilderInput::ScanRefOnly { endpoint, scan_ref } => {
+            let text = |id: &idenfy_proto::ScanRef| id.as_str().to_owned();
+            let sent = match endpoint % 7 {
+                0 => scan_ref_written(StatusRequest::new(&scan_ref), |r| text(r.scan_ref())),
+                1 => scan_ref_written(DataRequest::new(&scan_ref), |r| text(r.scan_ref())),
+                2 => scan_ref_written(FilesRequest::new(&scan_ref), |r| text(r.scan_ref())),
+                3 => scan_ref_written(DeleteRequest::new(&scan_ref), |r| text(r.scan_ref())),
+                4 => scan_ref_written(PdfRequest::new(&scan_ref), |r| text(r.scan_ref())),
+                5 => scan_ref_written(FullStatusRequest::new(&scan_ref), |r| text(r.scan_ref())),
+                _ => scan_ref_written(VideoCallRecordRequest::new(&scan_ref), |r| {
+                    text(r.scan_ref())
+                }),
+            };
+            match sent {
+                Ok((held, sent)) => {
+                    // What a server reads: the body's one field, which it checks by the same
+                    // rule (R5), and which is the value the request holds.
+                    let Value::Object(fields) = &sent.body else {
+                        panic!("the body is not an object: {}", sent.body)
+                    };
+                    assert_eq!(fields.len(), 1, "{}", sent.body);
+                    let read = fields
+                        .get("scanRef")
+                        .and_then(Value::as_str)
+                        .unwrap_or_else(|| panic!("no scanRef string: {}", sent.body));
+                    assert_eq!(read, held);
+                    let again = idenfy_proto::ScanRef::new(read)
+                        .unwrap_or_else(|err| panic!("what was sent is refused: {err}"));
+                    assert_eq!(again.as_str(), held);
                 }
                 Err(err) => assert_refusal(&err),
             }
