@@ -24,6 +24,9 @@ use std::time::Duration;
 use idenfy::{Config, Credentials, TokenRequest};
 use idenfy_emulator::Emulator;
 
+#[path = "../../crates/idenfy-proto/src/sentinel_scan.rs"]
+mod sentinel_scan;
+
 const API_KEY: &str = "partner-key-1";
 const API_SECRET: &str = "ZqApiSecretValueZq";
 const WEBHOOK_KEY: &str = "ZqWebhookKeyValueZq";
@@ -527,71 +530,11 @@ const CRATES: &[&str] = &[
     "idenfy-conformance",
 ];
 
-/// The public type names declared in those crates (`pub struct|enum|type`, and the names of a
-/// `pub use` of one of the crate's own modules), UpperCamelCase, traits left out. A type alias
-/// named like another crate's type (`Client`) is named `crate::Name`.
+/// The public type names declared in those crates (see `sentinel_scan::public_types`).
 fn public_types() -> BTreeSet<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates");
-    let mut names = BTreeSet::new();
-    let mut traits = BTreeSet::new();
-    for krate in CRATES {
-        let src = root.join(krate).join("src");
-        let mut dirs = vec![src.clone()];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                    continue;
-                }
-                if path.extension().is_none_or(|ext| ext != "rs") {
-                    continue;
-                }
-                let text = std::fs::read_to_string(&path).unwrap();
-                let mut in_use = false;
-                for line in text.lines() {
-                    let line = line.trim();
-                    for prefix in ["pub struct ", "pub enum ", "pub type ", "pub trait "] {
-                        if let Some(rest) = line.strip_prefix(prefix) {
-                            let name: String = rest
-                                .chars()
-                                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                                .collect();
-                            if prefix == "pub trait " {
-                                traits.insert(name);
-                            } else if prefix == "pub type " && name == "Client" {
-                                names.insert(format!("{krate}::Client"));
-                            } else {
-                                names.insert(name);
-                            }
-                        }
-                    }
-                    if let Some(path) = line.strip_prefix("pub use ") {
-                        // Only the crate's own modules: re-exports are checked where declared.
-                        let first = path.split("::").next().unwrap_or_default();
-                        in_use =
-                            src.join(format!("{first}.rs")).exists() || src.join(first).is_dir();
-                    }
-                    if in_use {
-                        let list = line.rsplit("::").next().unwrap_or(line);
-                        for word in list.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
-                            names.insert(word.to_owned());
-                        }
-                    }
-                    if line.ends_with(';') {
-                        in_use = false;
-                    }
-                }
-            }
-        }
-    }
-    names
-        .into_iter()
-        .filter(|name| {
-            let bare = name.rsplit("::").next().unwrap_or(name);
-            bare.chars().next().is_some_and(char::is_uppercase)
-                && bare.chars().any(char::is_lowercase)
-                && !traits.contains(bare)
-        })
+    CRATES
+        .iter()
+        .flat_map(|krate| sentinel_scan::public_types(krate, &root.join(krate).join("src")))
         .collect()
 }

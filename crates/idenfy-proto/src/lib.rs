@@ -108,6 +108,8 @@ mod retrieval;
 mod retry;
 mod secret;
 #[cfg(test)]
+mod sentinel_scan;
+#[cfg(test)]
 mod sentinels;
 pub mod server;
 mod token;

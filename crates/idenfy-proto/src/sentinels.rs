@@ -964,50 +964,12 @@ fn r10_every_public_type() {
     assert!(declared.len() >= 90, "{}: {declared:?}", declared.len());
 }
 
-/// The public type names of this crate: `pub struct|enum|type` declarations and the names of
-/// `pub use` lists, UpperCamelCase (constants and functions left out), traits left out.
+/// The public type names of this crate (see `sentinel_scan::public_types`).
 fn public_types() -> BTreeSet<String> {
-    let mut names = BTreeSet::new();
-    let mut traits = BTreeSet::new();
-    for (_, text) in sources() {
-        let mut in_use = false;
-        for line in text.lines() {
-            let line = line.trim();
-            for prefix in ["pub struct ", "pub enum ", "pub type ", "pub trait "] {
-                if let Some(rest) = line.strip_prefix(prefix) {
-                    let name: String = rest
-                        .chars()
-                        .take_while(|c| c.is_alphanumeric() || *c == '_')
-                        .collect();
-                    if prefix == "pub trait " {
-                        traits.insert(name);
-                    } else {
-                        names.insert(name);
-                    }
-                }
-            }
-            if line.starts_with("pub use ") {
-                in_use = true;
-            }
-            if in_use {
-                let names_part = line.rsplit("::").next().unwrap_or(line);
-                for word in names_part.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
-                    names.insert(word.to_owned());
-                }
-                if line.ends_with(';') {
-                    in_use = false;
-                }
-            }
-        }
-    }
-    names
-        .into_iter()
-        .filter(|name| {
-            name.chars().next().is_some_and(char::is_uppercase)
-                && name.chars().any(char::is_lowercase)
-                && !traits.contains(name)
-        })
-        .collect()
+    crate::sentinel_scan::public_types(
+        "idenfy-proto",
+        &std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
+    )
 }
 
 /// A body cut at its start (an error answer truncated by a proxy, or quoted from its middle):
