@@ -82,6 +82,7 @@ use tracing::Dispatch;
 use tracing::instrument::WithSubscriber as _;
 use tracing::subscriber::NoSubscriber;
 
+use idenfy::http::uri::Scheme;
 use idenfy::http::{Request, Response, header};
 use idenfy::{AttemptLimits, DefaultTransport, Transport, TransportError, TransportErrorKind};
 
@@ -106,6 +107,11 @@ pub struct IsahcTransport {
     /// unanswered (see [`Transport::send`](IsahcTransport::send)). `None` with a client of the
     /// user's own, where such requests fail rather than being resent.
     unpooled: Option<HttpClient>,
+    /// The TLS settings given to requests for plain-`http` destinations (the emulator, a test
+    /// server), which do no TLS: without the roots of [`tls_config`], which curl would otherwise
+    /// copy into every new connection (see [`Transport::send`](IsahcTransport::send)). `None`
+    /// with a client of the user's own, whose settings are left alone.
+    plain_http_tls: Option<isahc::tls::TlsConfig>,
 }
 
 impl IsahcTransport {
@@ -132,6 +138,7 @@ impl IsahcTransport {
         Ok(Self {
             client,
             unpooled: Some(unpooled),
+            plain_http_tls: Some(plain_http_tls_config()),
         })
     }
 
@@ -145,6 +152,7 @@ impl IsahcTransport {
         Self {
             client,
             unpooled: None,
+            plain_http_tls: None,
         }
     }
 
@@ -163,6 +171,19 @@ fn tls_config() -> isahc::tls::TlsConfig {
     #[cfg(all(feature = "webpki-roots", not(feature = "platform-verifier")))]
     let roots = isahc::tls::TrustStore::webpki_roots();
     isahc::tls::TlsConfig::builder().trust_store(roots).build()
+}
+
+/// The TLS settings of the default transport's requests to plain-`http` destinations: isahc's
+/// native store, which is a flag or a file path, in place of Mozilla's roots, a PEM bundle of
+/// about 180 KB that curl copies into each new connection whether or not it does TLS. An
+/// unpooled token request opens a connection each time, so the copy was a fifth of its cost on
+/// loopback (BENCHMARKS.md). No TLS is done on such a connection, so the store is never read;
+/// `https` requests keep the roots of [`tls_config`]. A proxy's TLS has settings of its own
+/// (`proxy_tls_config`), which neither touches.
+fn plain_http_tls_config() -> isahc::tls::TlsConfig {
+    isahc::tls::TlsConfig::builder()
+        .trust_store(isahc::tls::TrustStore::native())
+        .build()
 }
 
 #[cfg(not(any(feature = "aws-lc-rs", feature = "native-tls")))]
@@ -209,6 +230,7 @@ impl Transport for IsahcTransport {
             .copied()
             .unwrap_or_default();
         let (parts, body) = request.into_parts();
+        let plain_http = parts.uri.scheme() == Some(&Scheme::HTTP);
         let mut builder = Request::builder()
             .method(parts.method)
             .uri(parts.uri)
@@ -216,6 +238,9 @@ impl Transport for IsahcTransport {
             .timeout(limits.timeout());
         if let Some(headers) = builder.headers_mut() {
             *headers = parts.headers;
+        }
+        if let Some(tls) = self.plain_http_tls.as_ref().filter(|_| plain_http) {
+            builder = builder.tls_config(tls.clone());
         }
         // curl silently resends a request whose kept-alive connection died without an answer,
         // rewinding the body to do so — even a POST the server read in full. Requests that must
