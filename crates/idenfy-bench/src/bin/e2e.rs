@@ -77,6 +77,7 @@ use hyper::{Method, Request, StatusCode, Uri};
 use hyper_util::client::legacy::Client as LegacyClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioIo};
+use idenfy_bench::rig::quantile;
 use idenfy_emulator::Emulator;
 use idenfy_proto::{Config, Endpoint as _, StatusRequest, TokenRequest};
 use serde::Serialize;
@@ -949,8 +950,8 @@ fn print_table(
             "| {} | {:.0} | {} | {} | {cpu} | {connections} |",
             contender.name(),
             median(&throughputs),
-            micros(percentile(&all, 50)),
-            micros(percentile(&all, 99)),
+            micros(quantile(&all, 0.50)),
+            micros(quantile(&all, 0.99)),
         );
     }
     println!();
@@ -988,15 +989,6 @@ fn median(values: &[f64]) -> f64 {
         (_, Some(m), Some(before)) => (m + sorted.get(before).copied().unwrap_or(*m)) / 2.0,
         _ => f64::NAN,
     }
-}
-
-/// The `p`th percentile (nearest rank) of sorted `values`.
-fn percentile(sorted: &[Duration], p: usize) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = (sorted.len() * p).div_ceil(100).saturating_sub(1);
-    sorted.get(rank).copied().unwrap_or(Duration::ZERO)
 }
 
 fn micros(duration: Duration) -> String {
