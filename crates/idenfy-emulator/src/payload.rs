@@ -12,6 +12,7 @@ use idenfy_proto::{
 };
 use serde_json::{Map, Value, json};
 
+use crate::callback::Requested;
 use crate::state::{Phase, Session};
 
 /// The webhook events the emulator sends.
@@ -59,30 +60,34 @@ pub(crate) fn redirect_url(base_url: &str, auth_token: &str) -> String {
 }
 
 /// The answer to `POST /api/v2/token` (reference §3.1.3): the echo of the request with the
-/// defaults applied, plus what the server makes.
-pub(crate) fn token_response(session: &Session, base_url: &str) -> Value {
-    let mut body = server::response_echo(&session.request);
-    let message = if session.request.dummy_status().is_some() {
+/// defaults applied, plus what the server makes (`ids`: the scan reference, the token and the
+/// digit string). Built from the request rather than the stored verification, so that the
+/// server builds it outside the state's lock.
+pub(crate) fn token_response(
+    requested: &Requested,
+    ids: (&str, &str, Option<&str>),
+    base_url: &str,
+) -> Value {
+    let (scan_ref, auth_token, digit_string) = ids;
+    let mut body = server::response_echo(&requested.request);
+    let message = if requested.request.dummy_status().is_some() {
         "Dummy token and verification created successfully"
     } else {
         "Token created successfully"
     };
     body.insert("message".to_owned(), message.into());
-    body.insert("authToken".to_owned(), session.auth_token.as_str().into());
-    body.insert("scanRef".to_owned(), session.scan_ref.as_str().into());
+    body.insert("authToken".to_owned(), auth_token.into());
+    body.insert("scanRef".to_owned(), scan_ref.into());
     body.insert(
         "digitString".to_owned(),
-        session
-            .digit_string
-            .as_deref()
-            .map_or(Value::Null, Value::from),
+        digit_string.map_or(Value::Null, Value::from),
     );
     body.insert(
         "redirectUrl".to_owned(),
-        redirect_url(base_url, &session.auth_token).into(),
+        redirect_url(base_url, auth_token).into(),
     );
     // A plain http callbackUrl on an allowed host is not in the request (R3 refuses it there).
-    if let Some(url) = &session.callback_url {
+    if let Some(url) = &requested.callback_url {
         body.insert("callbackUrl".to_owned(), url.as_str().into());
     }
     Value::Object(body)

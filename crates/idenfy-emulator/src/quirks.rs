@@ -405,7 +405,6 @@ mod tests {
         let ids = (
             "2f1e5c7a-0000-4000-8000-000000000001".to_owned(),
             "t".repeat(26),
-            None,
         );
         state.create(request, ids, now);
         assert!(state.take_events().is_empty());
@@ -425,7 +424,6 @@ mod tests {
         let ids = (
             "2f1e5c7a-0000-4000-8000-000000000002".to_owned(),
             "u".repeat(26),
-            None,
         );
         state.create(request, ids, now);
         assert!(!state.tick(now + 3_600_000, 16));

@@ -894,29 +894,27 @@ fn create_token(shared: &Arc<Shared>, value: &Value) -> Answer {
             "No random source for the token.",
         );
     };
+    // The answer first, outside the state's lock: every token request waits on that lock.
+    let mut body = payload::token_response(
+        &requested,
+        (&scan_ref, &auth_token, digit_string.as_deref()),
+        &shared.base_url,
+    );
     let now = shared.now_ms();
-    let body = shared.with_state(|state| {
-        state.create(requested, (scan_ref.clone(), auth_token, digit_string), now);
-        state
-            .get(&scan_ref)
-            .map(|session| payload::token_response(session, &shared.base_url))
+    shared.with_state(|state| {
+        state.create(requested, (scan_ref, auth_token), now);
     });
-    match body {
-        Some(mut body) => {
-            // iDenfy echoes `country` as given ("lt" stays "lt"); the validated request holds
-            // it upper-cased.
-            if let (Some(given @ Value::String(_)), Value::Object(fields)) =
-                (value.get("country"), &mut body)
-            {
-                fields.insert("country".to_owned(), given.clone());
-            }
-            if shared.quirks {
-                Answer::new(201, "application/json", quirks::token_response(&body))
-            } else {
-                Answer::json(201, &body)
-            }
-        }
-        None => error(500, ErrorIdentifier::InternalError, "The token was lost."),
+    // iDenfy echoes `country` as given ("lt" stays "lt"); the validated request holds it
+    // upper-cased.
+    if let (Some(given @ Value::String(_)), Value::Object(fields)) =
+        (value.get("country"), &mut body)
+    {
+        fields.insert("country".to_owned(), given.clone());
+    }
+    if shared.quirks {
+        Answer::new(201, "application/json", quirks::token_response(&body))
+    } else {
+        Answer::json(201, &body)
     }
 }
 

@@ -48,7 +48,6 @@ pub(crate) struct Session {
     /// Where its webhooks go: the request's `callbackUrl`, or a plain `http` one on a host the
     /// emulator was told to allow (`crate::callback`).
     pub(crate) callback_url: Option<String>,
-    pub(crate) digit_string: Option<String>,
     pub(crate) created_ms: i64,
     pub(crate) started_ms: Option<i64>,
     pub(crate) client_ip: Option<String>,
@@ -637,19 +636,19 @@ impl State {
             .collect()
     }
 
-    /// Records a new verification for `request`. A `dummyStatus` other than `ACTIVE` finishes
-    /// (or expires) it at once and records its webhook.
+    /// Records a new verification for `request` with `ids`, its scan reference and token. A
+    /// `dummyStatus` other than `ACTIVE` finishes (or expires) it at once and records its webhook.
     pub(crate) fn create(
         &mut self,
         request: impl Into<Requested>,
-        ids: (String, String, Option<String>),
+        ids: (String, String),
         now: i64,
     ) {
         let Requested {
             request,
             callback_url,
         } = request.into();
-        let (scan_ref, auth_token, digit_string) = ids;
+        let (scan_ref, auth_token) = ids;
         let dummy = request.dummy_status().cloned();
         self.next_seq += 1;
         let seq = self.next_seq;
@@ -658,7 +657,6 @@ impl State {
             auth_token: auth_token.clone(),
             request,
             callback_url,
-            digit_string,
             created_ms: now,
             started_ms: None,
             client_ip: None,
@@ -1214,7 +1212,7 @@ mod tests {
     fn state_with(json: serde_json::Value) -> (State, i64) {
         let mut state = State::new(Some("http://127.0.0.1:9/hook".into()), Limits::default());
         let now = state.now_ms();
-        state.create(request(json), ("s-1".into(), "t-1".into(), None), now);
+        state.create(request(json), ("s-1".into(), "t-1".into()), now);
         assert!(state.take_events().is_empty());
         (state, now)
     }
@@ -1284,7 +1282,7 @@ mod tests {
         for index in 0..10 {
             state.create(
                 request(serde_json::json!({"clientId": "c", "expiryTime": 1})),
-                (format!("s-{index}"), format!("t-{index}"), None),
+                (format!("s-{index}"), format!("t-{index}")),
                 now + index,
             );
         }
@@ -1317,7 +1315,7 @@ mod tests {
         assert_eq!(now, MAX_CLOCK_MS);
         state.create(
             request(serde_json::json!({"clientId": "c", "expiryTime": 2_592_000})),
-            ("s-1".into(), "t-1".into(), None),
+            ("s-1".into(), "t-1".into()),
             now,
         );
         let session = &state.sessions[&1];
@@ -1334,7 +1332,7 @@ mod tests {
         let start = state.now_ms();
         state.create(
             request(serde_json::json!({"clientId": "c", "expiryTime": 1})),
-            ("s-2".into(), "t-2".into(), None),
+            ("s-2".into(), "t-2".into()),
             start,
         );
         state.advance_ms(u64::MAX);
@@ -1355,7 +1353,7 @@ mod tests {
         for index in 0..5 {
             state.create(
                 request(serde_json::json!({"clientId": format!("c-{}", index % 2)})),
-                (format!("s-{index}"), format!("t-{index}"), None),
+                (format!("s-{index}"), format!("t-{index}")),
                 now,
             );
         }
@@ -1391,7 +1389,7 @@ mod tests {
         for index in 0..7 {
             state.create(
                 request(serde_json::json!({"clientId": format!("c-{}", index % 2)})),
-                (format!("s-{index}"), format!("t-{index}"), None),
+                (format!("s-{index}"), format!("t-{index}")),
                 now,
             );
         }
@@ -1542,7 +1540,7 @@ mod tests {
         for index in 0..3 {
             state.create(
                 request(serde_json::json!({"clientId": "c"})),
-                (format!("s-{index}"), format!("t-{index}"), None),
+                (format!("s-{index}"), format!("t-{index}")),
                 now,
             );
         }
