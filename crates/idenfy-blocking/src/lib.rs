@@ -73,7 +73,9 @@ use ureq::config::Config as UreqConfig;
 use ureq::http::Uri;
 use ureq::tls::{RootCerts, TlsConfig, TlsProvider};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{ConnectionDetails, Connector, DefaultConnector, NextTimeout};
+use ureq::unversioned::transport::{
+    Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout, Transport,
+};
 use ureq::{Agent, Timeout};
 
 use idenfy::http::{Request, Response};
@@ -239,7 +241,7 @@ struct PhaseConnector<C> {
 }
 
 impl<C: Connector<()>> Connector<()> for PhaseConnector<C> {
-    type Out = C::Out;
+    type Out = SteadyTimeouts<C::Out>;
 
     fn connect(
         &self,
@@ -254,8 +256,14 @@ impl<C: Connector<()>> Connector<()> for PhaseConnector<C> {
                 .proxy()
                 .is_none_or(|proxy| proxy.is_no_proxy(details.uri) || proxy.resolve_target());
         let addrs = if resolve {
+            // An address written as such needs no lookup, so no thread to bound one with.
+            let timeout = if host_is_ip_literal(details.uri) {
+                NextTimeout::default()
+            } else {
+                details.timeout
+            };
             self.resolver
-                .resolve(details.uri, details.config, details.timeout)
+                .resolve(details.uri, details.config, timeout)
                 .map_err(set_up_failed)?
         } else {
             details.addrs.clone()
@@ -274,7 +282,75 @@ impl<C: Connector<()>> Connector<()> for PhaseConnector<C> {
             run_connector: Arc::clone(&details.run_connector),
             register_shutdown: Arc::clone(&details.register_shutdown),
         };
-        self.inner.connect(&details, chained).map_err(set_up_failed)
+        let connection = self
+            .inner
+            .connect(&details, chained)
+            .map_err(set_up_failed)?;
+        Ok(connection.map(SteadyTimeouts))
+    }
+}
+
+/// Whether the host of `uri` is an IP address (`127.0.0.1`, `[::1]`) rather than a name.
+fn host_is_ip_literal(uri: &Uri) -> bool {
+    uri.host().is_some_and(|host| {
+        host.trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok()
+    })
+}
+
+/// The granularity of the timeouts [`SteadyTimeouts`] passes on.
+const TIMEOUT_STEP: Duration = Duration::from_millis(10);
+
+/// The transport of a connection this crate's agent made, handing the connection each timeout
+/// rounded up to a multiple of [`TIMEOUT_STEP`].
+///
+/// The attempt's timeout is a deadline, so the time left differs at every read and write, and
+/// ureq's socket transport sets the socket's timeout (`setsockopt`) whenever the value it is
+/// given changes: three system calls more per request than the same request without a timeout,
+/// about a tenth of a loopback `status` call's CPU (`idenfy-bench`'s `e2e`). Rounded up, the
+/// value stays the same from one read to the next, and from one request to the next, until
+/// `TIMEOUT_STEP` has passed. A read or write that waits can therefore outlast the attempt's
+/// deadline by less than `TIMEOUT_STEP`; ureq checks the deadline itself between them.
+#[derive(Debug)]
+struct SteadyTimeouts<T>(T);
+
+impl<T> SteadyTimeouts<T> {
+    fn steady(mut timeout: NextTimeout) -> NextTimeout {
+        if let ureq::unversioned::transport::time::Duration::Exact(after) = timeout.after {
+            let step = TIMEOUT_STEP.as_nanos();
+            let rounded = after.as_nanos().div_ceil(step).saturating_mul(step);
+            let rounded = u64::try_from(rounded).map_or(after, Duration::from_nanos);
+            timeout.after = rounded.into();
+        }
+        timeout
+    }
+}
+
+impl<T: Transport> Transport for SteadyTimeouts<T> {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.0.buffers()
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        self.0.transmit_output(amount, Self::steady(timeout))
+    }
+
+    fn maybe_await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        self.0.maybe_await_input(Self::steady(timeout))
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        self.0.await_input(Self::steady(timeout))
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.0.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.0.is_tls()
     }
 }
 
@@ -422,5 +498,52 @@ mod tests {
             io::ErrorKind::ConnectionReset,
         )));
         assert_eq!(reset.kind(), TransportErrorKind::Io);
+    }
+
+    fn timeout_after(after: ureq::unversioned::transport::time::Duration) -> NextTimeout {
+        NextTimeout {
+            after,
+            ..NextTimeout::default()
+        }
+    }
+
+    /// Each timeout is rounded up to the step, never down (a read must not give up before the
+    /// deadline), and a value already on a step is kept, so successive reads see one value.
+    #[test]
+    fn steady_timeouts_round_up_to_the_step() {
+        use ureq::unversioned::transport::time::Duration as UreqDuration;
+        let steady = |after: Duration| {
+            let timeout = SteadyTimeouts::<()>::steady(timeout_after(after.into()));
+            *timeout.after
+        };
+        assert_eq!(steady(Duration::from_nanos(1)), TIMEOUT_STEP);
+        assert_eq!(steady(TIMEOUT_STEP), TIMEOUT_STEP);
+        assert_eq!(
+            steady(Duration::from_secs(30) - Duration::from_micros(250)),
+            Duration::from_secs(30)
+        );
+        assert_eq!(
+            steady(Duration::from_secs(30) - Duration::from_micros(250)),
+            steady(Duration::from_secs(30) - Duration::from_millis(9)),
+        );
+        assert_eq!(steady(Duration::ZERO), Duration::ZERO);
+        let never = SteadyTimeouts::<()>::steady(timeout_after(UreqDuration::NotHappening));
+        assert!(never.after.is_not_happening());
+        // A value too large to round is passed on as it is.
+        assert_eq!(steady(Duration::MAX), Duration::MAX);
+    }
+
+    #[test]
+    fn ip_literal_hosts_are_told_from_names() {
+        for (uri, literal) in [
+            ("http://127.0.0.1:8080/api", true),
+            ("https://[::1]:8443/", true),
+            ("https://ivs.idenfy.com/api/v2/token", false),
+            ("http://localhost:8080/", false),
+            ("http://127.0.0.1.example/", false),
+        ] {
+            let uri: Uri = uri.parse().unwrap_or_else(|_| unreachable!("a valid URI"));
+            assert_eq!(host_is_ip_literal(&uri), literal, "{uri}");
+        }
     }
 }
