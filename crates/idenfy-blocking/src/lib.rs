@@ -21,7 +21,10 @@
 //! each request: the time left becomes ureq's global timeout, and the body is read up to the
 //! size limit and no further. Every request is configured to return error statuses as
 //! responses (`http_status_as_error(false)`), so iDenfy's error bodies reach the parser, and
-//! to follow no redirects.
+//! to follow no redirects. On the connections of the default transport, a single read or
+//! write that waits may outlast the attempt's deadline by less than 10 ms: the socket's
+//! timeout is set in 10 ms steps, so that it is not set again at every read (one system call
+//! each).
 //!
 //! # TLS
 //!
