@@ -606,14 +606,19 @@ pub(crate) async fn handle<B: RequestBody>(
     if is_control_path(path) {
         return control::handle(&shared, remote, request, limits.body_read_timeout).await;
     }
-    let fault = shared.with_state(|state| {
-        fault::take_matching(&mut state.faults, path).or_else(|| {
-            state
-                .random_faults
-                .as_mut()
-                .and_then(|random| random.draw(path))
+    // Most requests meet no fault: they skip the state's lock here.
+    let fault = if shared.faults_armed() {
+        shared.with_state(|state| {
+            fault::take_matching(&mut state.faults, path).or_else(|| {
+                state
+                    .random_faults
+                    .as_mut()
+                    .and_then(|random| random.draw(path))
+            })
         })
-    });
+    } else {
+        None
+    };
     let mut truncate = false;
     let mut lose = false;
     let mut stall = None;

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, SystemTime};
 
@@ -69,6 +69,10 @@ pub(crate) struct Shared {
     /// How many callers are applying the clock chunk after chunk; while one is, other requests
     /// do not join in (what they read is brought up to date on its own).
     drainers: AtomicUsize,
+    /// Whether the state holds faults (injected or drawn at random), kept by
+    /// [`with_state`](Self::with_state): a request looks for its fault under the state's lock
+    /// only when there may be one.
+    faults_armed: AtomicBool,
 }
 
 /// Resolves once the emulator stops (or its handle is gone).
@@ -123,6 +127,7 @@ impl Shared {
             me,
             outbox: Mutex::new(Outbox::default()),
             drainers: AtomicUsize::new(0),
+            faults_armed: AtomicBool::new(false),
         }
     }
 
@@ -134,7 +139,17 @@ impl Shared {
         if state.has_events() {
             self.enqueue(state.take_events().into_iter().map(Outgoing::Event));
         }
+        self.faults_armed.store(
+            !state.faults.is_empty() || state.random_faults.is_some(),
+            Ordering::Release,
+        );
         result
+    }
+
+    /// Whether the state may hold a fault for a request: `false` only when, as of the last
+    /// change of the state, it held none.
+    pub(crate) fn faults_armed(&self) -> bool {
+        self.faults_armed.load(Ordering::Acquire)
     }
 
     /// The emulator's clock, in Unix milliseconds.
