@@ -3,13 +3,13 @@
 //!
 //! ```text
 //! cargo run --release -p idenfy-bench --bin e2e
-//! cargo run --release -p idenfy-bench --bin e2e -- --requests 3000 --concurrency 16 --rounds 5
+//! cargo run --release -p idenfy-bench --bin e2e -- --requests 3000 --concurrency 16 --rounds 11
 //! cargo run --release -p idenfy-bench --bin e2e -- --server canned --only hyper
 //! ```
 //!
 //! Options: `--requests N` (requests per client and round, 3,000), `--concurrency N` (requests
 //! in flight: tasks for the async clients, threads for the blocking ones, 16), `--rounds N`
-//! (5), `--client-threads N` (worker threads of the clients' Tokio runtime, 2), `--server
+//! (11), `--client-threads N` (worker threads of the clients' Tokio runtime, 2), `--server
 //! canned|emulator|both` (both), `--only hyper|isahc|ureq` (every family), `--op token|status`
 //! (both).
 //!
@@ -211,7 +211,7 @@ fn parse_args() -> Result<Args> {
     let mut args = Args {
         requests: 3_000,
         concurrency: 16,
-        rounds: 5,
+        rounds: 11,
         client_threads: 2,
         canned: true,
         emulator: true,
