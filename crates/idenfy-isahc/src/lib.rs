@@ -41,6 +41,11 @@
 //! project pass their provider explicitly, so they are unaffected by it either way. HTTP/2 is
 //! negotiated by ALPN.
 //!
+//! The roots go with `https` requests only. curl copies a client's roots into every connection
+//! it opens, TLS or not, so requests to a plain-`http` address (the emulator, a test server)
+//! are given isahc's native store instead — a flag or a file path, never read on a connection
+//! without TLS — rather than the 180 KB of Mozilla's roots.
+//!
 //! # Proxies
 //!
 //! curl reads the proxy variables for every request: `https_proxy` or `HTTPS_PROXY` for `https`
