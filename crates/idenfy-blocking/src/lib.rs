@@ -77,7 +77,8 @@ use ureq::http::Uri;
 use ureq::tls::{RootCerts, TlsConfig, TlsProvider};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
-    Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout, Transport,
+    Buffers, ConnectProxyConnector, ConnectionDetails, Connector, NextTimeout, RustlsConnector,
+    TcpConnector, Transport,
 };
 use ureq::{Agent, Timeout};
 
@@ -127,7 +128,7 @@ impl UreqTransport {
         let agent = Agent::with_parts(
             config,
             PhaseConnector {
-                inner: DefaultConnector::new(),
+                inner: connector_chain(),
                 resolver: DefaultResolver::default(),
             },
             DeferredResolver,
@@ -244,7 +245,7 @@ struct PhaseConnector<C> {
 }
 
 impl<C: Connector<()>> Connector<()> for PhaseConnector<C> {
-    type Out = SteadyTimeouts<C::Out>;
+    type Out = C::Out;
 
     fn connect(
         &self,
@@ -285,28 +286,57 @@ impl<C: Connector<()>> Connector<()> for PhaseConnector<C> {
             run_connector: Arc::clone(&details.run_connector),
             register_shutdown: Arc::clone(&details.register_shutdown),
         };
-        let connection = self
-            .inner
-            .connect(&details, chained)
-            .map_err(set_up_failed)?;
-        Ok(connection.map(SteadyTimeouts))
+        self.inner.connect(&details, chained).map_err(set_up_failed)
     }
 }
 
-/// Whether the host of `uri` is an IP address (`127.0.0.1`, `[::1]`) rather than a name.
+/// The connectors of ureq's `DefaultConnector` for this crate's build — an HTTP `CONNECT`
+/// proxy's tunnel, TCP, then rustls — with [`SteadyConnector`] between TCP and TLS, so that the
+/// socket sees the steady timeouts whether or not the connection is encrypted. (ureq's default
+/// chain also has connectors that only warn or panic when a SOCKS proxy or another TLS library
+/// is asked for without its feature; this crate's agent asks for neither, and a SOCKS proxy of
+/// the environment is ignored as there.)
+fn connector_chain() -> impl Connector<(), Out = impl Transport> {
+    ().chain(ConnectProxyConnector::default())
+        .chain(TcpConnector::default())
+        .chain(SteadyConnector)
+        .chain(RustlsConnector::default())
+}
+
+/// Wraps the connection it is given in [`SteadyTimeouts`].
+#[derive(Debug)]
+struct SteadyConnector;
+
+impl<In: Transport> Connector<In> for SteadyConnector {
+    type Out = SteadyTimeouts<In>;
+
+    fn connect(
+        &self,
+        _details: &ConnectionDetails<'_>,
+        chained: Option<In>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        Ok(chained.map(SteadyTimeouts))
+    }
+}
+
+/// Whether the host of `uri` is an IP address — IPv4 as it is, IPv6 in brackets (`127.0.0.1`,
+/// `[::1]`) — rather than a name. Anything else (`[127.0.0.1]`, a zone) is left to the resolver.
 fn host_is_ip_literal(uri: &Uri) -> bool {
     uri.host().is_some_and(|host| {
-        host.trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<std::net::IpAddr>()
-            .is_ok()
+        match host
+            .strip_prefix('[')
+            .and_then(|rest| rest.strip_suffix(']'))
+        {
+            Some(inside) => inside.parse::<std::net::Ipv6Addr>().is_ok(),
+            None => host.parse::<std::net::Ipv4Addr>().is_ok(),
+        }
     })
 }
 
 /// The granularity of the timeouts [`SteadyTimeouts`] passes on.
 const TIMEOUT_STEP: Duration = Duration::from_millis(10);
 
-/// The transport of a connection this crate's agent made, handing the connection each timeout
+/// A socket of a connection this crate's agent made (below TLS, if any), handed each timeout
 /// rounded up to a multiple of [`TIMEOUT_STEP`].
 ///
 /// The attempt's timeout is a deadline, so the time left differs at every read and write, and
@@ -314,7 +344,9 @@ const TIMEOUT_STEP: Duration = Duration::from_millis(10);
 /// given changes: three system calls more per request than the same request without a timeout,
 /// about a tenth of a loopback `status` call's CPU (`idenfy-bench`'s `e2e`). Rounded up, the
 /// value stays the same from one read to the next, and from one request to the next, until
-/// `TIMEOUT_STEP` has passed. A read or write that waits can therefore outlast the attempt's
+/// `TIMEOUT_STEP` has passed. (Over TLS, rustls' transport hands the socket the time left at
+/// each read and write, to the nanosecond; rounded here, below it, the socket's value is as
+/// steady as without TLS.) A read or write that waits can therefore outlast the attempt's
 /// deadline by less than `TIMEOUT_STEP`; ureq checks the deadline itself between them.
 #[derive(Debug)]
 struct SteadyTimeouts<T>(T);
@@ -544,6 +576,7 @@ mod tests {
             ("https://ivs.idenfy.com/api/v2/token", false),
             ("http://localhost:8080/", false),
             ("http://127.0.0.1.example/", false),
+            ("http://[127.0.0.1]/", false),
         ] {
             let uri: Uri = uri.parse().unwrap_or_else(|_| unreachable!("a valid URI"));
             assert_eq!(host_is_ip_literal(&uri), literal, "{uri}");
