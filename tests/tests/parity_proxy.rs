@@ -21,7 +21,7 @@
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
@@ -29,7 +29,10 @@ use std::time::{Duration, Instant};
 
 use idenfy::{CallOptions, Client, Config, Error, RetryPolicy, TokenRequest, TransportErrorKind};
 use idenfy_emulator::Emulator;
-use idenfy_tests::{CHILD_ADAPTER, CHILD_BASE_URL, CHILD_CONNECT_TIMEOUT, CHILD_KEY, CHILD_SECRET};
+use idenfy_tests::{
+    CHILD_ADAPTER, CHILD_BASE_URL, CHILD_CONNECT_TIMEOUT, CHILD_KEY, CHILD_SECRET,
+    run_child_bounded,
+};
 
 /// Every proxy variable any of the adapters reads; a child starts with none of them.
 const PROXY_VARIABLES: [&str; 8] = [
@@ -77,41 +80,16 @@ fn run_child(
         .env(CHILD_KEY, emulator.api_key())
         .env(CHILD_SECRET, emulator.api_secret())
         // A CGI marker makes hyper-util ignore `HTTP_PROXY`; none here.
-        .env_remove("REQUEST_METHOD")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .env_remove("REQUEST_METHOD");
     for name in PROXY_VARIABLES {
         command.env_remove(name);
     }
     for (name, value) in variables {
         command.env(name, value);
     }
-    let mut child = command.spawn().unwrap();
-    let deadline = Instant::now() + BOUND;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the child for {adapter} did not finish within {BOUND:?}");
-        }
-        thread::sleep(Duration::from_millis(20));
-    };
-    let mut everything = String::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut everything)
-        .unwrap();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut everything)
-        .unwrap();
+    let run = run_child_bounded(command, BOUND)
+        .unwrap_or_else(|error| panic!("the child for {adapter}: {error}"));
+    let (status, everything) = (run.status, run.output);
     assert!(
         status.success(),
         "the child for {adapter} failed:\n{everything}"

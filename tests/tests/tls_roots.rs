@@ -1,6 +1,4 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-// Test code indexes what it recorded: a bad bound is a failed test.
-#![allow(clippy::indexing_slicing)]
 //! Certificates are verified (R1: the API is reached over `https`): each adapter's default
 //! transport — `idenfy-hyper`, `idenfy-isahc`, `idenfy-blocking` (ureq), built as
 //! `Client::with_config` builds it — refuses an `https` server whose certificate was signed by a
@@ -88,8 +86,9 @@ struct TlsServer {
 
 impl TlsServer {
     fn start(pki: &Pki) -> Self {
-        // The provider is passed, never installed as the process default: the adapters must
-        // work without one.
+        // The provider is passed, never installed as the process default. (The isahc cases may
+        // install one: curl's rustls-ffi does on its first connection. What this file checks
+        // does not depend on it; the adapters' working without one is checked elsewhere.)
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
@@ -455,57 +454,27 @@ const CHILD_BOUND: Duration = Duration::from_secs(60);
 /// `SSL_CERT_FILE` set to a file of its own, and asserts that it ran and passed within
 /// [`CHILD_BOUND`].
 fn run_in_child(name: &str) {
-    use std::process::{Command, Stdio};
-
     let ca_file = TempFile(std::env::temp_dir().join(format!(
         "idenfy-tests-tls-roots-{}-ca.pem",
         std::process::id()
     )));
-    let mut child = Command::new(std::env::current_exe().unwrap())
+    let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+    command
         .args([name, "--exact", "--test-threads=1"])
         .env(CHILD_CA_FILE, &ca_file.0)
         .env("SSL_CERT_FILE", &ca_file.0)
-        .env_remove("SSL_CERT_DIR")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let readers = [
-        read_all(child.stdout.take().unwrap()),
-        read_all(child.stderr.take().unwrap()),
-    ];
-    let deadline = Instant::now() + CHILD_BOUND;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the child running {name} did not finish within {CHILD_BOUND:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let output: String = readers.map(|reader| reader.join().unwrap()).concat();
+        .env_remove("SSL_CERT_DIR");
+    let run = idenfy_tests::run_child_bounded(command, CHILD_BOUND)
+        .unwrap_or_else(|error| panic!("the child running {name}: {error}"));
+    let output = run.output;
     assert!(
-        status.success(),
+        run.status.success(),
         "the child running {name} failed:\n{output}"
     );
     assert!(
         output.contains(&format!("test {name} ... ok")) && output.contains("1 passed"),
         "the child did not run {name}:\n{output}"
     );
-
-    /// A thread reading `stream` to its end (the child's, which ends when the child does).
-    fn read_all(
-        mut stream: impl std::io::Read + Send + 'static,
-    ) -> std::thread::JoinHandle<String> {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = stream.read_to_end(&mut bytes);
-            String::from_utf8_lossy(&bytes).into_owned()
-        })
-    }
 }
 
 /// A file removed when dropped.
