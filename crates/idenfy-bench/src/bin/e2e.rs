@@ -320,12 +320,13 @@ fn main() -> Result<()> {
 
     println!(
         "e2e: {} requests per client and round, {} in flight, {} rounds, client runtime of {} \
-         worker threads, {} CPUs",
+         worker threads, {} CPUs, load average {} at the start",
         args.requests,
         args.concurrency,
         args.rounds,
         args.client_threads,
-        std::thread::available_parallelism().map_or(0, usize::from)
+        std::thread::available_parallelism().map_or(0, usize::from),
+        load_average()
     );
 
     let mut servers: Vec<(&str, Target, Option<Runtime>)> = Vec::new();
@@ -611,6 +612,18 @@ fn process_cpu() -> Option<Duration> {
     Some(Duration::from_millis(
         utime.saturating_add(stime).saturating_mul(10),
     ))
+}
+
+/// The machine's load averages over 1, 5 and 15 minutes (`/proc/loadavg`, Linux), or `unknown`:
+/// what else was running, for whoever reads a table later.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| {
+            let fields: Vec<&str> = text.split_whitespace().take(3).collect();
+            (fields.len() == 3).then(|| fields.join(" "))
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 fn run_batch(
