@@ -568,6 +568,59 @@ mod tests {
         assert_eq!(steady(Duration::MAX), Duration::MAX);
     }
 
+    /// A connection that records the timeouts it is handed.
+    #[derive(Debug)]
+    struct Recording {
+        buffers: ureq::unversioned::transport::LazyBuffers,
+        seen: Vec<Duration>,
+    }
+
+    impl Transport for Recording {
+        fn buffers(&mut self) -> &mut dyn Buffers {
+            &mut self.buffers
+        }
+
+        fn transmit_output(
+            &mut self,
+            _amount: usize,
+            timeout: NextTimeout,
+        ) -> Result<(), ureq::Error> {
+            self.seen.push(*timeout.after);
+            Ok(())
+        }
+
+        fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+            self.seen.push(*timeout.after);
+            Ok(false)
+        }
+
+        fn is_open(&mut self) -> bool {
+            true
+        }
+    }
+
+    /// What a socket in [`SteadyTimeouts`] is handed for reads and writes with deadlines
+    /// a few microseconds apart: one value, the time left rounded up.
+    #[test]
+    fn a_connection_in_steady_timeouts_sees_one_rounded_timeout() {
+        let recording = Recording {
+            buffers: ureq::unversioned::transport::LazyBuffers::new(64, 64),
+            seen: Vec::new(),
+        };
+        let mut steady = SteadyTimeouts(recording);
+        for left in [
+            Duration::from_secs(30) - Duration::from_micros(40),
+            Duration::from_secs(30) - Duration::from_micros(310),
+            Duration::from_secs(30) - Duration::from_micros(2_500),
+        ] {
+            steady
+                .transmit_output(1, timeout_after(left.into()))
+                .unwrap();
+            steady.await_input(timeout_after(left.into())).unwrap();
+        }
+        assert_eq!(steady.0.seen, vec![Duration::from_secs(30); 6]);
+    }
+
     #[test]
     fn ip_literal_hosts_are_told_from_names() {
         for (uri, literal) in [
