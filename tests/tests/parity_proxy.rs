@@ -508,6 +508,37 @@ fn unreachable_proxy_is_connect_without_credentials() {
     assert!(emulator.verifications().is_empty());
 }
 
+/// A SOCKS proxy in the environment (`ALL_PROXY=socks5://…`) is never gone around: the `http`
+/// destination would answer if reached directly, and creates no verification. `idenfy-hyper`
+/// and `idenfy-blocking` speak to `http://` and `https://` proxies only and fail the connection
+/// (`Connect`) without touching the proxy; isahc's curl speaks SOCKS, and the recording proxy,
+/// which does not, fails its handshake. The proxy's credentials appear in no error.
+#[test]
+fn a_socks_proxy_is_never_gone_around() {
+    let emulator = emulator();
+    let base_url = http_base_url(&emulator);
+    for adapter in ADAPTERS {
+        let proxy = RecordingProxy::start();
+        let url = format!("socks5://{PROXY_USER}:{PROXY_PASSWORD}@{}", proxy.addr);
+        let output = run_child(adapter, &base_url, &emulator, &[("ALL_PROXY", url)]);
+        assert_ne!(output.outcome, "ok", "{adapter}: {}", output.everything);
+        if adapter != "isahc" {
+            assert_eq!(
+                output.outcome,
+                format!("{:?}", TransportErrorKind::Connect),
+                "{adapter}: {}",
+                output.everything
+            );
+            assert!(proxy.seen().is_empty(), "{adapter}: spoke to the proxy");
+        }
+        assert_no_credentials(adapter, &output);
+    }
+    assert!(
+        emulator.verifications().is_empty(),
+        "a request went around the proxy"
+    );
+}
+
 /// A proxy that accepts the connection and never answers the `CONNECT`: the connect timeout
 /// covers the tunnel too, and the failure is `Connect` (the request never left), not the
 /// call's `Timeout` (10 s here).

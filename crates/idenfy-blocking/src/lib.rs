@@ -48,8 +48,10 @@
 //! `http` and `https` alike, and `NO_PROXY` (either case) names the hosts reached directly.
 //! Loopback destinations are not exempt unless `NO_PROXY` names them. Every request goes
 //! through a `CONNECT` tunnel, plain `http` ones too; credentials in the proxy's URL go to the
-//! proxy alone. The connect timeout covers the tunnel. For other proxy settings, pass an agent
-//! of your own to [`UreqTransport::from_agent`].
+//! proxy alone. The connect timeout covers the tunnel. A SOCKS proxy (`socks5://…`) fails the
+//! connection with `Connect` instead of being gone around: ureq speaks SOCKS only with its
+//! `socks-proxy` feature, which this crate does not enable. For other proxy settings, pass an
+//! agent of your own to [`UreqTransport::from_agent`].
 //!
 //! # Logging: turn `ureq_proto` below TRACE (R10)
 //!
@@ -80,7 +82,7 @@ use ureq::unversioned::transport::{
     Buffers, ConnectProxyConnector, ConnectionDetails, Connector, NextTimeout, RustlsConnector,
     TcpConnector, Transport,
 };
-use ureq::{Agent, Timeout};
+use ureq::{Agent, ProxyProtocol, Timeout};
 
 use idenfy::http::{Request, Response};
 use idenfy::{
@@ -254,6 +256,18 @@ impl<C: Connector<()>> Connector<()> for PhaseConnector<C> {
     ) -> Result<Option<Self::Out>, ureq::Error> {
         let set_up_failed =
             |error: ureq::Error| ureq::Error::Io(io::Error::other(SetUpFailed(Box::new(error))));
+        // A proxy this build cannot speak (SOCKS: ureq's `socks-proxy` feature is off) fails the
+        // connection; ureq's default chain would warn and connect around it.
+        if let Some(proxy) = details.config.proxy()
+            && !matches!(proxy.protocol(), ProxyProtocol::Http | ProxyProtocol::Https)
+            && !proxy.is_no_proxy(details.uri)
+        {
+            return Err(set_up_failed(ureq::Error::ConnectProxyFailed(
+                "idenfy-blocking speaks to http:// and https:// proxies only, not SOCKS; use one \
+                 of those, or name the host in NO_PROXY"
+                    .to_owned(),
+            )));
+        }
         let resolve = details.addrs.is_empty()
             && details
                 .config
@@ -294,8 +308,8 @@ impl<C: Connector<()>> Connector<()> for PhaseConnector<C> {
 /// proxy's tunnel, TCP, then rustls — with [`SteadyConnector`] between TCP and TLS, so that the
 /// socket sees the steady timeouts whether or not the connection is encrypted. (ureq's default
 /// chain also has connectors that only warn or panic when a SOCKS proxy or another TLS library
-/// is asked for without its feature; this crate's agent asks for neither, and a SOCKS proxy of
-/// the environment is ignored as there.)
+/// is asked for without its feature: this crate's agent asks for no other TLS library, and
+/// [`PhaseConnector`] refuses a SOCKS proxy.)
 fn connector_chain() -> impl Connector<(), Out = impl Transport> {
     ().chain(ConnectProxyConnector::default())
         .chain(TcpConnector::default())
