@@ -107,6 +107,64 @@ fn completion(base_url: &str, scan_ref: &str) -> Result<Request<Vec<u8>>, Error>
     .map_err(|error| failed("completion request", error))
 }
 
+/// The session of an async adapter's client: the same steps for `idenfy-hyper` and
+/// `idenfy-isahc`. A macro rather than a generic function, since a future of the core's
+/// `Transport` trait is not `Send` by its signature, and these are spawned on the runtime.
+macro_rules! async_sessions {
+    ($client:expr, $runtime:expr, $settings:expr, $receiver:expr, $base_url:expr, $request:expr) => {{
+        let (client, receiver, base_url, request) = (
+            Arc::clone($client),
+            Arc::clone($receiver),
+            Arc::clone($base_url),
+            $request,
+        );
+        drive_async(
+            $runtime,
+            $settings.sessions,
+            $settings.concurrency,
+            move |index| {
+                let (client, receiver, base_url) = (
+                    Arc::clone(&client),
+                    Arc::clone(&receiver),
+                    Arc::clone(&base_url),
+                );
+                async move {
+                    let t0 = Instant::now();
+                    let token = client.create_token(&request(index)?).await?;
+                    let scan_ref = token.scan_ref.as_str();
+                    let t1 = Instant::now();
+                    let webhook = receiver.expect_async(scan_ref);
+                    let answer = client
+                        .transport()
+                        .send(completion(&base_url, scan_ref)?)
+                        .await?;
+                    if answer.status() != 200 {
+                        return Err(failed("completion", answer.status()));
+                    }
+                    let t2 = Instant::now();
+                    let verified = tokio::time::timeout(WEBHOOK_WAIT, webhook)
+                        .await
+                        .map_err(|_| failed("webhook", "none within 30 s"))?
+                        .map_err(|_| failed("webhook", "receiver gone"))?;
+                    let t3 = Instant::now();
+                    let status = client.status(scan_ref).await?;
+                    if !status.is_approved() {
+                        return Err(failed("status", "not approved"));
+                    }
+                    let t4 = Instant::now();
+                    Ok::<Steps, Error>([
+                        t1 - t0,
+                        t2 - t1,
+                        verified.saturating_duration_since(t1),
+                        t4 - t3,
+                        t4 - t0,
+                    ])
+                }
+            },
+        )?
+    }};
+}
+
 /// Runs the load.
 pub fn run(settings: &Settings) -> Result<Report, BoxError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -143,106 +201,10 @@ fn run_adapter(
     let started = Instant::now();
     let records = match &client {
         AnyClient::Hyper(client) => {
-            let (client, receiver, base_url) = (
-                Arc::clone(client),
-                Arc::clone(&receiver),
-                Arc::clone(&base_url),
-            );
-            drive_async(
-                runtime,
-                settings.sessions,
-                settings.concurrency,
-                move |index| {
-                    let (client, receiver, base_url) = (
-                        Arc::clone(&client),
-                        Arc::clone(&receiver),
-                        Arc::clone(&base_url),
-                    );
-                    async move {
-                        let t0 = Instant::now();
-                        let token = client.create_token(&request(index)?).await?;
-                        let scan_ref = token.scan_ref.as_str();
-                        let t1 = Instant::now();
-                        let webhook = receiver.expect_async(scan_ref);
-                        let answer = client
-                            .transport()
-                            .send(completion(&base_url, scan_ref)?)
-                            .await?;
-                        if answer.status() != 200 {
-                            return Err(failed("completion", answer.status()));
-                        }
-                        let t2 = Instant::now();
-                        let verified = tokio::time::timeout(WEBHOOK_WAIT, webhook)
-                            .await
-                            .map_err(|_| failed("webhook", "none within 30 s"))?
-                            .map_err(|_| failed("webhook", "receiver gone"))?;
-                        let t3 = Instant::now();
-                        let status = client.status(scan_ref).await?;
-                        if !status.is_approved() {
-                            return Err(failed("status", "not approved"));
-                        }
-                        let t4 = Instant::now();
-                        Ok::<Steps, Error>([
-                            t1 - t0,
-                            t2 - t1,
-                            verified.saturating_duration_since(t1),
-                            t4 - t3,
-                            t4 - t0,
-                        ])
-                    }
-                },
-            )?
+            async_sessions!(client, runtime, settings, &receiver, &base_url, request)
         }
         AnyClient::Isahc(client) => {
-            let (client, receiver, base_url) = (
-                Arc::clone(client),
-                Arc::clone(&receiver),
-                Arc::clone(&base_url),
-            );
-            drive_async(
-                runtime,
-                settings.sessions,
-                settings.concurrency,
-                move |index| {
-                    let (client, receiver, base_url) = (
-                        Arc::clone(&client),
-                        Arc::clone(&receiver),
-                        Arc::clone(&base_url),
-                    );
-                    async move {
-                        let t0 = Instant::now();
-                        let token = client.create_token(&request(index)?).await?;
-                        let scan_ref = token.scan_ref.as_str();
-                        let t1 = Instant::now();
-                        let webhook = receiver.expect_async(scan_ref);
-                        let answer = client
-                            .transport()
-                            .send(completion(&base_url, scan_ref)?)
-                            .await?;
-                        if answer.status() != 200 {
-                            return Err(failed("completion", answer.status()));
-                        }
-                        let t2 = Instant::now();
-                        let verified = tokio::time::timeout(WEBHOOK_WAIT, webhook)
-                            .await
-                            .map_err(|_| failed("webhook", "none within 30 s"))?
-                            .map_err(|_| failed("webhook", "receiver gone"))?;
-                        let t3 = Instant::now();
-                        let status = client.status(scan_ref).await?;
-                        if !status.is_approved() {
-                            return Err(failed("status", "not approved"));
-                        }
-                        let t4 = Instant::now();
-                        Ok::<Steps, Error>([
-                            t1 - t0,
-                            t2 - t1,
-                            verified.saturating_duration_since(t1),
-                            t4 - t3,
-                            t4 - t0,
-                        ])
-                    }
-                },
-            )?
+            async_sessions!(client, runtime, settings, &receiver, &base_url, request)
         }
         AnyClient::Blocking(client) => {
             drive_blocking(settings.sessions, settings.concurrency, |index| {
