@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use idenfy::{BlockingTransport as _, CallOptions, Transport as _};
 use idenfy_emulator::Emulator;
 use idenfy_proto::http::{Request, header};
-use idenfy_proto::{Error, TokenRequest, TransportError, TransportErrorKind};
+use idenfy_proto::{Error, StatusResponse, TokenRequest, TransportError, TransportErrorKind};
 
 use crate::rig::{
     Adapter, AnyClient, BoxError, Receiver, drive_async, drive_blocking, millis, quantile,
@@ -97,6 +97,28 @@ fn failed(step: &str, error: impl std::fmt::Display) -> Error {
     ))
 }
 
+/// A session's step times, in the order of [`STEPS`], from the instants it took: its start,
+/// then the end of the token, of the completion, of the wait for the webhook and of the status;
+/// `verified` is when the receiver verified the webhook.
+fn steps([t0, t1, t2, t3, t4]: [Instant; 5], verified: Instant) -> Steps {
+    [
+        t1 - t0,
+        t2 - t1,
+        verified.saturating_duration_since(t1),
+        t4 - t3,
+        t4 - t0,
+    ]
+}
+
+/// The session's status must be approved (the completion approved it).
+fn approved(status: &StatusResponse) -> Result<(), Error> {
+    if status.is_approved() {
+        Ok(())
+    } else {
+        Err(failed("status", "not approved"))
+    }
+}
+
 /// `POST /__emulator/verifications/{scanRef}/complete` with an empty outcome (approved).
 fn completion(base_url: &str, scan_ref: &str) -> Result<Request<Vec<u8>>, Error> {
     Request::post(format!(
@@ -147,18 +169,8 @@ macro_rules! async_sessions {
                         .map_err(|_| failed("webhook", "none within 30 s"))?
                         .map_err(|_| failed("webhook", "receiver gone"))?;
                     let t3 = Instant::now();
-                    let status = client.status(scan_ref).await?;
-                    if !status.is_approved() {
-                        return Err(failed("status", "not approved"));
-                    }
-                    let t4 = Instant::now();
-                    Ok::<Steps, Error>([
-                        t1 - t0,
-                        t2 - t1,
-                        verified.saturating_duration_since(t1),
-                        t4 - t3,
-                        t4 - t0,
-                    ])
+                    approved(&client.status(scan_ref).await?)?;
+                    Ok::<Steps, Error>(steps([t0, t1, t2, t3, Instant::now()], verified))
                 }
             },
         )?
@@ -222,18 +234,8 @@ fn run_adapter(
                     .recv_timeout(WEBHOOK_WAIT)
                     .map_err(|_| failed("webhook", "none within 30 s"))?;
                 let t3 = Instant::now();
-                let status = client.status(scan_ref)?;
-                if !status.is_approved() {
-                    return Err(failed("status", "not approved"));
-                }
-                let t4 = Instant::now();
-                Ok::<Steps, Error>([
-                    t1 - t0,
-                    t2 - t1,
-                    verified.saturating_duration_since(t1),
-                    t4 - t3,
-                    t4 - t0,
-                ])
+                approved(&client.status(scan_ref)?)?;
+                Ok::<Steps, Error>(steps([t0, t1, t2, t3, Instant::now()], verified))
             })?
         }
     };
