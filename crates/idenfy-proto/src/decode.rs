@@ -717,10 +717,16 @@ pub(crate) fn read_body<T: Draft>(draft: &mut T, body: &[u8]) -> Result<(), Deco
     // once is cheaper than serde_json checking each string of it. Any other body is read as
     // bytes, so that its error is the one serde_json reports, with its position.
     let top = match std::str::from_utf8(body) {
-        Ok(text) => {
-            let mut deserializer = serde_json::Deserializer::from_str(text);
-            read_top(draft, &mut deserializer).and_then(|top| deserializer.end().map(|()| top))
-        }
+        // One value nested deeper than serde_json reads must not cost the whole body: read it
+        // again with that value's deep part as text (crate::depth), from a fresh draft. Should
+        // that fail too, the first error stands.
+        Ok(text) => read_text(draft, text).or_else(|err| match crate::depth::cut_deep(text) {
+            Some(cut) => {
+                *draft = T::default();
+                read_text(draft, &cut).map_err(|_| err)
+            }
+            None => Err(err),
+        }),
         Err(_) => {
             let mut deserializer = serde_json::Deserializer::from_slice(body);
             read_top(draft, &mut deserializer).and_then(|top| deserializer.end().map(|()| top))
@@ -738,10 +744,23 @@ pub(crate) fn read_body<T: Draft>(draft: &mut T, body: &[u8]) -> Result<(), Deco
 pub(crate) fn value_from_slice(body: &[u8]) -> Result<Value, DecodeError> {
     check_not_empty(body)?;
     match std::str::from_utf8(body) {
-        Ok(text) => serde_json::from_str(text),
+        // As in `read_body`: a too-deep value keeps its deep part as text.
+        Ok(text) => serde_json::from_str(text).or_else(|err| match crate::depth::cut_deep(text) {
+            Some(cut) => serde_json::from_str(&cut).map_err(|_| err),
+            None => Err(err),
+        }),
         Err(_) => serde_json::from_slice(body),
     }
     .map_err(|err| json_error(body, &err))
+}
+
+/// Reads the JSON text `text` into `draft`: the kind of a top level that is not an object.
+fn read_text<T: Draft>(
+    draft: &mut T,
+    text: &str,
+) -> Result<Option<&'static str>, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    read_top(draft, &mut deserializer).and_then(|top| deserializer.end().map(|()| top))
 }
 
 pub(crate) fn check_not_empty(body: &[u8]) -> Result<(), DecodeError> {

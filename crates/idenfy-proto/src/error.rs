@@ -173,6 +173,11 @@ pub enum Rule {
     DotSegment,
     /// Not a UUID written as 32 hexadecimal digits grouped 8-4-4-4-12.
     Uuid,
+    /// Arrays and objects nested more levels deep than accepted (an extra field's value).
+    TooDeep {
+        /// The most levels accepted.
+        max: usize,
+    },
 }
 
 impl fmt::Display for Rule {
@@ -226,6 +231,12 @@ impl fmt::Display for Rule {
                 f.write_str("must not be `.` or `..` (it is a segment of the request's path)")
             }
             Rule::Uuid => f.write_str("must be a UUID (32 hexadecimal digits grouped 8-4-4-4-12)"),
+            Rule::TooDeep { max } => {
+                write!(
+                    f,
+                    "must not nest arrays and objects more than {max} levels deep"
+                )
+            }
         }
     }
 }

@@ -94,6 +94,7 @@ pub mod rules {
 mod config;
 mod country;
 mod decode;
+mod depth;
 mod endpoint;
 mod enums;
 mod error;

@@ -237,6 +237,12 @@ macro_rules! token_request {
             /// legacy alias of `clientId` (R3).
             pub const FIELDS: &'static [&'static str] = &["clientId", $($wire),*];
 
+            /// How many levels of arrays and objects an extra field's value may nest (R3): far
+            /// more than any field of the API has, and well inside the 128 levels serde_json
+            /// reads, so that the request and its echo are read as JSON, here and in the
+            /// emulator. A deeper value is refused by [`TokenRequestBuilder::build`].
+            pub const EXTRA_FIELD_MAX_DEPTH: usize = 32;
+
             /// `clientId`.
             pub fn client_id(&self) -> &ClientId {
                 &self.client_id
@@ -281,7 +287,7 @@ macro_rules! token_request {
             pub fn build(self) -> Result<TokenRequest, ValidationError> {
                 let client_id = ClientId::for_field("clientId", self.client_id)?;
                 $( let $name = self.$name.map(|value| $rule($wire, value)).transpose()?; )*
-                for key in self.extra.keys() {
+                for (key, value) in &self.extra {
                     if is_typed_field(key) {
                         return Err(ValidationError::new(
                             key.clone(),
@@ -290,6 +296,10 @@ macro_rules! token_request {
                     }
                     if key.is_empty() {
                         return Err(ValidationError::new("extra field", Rule::Required));
+                    }
+                    let max = TokenRequest::EXTRA_FIELD_MAX_DEPTH;
+                    if crate::depth::deeper_than(value, max) {
+                        return Err(ValidationError::new(key.clone(), Rule::TooDeep { max }));
                     }
                 }
                 Ok(TokenRequest {

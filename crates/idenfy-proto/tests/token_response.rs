@@ -377,6 +377,66 @@ fn r4_r7_a_wrong_typed_echo_never_loses_the_token() {
     assert!(!format!("{token:?}").contains("ten minutes"));
 }
 
+/// `levels` nested arrays around `1`.
+fn nested(levels: usize) -> String {
+    format!("{}1{}", "[".repeat(levels), "]".repeat(levels))
+}
+
+#[test]
+fn r4_r7_a_field_nested_past_serde_jsons_limit_never_loses_the_token() {
+    // serde_json stops at 128 levels and fails the whole document: one echoed field that deep
+    // cost the token. The deep value keeps its first levels as JSON and the rest as its text.
+    for levels in [130, 500, 100_000] {
+        let body = format!(
+            r#"{{"authToken":"tok","tree":{},"scanRef":"ref","clientId":"c-1"}}"#,
+            nested(levels)
+        );
+        assert!(serde_json::from_str::<Value>(&body).is_err());
+        let token = parse(body.as_bytes()).unwrap();
+        assert_eq!(token.auth_token.expose_secret(), "tok");
+        assert_eq!(token.scan_ref.as_str(), "ref");
+        assert_eq!(token.client_id.as_deref(), Some("c-1"));
+        let mut inner = &token.extra["tree"];
+        let mut kept = 0;
+        while let Some(items) = inner.as_array() {
+            inner = &items[0];
+            kept += 1;
+        }
+        // The top-level object is the first of the 32 levels kept as JSON.
+        assert_eq!(kept, 31);
+        assert_eq!(inner.as_str(), Some(nested(levels - kept).as_str()));
+    }
+    // Read back through `Serialize`, the answer is JSON serde_json reads.
+    let body = format!(
+        r#"{{"authToken":"tok","scanRef":"ref","tree":{}}}"#,
+        nested(300)
+    );
+    let written = serde_json::to_vec(&parse(body.as_bytes()).unwrap()).unwrap();
+    assert_eq!(
+        parse(&written).unwrap().extra,
+        parse(body.as_bytes()).unwrap().extra
+    );
+}
+
+#[test]
+fn r4_a_deep_body_that_is_broken_stays_broken() {
+    // Cut short inside the deep value, with mismatched brackets, or with a syntax error beside
+    // it: the error is the one serde_json reports for the body as received.
+    let deep = format!(
+        r#"{{"authToken":"tok","scanRef":"ref","tree":{}}}"#,
+        nested(300)
+    );
+    let mismatched = deep.replacen(']', "}", 1);
+    let broken_beside = deep.replace(r#""ref""#, "ref");
+    let cut_short = deep.get(..deep.len() - 100).unwrap();
+    for body in [cut_short, &mismatched, &broken_beside] {
+        let err = decode_error(parse(body.as_bytes()));
+        assert_eq!(err.kind(), DecodeErrorKind::Syntax, "{err}");
+        let first = serde_json::from_str::<Value>(body).unwrap_err().to_string();
+        assert!(err.to_string().contains(&first), "{err} / {first}");
+    }
+}
+
 #[test]
 fn r4_a_missing_required_field_keeps_the_other_one() {
     // No usable `scanRef`: the error names it and still carries the token.

@@ -427,6 +427,35 @@ fn r3_extra_field_every_typed_key_refused() {
     }
 }
 
+#[test]
+fn r3_extra_field_nested_too_deep_refused() {
+    let max = TokenRequest::EXTRA_FIELD_MAX_DEPTH;
+    let nested = |levels: usize| (0..levels).fold(json!(1), |inner, _| json!([inner]));
+    let value = accepted(base().extra_field("tree", nested(max)));
+    assert_only(&value, "tree", &nested(max));
+    // One level more, or an object at the bottom, is refused by the key's name.
+    assert_refused(
+        base().extra_field("tree", nested(max + 1)),
+        "tree",
+        &Rule::TooDeep { max },
+    );
+    let mut deep = json!({"leaf": {}});
+    for _ in 1..max {
+        deep = json!({"next": deep, "flat": [1, 2]});
+    }
+    assert_refused(
+        base().extra_field("tree", deep),
+        "tree",
+        &Rule::TooDeep { max },
+    );
+    // Far deeper than serde_json would read back: refused, not sent.
+    let err = refused(base().extra_field("tree", nested(200)));
+    assert_eq!(
+        err.to_string(),
+        format!("tree: must not nest arrays and objects more than {max} levels deep")
+    );
+}
+
 /// How to set one checked field of the request to a valid or an invalid value.
 type Setter = Box<dyn Fn(TokenRequestBuilder, bool) -> TokenRequestBuilder>;
 

@@ -258,6 +258,27 @@ fn r8_video_call_by_header_and_by_inference() {
 }
 
 #[test]
+fn r7_r8_a_field_nested_past_serde_jsons_limit_keeps_the_verdict() {
+    // One field 200 levels deep (serde_json reads 128) in a final identification result, in
+    // `data` and at the top level, and in an event of an unknown kind.
+    let deep = format!("{}true{}", "[".repeat(200), "]".repeat(200));
+    let body = format!(
+        r#"{{"scanRef":"s-1","final":true,"status":{{"overall":"APPROVED"}},"data":{{"docFirstName":"JOHN","tree":{deep}}},"tree":{deep}}}"#
+    );
+    let result = identification(body.as_bytes());
+    assert_eq!(result.scan_ref.as_deref(), Some("s-1"));
+    assert_eq!(result.status.overall, Some(OverallStatus::Approved));
+    assert_eq!(personal(&result.data.doc_first_name), Some("JOHN"));
+    assert!(result.extra["tree"].is_array());
+    assert!(result.data.extra["tree"].is_array());
+    let unknown = format!(r#"{{"scanRef":"s-2","tree":{deep}}}"#);
+    let event =
+        webhook::parse_unverified(unknown.as_bytes(), Some("AML_MONITORING_ALERT")).unwrap();
+    assert!(matches!(event, WebhookEvent::Unknown { .. }), "{event:?}");
+    assert_eq!(event.scan_ref(), Some("s-2"));
+}
+
+#[test]
 fn r8_unknown_json_is_an_unknown_event_not_an_error() {
     for header in [None, Some("AML_MONITORING_ALERT")] {
         let event = webhook::parse_unverified(UNKNOWN_EVENT, header).unwrap();
