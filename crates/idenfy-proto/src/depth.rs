@@ -7,9 +7,9 @@
 //! starts at level [`KEPT_LEVELS`]` + 1` and reaches level [`CUT_AT`] as a JSON string holding
 //! its text, verbatim, and the body is read again. The typed fields are then decoded as usual;
 //! the deep value, which only an untyped (extra) field can hold at that depth, keeps its first
-//! [`KEPT_LEVELS`] levels as JSON and the rest as text. A body that still fails is reported with
-//! its first error, so a broken body stays broken: only a span whose brackets match is
-//! rewritten, and a body cut short has none.
+//! [`KEPT_LEVELS`] levels as JSON and the rest as text. Only a body that is valid JSON at every
+//! depth is rewritten ([`is_json`]), so a broken body stays broken, wherever the break is, and
+//! is reported with its first error.
 //!
 //! On the way out, [`deeper_than`] bounds an extra field of a token request (R3), so that what
 //! the client sends, and its echo, never come near that limit.
@@ -25,11 +25,14 @@ pub(crate) const KEPT_LEVELS: usize = 32;
 pub(crate) const CUT_AT: usize = 100;
 
 /// `text` with each array or object that starts at level `KEPT_LEVELS + 1` and reaches level
-/// [`CUT_AT`] replaced by its text as a JSON string; `None` when there is no such span (the
-/// body failed for another reason) or when the brackets do not match.
+/// [`CUT_AT`] replaced by its text as a JSON string; `None` when `text` is not valid JSON or has
+/// no such span (the body failed for another reason).
 ///
-/// One pass over the bytes, with no recursion, so any depth is safe to scan.
+/// Passes over the bytes with no recursion, so any depth is safe to scan.
 pub(crate) fn cut_deep(text: &str) -> Option<String> {
+    if !is_json(text) {
+        return None;
+    }
     let bytes = text.as_bytes();
     // The open brackets, innermost last: `true` for an object.
     let mut open: Vec<bool> = Vec::new();
@@ -81,6 +84,124 @@ pub(crate) fn cut_deep(text: &str) -> Option<String> {
     }
     out.push_str(text.get(copied..)?);
     Some(out)
+}
+
+/// What [`is_json`] expects next.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Want {
+    /// A value: at the top, after `:` or after `,` in an array.
+    Value,
+    /// A value or `]`: after `[`.
+    ValueOrClose,
+    /// A key or `}`: after `{`.
+    KeyOrClose,
+    /// A key: after `,` in an object.
+    Key,
+    /// `:` after a key.
+    Colon,
+    /// `,` or the bracket that closes the innermost array or object.
+    CommaOrClose,
+}
+
+/// Whether `text` is one JSON value, whitespace around it allowed, at any depth: the structure
+/// is checked here with a stack of its own (no recursion), each string, number and literal by
+/// serde_json.
+pub(crate) fn is_json(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // The open brackets, innermost last: `true` for an object.
+    let mut open: Vec<bool> = Vec::new();
+    let mut want = Want::Value;
+    let mut complete = false;
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        if matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
+            at += 1;
+            continue;
+        }
+        if complete {
+            return false;
+        }
+        match (want, byte) {
+            (Want::Value | Want::ValueOrClose, b'[') => {
+                open.push(false);
+                want = Want::ValueOrClose;
+                at += 1;
+            }
+            (Want::Value | Want::ValueOrClose, b'{') => {
+                open.push(true);
+                want = Want::KeyOrClose;
+                at += 1;
+            }
+            (Want::ValueOrClose | Want::CommaOrClose, b']')
+            | (Want::KeyOrClose | Want::CommaOrClose, b'}') => {
+                if open.pop() != Some(byte == b'}') {
+                    return false;
+                }
+                want = Want::CommaOrClose;
+                complete = open.is_empty();
+                at += 1;
+            }
+            (Want::CommaOrClose, b',') => {
+                want = if open.last() == Some(&true) {
+                    Want::Key
+                } else {
+                    Want::Value
+                };
+                at += 1;
+            }
+            (Want::Colon, b':') => {
+                want = Want::Value;
+                at += 1;
+            }
+            (Want::Key | Want::KeyOrClose, b'"') | (Want::Value | Want::ValueOrClose, _) => {
+                let Some(end) = token_end(bytes, at) else {
+                    return false;
+                };
+                let Some(token) = text.get(at..end) else {
+                    return false;
+                };
+                // As serde_json reads it: a number out of `f64`'s range is refused too.
+                if serde_json::from_str::<Value>(token).is_err() {
+                    return false;
+                }
+                want = if matches!(want, Want::Key | Want::KeyOrClose) {
+                    Want::Colon
+                } else {
+                    Want::CommaOrClose
+                };
+                complete = open.is_empty();
+                at = end;
+            }
+            _ => return false,
+        }
+    }
+    complete
+}
+
+/// The end of the string, number or literal at `at`: after its closing quote (`None` when there
+/// is none), or at the next whitespace or structural character.
+fn token_end(bytes: &[u8], at: usize) -> Option<usize> {
+    if bytes.get(at) == Some(&b'"') {
+        let mut next = at + 1;
+        loop {
+            match bytes.get(next)? {
+                b'\\' => next += 2,
+                b'"' => return Some(next + 1),
+                _ => next += 1,
+            }
+        }
+    }
+    let length = bytes
+        .get(at..)?
+        .iter()
+        .position(|byte| {
+            matches!(
+                byte,
+                b' ' | b'\t' | b'\n' | b'\r' | b',' | b':' | b'[' | b']' | b'{' | b'}' | b'"'
+            )
+        })
+        .unwrap_or(bytes.len() - at);
+    Some(at + length)
 }
 
 /// Whether `value` nests arrays and objects more than `max` levels deep (a scalar is at level 0,
@@ -135,10 +256,73 @@ mod tests {
     }
 
     #[test]
+    fn r4_json_is_checked_at_any_depth_as_serde_json_checks_it() {
+        let deep = nested(100_000, "1");
+        for text in [
+            "1",
+            " \"a\\\"]\" ",
+            "[]",
+            "{}",
+            r#"{"a":[1,2.5e3,{"b":null}],"c":true,"d":"\u00e9"}"#,
+            "[[],[[]],{}]",
+            deep.as_str(),
+        ] {
+            assert!(is_json(text), "{text}");
+        }
+        let broken_deep = format!("{}1,{}", "[".repeat(200), "]".repeat(200));
+        for text in [
+            "",
+            " ",
+            "[1,]",
+            "[,1]",
+            "{\"a\"}",
+            "{\"a\":}",
+            "{\"a\":1,}",
+            "{1:1}",
+            "[1 2]",
+            "[1]]",
+            "[[1]",
+            "{]",
+            "[}",
+            "1 1",
+            "\"open",
+            "tru",
+            "01",
+            "\"\\x\"",
+            "\"tab\there\"",
+            "[1]x",
+            "[1e400]",
+            broken_deep.as_str(),
+        ] {
+            assert!(!is_json(text), "{text:?}");
+            // What serde_json reads, it agrees with.
+            if text.len() < 200 {
+                assert!(serde_json::from_str::<Value>(text).is_err(), "{text:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn r4_is_json_agrees_with_serde_json(
+            text in r#"[\[\]{}:, \n"\\0-9a-fnrtulse.E+-]{0,24}"#
+        ) {
+            proptest::prop_assert_eq!(
+                is_json(&text),
+                serde_json::from_str::<Value>(&text).is_ok(),
+                "{:?}", text
+            );
+        }
+    }
+
+    #[test]
     fn r4_brackets_that_do_not_match_or_a_body_cut_short_are_not_rewritten() {
         let unmatched = format!(r#"{{"deep":{}}}"#, nested(150, "1").replacen(']', "}", 1));
         assert_eq!(cut_deep(&unmatched), None);
         let deep = format!(r#"{{"deep":{}}}"#, nested(150, "1"));
         assert_eq!(cut_deep(deep.get(..deep.len() - 60).unwrap()), None);
+        // Broken where serde_json never looked, past its limit, inside the span.
+        let broken = format!(r#"{{"deep":{},"x":1}}"#, nested(150, "1,"));
+        assert_eq!(cut_deep(&broken), None);
     }
 }
