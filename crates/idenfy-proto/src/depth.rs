@@ -1,15 +1,16 @@
 //! JSON nested deeper than serde_json reads (R4, R7: lenient per field, not per document).
 //!
-//! serde_json stops at 128 levels of arrays and objects and fails the whole document, so one
-//! field nested that deep would cost a token response its `authToken` and `scanRef`, or a
-//! webhook its verdict. No field iDenfy documents goes deeper than a handful of levels: where a
-//! body fails to parse and has such a value, [`cut_deep`] rewrites every array or object that
-//! starts at level [`KEPT_LEVELS`]` + 1` and reaches level [`CUT_AT`] as a JSON string holding
-//! its text, verbatim, and the body is read again. The typed fields are then decoded as usual;
-//! the deep value, which only an untyped (extra) field can hold at that depth, keeps its first
-//! [`KEPT_LEVELS`] levels as JSON and the rest as text. Only a body that is valid JSON at every
-//! depth is rewritten ([`is_json`]), so a broken body stays broken, wherever the break is, and
-//! is reported with its first error.
+//! serde_json fails a whole document at its 128th level of arrays and objects, so one field
+//! nested that deep would cost a token response its `authToken` and `scanRef`, or a webhook its
+//! verdict. No field iDenfy documents goes deeper than a handful of levels: where a body fails
+//! to parse, [`cut_deep`] rewrites every array or object that starts at level
+//! [`KEPT_LEVELS`]` + 1` and reaches level [`CUT_AT`] — each value serde_json cannot read — as a
+//! JSON string holding its text, verbatim, and the body is read again. The typed fields are then
+//! decoded as usual; a deep value, which only an untyped (extra) field can hold at that depth,
+//! keeps its first [`KEPT_LEVELS`] levels as JSON and the rest as text, and every value that
+//! serde_json reads stays as it is. Only a body that is valid JSON at every depth is rewritten
+//! ([`is_json`]), so a broken body stays broken, wherever the break is, and is reported with its
+//! first error.
 //!
 //! On the way out, [`deeper_than`] bounds an extra field of a token request (R3), so that what
 //! the client sends, and its echo, never come near that limit.
@@ -20,22 +21,19 @@ use serde_json::Value;
 /// value.
 pub(crate) const KEPT_LEVELS: usize = 32;
 
-/// A span reaching this level is rewritten: well inside serde_json's limit of 128, so that any
-/// body it refused for depth has one.
-pub(crate) const CUT_AT: usize = 100;
+/// The level at which serde_json stops reading: a span reaching it is rewritten, and what is
+/// left after the rewrite is at most one level less deep.
+pub(crate) const CUT_AT: usize = 128;
 
 /// `text` with each array or object that starts at level `KEPT_LEVELS + 1` and reaches level
-/// [`CUT_AT`] replaced by its text as a JSON string; `None` when `text` is not valid JSON or has
-/// no such span (the body failed for another reason).
+/// [`CUT_AT`] replaced by its text as a JSON string; `None` when `text` has no such span (the
+/// body failed for another reason) or is not valid JSON.
 ///
-/// Passes over the bytes with no recursion, so any depth is safe to scan.
+/// Passes over the bytes with no recursion, so any depth is safe to scan; the cheap scan for
+/// spans comes first, so that a body broken in another way costs little more than its failure.
 pub(crate) fn cut_deep(text: &str) -> Option<String> {
-    if !is_json(text) {
-        return None;
-    }
     let bytes = text.as_bytes();
-    // The open brackets, innermost last: `true` for an object.
-    let mut open: Vec<bool> = Vec::new();
+    let mut level = 0_usize;
     let mut in_string = false;
     let mut escaped = false;
     let mut span_start = 0;
@@ -54,25 +52,24 @@ pub(crate) fn cut_deep(text: &str) -> Option<String> {
         match byte {
             b'"' => in_string = true,
             b'{' | b'[' => {
-                open.push(byte == b'{');
-                if open.len() == KEPT_LEVELS + 1 {
+                level += 1;
+                if level == KEPT_LEVELS + 1 {
                     span_start = at;
                     deepest = 0;
                 }
-                deepest = deepest.max(open.len());
+                deepest = deepest.max(level);
             }
             b'}' | b']' => {
-                if open.pop() != Some(byte == b'}') {
-                    return None;
-                }
-                if open.len() == KEPT_LEVELS && deepest >= CUT_AT {
+                level = level.saturating_sub(1);
+                if level == KEPT_LEVELS && deepest >= CUT_AT {
                     spans.push((span_start, at + 1));
                 }
             }
             _ => {}
         }
     }
-    if spans.is_empty() {
+    // The brackets were only counted: whether they match, and everything else, is checked here.
+    if spans.is_empty() || !is_json(text) {
         return None;
     }
     let mut out = String::with_capacity(text.len() + text.len() / 8);
@@ -240,6 +237,34 @@ mod tests {
     }
 
     #[test]
+    fn r4_exactly_what_serde_json_cannot_read_is_cut() {
+        // 127 levels serde_json reads; 128 it refuses, and that body is cut.
+        let readable = format!(r#"{{"a":{}}}"#, nested(CUT_AT - 2, "1"));
+        assert!(serde_json::from_str::<Value>(&readable).is_ok());
+        let refused = format!(
+            r#"{{"a":{},"b":{}}}"#,
+            nested(CUT_AT - 1, "1"),
+            nested(99, "2")
+        );
+        assert!(serde_json::from_str::<Value>(&refused).is_err());
+        let cut: Value = serde_json::from_str(&cut_deep(&refused).unwrap()).unwrap();
+        // The value serde_json could read stays JSON beside the one it could not.
+        let mut b = &cut["b"];
+        for _ in 0..99 {
+            b = &b[0];
+        }
+        assert_eq!(b, 2);
+        let mut a = &cut["a"];
+        for _ in 2..KEPT_LEVELS {
+            a = &a[0];
+        }
+        assert_eq!(
+            a[0].as_str(),
+            Some(nested(CUT_AT - 1 - (KEPT_LEVELS - 1), "1").as_str())
+        );
+    }
+
+    #[test]
     fn r4_a_too_deep_value_keeps_its_first_levels_and_the_rest_as_its_text() {
         let deep = nested(200, r#""x]\"[""#);
         let body = format!(r#"{{"scanRef":"s","deep":{deep},"after":[1]}}"#);
@@ -316,7 +341,7 @@ mod tests {
     }
 
     #[test]
-    fn r4_brackets_that_do_not_match_or_a_body_cut_short_are_not_rewritten() {
+    fn r4_a_body_broken_anywhere_is_not_rewritten() {
         let unmatched = format!(r#"{{"deep":{}}}"#, nested(150, "1").replacen(']', "}", 1));
         assert_eq!(cut_deep(&unmatched), None);
         let deep = format!(r#"{{"deep":{}}}"#, nested(150, "1"));

@@ -238,9 +238,10 @@ macro_rules! token_request {
             pub const FIELDS: &'static [&'static str] = &["clientId", $($wire),*];
 
             /// How many levels of arrays and objects an extra field's value may nest (R3): far
-            /// more than any field of the API has, and well inside the 128 levels serde_json
-            /// reads, so that the request and its echo are read as JSON, here and in the
-            /// emulator. A deeper value is refused by [`TokenRequestBuilder::build`].
+            /// more than any field of the API has, and well inside what serde_json reads (it
+            /// stops at the 128th level), so that the request and its echo are read as JSON,
+            /// here and in the emulator. A deeper value is refused by
+            /// [`TokenRequestBuilder::build`].
             pub const EXTRA_FIELD_MAX_DEPTH: usize = 32;
 
             /// `clientId`.
@@ -423,7 +424,9 @@ impl TokenRequestBuilder {
     }
 
     /// Any other field of the current API, sent verbatim. A key naming one of the typed fields
-    /// ([`TokenRequest::FIELDS`]) or `personScanRef` is refused by [`Self::build`] (R3).
+    /// ([`TokenRequest::FIELDS`]) or `personScanRef`, and a value nesting arrays and objects
+    /// more than [`TokenRequest::EXTRA_FIELD_MAX_DEPTH`] levels deep, are refused by
+    /// [`Self::build`] (R3).
     pub fn extra_field(mut self, key: impl Into<String>, value: Value) -> Self {
         self.extra.insert(key.into(), value);
         self

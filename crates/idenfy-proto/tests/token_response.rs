@@ -386,7 +386,8 @@ fn nested(levels: usize) -> String {
 fn r4_r7_a_field_nested_past_serde_jsons_limit_never_loses_the_token() {
     // serde_json stops at 128 levels and fails the whole document: one echoed field that deep
     // cost the token. The deep value keeps its first levels as JSON and the rest as its text.
-    for levels in [130, 500, 100_000] {
+    // 127 levels under the top-level object: 128 in all, the shallowest serde_json refuses.
+    for levels in [127, 130, 500, 100_000] {
         let body = format!(
             r#"{{"authToken":"tok","tree":{},"scanRef":"ref","clientId":"c-1"}}"#,
             nested(levels)

@@ -47,11 +47,30 @@ pub fn run<'a, T: Arbitrary<'a>>(bytes: &'a [u8], check: impl FnOnce(T)) -> bool
     }
 }
 
-/// Whether plain serde_json refused a body only for nesting past its limit of 128 levels: the
-/// parse functions read such a body, with the deep part of the value kept as its text (R4, R7),
-/// which a `Deserialize` implementation, given serde_json's reader, cannot do.
+/// Whether plain serde_json refused a body only for nesting past its limit (it stops at the
+/// 128th level): the parse functions read such a body, with the deep part of the value kept as
+/// its text (R4, R7), which a `Deserialize` implementation, given serde_json's reader, cannot
+/// do. serde_json has no error code to ask for, so its message is read.
 pub(crate) fn beyond_serde_depth(err: &serde_json::Error) -> bool {
     err.to_string().starts_with("recursion limit exceeded")
+}
+
+/// A value the parse functions read past serde_json's nesting limit, written back, is JSON that
+/// plain serde reads into the same value: the deep part became text, so nothing is left too
+/// deep, and nothing else changed on the way.
+pub(crate) fn reads_back_the_same<T>(value: &T)
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+{
+    let written = serde_json::to_vec(value)
+        .unwrap_or_else(|err| panic!("a value read past the limit cannot be written: {err}"));
+    let again: T = serde_json::from_slice(&written)
+        .unwrap_or_else(|err| panic!("a value read past the limit does not read back: {err}"));
+    assert_eq!(
+        serde_json::to_value(&again).ok(),
+        serde_json::to_value(value).ok(),
+        "a value read past the limit reads back as another"
+    );
 }
 
 /// `bytes` with every ASCII letter moved 13 places and every digit 5, everything else kept:

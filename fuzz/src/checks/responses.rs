@@ -40,9 +40,10 @@ fn parse<E: Endpoint>(
 }
 
 /// Parses `body` with the status `100 + status % 500` through `request`, never panicking; for a
-/// success status, `serde_json::from_slice` into the output type must give the same value (or
-/// fail as well, or stop at its nesting limit, which the parser reads past), and whatever fell back (`fallbacks`) can be written back. Returns what the
-/// parser gave.
+/// success status, `serde_json::from_slice` into the output type must give the same value, or
+/// fail as well, or stop at its nesting limit, which the parser reads past (and then what the
+/// parser gave, written back, reads back the same); whatever fell back (`fallbacks`) can be
+/// written back. Returns what the parser gave.
 fn parse_and_compare<E>(
     request: &E,
     status: u16,
@@ -75,7 +76,9 @@ where
                 serde_json::to_value(plain).ok()
             ),
             (Err(Error::Decode(_)), Err(_)) => {}
-            (Ok(_), Err(err)) if super::beyond_serde_depth(err) => {}
+            (Ok(value), Err(err)) if super::beyond_serde_depth(err) => {
+                super::reads_back_the_same(value);
+            }
             _ => panic!(
                 "parse and serde disagree: {:?} / {:?}",
                 parsed.is_ok(),
