@@ -223,6 +223,66 @@ fn token_is_retried_after_a_connect_timeout(adapter: Adapter) {
     assert!(connections >= 2, "not retried: {connections} connection(s)");
 }
 
+/// The attempt's own timeout, shorter than the connect timeout, strikes while the TLS handshake
+/// of a token request is still under way: the request never left, so it is `Connect` all the
+/// same, after the attempt's timeout rather than the connect timeout — and it is sent again
+/// (R9), on a new connection each time. (A read-only call is retried after a timeout whatever
+/// its kind; `idenfy-hyper` reports this one as `Timeout`, see its `enforces_attempt_timeout`.)
+fn handshake_outlasting_the_attempt_is_connect(adapter: Adapter) {
+    // As long as the connect timeout, as the defaults are (10 s each): the two timers strike
+    // together, and the answer must not depend on which is polled first.
+    for _ in 0..3 {
+        let server = Silent::start();
+        let kind = transport_kind(send(
+            adapter,
+            &format!("https://{}", server.addr),
+            CallOptions::default()
+                .with_timeout(CALL_TIMEOUT)
+                .with_attempt_timeout(CONNECT_TIMEOUT)
+                .with_retry(RetryPolicy::none()),
+            &token_request(),
+        ));
+        assert_eq!(kind, TransportErrorKind::Connect, "with equal timeouts");
+    }
+
+    let attempt = CONNECT_TIMEOUT / 3;
+    let server = Silent::start();
+    let started = Instant::now();
+    let kind = transport_kind(send(
+        adapter,
+        &format!("https://{}", server.addr),
+        CallOptions::default()
+            .with_timeout(CALL_TIMEOUT)
+            .with_attempt_timeout(attempt)
+            .with_retry(RetryPolicy::none()),
+        &token_request(),
+    ));
+    let elapsed = started.elapsed();
+    assert_eq!(kind, TransportErrorKind::Connect);
+    assert!(
+        elapsed >= attempt - Duration::from_millis(20),
+        "gave up before the attempt's timeout: {elapsed:?}"
+    );
+    assert!(
+        elapsed < CONNECT_TIMEOUT,
+        "the attempt's timeout did not strike first: {elapsed:?}"
+    );
+    assert_eq!(server.received().len(), 1, "one connection");
+
+    let server = Silent::start();
+    let kind = transport_kind(send(
+        adapter,
+        &format!("https://{}", server.addr),
+        CallOptions::default()
+            .with_timeout(Duration::from_millis(1500))
+            .with_attempt_timeout(attempt),
+        &token_request(),
+    ));
+    assert_eq!(kind, TransportErrorKind::Connect);
+    let connections = server.received().len();
+    assert!(connections >= 2, "not retried: {connections} connection(s)");
+}
+
 /// The kernel drops the SYN (the listener's accept queue is full), so TCP itself never
 /// connects: `Connect` after the connect timeout.
 #[cfg(target_os = "linux")]
@@ -316,6 +376,11 @@ macro_rules! per_adapter {
                 #[test]
                 fn token_is_retried_after_a_connect_timeout() {
                     super::token_is_retried_after_a_connect_timeout($variant);
+                }
+
+                #[test]
+                fn handshake_outlasting_the_attempt_is_connect() {
+                    super::handshake_outlasting_the_attempt_is_connect($variant);
                 }
 
                 #[cfg(target_os = "linux")]

@@ -75,7 +75,9 @@ use hyper::body::{Body as _, Incoming};
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::Client as LegacyClient;
 use hyper_util::client::legacy::connect::proxy::Tunnel;
-use hyper_util::client::legacy::connect::{Connect, Connected, Connection, HttpConnector};
+use hyper_util::client::legacy::connect::{
+    Connect, Connected, Connection, HttpConnector, capture_connection,
+};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 
 use idenfy::http::uri::Scheme;
@@ -188,7 +190,11 @@ where
     C: Connect + Clone + Send + Sync + 'static,
 {
     /// `send` bounds the whole exchange, the body included, by the attempt's timeout (Tokio's
-    /// timer), so the core adds no second timer per call.
+    /// timer), so the core adds no second timer per call. An attempt that times out is
+    /// [`TransportErrorKind::Timeout`], except a request that must not be replayed
+    /// ([`AttemptLimits::may_replay`] is `false`: token creation) that times out before the
+    /// pool handed it a connection: it never left, so it is [`TransportErrorKind::Connect`],
+    /// and the core may send it again (R9).
     fn enforces_attempt_timeout(&self) -> bool {
         true
     }
@@ -219,6 +225,11 @@ where
                 .headers_mut()
                 .insert(header::PROXY_AUTHORIZATION, auth);
         }
+        // The pool hands the request its connection, new or kept alive, before writing it;
+        // until then the request has not left. Asked only where the answer changes what the
+        // core does: a request that may be replayed is tried again after a timeout anyway,
+        // and the capture costs a few allocations per call.
+        let connection = (!limits.may_replay()).then(|| capture_connection(&mut request));
         let exchange = async {
             let response = self.client.request(request).await.map_err(map_error)?;
             let (parts, body) = response.into_parts();
@@ -227,7 +238,21 @@ where
         };
         tokio::time::timeout(limits.timeout(), exchange)
             .await
-            .unwrap_or_else(|_elapsed| Err(TransportError::new(TransportErrorKind::Timeout)))
+            .unwrap_or_else(|_elapsed| {
+                // The attempt's deadline struck before the request had a connection (TCP or
+                // the TLS handshake still under way, or no pooled connection free): it never
+                // reached the server, a connect failure, as a connect timeout is (R9 lets even
+                // a token request be sent again). After that, a timeout.
+                let never_left = connection
+                    .as_ref()
+                    .is_some_and(|connection| connection.connection_metadata().is_none());
+                let kind = if never_left {
+                    TransportErrorKind::Connect
+                } else {
+                    TransportErrorKind::Timeout
+                };
+                Err(TransportError::new(kind))
+            })
     }
 
     async fn sleep(&self, duration: Duration) {
