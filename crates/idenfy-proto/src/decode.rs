@@ -720,17 +720,16 @@ pub(crate) fn read_body<T: Draft>(draft: &mut T, body: &[u8]) -> Result<(), Deco
         // One value nested deeper than serde_json reads must not cost the whole body: read it
         // again with that value's deep part as text (crate::depth), from a fresh draft. Should
         // that fail too, the first error stands.
-        Ok(text) => read_text(draft, text).or_else(|err| match crate::depth::cut_deep(text) {
-            Some(cut) => {
-                *draft = T::default();
-                read_text(draft, &cut).map_err(|_| err)
+        Ok(text) => read_whole(draft, serde_json::Deserializer::from_str(text)).or_else(|err| {
+            match crate::depth::cut_deep(text) {
+                Some(cut) => {
+                    *draft = T::default();
+                    read_whole(draft, serde_json::Deserializer::from_str(&cut)).map_err(|_| err)
+                }
+                None => Err(err),
             }
-            None => Err(err),
         }),
-        Err(_) => {
-            let mut deserializer = serde_json::Deserializer::from_slice(body);
-            read_top(draft, &mut deserializer).and_then(|top| deserializer.end().map(|()| top))
-        }
+        Err(_) => read_whole(draft, serde_json::Deserializer::from_slice(body)),
     }
     .map_err(|err| json_error(body, &err))?;
     match top {
@@ -754,12 +753,12 @@ pub(crate) fn value_from_slice(body: &[u8]) -> Result<Value, DecodeError> {
     .map_err(|err| json_error(body, &err))
 }
 
-/// Reads the JSON text `text` into `draft`: the kind of a top level that is not an object.
-fn read_text<T: Draft>(
+/// Reads the whole input of `deserializer` (text or bytes) into `draft`, nothing but whitespace
+/// after the value: the kind of a top level that is not an object.
+fn read_whole<'de, T: Draft, R: serde_json::de::Read<'de>>(
     draft: &mut T,
-    text: &str,
+    mut deserializer: serde_json::Deserializer<R>,
 ) -> Result<Option<&'static str>, serde_json::Error> {
-    let mut deserializer = serde_json::Deserializer::from_str(text);
     read_top(draft, &mut deserializer).and_then(|top| deserializer.end().map(|()| top))
 }
 
