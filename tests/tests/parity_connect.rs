@@ -223,11 +223,12 @@ fn token_is_retried_after_a_connect_timeout(adapter: Adapter) {
     assert!(connections >= 2, "not retried: {connections} connection(s)");
 }
 
-/// The attempt's own timeout, shorter than the connect timeout, strikes while the TLS handshake
-/// of a token request is still under way: the request never left, so it is `Connect` all the
-/// same, after the attempt's timeout rather than the connect timeout — and it is sent again
-/// (R9), on a new connection each time. (A read-only call is retried after a timeout whatever
-/// its kind; `idenfy-hyper` reports this one as `Timeout`, see its `enforces_attempt_timeout`.)
+/// The attempt's own timeout, as long as the connect timeout or shorter, strikes while the TLS
+/// handshake of a token request is still under way: the request never left, so it is `Connect`
+/// all the same, after the attempt's timeout rather than the connect timeout — and it is sent
+/// again (R9), on a new connection each time. (A read-only call is retried after a timeout
+/// whatever its kind; `idenfy-hyper` reports this one as `Timeout`, see its
+/// `enforces_attempt_timeout`.)
 fn handshake_outlasting_the_attempt_is_connect(adapter: Adapter) {
     // As long as the connect timeout, as the defaults are (10 s each): the two timers strike
     // together, and the answer must not depend on which is polled first.
