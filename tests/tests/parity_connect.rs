@@ -230,34 +230,31 @@ fn token_is_retried_after_a_connect_timeout(adapter: Adapter) {
 /// whatever its kind; `idenfy-hyper` reports this one as `Timeout`, see its
 /// `enforces_attempt_timeout`.)
 fn handshake_outlasting_the_attempt_is_connect(adapter: Adapter) {
+    let token_to = |server: &Silent, options: CallOptions| {
+        transport_kind(send(
+            adapter,
+            &format!("https://{}", server.addr),
+            options.with_timeout(CALL_TIMEOUT),
+            &token_request(),
+        ))
+    };
     // As long as the connect timeout, as the defaults are (10 s each): the two timers strike
     // together, and the answer must not depend on which is polled first.
     for _ in 0..3 {
-        let server = Silent::start();
-        let kind = transport_kind(send(
-            adapter,
-            &format!("https://{}", server.addr),
-            CallOptions::default()
-                .with_timeout(CALL_TIMEOUT)
-                .with_attempt_timeout(CONNECT_TIMEOUT)
-                .with_retry(RetryPolicy::none()),
-            &token_request(),
-        ));
+        let options = CallOptions::default()
+            .with_attempt_timeout(CONNECT_TIMEOUT)
+            .with_retry(RetryPolicy::none());
+        let kind = token_to(&Silent::start(), options);
         assert_eq!(kind, TransportErrorKind::Connect, "with equal timeouts");
     }
 
     let attempt = CONNECT_TIMEOUT / 3;
     let server = Silent::start();
     let started = Instant::now();
-    let kind = transport_kind(send(
-        adapter,
-        &format!("https://{}", server.addr),
-        CallOptions::default()
-            .with_timeout(CALL_TIMEOUT)
-            .with_attempt_timeout(attempt)
-            .with_retry(RetryPolicy::none()),
-        &token_request(),
-    ));
+    let options = CallOptions::default()
+        .with_attempt_timeout(attempt)
+        .with_retry(RetryPolicy::none());
+    let kind = token_to(&server, options);
     let elapsed = started.elapsed();
     assert_eq!(kind, TransportErrorKind::Connect);
     assert!(
@@ -270,15 +267,12 @@ fn handshake_outlasting_the_attempt_is_connect(adapter: Adapter) {
     );
     assert_eq!(server.received().len(), 1, "one connection");
 
+    // With retries, the call's budget allowing a few attempts.
     let server = Silent::start();
-    let kind = transport_kind(send(
-        adapter,
-        &format!("https://{}", server.addr),
-        CallOptions::default()
-            .with_timeout(Duration::from_millis(1500))
-            .with_attempt_timeout(attempt),
-        &token_request(),
-    ));
+    let kind = token_to(
+        &server,
+        CallOptions::default().with_attempt_timeout(attempt),
+    );
     assert_eq!(kind, TransportErrorKind::Connect);
     let connections = server.received().len();
     assert!(connections >= 2, "not retried: {connections} connection(s)");
