@@ -166,16 +166,15 @@ pub(crate) fn create_token(shared: &Shared, value: &Value) -> Answer {
         }
         None => return unknown(scan_ref),
     }
-    let drawn = (|| {
-        let id = shared.rng.uuid_v4()?;
-        let token = shared.rng.alphanumeric(26)?;
-        let digits = match request.generate_digit_string() {
-            Some(true) => Some(shared.rng.digits(8)?),
-            _ => None,
-        };
-        Ok::<_, getrandom::Error>((id, token, digits))
-    })();
-    let Ok((id, token, digits)) = drawn else {
+    let drawn = shared
+        .rng
+        .token_ids(request.generate_digit_string() == Some(true));
+    let Ok(crate::rng::TokenIds {
+        id,
+        auth_token: token,
+        digit_string: digits,
+    }) = drawn
+    else {
         return error(
             500,
             ErrorIdentifier::InternalError,

@@ -186,7 +186,10 @@ impl Answer {
     }
 
     pub(crate) fn json(status: u16, value: &Value) -> Self {
-        Self::new(status, "application/json", value.to_string())
+        // The same compact bytes as `value.to_string()`, without the formatting machinery
+        // (serializing a `Value` cannot fail; the fallback is there for form's sake).
+        let body = serde_json::to_vec(value).unwrap_or_else(|_| value.to_string().into_bytes());
+        Self::new(status, "application/json", body)
     }
 
     pub(crate) fn error(status: u16, body: &ErrorBody) -> Self {
@@ -882,16 +885,15 @@ fn create_token(shared: &Arc<Shared>, value: &Value) -> Answer {
         return error(400, ErrorIdentifier::BadValue, message);
     }
     let request = &requested.request;
-    let drawn = (|| {
-        let scan_ref = shared.rng.uuid_v4()?;
-        let auth_token = shared.rng.alphanumeric(26)?;
-        let digit_string = match request.generate_digit_string() {
-            Some(true) => Some(shared.rng.digits(8)?),
-            _ => None,
-        };
-        Ok::<_, getrandom::Error>((scan_ref, auth_token, digit_string))
-    })();
-    let Ok((scan_ref, auth_token, digit_string)) = drawn else {
+    let drawn = shared
+        .rng
+        .token_ids(request.generate_digit_string() == Some(true));
+    let Ok(crate::rng::TokenIds {
+        id: scan_ref,
+        auth_token,
+        digit_string,
+    }) = drawn
+    else {
         // The OS random source failed: no token rather than a guessable one.
         return error(
             500,

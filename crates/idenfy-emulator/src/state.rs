@@ -44,7 +44,9 @@ const NEVER_MS: i64 = MAX_CLOCK_MS + 1;
 pub(crate) struct Session {
     pub(crate) scan_ref: String,
     pub(crate) auth_token: String,
-    pub(crate) request: TokenRequest,
+    /// Boxed: a session moves whole when its map's nodes fill and split, and the request is
+    /// most of its size.
+    pub(crate) request: Box<TokenRequest>,
     /// Where its webhooks go: the request's `callbackUrl`, or a plain `http` one on a host the
     /// emulator was told to allow (`crate::callback`).
     pub(crate) callback_url: Option<String>,
@@ -655,7 +657,7 @@ impl State {
         let session = Session {
             scan_ref: scan_ref.clone(),
             auth_token: auth_token.clone(),
-            request,
+            request: Box::new(request),
             callback_url,
             created_ms: now,
             started_ms: None,
