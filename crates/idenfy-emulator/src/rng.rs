@@ -13,7 +13,7 @@ const ALPHANUMERIC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 const DIGITS: &[u8] = b"0123456789";
 
 /// How many random bytes one request to the OS fetches: enough for a token's three identifiers
-/// (16 bytes of UUID, about 27 for 26 alphanumeric characters and 9 for 8 digits, rejected
+/// (16 bytes of UUID, about 27 for 26 alphanumeric characters and 8 for 8 digits, rejected
 /// bytes included) in one system call.
 const DRAW_BYTES: usize = 128;
 
@@ -21,8 +21,8 @@ const DRAW_BYTES: usize = 128;
 #[derive(Debug, Default)]
 pub(crate) struct Rng;
 
-/// The identifiers of a new token (a verification's or a face authentication's).
-#[derive(Debug)]
+/// The identifiers of a new token (a verification's or a face authentication's). Not `Debug`:
+/// it holds a secret.
 pub(crate) struct TokenIds {
     /// A random UUID: the `scanRef`, or the face authentication's id.
     pub(crate) id: String,
@@ -154,6 +154,7 @@ mod tests {
         assert!(ids.auth_token.bytes().all(|b| b.is_ascii_alphanumeric()));
         assert_eq!(ids.id.len(), 36);
         assert_eq!(ids.id.get(14..15), Some("4"));
+        assert!(matches!(ids.id.get(19..20), Some("8" | "9" | "a" | "b")));
         assert!(rng.token_ids(false).unwrap().digit_string.is_none());
         let uuid = rng.uuid_v4().unwrap();
         assert_eq!(uuid.len(), 36);
@@ -171,6 +172,23 @@ mod tests {
     fn covers_the_whole_alphabet() {
         let drawn = Rng::new().alphanumeric(4000).unwrap();
         for &c in ALPHANUMERIC {
+            assert!(
+                drawn.as_bytes().contains(&c),
+                "{} never drawn",
+                char::from(c)
+            );
+        }
+    }
+
+    /// Every digit turns up in the `digitString`s drawn alongside tokens' other identifiers.
+    #[test]
+    fn digit_strings_cover_every_digit() {
+        let rng = Rng::new();
+        let mut drawn = String::new();
+        for _ in 0..200 {
+            drawn.push_str(&rng.token_ids(true).unwrap().digit_string.unwrap());
+        }
+        for &c in DIGITS {
             assert!(
                 drawn.as_bytes().contains(&c),
                 "{} never drawn",
