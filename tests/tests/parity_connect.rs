@@ -234,7 +234,7 @@ fn handshake_outlasting_the_attempt_is_connect(adapter: Adapter) {
         transport_kind(send(
             adapter,
             &format!("https://{}", server.addr),
-            options.with_timeout(CALL_TIMEOUT),
+            options,
             &token_request(),
         ))
     };
@@ -242,6 +242,7 @@ fn handshake_outlasting_the_attempt_is_connect(adapter: Adapter) {
     // together, and the answer must not depend on which is polled first.
     for _ in 0..3 {
         let options = CallOptions::default()
+            .with_timeout(CALL_TIMEOUT)
             .with_attempt_timeout(CONNECT_TIMEOUT)
             .with_retry(RetryPolicy::none());
         let kind = token_to(&Silent::start(), options);
@@ -252,6 +253,7 @@ fn handshake_outlasting_the_attempt_is_connect(adapter: Adapter) {
     let server = Silent::start();
     let started = Instant::now();
     let options = CallOptions::default()
+        .with_timeout(CALL_TIMEOUT)
         .with_attempt_timeout(attempt)
         .with_retry(RetryPolicy::none());
     let kind = token_to(&server, options);
@@ -269,10 +271,10 @@ fn handshake_outlasting_the_attempt_is_connect(adapter: Adapter) {
 
     // With retries, the call's budget allowing a few attempts.
     let server = Silent::start();
-    let kind = token_to(
-        &server,
-        CallOptions::default().with_attempt_timeout(attempt),
-    );
+    let options = CallOptions::default()
+        .with_timeout(Duration::from_millis(1500))
+        .with_attempt_timeout(attempt);
+    let kind = token_to(&server, options);
     assert_eq!(kind, TransportErrorKind::Connect);
     let connections = server.received().len();
     assert!(connections >= 2, "not retried: {connections} connection(s)");
